@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pcisplit: one entry point for building and testing.  `make help` lists
+# the targets.  Components add their own rules in */rules.mk and register
+# their test suites in CHECK_SUITES; this file only ties them together.
+
+TOP := $(CURDIR)
+CACHE := $(TOP)/.cache
+BUILD := $(TOP)/build
+# The Debian 6.1 headers for the running distro kernel; override with
+# `make KDIR=/path/to/kernel/build` for another kernel.
+KDIR ?= $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64)))
+KVER = $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
+
+# The userspace world: ASan + UBSan, the shim in front of the seam header.
+CC ?= gcc
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+USER_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-I$(TOP)/tests/shim -I$(TOP)/include -pthread
+export TOP CACHE BUILD KDIR
+
+# Suites `make check` runs, in order; each target ends its output with
+# `<suite>: N passed, M failed[, K skipped]`.
+CHECK_SUITES := unit kunit
+
+.PHONY: all modules userspace check check-run deps help clean
+all: modules userspace
+
+modules:
+	@test -d "$(KDIR)" || { echo "KDIR '$(KDIR)' is not a kernel build tree: run 'make deps' or pass KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(TOP) $(MODULE_CONFIG) modules
+
+help:
+	@echo "pcisplit targets:"
+	@echo "  make            build the kernel modules (KDIR=$(KDIR)) and the userspace parts"
+	@echo "  make deps       install the Debian packages the build and tests need (idempotent)"
+	@echo "  make check      install what is missing, then run every suite: $(CHECK_SUITES)"
+	@echo "  make unit       the userspace runner (ASan/UBSan, leak check)"
+	@echo "  make kunit      KUnit under UML (kunit.py from linux-source-6.1)"
+	@echo "  make bench      benchmarks, printed side by side with their references"
+	@$(foreach h,$(EXTRA_HELP),echo "  $(h)";)
+
+deps:
+	@$(TOP)/scripts/deps.sh
+
+# Install first in a separate make, so KDIR is found once the headers exist.
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run:
+	@$(TOP)/tests/run-suites.sh $(CHECK_SUITES)
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -rf $(BUILD)
+
+include $(TOP)/tests/unit/rules.mk
+include $(TOP)/tests/kunit/rules.mk
+include $(TOP)/bench/rules.mk
+-include $(TOP)/pciback/rules.mk
+-include $(TOP)/pcifront/rules.mk
+-include $(TOP)/tools/rules.mk
+-include $(TOP)/tests/sim/rules.mk
+-include $(TOP)/tests/xen/rules.mk
