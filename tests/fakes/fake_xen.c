@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The fake hypervisor of fake_xen.h. */
+#include "fake_xen.h"
+
+#ifdef __KERNEL__
+#include <linux/completion.h>
+#include <linux/kthread.h>
+#else
+#include <pthread.h>
+#endif
+
+int fake_xen_init(struct fake_xen *x, unsigned int budget)
+{
+	if (!budget || budget > FAKE_XEN_MAX_BUDGET)
+		return -EINVAL;
+	memset(x, 0, sizeof(*x));
+	mutex_init(&x->lock);
+	x->budget = budget;
+	x->next_domid = 1;
+	x->next_epoch = 1;
+	return 0;
+}
+
+void fake_xen_fini(struct fake_xen *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < x->nr_dom; i++) {
+		bitmap_free(x->dom[i].pirqs);
+		kfree(x->dom[i].run);
+	}
+	mutex_destroy(&x->lock);
+}
+
+/* The live-or-dead record of this exact incarnation.  Lock held. */
+static struct fake_xen_dom *find_dom(struct fake_xen *x,
+				     const struct pcisplit_owner *who)
+{
+	unsigned int i;
+
+	for (i = 0; i < x->nr_dom; i++)
+		if (pcisplit_owner_eq(&x->dom[i].id, who))
+			return &x->dom[i];
+	return NULL;
+}
+
+static struct pcisplit_owner add_dom(struct fake_xen *x, u16 domid)
+{
+	struct pcisplit_owner none = { .domid = PCISPLIT_DOMID_NONE };
+	struct fake_xen_dom *d;
+
+	mutex_lock(&x->lock);
+	if (x->nr_dom == FAKE_XEN_MAX_DOMS) {
+		mutex_unlock(&x->lock);
+		return none;
+	}
+	d = &x->dom[x->nr_dom];
+	d->pirqs = bitmap_zalloc(x->budget, GFP_KERNEL);
+	d->run = kcalloc(x->budget, sizeof(*d->run), GFP_KERNEL);
+	if (!d->pirqs || !d->run) {
+		bitmap_free(d->pirqs);
+		kfree(d->run);
+		mutex_unlock(&x->lock);
+		return none;
+	}
+	x->nr_dom++;
+	d->id.domid = domid;
+	d->id.epoch = x->next_epoch++;
+	d->alive = true;
+	d->budget = x->budget;
+	mutex_unlock(&x->lock);
+	return d->id;
+}
+
+struct pcisplit_owner fake_xen_create(struct fake_xen *x)
+{
+	return add_dom(x, x->next_domid++);
+}
+
+struct pcisplit_owner fake_xen_create_domid(struct fake_xen *x, u16 domid)
+{
+	return add_dom(x, domid);
+}
+
+void fake_xen_destroy(struct fake_xen *x, const struct pcisplit_owner *who)
+{
+	struct fake_xen_dom *d;
+	unsigned int i;
+
+	mutex_lock(&x->lock);
+	d = find_dom(x, who);
+	if (d && d->alive) {
+		d->alive = false;
+		memset(d->pirqs, 0, BITS_TO_LONGS(d->budget) * sizeof(long));
+		memset(d->run, 0, d->budget * sizeof(*d->run));
+		d->held = 0;
+		for (i = 0; i < x->nr_assigned; i++)
+			if (x->assigned[i].domid == who->domid)
+				x->assigned[i].domid = PCISPLIT_DOMID_NONE;
+	}
+	mutex_unlock(&x->lock);
+}
+
+void fake_xen_assign(struct fake_xen *x, u32 sbdf, u16 domid)
+{
+	unsigned int i;
+
+	mutex_lock(&x->lock);
+	for (i = 0; i < x->nr_assigned; i++)
+		if (x->assigned[i].sbdf == sbdf)
+			break;
+	if (i == x->nr_assigned && i < FAKE_XEN_MAX_DEVS)
+		x->nr_assigned++;
+	if (i < FAKE_XEN_MAX_DEVS) {
+		x->assigned[i].sbdf = sbdf;
+		x->assigned[i].domid = domid;
+	}
+	mutex_unlock(&x->lock);
+}
+
+unsigned int fake_xen_held(struct fake_xen *x, const struct pcisplit_owner *who)
+{
+	struct fake_xen_dom *d;
+	unsigned int n;
+
+	mutex_lock(&x->lock);
+	d = find_dom(x, who);
+	n = d ? d->held : 0;
+	mutex_unlock(&x->lock);
+	return n;
+}
+
+bool fake_xen_holds(struct fake_xen *x, const struct pcisplit_owner *who,
+		    int pirq)
+{
+	struct fake_xen_dom *d;
+	bool held = false;
+
+	mutex_lock(&x->lock);
+	d = find_dom(x, who);
+	if (d && pirq >= FAKE_XEN_PIRQ_BASE &&
+	    pirq < FAKE_XEN_PIRQ_BASE + (int)d->budget)
+		held = test_bit(pirq - FAKE_XEN_PIRQ_BASE, d->pirqs);
+	mutex_unlock(&x->lock);
+	return held;
+}
+
+static bool owns_device(struct fake_xen *x, u32 sbdf, u16 domid)
+{
+	unsigned int i;
+
+	for (i = 0; i < x->nr_assigned; i++)
+		if (x->assigned[i].sbdf == sbdf)
+			return x->assigned[i].domid == domid;
+	return false;
+}
+
+/*
+ * @count free pirqs in a row, searching from the cursor on so a pirq
+ * just freed is not handed out again at once (stale reuse would then look
+ * like success).  Returns the first bit or -ENOSPC.  Lock held.
+ */
+static int alloc_run(struct fake_xen_dom *d, unsigned int count)
+{
+	unsigned int tried, start, i;
+
+	for (tried = 0; tried < d->budget; tried++) {
+		start = (d->cursor + tried) % d->budget;
+		if (start + count > d->budget)
+			continue;
+		for (i = 0; i < count; i++)
+			if (test_bit(start + i, d->pirqs))
+				break;
+		if (i < count)
+			continue;
+		for (i = 0; i < count; i++)
+			__set_bit(start + i, d->pirqs);
+		d->run[start] = count;
+		d->held += count;
+		d->cursor = (start + count) % d->budget;
+		return start;
+	}
+	return -ENOSPC;
+}
+
+static int fake_map(void *priv, const struct pcisplit_vdev *vd,
+		    const struct pcisplit_owner *owner,
+		    enum pcisplit_vmode mode, unsigned int index,
+		    unsigned int count)
+{
+	struct fake_xen *x = priv;
+	struct fake_xen_dom *d;
+	int bit, err;
+
+	mutex_lock(&x->lock);
+	x->map_calls++;
+	err = x->fail_map_err ? x->fail_map_err : -EIO;
+	if (x->fail_map_at && x->map_calls == x->fail_map_at)
+		goto out;
+	err = -ESRCH;
+	d = find_dom(x, owner);
+	if (!d || !d->alive)
+		goto out;
+	err = -EPERM;
+	if (!owns_device(x, vd->sbdf, owner->domid))
+		goto out;
+	err = -EINVAL;
+	if (mode == PCISPLIT_VMODE_NONE || !count ||
+	    (mode == PCISPLIT_VMODE_MSIX && count != 1))
+		goto out;
+	bit = alloc_run(d, count);
+	err = bit;
+	if (bit < 0)
+		goto out;
+	x->maps++;
+	err = FAKE_XEN_PIRQ_BASE + bit;
+out:
+	mutex_unlock(&x->lock);
+	return err;
+}
+
+static int fake_unmap(void *priv, const struct pcisplit_vdev *vd,
+		      const struct pcisplit_owner *owner, int pirq)
+{
+	struct fake_xen *x = priv;
+	struct fake_xen_dom *d;
+	unsigned int i;
+	int bit, err;
+
+	mutex_lock(&x->lock);
+	err = x->fail_unmap_err;
+	if (err)
+		goto out;
+	d = find_dom(x, owner);
+	err = -ESRCH;
+	if (!d || !d->alive) {
+		x->dead_unmaps++;
+		goto out;
+	}
+	bit = pirq - FAKE_XEN_PIRQ_BASE;
+	err = -EINVAL;
+	if (bit < 0 || bit >= (int)d->budget || !d->run[bit]) {
+		x->bad_unmaps++;
+		goto out;
+	}
+	for (i = 0; i < d->run[bit]; i++)
+		__clear_bit(bit + i, d->pirqs);
+	d->held -= d->run[bit];
+	d->run[bit] = 0;
+	x->unmaps++;
+	err = 0;
+out:
+	mutex_unlock(&x->lock);
+	return err;
+}
+
+static bool fake_alive(void *priv, const struct pcisplit_owner *owner)
+{
+	struct fake_xen *x = priv;
+	struct fake_xen_dom *d;
+	bool alive;
+
+	mutex_lock(&x->lock);
+	d = find_dom(x, owner);
+	alive = d && d->alive;
+	mutex_unlock(&x->lock);
+	return alive;
+}
+
+const struct pcisplit_vtab_ops fake_xen_ops = {
+	.map = fake_map,
+	.unmap = fake_unmap,
+	.alive = fake_alive,
+};
+
+#ifdef __KERNEL__
+struct fake_thread {
+	struct task_struct *task;
+	struct completion done;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static int fake_thread_main(void *data)
+{
+	struct fake_thread *t = data;
+
+	t->fn(t->arg);
+	complete(&t->done);
+	return 0;
+}
+
+struct fake_thread *fake_thread_start(void (*fn)(void *arg), void *arg)
+{
+	struct fake_thread *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	t->fn = fn;
+	t->arg = arg;
+	init_completion(&t->done);
+	t->task = kthread_run(fake_thread_main, t, "fake_xen_thread");
+	if (IS_ERR(t->task)) {
+		kfree(t);
+		return NULL;
+	}
+	return t;
+}
+
+void fake_thread_join(struct fake_thread *t)
+{
+	wait_for_completion(&t->done);
+	kfree(t);
+}
+
+#else
+struct fake_thread {
+	pthread_t tid;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void *fake_thread_main(void *data)
+{
+	struct fake_thread *t = data;
+
+	t->fn(t->arg);
+	return NULL;
+}
+
+struct fake_thread *fake_thread_start(void (*fn)(void *arg), void *arg)
+{
+	struct fake_thread *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	t->fn = fn;
+	t->arg = arg;
+	if (pthread_create(&t->tid, NULL, fake_thread_main, t)) {
+		kfree(t);
+		return NULL;
+	}
+	return t;
+}
+
+void fake_thread_join(struct fake_thread *t)
+{
+	pthread_join(t->tid, NULL);
+	kfree(t);
+}
+#endif

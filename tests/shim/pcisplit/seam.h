@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace stand-in for include/pcisplit/seam.h: same include guard, same
+ * names, so the portable sources build unchanged into the unit runner, the
+ * simulator, the fuzzers and the benchmarks.  Three kinds of pieces, kept
+ * apart below:
+ *   - duplicates: kernel definitions rewritten for userspace with the same
+ *     meaning (lists, bitmaps, helpers) -- keep in sync with the kernel;
+ *   - customised: allocation, locking and logging, which count and record
+ *     what the code did so tests can check it (leaks, log lines, faults);
+ *   - component blocks at the end, one per component that needed more.
+ */
+#ifndef _PCISPLIT_SEAM_H
+#define _PCISPLIT_SEAM_H
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xen/io/pciif.h>
+
+#ifndef XEN_PCI_OP_enable_multi_msi
+#define XEN_PCI_OP_enable_multi_msi	(10)
+#endif
+
+/* ---- duplicates: types and helpers ---------------------------------- */
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+
+#define __always_unused		__attribute__((unused))
+#define __maybe_unused		__attribute__((unused))
+#define __must_check		__attribute__((warn_unused_result))
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#define fallthrough		__attribute__((fallthrough))
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define BIT(n)			(1UL << (n))
+#define BITS_PER_LONG		(8 * (int)sizeof(long))
+#define BITS_TO_LONGS(n)	(((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define IS_ALIGNED(x, a)	(((x) & ((typeof(x))(a) - 1)) == 0)
+
+#define min(a, b)		({ typeof(a) _a = (a); typeof(b) _b = (b); _a < _b ? _a : _b; })
+#define max(a, b)		({ typeof(a) _a = (a); typeof(b) _b = (b); _a > _b ? _a : _b; })
+#define min_t(t, a, b)		({ t _a = (a); t _b = (b); _a < _b ? _a : _b; })
+#define max_t(t, a, b)		({ t _a = (a); t _b = (b); _a > _b ? _a : _b; })
+#define clamp_t(t, v, lo, hi)	min_t(t, max_t(t, v, lo), hi)
+
+#ifndef container_of
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#endif
+
+#define READ_ONCE(x)		(*(const volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile typeof(x) *)&(x) = (v))
+#define barrier()		__asm__ __volatile__("" ::: "memory")
+#define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
+
+#define BUILD_BUG_ON(c)		_Static_assert(!(c), #c)
+#define WARN_ON(c)		seam_warn_on(!!(c), #c, __FILE__, __LINE__)
+#define WARN_ON_ONCE(c)		WARN_ON(c)
+#define might_sleep()		do { } while (0)
+#define lockdep_assert_held(l)	do { (void)(l); } while (0)
+
+static inline bool is_power_of_2(unsigned long n)
+{
+	return n != 0 && (n & (n - 1)) == 0;
+}
+
+/* ---- duplicates: lists ------------------------------------------------ */
+
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+#define LIST_HEAD_INIT(name)	{ &(name), &(name) }
+#define LIST_HEAD(name)		struct list_head name = LIST_HEAD_INIT(name)
+
+static inline void INIT_LIST_HEAD(struct list_head *l)
+{
+	l->next = l;
+	l->prev = l;
+}
+
+static inline void __list_add(struct list_head *n, struct list_head *prev,
+			      struct list_head *next)
+{
+	next->prev = n;
+	n->next = next;
+	n->prev = prev;
+	prev->next = n;
+}
+
+static inline void list_add(struct list_head *n, struct list_head *head)
+{
+	__list_add(n, head, head->next);
+}
+
+static inline void list_add_tail(struct list_head *n, struct list_head *head)
+{
+	__list_add(n, head->prev, head);
+}
+
+static inline void list_del_init(struct list_head *e)
+{
+	e->next->prev = e->prev;
+	e->prev->next = e->next;
+	INIT_LIST_HEAD(e);
+}
+
+static inline void list_del(struct list_head *e)
+{
+	list_del_init(e);
+}
+
+static inline bool list_empty(const struct list_head *h)
+{
+	return h->next == h;
+}
+
+#define list_entry(p, type, member)	container_of(p, type, member)
+#define list_first_entry(h, type, member) list_entry((h)->next, type, member)
+#define list_for_each_entry(pos, head, member)				\
+	for (pos = list_entry((head)->next, typeof(*pos), member);	\
+	     &pos->member != (head);					\
+	     pos = list_entry(pos->member.next, typeof(*pos), member))
+#define list_for_each_entry_safe(pos, n, head, member)			\
+	for (pos = list_entry((head)->next, typeof(*pos), member),	\
+	     n = list_entry(pos->member.next, typeof(*pos), member);	\
+	     &pos->member != (head);					\
+	     pos = n, n = list_entry(n->member.next, typeof(*n), member))
+
+/* ---- duplicates: bitmaps (non-atomic forms only) ---------------------- */
+
+static inline bool __test_and_set_bit(unsigned long nr, unsigned long *map)
+{
+	unsigned long mask = 1UL << (nr % BITS_PER_LONG);
+	unsigned long *w = map + nr / BITS_PER_LONG;
+	bool old = *w & mask;
+
+	*w |= mask;
+	return old;
+}
+
+static inline void __set_bit(unsigned long nr, unsigned long *map)
+{
+	map[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
+}
+
+static inline void __clear_bit(unsigned long nr, unsigned long *map)
+{
+	map[nr / BITS_PER_LONG] &= ~(1UL << (nr % BITS_PER_LONG));
+}
+
+static inline bool test_bit(unsigned long nr, const unsigned long *map)
+{
+	return map[nr / BITS_PER_LONG] & (1UL << (nr % BITS_PER_LONG));
+}
+
+/* ---- customised: allocation ------------------------------------------ */
+
+/*
+ * Every allocation is counted so a test can tell it left nothing behind,
+ * and the n-th one can be made to fail (seam_alloc_fail_at).
+ */
+typedef unsigned int gfp_t;
+#define GFP_KERNEL	0u
+#define GFP_ATOMIC	1u
+#define GFP_NOWAIT	2u
+#define __GFP_ZERO	4u
+
+void *seam_alloc(size_t n, size_t size, bool zero);
+void seam_free(const void *p);
+/* Allocations not yet freed, counted since the start of the process. */
+long seam_alloc_live(void);
+/* Make the @nth allocation from now fail (0: never). */
+void seam_alloc_fail_at(unsigned long nth);
+
+#define kmalloc(s, gfp)			seam_alloc(1, (s), false)
+#define kzalloc(s, gfp)			seam_alloc(1, (s), true)
+#define kmalloc_array(n, s, gfp)	seam_alloc((n), (s), false)
+#define kcalloc(n, s, gfp)		seam_alloc((n), (s), true)
+#define kfree(p)			seam_free(p)
+#define bitmap_zalloc(bits, gfp)	\
+	((unsigned long *)seam_alloc(BITS_TO_LONGS(bits), sizeof(long), true))
+#define bitmap_free(p)			seam_free(p)
+
+/* ---- customised: locking --------------------------------------------- */
+
+struct mutex {
+	pthread_mutex_t m;
+};
+
+#define mutex_init(l)		pthread_mutex_init(&(l)->m, NULL)
+#define mutex_destroy(l)	pthread_mutex_destroy(&(l)->m)
+#define mutex_lock(l)		pthread_mutex_lock(&(l)->m)
+#define mutex_unlock(l)		pthread_mutex_unlock(&(l)->m)
+
+typedef struct {
+	pthread_mutex_t m;
+} spinlock_t;
+
+#define spin_lock_init(l)	pthread_mutex_init(&(l)->m, NULL)
+#define spin_lock(l)		pthread_mutex_lock(&(l)->m)
+#define spin_unlock(l)		pthread_mutex_unlock(&(l)->m)
+
+/* ---- customised: logging ---------------------------------------------- */
+
+/*
+ * Log lines go to a buffer that tests search (seam_log_count), and to
+ * stderr when SEAM_LOG_STDERR is set.  The _ratelimited forms keep a
+ * state per call site, like the kernel's: a burst of 10 per 5 seconds.
+ */
+#define SEAM_LOG_ERR	3
+#define SEAM_LOG_WARN	4
+#define SEAM_LOG_INFO	6
+#define SEAM_LOG_DEBUG	7
+
+struct seam_ratelimit {
+	long begin;
+	int printed;
+	int missed;
+};
+
+__printf(2, 3) void seam_log(int level, const char *fmt, ...);
+bool seam_ratelimit(struct seam_ratelimit *rs);
+/* Lines logged since the last clear that contain @needle. */
+unsigned int seam_log_count(const char *needle);
+void seam_log_clear(void);
+bool seam_warn_on(bool cond, const char *what, const char *file, int line);
+
+#ifndef pr_fmt
+#define pr_fmt(fmt) fmt
+#endif
+
+#define pr_err(fmt, ...)	seam_log(SEAM_LOG_ERR, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn(fmt, ...)	seam_log(SEAM_LOG_WARN, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info(fmt, ...)	seam_log(SEAM_LOG_INFO, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_debug(fmt, ...)	seam_log(SEAM_LOG_DEBUG, pr_fmt(fmt), ##__VA_ARGS__)
+#define seam_log_ratelimited(level, fmt, ...)				\
+	do {								\
+		static struct seam_ratelimit _rs;			\
+		if (seam_ratelimit(&_rs))				\
+			seam_log(level, fmt, ##__VA_ARGS__);		\
+	} while (0)
+#define pr_err_ratelimited(fmt, ...)	\
+	seam_log_ratelimited(SEAM_LOG_ERR, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn_ratelimited(fmt, ...)	\
+	seam_log_ratelimited(SEAM_LOG_WARN, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info_ratelimited(fmt, ...)	\
+	seam_log_ratelimited(SEAM_LOG_INFO, pr_fmt(fmt), ##__VA_ARGS__)
+
+/* ---- component blocks (append below, one per component) --------------- */
+
+#endif /* _PCISPLIT_SEAM_H */
