@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pcisplit-front: the shared page, the event channel and the transport's
+ * Xen operations.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/interrupt.h>
+#include <linux/moduleparam.h>
+#include <linux/timekeeping.h>
+#include <xen/events.h>
+#include <xen/xenbus.h>
+#include "pcifront.h"
+
+static unsigned int op_timeout_ms = 3000;
+module_param(op_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(op_timeout_ms,
+		 "Bound on one request to the backend, in ms (default 3000)");
+
+static unsigned int spin_us;
+module_param(spin_us, uint, 0644);
+MODULE_PARM_DESC(spin_us,
+		 "Spin this long for an answer before yielding the vCPU (default 0)");
+
+/* Called with interrupts off (under xport_lock): must not sleep. */
+static void xenxport_notify(void *priv)
+{
+	struct pcifront_dev *fd = priv;
+
+	/* Earlier signals are answered already: a new one means news. */
+	xen_clear_irq_pending(fd->irq);
+	notify_remote_via_evtchn(fd->evtchn);
+}
+
+/*
+ * Called with interrupts off.  SCHEDOP_poll returns at once when our port
+ * is pending; its timeout is absolute Xen system time, which a module
+ * cannot read, so 1 (long past) makes it a yield of the vCPU that ends on
+ * the next reschedule: the caller rechecks the flag and the bound.
+ */
+static void xenxport_wait(void *priv, u64 ns)
+{
+	struct pcifront_dev *fd = priv;
+	u64 waited = fd->xport.timeout_ns - ns;
+
+	if (waited < (u64)READ_ONCE(spin_us) * NSEC_PER_USEC) {
+		cpu_relax();
+		return;
+	}
+	xen_poll_irq_timeout(fd->irq, 1);
+	xen_clear_irq_pending(fd->irq);
+}
+
+/* NMI-safe monotonic clock: usable with interrupts off. */
+static u64 xenxport_now(void *priv)
+{
+	return ktime_get_mono_fast_ns();
+}
+
+static const struct pcisplit_front_ops xenxport_ops = {
+	.notify	= xenxport_notify,
+	.wait	= xenxport_wait,
+	.now	= xenxport_now,
+};
+
+/* Event channel handler (hard interrupt context). */
+static irqreturn_t xenxport_interrupt(int irq, void *data)
+{
+	struct pcifront_dev *fd = data;
+	unsigned long flags;
+	bool aer;
+
+	raw_spin_lock_irqsave(&fd->xport_lock, flags);
+	aer = pcisplit_front_xport_signalled(&fd->xport);
+	raw_spin_unlock_irqrestore(&fd->xport_lock, flags);
+	if (aer)
+		schedule_work(&fd->aer_work);
+	return IRQ_HANDLED;
+}
+
+/* May sleep.  On failure nothing is left to undo. */
+int pcifront_xport_setup(struct pcifront_dev *fd)
+{
+	void *page;
+	int err;
+
+	err = xenbus_setup_ring(fd->xdev, GFP_KERNEL, &page, 1, &fd->gref);
+	if (err)
+		return err;
+	fd->sh = page;
+	pcisplit_front_xport_init(&fd->xport, fd->sh, &xenxport_ops, fd,
+				  (u64)max(op_timeout_ms, 1U) * NSEC_PER_MSEC,
+				  true);
+
+	err = xenbus_alloc_evtchn(fd->xdev, &fd->evtchn);
+	if (err)
+		goto out_ring;
+	fd->evtchn_valid = true;
+
+	err = bind_evtchn_to_irqhandler(fd->evtchn, xenxport_interrupt, 0,
+					"pcisplit-front", fd);
+	if (err < 0)
+		goto out_evtchn;
+	fd->irq = err;
+	return 0;
+
+out_evtchn:
+	xenbus_free_evtchn(fd->xdev, fd->evtchn);
+	fd->evtchn_valid = false;
+out_ring:
+	xenbus_teardown_ring(&page, 1, &fd->gref);
+	fd->sh = NULL;
+	return err;
+}
+
+/* May sleep.  Undoes what pcifront_xport_setup() did. */
+void pcifront_xport_teardown(struct pcifront_dev *fd)
+{
+	void *page = fd->sh;
+
+	if (fd->irq >= 0) {
+		unbind_from_irqhandler(fd->irq, fd);
+		fd->irq = -1;
+	}
+	/* unbind closed the port when it was bound; free it only if not. */
+	else if (fd->evtchn_valid)
+		xenbus_free_evtchn(fd->xdev, fd->evtchn);
+	fd->evtchn_valid = false;
+	if (page) {
+		xenbus_teardown_ring(&page, 1, &fd->gref);
+		fd->sh = NULL;
+	}
+}
+
+/* May sleep.  Tells the backend where the page and the port are. */
+int pcifront_xport_publish(struct pcifront_dev *fd)
+{
+	struct xenbus_transaction xbt;
+	const char *what;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err) {
+		xenbus_dev_fatal(fd->xdev, err, "starting transaction");
+		return err;
+	}
+	what = "pci-op-ref";
+	err = xenbus_printf(xbt, fd->xdev->nodename, what, "%u", fd->gref);
+	if (!err) {
+		what = "event-channel";
+		err = xenbus_printf(xbt, fd->xdev->nodename, what, "%u",
+				    fd->evtchn);
+	}
+	if (!err) {
+		what = "magic";
+		err = xenbus_printf(xbt, fd->xdev->nodename, what, "%s",
+				    XEN_PCI_MAGIC);
+	}
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		xenbus_dev_fatal(fd->xdev, err, "writing %s", what);
+		return err;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	if (err) {
+		xenbus_dev_fatal(fd->xdev, err, "completing transaction");
+		return err;
+	}
+	return 0;
+}
