@@ -269,4 +269,12 @@ bool seam_warn_on(bool cond, const char *what, const char *file, int line);
 
 /* ---- component blocks (append below, one per component) --------------- */
 
+/* ---- pcifront: the shared page's flags word ------------------------- */
+
+/*
+ * cmpxchg(): kernel semantics, a full barrier that returns the old value
+ * (the frontend updates the flags word the backend writes too).
+ */
+#define cmpxchg(p, o, n)	__sync_val_compare_and_swap((p), (o), (n))
+
 #endif /* _PCISPLIT_SEAM_H */
