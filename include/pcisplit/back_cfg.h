@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pciback's virtual configuration space: what a guest reads and what its
+ * writes do, per field, as tables of designated initialisers.
+ *
+ * Portable (only the seam): the kernel backs it with pci_read_config_* /
+ * pci_write_config_*, the tests with an array of bytes.  Every rule is a
+ * row in a static const table (pciback/confspace.c): header, power
+ * management, MSI, MSI-X and PCI Express capability.  Bytes no row
+ * covers are read-only unless the device is in permissive mode.
+ *
+ * Locking: a struct pcisplit_cfg is used under its owner's lock (the
+ * backend serves one request per frontend at a time); nothing here locks.
+ */
+#ifndef _PCISPLIT_BACK_CFG_H
+#define _PCISPLIT_BACK_CFG_H
+
+#include <pcisplit/seam.h>
+
+/* Register offsets and bits used by the tables (PCI 3.0, PCIe 4.0). */
+#define PCISPLIT_CFG_COMMAND		0x04
+#define  PCISPLIT_CMD_IO		0x0001
+#define  PCISPLIT_CMD_MEMORY		0x0002
+#define  PCISPLIT_CMD_MASTER		0x0004
+#define  PCISPLIT_CMD_SPECIAL		0x0008
+#define  PCISPLIT_CMD_INVALIDATE	0x0010
+#define  PCISPLIT_CMD_VGA_PALETTE	0x0020
+#define  PCISPLIT_CMD_PARITY		0x0040
+#define  PCISPLIT_CMD_WAIT		0x0080
+#define  PCISPLIT_CMD_SERR		0x0100
+#define  PCISPLIT_CMD_FAST_BACK		0x0200
+#define  PCISPLIT_CMD_INTX_DISABLE	0x0400
+#define PCISPLIT_CFG_STATUS		0x06
+#define  PCISPLIT_STATUS_CAP_LIST	0x0010
+#define PCISPLIT_CFG_CACHE_LINE		0x0c
+#define PCISPLIT_CFG_LATENCY		0x0d
+#define PCISPLIT_CFG_HEADER_TYPE	0x0e
+#define PCISPLIT_CFG_BAR0		0x10
+#define PCISPLIT_CFG_ROM		0x30
+#define PCISPLIT_CFG_CAP_PTR		0x34
+#define PCISPLIT_CFG_INT_LINE		0x3c
+
+#define PCISPLIT_CAP_ID_PM		0x01
+#define PCISPLIT_CAP_ID_MSI		0x05
+#define PCISPLIT_CAP_ID_EXP		0x10
+#define PCISPLIT_CAP_ID_MSIX		0x11
+
+#define PCISPLIT_CFG_SPACE		256
+#define PCISPLIT_CFG_SPACE_EXP		4096
+
+/* BARs 0-5 then the expansion ROM. */
+#define PCISPLIT_CFG_NR_BARS		7
+#define PCISPLIT_CFG_ROM_SLOT		6
+
+/* One BAR as the guest sees it; the hardware register is never written. */
+struct pcisplit_cfg_bar {
+	u32 value;		/* what reads return normally */
+	u32 sizing;		/* what reads return after an all-ones write */
+	bool present;		/* false: reads 0, writes ignored */
+	bool in_sizing;		/* the guest wrote all ones last */
+};
+
+/* Raw access to the real device.  May sleep. */
+struct pcisplit_cfg_hw_ops {
+	/* Read @size (1, 2, 4) bytes at @off into @val; 0 or -errno. */
+	int (*read)(void *priv, unsigned int off, unsigned int size, u32 *val);
+	/* Write @size bytes at @off; 0 or -errno. */
+	int (*write)(void *priv, unsigned int off, unsigned int size, u32 val);
+};
+
+/* Counters for debugfs and tests. */
+struct pcisplit_cfg_stats {
+	unsigned long dropped;		/* writes to read-only bytes ignored */
+	unsigned long masked;		/* writes of which some bits were refused */
+};
+
+struct pcisplit_cfg {
+	const struct pcisplit_cfg_hw_ops *hw;
+	void *priv;
+	u16 size;			/* 256, or 4096 for PCIe */
+	u8 cap_pm, cap_msi, cap_msix, cap_exp;	/* 0: absent */
+	u8 msi_len;			/* bytes of the MSI capability */
+	u8 int_line;			/* what reads of Interrupt Line return */
+	bool permissive;		/* unhandled bytes are writable */
+	struct pcisplit_cfg_bar bar[PCISPLIT_CFG_NR_BARS];
+	struct pcisplit_cfg_stats stats;
+};
+
+/*
+ * Find the capabilities (walking the list through @hw, bounded against
+ * loops) and reset the guest-visible state.  @bars may be NULL (no BARs).
+ * Returns 0 or -errno from @hw.
+ */
+int pcisplit_cfg_init(struct pcisplit_cfg *cfg,
+		      const struct pcisplit_cfg_hw_ops *hw, void *priv,
+		      u16 size, const struct pcisplit_cfg_bar *bars);
+/* Forget what the previous owner did (BAR sizing, counters). */
+void pcisplit_cfg_reset(struct pcisplit_cfg *cfg);
+
+/*
+ * The guest's accesses.  The caller has checked that @size is 1, 2 or 4,
+ * @off is aligned to it and the access lies inside cfg->size
+ * (pcisplit_cfg_access_ok).  Return a XEN_PCI_ERR_* code.
+ */
+int pcisplit_cfg_read(struct pcisplit_cfg *cfg, unsigned int off,
+		      unsigned int size, u32 *val);
+int pcisplit_cfg_write(struct pcisplit_cfg *cfg, unsigned int off,
+		       unsigned int size, u32 val);
+
+/* Size 1, 2 or 4, naturally aligned, inside the config space. */
+static inline bool pcisplit_cfg_access_ok(const struct pcisplit_cfg *cfg,
+					  s32 off, s32 size)
+{
+	if (size != 1 && size != 2 && size != 4)
+		return false;
+	if (off < 0 || (off & (size - 1)))
+		return false;
+	return (u32)off + (u32)size <= cfg->size;
+}
+
+#endif /* _PCISPLIT_BACK_CFG_H */
