@@ -3,6 +3,8 @@
  * pcisplit-front: encoding of the frontend's ops and validation of the
  * backend's answers (see include/pcisplit/front_xport.h).  Portable.
  */
+#define pr_fmt(fmt) "pcisplit-front: " fmt
+
 #include <pcisplit/front_xport.h>
 
 /* Largest errno a kernel returns (include/linux/err.h MAX_ERRNO). */
@@ -208,7 +210,9 @@ int pcisplit_front_enable_multi_msi(struct pcisplit_front_xport *x,
 	if (*mode != PCISPLIT_FRONT_MODE_NONE)
 		return -EALREADY;
 	ops_fill(&req, XEN_PCI_OP_enable_multi_msi, a);
+	/* Backends read the count from info (XenLinux) or value: set both. */
 	req.info = nvec;
+	req.value = nvec;
 	err = pcisplit_front_xfer(x, &req, &ans, 0);
 	if (err)
 		return err;

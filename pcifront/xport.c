@@ -4,6 +4,8 @@
  * (see include/pcisplit/front_xport.h for the protocol and the contract).
  * Portable: includes only the seam, through the API header.
  */
+#define pr_fmt(fmt) "pcisplit-front: " fmt
+
 #include <pcisplit/front_xport.h>
 
 /* The part of struct xen_pci_op in front of msix_entries. */

@@ -16,6 +16,8 @@
  *   4. the frontend waits for the bit to clear, never longer than the
  *      transport's bound (ops->wait, ops->now), copies the answer out of the
  *      shared page once and validates that copy.
+ * The backend must clear XEN_PCIF_active with an atomic read-modify-write
+ * after its answer is in place (a release).
  * Exactly one request is in flight: the caller serialises every call that
  * takes a struct pcisplit_front_xport (the kernel holds a spinlock with
  * interrupts off, because config accesses arrive under pci_lock).
@@ -145,9 +147,11 @@ int pcisplit_front_enable_msi(struct pcisplit_front_xport *x,
 			      enum pcisplit_front_mode *mode, int *pirq);
 /*
  * XEN_PCI_OP_enable_multi_msi (10): @nvec (a power of two, 1..32) vectors
- * asked in op.info; the answer's op.value is the first of @nvec contiguous
- * pirqs.  A refusal may carry in op.info how many the backend could give:
- * returned as a positive count (> 1 and < @nvec) for the caller to retry.
+ * asked in op.info (XenLinux's encoding) and in op.value (which pcisplit-back
+ * reads); the answer's op.value is the first of @nvec contiguous pirqs and
+ * op.info, when the backend rewrites it, must still be @nvec.  A refusal
+ * may carry in op.info how many the backend could give: returned as a
+ * positive count (> 1 and < @nvec) for the caller to retry.
  */
 int pcisplit_front_enable_multi_msi(struct pcisplit_front_xport *x,
 				    const struct pcisplit_front_addr *a,
