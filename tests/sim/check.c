@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The checks after every step, and the world's setup and teardown.
+ *
+ * Invariants: the backend's table holds only the current owner's records,
+ * each one mapped in the hypervisor for that domain and device; no dead
+ * domain holds a pirq; every pirq a live domain holds is accounted for
+ * (a table record, the HVM device model's list, or the GSI of a device
+ * attached to it); a free device has no owner, no records, no assignment
+ * and no interrupt mode on; no stale-vector or failed-unmap line was
+ * logged.  Then the step's expectations: the owner's driver is bound in
+ * the expected mode and each of its vectors, raised by the device, reaches
+ * the driver's handler.
+ */
+#include <stdarg.h>
+#include "sim.h"
+
+struct sim_world_opts world_opts;
+
+const char *const sim_dk_names[SIM_NDEV] = {
+	[SIM_NIC] = "nic", [SIM_NVME] = "nvme", [SIM_MSI] = "msi",
+	[SIM_INTX] = "intx",
+};
+const char *const sim_dc_names[SIM_NDC] = {
+	[SIM_PV1] = "PV1", [SIM_PV2] = "PV2", [SIM_HVM] = "HVM",
+};
+const char *const sim_mode_names[] = {
+	[SIM_MODE_NONE] = "none", [SIM_MODE_INTX] = "intx",
+	[SIM_MODE_MSI] = "msi", [SIM_MODE_MSIX] = "msix",
+};
+const char *const sim_leg_names[SIM_NLEG] = {
+	[SIM_LEG_VTAB] = "vtab", [SIM_LEG_WRAP] = "wrap",
+	[SIM_LEG_TRANSPORT] = "transport",
+};
+
+/* Log signatures that must never appear, and how many were seen. */
+static const char *const signatures[] = {
+	"stale vector",			/* hv: a message to a dead target */
+	"unmap of pirq",		/* vtab: a failed unmap */
+	"stale msi",			/* vtab: stale msi / msix records */
+	"unmap failed",			/* dm / tool */
+};
+static unsigned int seen[ARRAY_SIZE(signatures)];
+
+static unsigned int sig_count(unsigned int i)
+{
+	return sim_log_count(signatures[i]) + seam_log_count(signatures[i]);
+}
+
+__printf(3, 4) static int why_add(char *why, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(why);
+	va_list ap;
+
+	if (used + 3 >= len)
+		return 1;
+	if (used) {
+		strcat(why, "; ");
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(why + used, len - used, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* Is (slot's live domain, pirq) accounted for? */
+static bool accounted(int slot, const struct sim_pirq *q, int pirq)
+{
+	struct pcisplit_owner o;
+	struct sim_guest *g;
+	unsigned int dk, i;
+
+	if (q->kind == SIM_PIRQ_GSI) {
+		for (dk = 0; dk < SIM_NDEV; dk++) {
+			g = tool_attached[dk] >= 0 ?
+				guests[tool_attached[dk]] : NULL;
+			if (g && g->slot == slot && pdevs[dk].gsi == pirq &&
+			    pdevs[dk].cfg[0x3d])
+				return true;
+		}
+		return false;
+	}
+	dk = q->sbdf_dk;
+	if (back_owner_of(slot, &o) &&
+	    pcisplit_owner_eq(&bdevs[dk].vd.owner, &o)) {
+		for (i = 0; i < bdevs[dk].vd.nr; i++)
+			if (bdevs[dk].vd.vec[i].pirq == pirq ||
+			    (bdevs[dk].vd.mode == PCISPLIT_VMODE_MSI &&
+			     pirq >= bdevs[dk].vd.vec[0].pirq &&
+			     pirq < bdevs[dk].vd.vec[0].pirq +
+				    (int)bdevs[dk].vd.nr))
+				return true;
+	}
+	for (i = 0; i < SIM_NDC; i++) {
+		g = guests[i];
+		if (!g || g->slot != slot || !g->hvm)
+			continue;
+		for (unsigned int k = 0; k < g->dm_nr[dk]; k++)
+			if (g->dm_pirq[dk][k] == pirq ||
+			    (q->kind == SIM_PIRQ_MSI &&
+			     pirq > g->dm_pirq[dk][k] &&
+			     pirq < g->dm_pirq[dk][k] + PCISPLIT_MSI_MAX_VEC))
+				return true;
+	}
+	return false;
+}
+
+static int check_hv(char *why, size_t len)
+{
+	int slot, bad = 0;
+	unsigned int i;
+
+	for (slot = 1; slot < SIM_NDOM; slot++) {
+		struct sim_dom *d = &hv.dom[slot];
+
+		if (!d->used)
+			continue;
+		for (i = 0; i < SIM_NPIRQ + SIM_PIRQ_BASE; i++) {
+			struct sim_pirq *q = i < SIM_PIRQ_BASE ? &d->gsi[i] :
+					     &d->pirq[i - SIM_PIRQ_BASE];
+
+			if (q->kind == SIM_PIRQ_FREE)
+				continue;
+			if (!d->alive) {
+				bad += why_add(why, len, "dead dom%u holds pirq %u",
+					       d->domid, i);
+				continue;
+			}
+			if (accounted(slot, q, i))
+				continue;
+			if (q->orphan && world_opts.faults)
+				continue;	/* an injected unmap failure */
+			bad += why_add(why, len, "dom%u pirq %u (%s) leaked",
+				       d->domid, i, q->kind == SIM_PIRQ_GSI ?
+				       "gsi" : sim_dk_names[q->sbdf_dk]);
+		}
+	}
+	return bad;
+}
+
+static int check_table(char *why, size_t len)
+{
+	struct pcisplit_owner o;
+	unsigned int dk, i;
+	int bad = 0;
+
+	for (dk = 0; dk < SIM_NDEV; dk++) {
+		struct sim_bdev *b = &bdevs[dk];
+		struct pcisplit_vdev *vd = &b->vd;
+		int slot = b->owner_slot;
+
+		if (!vd->nr)
+			goto free_check;
+		if (slot < 0 || !hv.dom[slot].alive ||
+		    !back_owner_of(slot, &o) ||
+		    !pcisplit_owner_eq(&o, &vd->owner)) {
+			bad += why_add(why, len, "%s: table holds %u records of dom%u epoch %llu, not of its current owner",
+				       sim_dk_names[dk], vd->nr,
+				       vd->owner.domid,
+				       (unsigned long long)vd->owner.epoch);
+			goto free_check;
+		}
+		for (i = 0; i < (vd->mode == PCISPLIT_VMODE_MSI ? 1 : vd->nr);
+		     i++) {
+			int p = vd->vec[i].pirq - SIM_PIRQ_BASE;
+			struct sim_pirq *q = p >= 0 && p < SIM_NPIRQ ?
+					     &hv.dom[slot].pirq[p] : NULL;
+
+			if (!q || q->kind == SIM_PIRQ_FREE ||
+			    q->sbdf_dk != dk)
+				bad += why_add(why, len, "%s: record entry %u pirq %d is not mapped for it",
+					       sim_dk_names[dk],
+					       vd->vec[i].entry,
+					       vd->vec[i].pirq);
+		}
+free_check:
+		if (tool_attached[dk] >= 0)
+			continue;
+		if (vd->owner.epoch || vd->nr)
+			bad += why_add(why, len, "%s: free but the table says owner dom%u epoch %llu, %u records",
+				       sim_dk_names[dk], vd->owner.domid,
+				       (unsigned long long)vd->owner.epoch,
+				       vd->nr);
+		if (hv.assigned[dk])
+			bad += why_add(why, len, "%s: free but assigned to dom%u",
+				       sim_dk_names[dk], hv.assigned[dk]);
+		if (pdev_msix_enabled(dk) || pdev_msi_enabled(dk))
+			bad += why_add(why, len, "%s: free but MSI%s is on",
+				       sim_dk_names[dk],
+				       pdev_msix_enabled(dk) ? "-X" : "");
+		for (int s = 1; s < SIM_NDOM; s++)
+			for (i = 0; i < SIM_NPIRQ; i++)
+				if (hv.dom[s].used &&
+				    hv.dom[s].pirq[i].kind != SIM_PIRQ_FREE &&
+				    hv.dom[s].pirq[i].sbdf_dk == dk &&
+				    !(hv.dom[s].pirq[i].orphan &&
+				      world_opts.faults))
+					bad += why_add(why, len, "%s: free but dom%u holds pirq %u for it",
+						       sim_dk_names[dk],
+						       hv.dom[s].domid,
+						       i + SIM_PIRQ_BASE);
+	}
+	return bad;
+}
+
+static int check_logs(char *why, size_t len)
+{
+	unsigned int i, n;
+	int bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(signatures); i++) {
+		n = sig_count(i);
+		if (n == seen[i])
+			continue;
+		/* An injected unmap failure is due its log line. */
+		if (!(world_opts.faults && i == 1))
+			bad += why_add(why, len, "logged \"%s\" %u time(s)",
+				       signatures[i], n - seen[i]);
+		seen[i] = n;
+	}
+	return bad;
+}
+
+static int check_expect(const struct sim_expect *ex, char *why, size_t len)
+{
+	struct sim_guest *g = guests[ex->dc];
+	struct sim_gdev *gd;
+	unsigned int i;
+	int bad = 0;
+
+	if (ex->free) {
+		if (tool_attached[ex->dk] >= 0)
+			return why_add(why, len, "%s: expected free, attached to %s",
+				       sim_dk_names[ex->dk],
+				       sim_dc_names[tool_attached[ex->dk]]);
+		return 0;
+	}
+	if (!g)
+		return why_add(why, len, "%s %s: %s is not running",
+			       sim_dc_names[ex->dc], sim_dk_names[ex->dk],
+			       sim_dc_names[ex->dc]);
+	gd = &g->dev[ex->dk];
+	if (!gd->bound)
+		return why_add(why, len, "%s %s: no driver bound (last error %d)",
+			       sim_dc_names[ex->dc], sim_dk_names[ex->dk],
+			       gd->err);
+	if (gd->mode != ex->mode)
+		return why_add(why, len, "%s %s: driver has %s, expected %s",
+			       sim_dc_names[ex->dc], sim_dk_names[ex->dk],
+			       sim_mode_names[gd->mode],
+			       sim_mode_names[ex->mode]);
+	for (i = 0; i < gd->nvec; i++) {
+		unsigned long before = gd->irqs[i];
+
+		pdev_fire(ex->dk, gd->mode == SIM_MODE_MSIX ? i : i);
+		if (gd->irqs[i] != before + 1)
+			bad += why_add(why, len, "%s %s: vector %u (pirq %d) did not fire",
+				       sim_dc_names[ex->dc],
+				       sim_dk_names[ex->dk], i, gd->pirq[i]);
+	}
+	return bad;
+}
+
+int check_world(const struct sim_expect *ex, unsigned int nex, char *why,
+		size_t len)
+{
+	unsigned int i;
+	int bad = 0;
+
+	bad += check_table(why, len);
+	bad += check_hv(why, len);
+	for (i = 0; i < nex; i++)
+		bad += check_expect(&ex[i], why, len);
+	bad += check_logs(why, len);
+	return bad;
+}
+
+/* ---- the world ------------------------------------------------------ */
+
+void world_init(const struct sim_world_opts *o)
+{
+	unsigned int i;
+
+	world_opts = *o;
+	memset(seen, 0, sizeof(seen));
+	seam_log_clear();
+	hv_init(o->leg == SIM_LEG_WRAP ? 4 : 0);
+	pdev_init_all();
+	xs_init();
+	back_init();
+	xport_init();
+	for (i = 0; i < SIM_NDEV; i++)
+		tool_attached[i] = -1;
+	for (i = 0; i < SIM_NDC; i++)
+		guests[i] = NULL;
+	xb_back_init();
+	xs_pump();
+}
+
+int world_fini(void)
+{
+	char why[512] = "";
+	unsigned int i;
+	int bad;
+
+	for (i = 0; i < SIM_NDC; i++)
+		if (guests[i])
+			tool_destroy(i);
+	bad = check_world(NULL, 0, why, sizeof(why));
+	xb_back_fini();
+	xs_pump();
+	xport_fini();
+	back_fini();
+	xs_fini();
+	hv_fini();
+	if (seam_alloc_live()) {
+		bad += why_add(why, sizeof(why),
+			       "%ld allocation(s) of the portable code leaked",
+			       seam_alloc_live());
+	}
+	if (bad)
+		fprintf(stdout, "      teardown: %s\n", why);
+	return bad;
+}

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The lifecycle matrix parser (tests/matrix/lifecycle.matrix, shared with
+ * the real-Xen harness):
+ *
+ *	# comment
+ *	scenario NAME
+ *		# one line of description
+ *		STEP ARGS...  [-> EXPECT[; EXPECT...]]
+ *	end
+ *
+ * STEP: create DOM DEV[,DEV...] | reboot DOM | shutdown DOM |
+ * shutdown-nodisable DOM | destroy DOM | crash DOM | pci-attach DOM DEV |
+ * pci-detach DOM DEV | unbind-driver DOM DEV.  EXPECT: `DOM DEV MODE` or
+ * `DEV free`.  Every malformed line is refused with FILE:LINE and why.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include "sim.h"
+
+const char *const sim_step_names[STEP_NKIND] = {
+	[STEP_CREATE] = "create",
+	[STEP_REBOOT] = "reboot",
+	[STEP_SHUTDOWN] = "shutdown",
+	[STEP_SHUTDOWN_NODISABLE] = "shutdown-nodisable",
+	[STEP_DESTROY] = "destroy",
+	[STEP_CRASH] = "crash",
+	[STEP_ATTACH] = "pci-attach",
+	[STEP_DETACH] = "pci-detach",
+	[STEP_UNBIND] = "unbind-driver",
+};
+
+/* Arguments after the step name: DOM only, DOM DEVLIST, DOM DEV. */
+enum args { A_DOM, A_DOM_DEVS, A_DOM_DEV };
+
+static const enum args step_args[STEP_NKIND] = {
+	[STEP_CREATE] = A_DOM_DEVS,
+	[STEP_REBOOT] = A_DOM,
+	[STEP_SHUTDOWN] = A_DOM,
+	[STEP_SHUTDOWN_NODISABLE] = A_DOM,
+	[STEP_DESTROY] = A_DOM,
+	[STEP_CRASH] = A_DOM,
+	[STEP_ATTACH] = A_DOM_DEV,
+	[STEP_DETACH] = A_DOM_DEV,
+	[STEP_UNBIND] = A_DOM_DEV,
+};
+
+struct parse {
+	const char *name;
+	int line;
+	char *err;
+	size_t len;
+};
+
+__printf(2, 3) static int fail(struct parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(p->err, p->len, "%s:%d: ", p->name, p->line);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < p->len)
+		vsnprintf(p->err + n, p->len - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int lookup(const char *const *names, unsigned int n, const char *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(names[i], w))
+			return i;
+	return -1;
+}
+
+/* Split @s at whitespace into at most @max words; returns the count. */
+static int words(char *s, char **w, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		while (*s && isspace((unsigned char)*s))
+			*s++ = '\0';
+		if (!*s)
+			return n;
+		if (n == max)
+			return max + 1;
+		w[n++] = s;
+		while (*s && !isspace((unsigned char)*s))
+			s++;
+	}
+}
+
+static int parse_dom(struct parse *p, const char *w, enum sim_dc *dc)
+{
+	int i = lookup(sim_dc_names, SIM_NDC, w);
+
+	if (i < 0)
+		return fail(p, "unknown domain '%s' (PV1, PV2 or HVM)", w);
+	*dc = i;
+	return 0;
+}
+
+static int parse_dev(struct parse *p, const char *w, unsigned int *dk)
+{
+	int i = lookup(sim_dk_names, SIM_NDEV, w);
+
+	if (i < 0)
+		return fail(p, "unknown device '%s' (nic, nvme, msi or intx)", w);
+	*dk = i;
+	return 0;
+}
+
+static int parse_expect(struct parse *p, char *s, struct sim_step *st)
+{
+	struct sim_expect *ex;
+	unsigned int dk;
+	char *w[4];
+	int n, mode;
+
+	n = words(s, w, 3);
+	if (n == 0)
+		return fail(p, "empty expectation");
+	if (st->nex == SIM_MAX_EXPECT)
+		return fail(p, "more than %d expectations", SIM_MAX_EXPECT);
+	ex = &st->ex[st->nex];
+	memset(ex, 0, sizeof(*ex));
+	if (n == 2) {
+		if (strcmp(w[1], "free"))
+			return fail(p, "expectation '%s %s': expected 'DEV free' or 'DOM DEV MODE'",
+				    w[0], w[1]);
+		if (parse_dev(p, w[0], &dk))
+			return -1;
+		ex->free = true;
+		ex->dk = dk;
+		st->nex++;
+		return 0;
+	}
+	if (n != 3)
+		return fail(p, "expectation with %d words: expected 'DEV free' or 'DOM DEV MODE'",
+			    n);
+	if (parse_dom(p, w[0], &ex->dc) || parse_dev(p, w[1], &dk))
+		return -1;
+	ex->dk = dk;
+	mode = lookup(sim_mode_names, SIM_MODE_MSIX + 1, w[2]);
+	if (mode <= SIM_MODE_NONE)
+		return fail(p, "unknown mode '%s' (msix, msi or intx)", w[2]);
+	ex->mode = mode;
+	st->nex++;
+	return 0;
+}
+
+static int parse_devlist(struct parse *p, char *s, struct sim_step *st)
+{
+	char *tok, *save = NULL;
+	unsigned int dk, i;
+
+	for (tok = strtok_r(s, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (parse_dev(p, tok, &dk))
+			return -1;
+		for (i = 0; i < st->ndevs; i++)
+			if (st->devs[i] == dk)
+				return fail(p, "device '%s' listed twice", tok);
+		st->devs[st->ndevs++] = dk;
+	}
+	if (!st->ndevs)
+		return fail(p, "create needs at least one device");
+	return 0;
+}
+
+static int parse_step(struct parse *p, char *line, struct sim_scenario *sc)
+{
+	struct sim_step *st;
+	char *arrow, *exp, *tok, *save = NULL, *w[4];
+	int n, k;
+
+	if (sc->nsteps == SIM_MAX_STEPS)
+		return fail(p, "more than %d steps in scenario '%s'",
+			    SIM_MAX_STEPS, sc->name);
+	st = &sc->step[sc->nsteps];
+	memset(st, 0, sizeof(*st));
+	st->line = p->line;
+	arrow = strstr(line, "->");
+	exp = NULL;
+	if (arrow) {
+		*arrow = '\0';
+		exp = arrow + 2;
+	}
+	snprintf(st->text, sizeof(st->text), "%s", line);
+	/* Trim the text for the table. */
+	for (n = strlen(st->text); n > 0 && isspace((unsigned char)st->text[n - 1]); n--)
+		st->text[n - 1] = '\0';
+	memmove(st->text, st->text + strspn(st->text, " \t"),
+		strlen(st->text + strspn(st->text, " \t")) + 1);
+
+	n = words(line, w, 3);
+	if (n == 0)
+		return fail(p, "expectations without a step");
+	k = lookup(sim_step_names, STEP_NKIND, w[0]);
+	if (k < 0)
+		return fail(p, "unknown step '%s'", w[0]);
+	st->kind = k;
+	switch (step_args[k]) {
+	case A_DOM:
+		if (n != 2)
+			return fail(p, "'%s' takes one argument: DOM", w[0]);
+		if (parse_dom(p, w[1], &st->dc))
+			return -1;
+		break;
+	case A_DOM_DEVS:
+		if (n != 3)
+			return fail(p, "'%s' takes two arguments: DOM DEV[,DEV...]",
+				    w[0]);
+		if (parse_dom(p, w[1], &st->dc) || parse_devlist(p, w[2], st))
+			return -1;
+		break;
+	case A_DOM_DEV:
+		if (n != 3)
+			return fail(p, "'%s' takes two arguments: DOM DEV", w[0]);
+		if (parse_dom(p, w[1], &st->dc) ||
+		    parse_dev(p, w[2], &st->devs[0]))
+			return -1;
+		st->ndevs = 1;
+		break;
+	}
+	if (exp) {
+		if (!*exp || strspn(exp, " \t") == strlen(exp))
+			return fail(p, "'->' without expectations");
+		for (tok = strtok_r(exp, ";", &save); tok;
+		     tok = strtok_r(NULL, ";", &save))
+			if (parse_expect(p, tok, st))
+				return -1;
+	}
+	sc->nsteps++;
+	return 0;
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+		    *s != '.')
+			return false;
+	return true;
+}
+
+int matrix_parse_buf(const char *name, const char *text, struct sim_matrix *m,
+		     char *err, size_t len)
+{
+	struct parse p = { .name = name, .err = err, .len = len };
+	struct sim_scenario *sc = NULL;
+	char *buf, *line, *next, *w[3], *c;
+	unsigned int i, cap = 0;
+	bool desc_done = false;
+	int n, ret = -1;
+
+	memset(m, 0, sizeof(*m));
+	buf = strdup(text);
+	if (!buf)
+		return fail(&p, "out of memory");
+	for (line = buf; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		p.line++;
+		c = line + strspn(line, " \t\r");
+		if (*c == '#') {
+			/* The first comment inside a scenario describes it. */
+			if (sc && !desc_done && !sc->nsteps) {
+				snprintf(sc->desc, sizeof(sc->desc), "%s",
+					 c + 1 + strspn(c + 1, " \t"));
+				desc_done = true;
+			}
+			continue;
+		}
+		if (strchr(c, '\r'))
+			*strchr(c, '\r') = '\0';
+		if (!*c)
+			continue;
+		if (!sc) {
+			n = words(c, w, 2);
+			if (n < 1 || strcmp(w[0], "scenario")) {
+				fail(&p, "expected 'scenario NAME', got '%s'",
+				     w[0]);
+				goto out;
+			}
+			if (n != 2 || !valid_name(w[1])) {
+				fail(&p, "'scenario' takes one name of letters, digits, '-', '_' or '.'");
+				goto out;
+			}
+			for (i = 0; i < m->n; i++) {
+				if (!strcmp(m->sc[i].name, w[1])) {
+					fail(&p, "scenario '%s' already defined at line %d",
+					     w[1], m->sc[i].line);
+					goto out;
+				}
+			}
+			if (strlen(w[1]) >= sizeof(sc->name)) {
+				fail(&p, "scenario name too long");
+				goto out;
+			}
+			if (m->n == cap) {
+				struct sim_scenario *nsc;
+
+				cap = cap ? 2 * cap : 16;
+				nsc = realloc(m->sc, cap * sizeof(*nsc));
+				if (!nsc) {
+					fail(&p, "out of memory");
+					goto out;
+				}
+				m->sc = nsc;
+			}
+			sc = &m->sc[m->n++];
+			memset(sc, 0, sizeof(*sc));
+			snprintf(sc->name, sizeof(sc->name), "%s", w[1]);
+			sc->line = p.line;
+			desc_done = false;
+			continue;
+		}
+		if (!strncmp(c, "end", 3) && (!c[3] || isspace((unsigned char)c[3]))) {
+			if (words(c, w, 2) != 1) {
+				fail(&p, "'end' takes no argument");
+				goto out;
+			}
+			if (!sc->nsteps) {
+				fail(&p, "scenario '%s' has no step", sc->name);
+				goto out;
+			}
+			sc = NULL;
+			continue;
+		}
+		if (!strncmp(c, "scenario", 8) &&
+		    (!c[8] || isspace((unsigned char)c[8]))) {
+			fail(&p, "scenario inside scenario '%s' (missing 'end')",
+			     sc->name);
+			goto out;
+		}
+		if (parse_step(&p, c, sc))
+			goto out;
+	}
+	if (sc) {
+		fail(&p, "scenario '%s' (line %d) has no 'end'", sc->name,
+		     sc->line);
+		goto out;
+	}
+	if (!m->n) {
+		fail(&p, "no scenario");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(buf);
+	if (ret)
+		matrix_free(m);
+	return ret;
+}
+
+int matrix_parse(const char *path, struct sim_matrix *m, char *err,
+		 size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	long size;
+	int ret;
+
+	if (!f) {
+		snprintf(err, len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	if (size < 0 || size > (1 << 20)) {
+		fclose(f);
+		snprintf(err, len, "%s: not a matrix file (size %ld)", path, size);
+		return -1;
+	}
+	text = calloc(1, size + 1);
+	if (!text || fread(text, 1, size, f) != (size_t)size) {
+		fclose(f);
+		free(text);
+		snprintf(err, len, "%s: read failed", path);
+		return -1;
+	}
+	fclose(f);
+	ret = matrix_parse_buf(path, text, m, err, len);
+	free(text);
+	return ret;
+}
+
+void matrix_free(struct sim_matrix *m)
+{
+	free(m->sc);
+	m->sc = NULL;
+	m->n = 0;
+}
+
+int sim_step_run(const struct sim_step *st)
+{
+	switch (st->kind) {
+	case STEP_CREATE:
+		return tool_create(st->dc, st->devs, st->ndevs);
+	case STEP_REBOOT:
+		return tool_reboot(st->dc);
+	case STEP_SHUTDOWN:
+		return tool_shutdown(st->dc, true);
+	case STEP_SHUTDOWN_NODISABLE:
+		return tool_shutdown(st->dc, false);
+	case STEP_DESTROY:
+		return tool_destroy(st->dc);
+	case STEP_CRASH:
+		return tool_crash(st->dc);
+	case STEP_ATTACH:
+		return tool_attach(st->dc, st->devs[0]);
+	case STEP_DETACH:
+		return tool_detach(st->dc, st->devs[0]);
+	case STEP_UNBIND:
+		return tool_unbind(st->dc, st->devs[0]);
+	default:
+		return -EINVAL;
+	}
+}

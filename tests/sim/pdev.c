@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulated physical devices: real config space with PCIe, MSI and
+ * MSI-X capabilities, an MSI-X table whose entries the hypervisor
+ * programs, and a way to raise each vector.
+ *
+ *   nic   SR-IOV VF like igbvf: MSI-X, table of 3      00:04.0
+ *   nvme  NVMe-like: MSI (1) and MSI-X, table of 65    00:05.0
+ *   msi   MSI only, up to 4 vectors                    00:06.0
+ *   intx  legacy INTx only, pin A on GSI 19            00:07.0
+ */
+#include "sim.h"
+
+struct sim_pdev pdevs[SIM_NDEV];
+
+#define CAP_EXP		0x40
+#define CAP_MSI		0x80
+#define CAP_MSIX	0x90
+
+struct pdev_spec {
+	u16 vendor, device;
+	u32 class;
+	u8 devfn;
+	u16 msix_size;		/* 0: no MSI-X */
+	u8 msi_max;		/* 0: no MSI */
+	int gsi;
+};
+
+static const struct pdev_spec specs[SIM_NDEV] = {
+	[SIM_NIC] = { 0x8086, 0x10ca, 0x020000, 0x20, 3, 0, 16 },
+	[SIM_NVME] = { 0x1b36, 0x0010, 0x010802, 0x28, 65, 1, 17 },
+	[SIM_MSI] = { 0x8086, 0x100e, 0x020000, 0x30, 0, 4, 18 },
+	[SIM_INTX] = { 0x8086, 0x1209, 0x028000, 0x38, 0, 0, 19 },
+};
+
+static void put16(u8 *c, unsigned int off, u16 v)
+{
+	c[off] = v & 0xff;
+	c[off + 1] = v >> 8;
+}
+
+static void put32(u8 *c, unsigned int off, u32 v)
+{
+	put16(c, off, v & 0xffff);
+	put16(c, off + 2, v >> 16);
+}
+
+static u16 get16(const u8 *c, unsigned int off)
+{
+	return c[off] | (c[off + 1] << 8);
+}
+
+static void build(enum sim_dk dk)
+{
+	const struct pdev_spec *s = &specs[dk];
+	struct sim_pdev *p = &pdevs[dk];
+	u8 *c = p->cfg;
+	u8 *next;
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	p->dk = dk;
+	p->sbdf = s->devfn;
+	p->msix_size = s->msix_size;
+	p->msi_max = s->msi_max;
+	p->gsi = s->gsi;
+	put16(c, 0x00, s->vendor);
+	put16(c, 0x02, s->device);
+	put16(c, 0x06, 0x0010);			/* capability list */
+	put32(c, 0x08, s->class << 8);
+	put32(c, 0x10, 0xfebf0000 + (s->devfn << 12));	/* BAR0 */
+	c[0x3c] = s->gsi;
+	c[0x3d] = dk == SIM_NIC ? 0 : 1;	/* a VF has no INTx; else INTA# */
+	c[0x34] = CAP_EXP;
+	c[CAP_EXP] = 0x10;			/* PCI Express */
+	put16(c, CAP_EXP + 2, 0x0002);		/* endpoint, version 2 */
+	p->exp_cap = CAP_EXP;
+	next = &c[CAP_EXP + 1];
+	if (s->msi_max) {
+		*next = CAP_MSI;
+		c[CAP_MSI] = 0x05;
+		/* 64-bit, Multiple Message Capable = log2(max) */
+		put16(c, CAP_MSI + 2, 0x0080 | (ilog2_u(s->msi_max) << 1));
+		p->msi_cap = CAP_MSI;
+		next = &c[CAP_MSI + 1];
+	}
+	if (s->msix_size) {
+		*next = CAP_MSIX;
+		c[CAP_MSIX] = 0x11;
+		put16(c, CAP_MSIX + 2, s->msix_size - 1);
+		put32(c, CAP_MSIX + 4, 0x3000);		/* table: BAR0 + 0x3000 */
+		put32(c, CAP_MSIX + 8, 0x2000);		/* PBA: BAR0 + 0x2000 */
+		p->msix_cap = CAP_MSIX;
+	}
+	for (i = 0; i < SIM_MSIX_MAX; i++)
+		p->ent[i].masked = true;
+}
+
+void pdev_init_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_NDEV; i++)
+		build(i);
+}
+
+int sim_dk_of_sbdf(u32 sbdf)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_NDEV; i++)
+		if (pdevs[i].sbdf == sbdf)
+			return i;
+	return -1;
+}
+
+u32 pdev_cfg_read(enum sim_dk dk, unsigned int off, unsigned int size)
+{
+	const u8 *c = pdevs[dk].cfg;
+	u32 v = 0;
+	unsigned int i;
+
+	if (off >= sizeof(pdevs[dk].cfg) || size > 4 ||
+	    off + size > sizeof(pdevs[dk].cfg))
+		return ~0u;
+	for (i = 0; i < size; i++)
+		v |= (u32)c[off + i] << (8 * i);
+	return v;
+}
+
+void pdev_cfg_write(enum sim_dk dk, unsigned int off, unsigned int size,
+		    u32 val)
+{
+	u8 *c = pdevs[dk].cfg;
+	unsigned int i;
+
+	if (off < 0x04 || off >= 0x40 - 4 || size > 4 || off + size > 0x40)
+		goto caps;
+	/* Header: only command and the interrupt line are writable here. */
+	for (i = 0; i < size; i++) {
+		unsigned int o = off + i;
+
+		if (o == 0x04 || o == 0x05 || o == 0x3c)
+			c[o] = (val >> (8 * i)) & 0xff;
+	}
+	return;
+caps:
+	if (off == 0x3c && size == 1)
+		c[0x3c] = val;
+}
+
+bool pdev_msix_enabled(enum sim_dk dk)
+{
+	struct sim_pdev *p = &pdevs[dk];
+
+	return p->msix_cap && (get16(p->cfg, p->msix_cap + 2) & 0x8000);
+}
+
+bool pdev_msi_enabled(enum sim_dk dk)
+{
+	struct sim_pdev *p = &pdevs[dk];
+
+	return p->msi_cap && (get16(p->cfg, p->msi_cap + 2) & 0x0001);
+}
+
+void pdev_set_msix_enable(enum sim_dk dk, bool on)
+{
+	struct sim_pdev *p = &pdevs[dk];
+	u16 ctl;
+
+	if (!p->msix_cap)
+		return;
+	ctl = get16(p->cfg, p->msix_cap + 2);
+	ctl = on ? (ctl | 0x8000) : (ctl & ~0xc000);
+	put16(p->cfg, p->msix_cap + 2, ctl);
+}
+
+void pdev_set_msi_enable(enum sim_dk dk, bool on, unsigned int nvec)
+{
+	struct sim_pdev *p = &pdevs[dk];
+	u16 ctl;
+
+	if (!p->msi_cap)
+		return;
+	ctl = get16(p->cfg, p->msi_cap + 2) & ~0x0071;
+	if (on)
+		ctl |= 0x0001 | (ilog2_u(nvec) << 4);
+	put16(p->cfg, p->msi_cap + 2, ctl);
+}
+
+void pdev_reset(enum sim_dk dk)
+{
+	struct sim_pdev *p = &pdevs[dk];
+	unsigned int resets = p->resets;
+
+	/* FLR: the function comes back as from power-on. */
+	build(dk);
+	p->resets = resets + 1;
+}
+
+void pdev_fire(enum sim_dk dk, unsigned int idx)
+{
+	struct sim_pdev *p = &pdevs[dk];
+	u16 cmd = get16(p->cfg, 0x04);
+
+	if (pdev_msix_enabled(dk)) {
+		u16 ctl = get16(p->cfg, p->msix_cap + 2);
+
+		if (!(cmd & 0x4) || (ctl & 0x4000) || idx >= p->msix_size ||
+		    p->ent[idx].masked || !p->ent[idx].pirq)
+			return;		/* not sent: nothing to deliver */
+		hv_deliver(dk, idx, p->ent[idx].serial, p->ent[idx].pirq);
+		return;
+	}
+	if (pdev_msi_enabled(dk)) {
+		unsigned int mme = (get16(p->cfg, p->msi_cap + 2) >> 4) & 7;
+
+		if (!(cmd & 0x4) || idx >= (1u << mme) || !p->msi_pirq)
+			return;
+		hv_deliver(dk, idx, p->msi_serial, p->msi_pirq + idx);
+		return;
+	}
+	if (!(cmd & 0x0400) && p->cfg[0x3d])
+		hv_deliver_gsi(dk, p->gsi);
+}

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The simulated test domain world (tests/sim), its fuzzers (tests/fuzz)
+# and its benchmark (bench/sim_*).  Everything is built from the project's
+# own portable sources under ASan/UBSan; pciback's dispatcher and
+# pcifront's transport are linked in (the transport leg) once they exist.
+
+SIM_DIR := $(TOP)/tests/sim
+SIM_BIN := $(BUILD)/sim/sim
+SIM_PORTABLE := $(TOP)/msi/vtab.c $(TOP)/tests/shim/seam.c
+SIM_XPORT_SRCS := $(TOP)/pciback/dispatch.c $(TOP)/pciback/confspace.c \
+	$(TOP)/pcifront/xport.c $(TOP)/pcifront/ops.c
+ifeq ($(words $(wildcard $(SIM_XPORT_SRCS) $(SIM_DIR)/xport_live.c)),5)
+SIM_PORTABLE += $(SIM_XPORT_SRCS)
+SIM_XPORT_FLAGS := -DSIM_HAVE_TRANSPORT
+endif
+SIM_SRCS := $(wildcard $(SIM_DIR)/*.c)
+SIM_HDRS = $(wildcard $(SIM_DIR)/*.h $(TOP)/include/pcisplit/*.h \
+	$(TOP)/tests/shim/*/*.h)
+# The shared matrix (tests/matrix, the real-Xen harness's) once it exists.
+SIM_MATRIX ?= $(firstword $(wildcard $(TOP)/tests/matrix/lifecycle.matrix) \
+	$(SIM_DIR)/testdata/lifecycle-local.matrix)
+SIM_PARSE_CASES = $(wildcard $(SIM_DIR)/testdata/*.matrix)
+SIM_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=23 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+SOAK_N ?= 10000
+SOAK_SEED ?= 0
+SIM_CHECK_SOAK_N ?= 400
+SIM_CHECK_SOAK_SEED ?= 20261121
+
+.PHONY: sim sim-build sim-faults sim-soak soak sim-faults-all
+userspace: sim-build
+sim-build: $(SIM_BIN)
+
+$(SIM_BIN): $(SIM_SRCS) $(SIM_HDRS) $(SIM_PORTABLE) $(SIM_DIR)/rules.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) $(SIM_XPORT_FLAGS) -o $@ \
+		$(SIM_SRCS) $(SIM_PORTABLE)
+
+# The matrix on every leg (plus the parser's own cases).
+sim: $(SIM_BIN)
+	@$(SIM_ENV) $(SIM_BIN) matrix $(SIM_MATRIX) -- $(SIM_PARSE_CASES)
+
+# Every fault site of every scenario: first, second, last and between.
+sim-faults: $(SIM_BIN)
+	@$(SIM_ENV) $(SIM_BIN) faults $(SIM_MATRIX)
+
+sim-faults-all: $(SIM_BIN)
+	@$(SIM_ENV) $(SIM_BIN) faults $(SIM_MATRIX) -a
+
+# A short soak with a fixed seed, so `make check` is reproducible.
+sim-soak: $(SIM_BIN)
+	@$(SIM_ENV) $(SIM_BIN) soak -n $(SIM_CHECK_SOAK_N) -s $(SIM_CHECK_SOAK_SEED)
+
+soak: $(SIM_BIN)
+	@$(SIM_ENV) $(SIM_BIN) soak -n $(SOAK_N) -s $(SOAK_SEED)
+
+CHECK_SUITES += sim sim-faults sim-soak
+EXTRA_HELP += "make sim         the lifecycle matrix in the simulator, every leg (scenario x step table)"
+EXTRA_HELP += "make sim-faults  the matrix with each hypervisor / xenstore call site failing in turn"
+EXTRA_HELP += "make soak        $(SOAK_N) random lifecycles, seeded (SOAK_SEED=N to reproduce; 0: random)"
+
+-include $(TOP)/tests/fuzz/rules.mk
+-include $(TOP)/bench/sim_rules.mk

@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The simulated test domain world: one private header for tests/sim.
+ *
+ * A world is one hypervisor (hv.c), one xenstore (xs.c), four physical
+ * devices (pdev.c), the backend (back.c: the vector table and, once they
+ * exist, pciback's portable dispatcher), the toolstack (tool.c: what libxl
+ * does for create / destroy / attach / detach) and the guests (guest.c: PV
+ * guests running the frontend, HVM guests whose device model maps pirqs
+ * directly).  Every hypervisor and xenstore call site can be made to fail
+ * (fault.c).  Each lifecycle scenario runs in its own process (main.c), so
+ * the world is a set of globals in that process: one world per process.
+ *
+ * Threads: the world is driven by the main thread (the toolstack and the
+ * guests' vCPU); on the transport leg each connected PV frontend has a
+ * backend thread in "dom0" serving its shared page.  hv.lock guards the
+ * hypervisor's state, xs.lock the store, and each vector table device
+ * has its own lock (msi/vtab.c).  Lock order: vdev lock -> hv.lock.
+ */
+#ifndef _PCISPLIT_SIM_H
+#define _PCISPLIT_SIM_H
+
+#include <stdatomic.h>
+#include <pcisplit/vtab.h>
+
+static inline unsigned int ilog2_u(unsigned int v)
+{
+	return v ? 31 - __builtin_clz(v) : 0;
+}
+
+/* ---- configuration and names --------------------------------------- */
+
+enum sim_dk {			/* device kinds, each one physical device */
+	SIM_NIC,		/* SR-IOV VF like igbvf: MSI-X, 3 vectors */
+	SIM_NVME,		/* MSI-X table 65: enables 1, frees, enables N */
+	SIM_MSI,		/* MSI only */
+	SIM_INTX,		/* legacy INTx only */
+	SIM_NDEV,
+};
+
+enum sim_dc {			/* domain configurations of the matrix */
+	SIM_PV1,
+	SIM_PV2,
+	SIM_HVM,
+	SIM_NDC,
+};
+
+enum sim_mode {			/* how a guest driver gets its interrupts */
+	SIM_MODE_NONE,
+	SIM_MODE_INTX,
+	SIM_MODE_MSI,
+	SIM_MODE_MSIX,
+};
+
+/* Which implementation of the backend's request path a run uses. */
+enum sim_leg {
+	SIM_LEG_VTAB,		/* guest ops call the vector table directly */
+	SIM_LEG_WRAP,		/* as VTAB, domids wrap after 4: reuse */
+	SIM_LEG_TRANSPORT,	/* frontend thread -> shared page -> backend */
+	SIM_NLEG,
+};
+
+extern const char *const sim_dk_names[SIM_NDEV];
+extern const char *const sim_dc_names[SIM_NDC];
+extern const char *const sim_mode_names[];
+extern const char *const sim_leg_names[SIM_NLEG];
+
+/* ---- logging --------------------------------------------------------- */
+
+/*
+ * The simulator's own log (hypervisor, toolstack, guests).  The portable
+ * code logs through the seam (seam_log_count).  Both are searched for
+ * the stale-vector and failed-unmap signatures after every step.
+ */
+__printf(2, 3) void sim_log(int level, const char *fmt, ...);
+unsigned int sim_log_count(const char *needle);
+unsigned long sim_log_lines(void);
+/* Lines at warn level or worse logged since line @since. */
+unsigned long sim_log_errors_since(unsigned long since);
+void sim_log_dump(FILE *f, unsigned long since);
+void sim_log_reset(void);
+extern bool sim_verbose;
+
+/* ---- fault injection ------------------------------------------------- */
+
+enum sim_fsite {
+	SIM_F_MAP,		/* hypervisor: map an MSI/MSI-X pirq */
+	SIM_F_UNMAP,		/* hypervisor: unmap a pirq */
+	SIM_F_BIND,		/* hypervisor: bind an event channel */
+	SIM_F_GRANT,		/* hypervisor: backend maps the grant */
+	SIM_F_XS_WRITE,		/* xenstore: a write */
+	SIM_F_XS_WATCH,		/* xenstore: registering a watch */
+	SIM_F_ALLOC,		/* the portable code's allocations */
+	SIM_NFSITE,
+};
+
+extern const char *const sim_fsite_names[SIM_NFSITE];
+
+/* Fail the @nth call (1-based) at @site with @err; 0 clears. */
+void sim_fault_arm(enum sim_fsite site, unsigned long nth, int err);
+/* Called at every site: 0 to proceed, or the error to fail with. */
+int sim_fault(enum sim_fsite site);
+unsigned long sim_fault_calls(enum sim_fsite site);
+/* Whether the armed fault fired, and the log line count when it did. */
+bool sim_fault_fired(unsigned long *at_line);
+void sim_fault_reset(void);
+
+/* ---- hypervisor ------------------------------------------------------ */
+
+#define SIM_NDOM	16		/* domain slots, dom0 in slot 0 */
+#define SIM_NPIRQ	48		/* per-domain pirq budget */
+#define SIM_PIRQ_BASE	64		/* pirqs below are GSIs */
+#define SIM_NEVT	64		/* event channel ports per domain */
+#define SIM_DOMID_MAX	0x7FEF		/* DOMID_FIRST_RESERVED - 1 */
+
+enum sim_pirq_kind {
+	SIM_PIRQ_FREE,
+	SIM_PIRQ_GSI,
+	SIM_PIRQ_MSI,
+	SIM_PIRQ_MSIX,
+};
+
+struct sim_pirq {
+	enum sim_pirq_kind kind;
+	u32 sbdf;
+	enum sim_dk sbdf_dk;	/* the device, as this world names it */
+	u16 entry;		/* MSI-X entry, or MSI vector index */
+	int port;		/* bound event channel, or -1 */
+	bool orphan;		/* an injected unmap failure left it */
+};
+
+enum sim_evt_state {
+	SIM_EVT_FREE,
+	SIM_EVT_UNBOUND,	/* allocated for a remote domain */
+	SIM_EVT_INTERDOMAIN,
+	SIM_EVT_PIRQ,
+};
+
+typedef void (*sim_evt_handler)(void *arg, int port);
+
+struct sim_evt {
+	enum sim_evt_state state;
+	int rslot, rport;	/* interdomain: the other end */
+	u16 rdomid;		/* unbound: the domain allowed to bind */
+	int pirq;		/* pirq: which */
+	atomic_uint pending;
+	atomic_ulong fired;
+	sim_evt_handler handler;	/* called when the event is sent */
+	void *arg;
+};
+
+struct sim_dom {
+	bool used;
+	bool alive;
+	bool hvm;
+	u16 domid;
+	u32 serial;		/* unique per incarnation, never reused */
+	enum sim_dc dc;
+	unsigned int pirq_budget;
+	struct sim_pirq pirq[SIM_NPIRQ];	/* index = pirq - BASE */
+	struct sim_pirq gsi[SIM_PIRQ_BASE];	/* index = gsi */
+	struct sim_evt evt[SIM_NEVT];
+	u64 granted;		/* a page the domain granted (0: none) */
+	void *grant_page;
+};
+
+struct sim_hv {
+	pthread_mutex_t lock;	/* guards everything below */
+	struct sim_dom dom[SIM_NDOM];
+	u16 next_domid;
+	u16 domid_max;		/* wrap back to 1 after this */
+	u32 next_serial;
+	u16 assigned[SIM_NDEV];	/* device -> owning domid (0: dom0) */
+	unsigned long maps, unmaps, deaths;
+};
+
+extern struct sim_hv hv;
+
+void hv_init(u16 domid_max);
+void hv_fini(void);
+/* Create a domain; returns its slot or -errno. */
+int hv_domain_create(enum sim_dc dc, bool hvm);
+/* Kill it: its pirqs, event channels and grants go with it. */
+void hv_domain_destroy(int slot);
+int hv_slot_of_serial(u32 serial);
+struct sim_dom *hv_dom_by_serial(u32 serial);
+bool hv_serial_alive(u32 serial);
+
+int hv_assign(enum sim_dk dk, u16 domid);
+void hv_deassign(enum sim_dk dk);
+
+/* PHYSDEVOP_map_pirq for an MSI/MSI-X of @dk on behalf of @domid. */
+int hv_map_msi(u16 domid, enum sim_dk dk, bool msix, unsigned int index,
+	       unsigned int count);
+int hv_unmap(u16 domid, int pirq);
+/* Map a GSI for @domid (INTx passthrough); pirq == gsi. */
+int hv_map_gsi(u16 domid, int gsi);
+
+/* Event channels: ports of domain slot @slot. */
+int hv_evtchn_alloc_unbound(int slot, u16 remote_domid);
+int hv_evtchn_bind_interdomain(int slot, u16 remote_domid, int rport,
+			       sim_evt_handler h, void *arg);
+int hv_evtchn_bind_pirq(int slot, int pirq, sim_evt_handler h, void *arg);
+void hv_evtchn_set_handler(int slot, int port, sim_evt_handler h, void *arg);
+void hv_evtchn_close(int slot, int port);
+int hv_evtchn_send(int slot, int port);
+/* Grants: the frontend grants one page; the backend maps it. */
+int hv_grant_page(int slot, void *page);
+void *hv_grant_map(u16 domid, int ref);
+
+/* A device raises a message for (serial, pirq): deliver or log stale. */
+void hv_deliver(enum sim_dk dk, u16 entry, u32 serial, int pirq);
+void hv_deliver_gsi(enum sim_dk dk, int gsi);
+
+/* The vector table's platform ops over this hypervisor. */
+extern const struct pcisplit_vtab_ops sim_vtab_ops;
+
+/* ---- xenstore ------------------------------------------------------- */
+
+typedef void (*sim_watch_fn)(void *arg, const char *path);
+
+void xs_init(void);
+void xs_fini(void);
+int xs_write(const char *path, const char *val);
+__printf(2, 3) int xs_printf(const char *path, const char *fmt, ...);
+/* Copy the value into @buf; -ENOENT when absent. */
+int xs_read(const char *path, char *buf, size_t len);
+int xs_read_int(const char *path, int *val);
+/* Remove @path and everything below it. */
+void xs_rm(const char *path);
+bool xs_exists(const char *path);
+int xs_watch(const char *path, sim_watch_fn fn, void *arg);
+void xs_unwatch(const char *path, void *arg);
+/* Deliver queued watch events until none is left (xenwatch). */
+void xs_pump(void);
+
+/* ---- physical devices ---------------------------------------------- */
+
+#define SIM_MSIX_MAX	128
+
+struct sim_msix_ent {
+	bool masked;
+	u32 serial;		/* programmed destination: incarnation */
+	int pirq;		/* and its pirq; 0: none */
+};
+
+struct sim_pdev {
+	enum sim_dk dk;
+	u32 sbdf;
+	u8 cfg[4096];
+	u8 msi_cap, msix_cap, exp_cap;	/* capability offsets, 0: none */
+	u16 msix_size;
+	u8 msi_max;
+	int gsi;
+	struct sim_msix_ent ent[SIM_MSIX_MAX];
+	u32 msi_serial;		/* MSI block destination */
+	int msi_pirq;		/* first pirq of the block; 0: none */
+	unsigned int resets;
+};
+
+extern struct sim_pdev pdevs[SIM_NDEV];
+
+void pdev_init_all(void);
+u32 pdev_cfg_read(enum sim_dk dk, unsigned int off, unsigned int size);
+void pdev_cfg_write(enum sim_dk dk, unsigned int off, unsigned int size,
+		    u32 val);
+void pdev_reset(enum sim_dk dk);	/* function level reset */
+bool pdev_msix_enabled(enum sim_dk dk);
+bool pdev_msi_enabled(enum sim_dk dk);
+void pdev_set_msix_enable(enum sim_dk dk, bool on);
+void pdev_set_msi_enable(enum sim_dk dk, bool on, unsigned int nvec);
+/* Raise vector @idx (MSI-X entry, MSI vector) or INTx (@idx ignored). */
+void pdev_fire(enum sim_dk dk, unsigned int idx);
+int sim_dk_of_sbdf(u32 sbdf);
+
+/* ---- the backend ---------------------------------------------------- */
+
+/* One device as the backend holds it. */
+struct sim_bdev {
+	struct pcisplit_vdev vd;
+	int owner_slot;		/* hv slot of the owning domain, -1: none */
+	u32 owner_serial;
+};
+
+extern struct pcisplit_vtab sim_vtab;
+extern struct sim_bdev bdevs[SIM_NDEV];
+
+void back_init(void);
+void back_fini(void);
+/* A new owner incarnation (its epoch is fresh): records pruned first. */
+void back_set_owner(enum sim_dk dk, int slot);
+/* Reset and release to no owner (detach, death, HVM release). */
+void back_release(enum sim_dk dk, const char *why);
+/* Handle one guest request on the vtab legs; op->err gets the answer. */
+void back_handle_op(int slot, struct xen_pci_op *op);
+/* The epoch and domid of an hv slot's current incarnation. */
+bool back_owner_of(int slot, struct pcisplit_owner *o);
+
+/* xenbus: the backend side of the PV guests' pci devices */
+int xb_back_init(void);
+void xb_back_fini(void);
+/* Whether the backend connected to @slot's current frontend. */
+bool xb_connected(int slot);
+
+/* ---- guests --------------------------------------------------------- */
+
+struct sim_gdev {		/* a device as a guest sees it */
+	bool present;		/* on the guest's (virtual) bus */
+	bool bound;		/* its driver is bound */
+	bool enabled;		/* bus master set by the driver */
+	enum sim_mode mode;
+	unsigned int nvec;
+	int pirq[SIM_MSIX_MAX];
+	int port[SIM_MSIX_MAX];
+	unsigned long irqs[SIM_MSIX_MAX];	/* handler invocations */
+	int err;		/* last error the driver saw */
+};
+
+struct sim_guest {
+	int slot;		/* hv slot */
+	u16 domid;
+	enum sim_dc dc;
+	bool hvm;
+	bool connected;		/* PV: frontend connected */
+	struct sim_gdev dev[SIM_NDEV];
+	/* PV frontend */
+	void *page;		/* the shared page */
+	int gref;
+	int port;		/* event channel to the backend */
+	struct sim_front *front; /* transport leg */
+	/* HVM device model: what QEMU mapped, per device */
+	int dm_pirq[SIM_NDEV][SIM_MSIX_MAX];
+	unsigned int dm_nr[SIM_NDEV];
+};
+
+/* The domain a configuration currently runs as (NULL: none). */
+extern struct sim_guest *guests[SIM_NDC];
+
+struct sim_guest *guest_boot(int slot, enum sim_dc dc, bool hvm);
+/* Clean shutdown: each bound driver's shutdown hook; @hooks false: none. */
+void guest_shutdown(struct sim_guest *g, bool hooks);
+void guest_free(struct sim_guest *g);
+/* PV: the frontend's reaction to backend state changes. */
+void guest_front_changed(struct sim_guest *g);
+/* A device appeared (hot-plug, or at boot): probe its driver. */
+void guest_probe(struct sim_guest *g, enum sim_dk dk);
+/* Driver unbind / hot-unplug: the driver's remove(). */
+void guest_remove(struct sim_guest *g, enum sim_dk dk);
+/*
+ * How a guest's MSI layer reaches whoever enables interrupts for it: the
+ * backend's request path (PV) or the device model (HVM).  0 or -errno.
+ */
+struct sim_chan_ops {
+	/* Config space read / write of @size bytes at @off. */
+	int (*conf_read)(struct sim_guest *g, enum sim_dk dk, int off,
+			 int size, u32 *val);
+	int (*conf_write)(struct sim_guest *g, enum sim_dk dk, int off,
+			  int size, u32 val);
+	/* @nvec MSI vectors; pirqs[0..nvec) on success. */
+	int (*enable_msi)(struct sim_guest *g, enum sim_dk dk,
+			  unsigned int nvec, int *pirqs);
+	/* MSI-X entries[0..n); pirqs[i] for entries[i] on success. */
+	int (*enable_msix)(struct sim_guest *g, enum sim_dk dk,
+			   const u16 *entries, unsigned int n, int *pirqs);
+	/* Turn off @was (what the driver enabled). */
+	int (*disable)(struct sim_guest *g, enum sim_dk dk, enum sim_mode was);
+};
+
+extern const struct sim_chan_ops sim_chan_vtab;	/* PV, vtab legs */
+extern const struct sim_chan_ops sim_chan_xport;	/* PV, transport leg */
+extern const struct sim_chan_ops sim_chan_dm;		/* HVM */
+/* HVM: the device model releases a device (QEMU unregisters it). */
+void dm_release(struct sim_guest *g, enum sim_dk dk);
+
+/* ---- transport leg -------------------------------------------------- */
+
+/* NULL when pciback's dispatcher and pcifront's transport are built in. */
+extern const char *sim_transport_missing;
+/* The frontend's end of the shared page (guest side). */
+int sim_front_start(struct sim_guest *g);
+void sim_front_stop(struct sim_guest *g);
+/* The backend thread serving @slot's shared page (no-op on vtab legs). */
+int sim_back_start(int slot, void *page, int port);
+void sim_back_stop(int slot);
+/* Backend side: the dispatcher's view of the devices (xport.c). */
+void xport_init(void);
+void xport_fini(void);
+
+/* ---- the toolstack and the world ------------------------------------ */
+
+struct sim_world_opts {
+	enum sim_leg leg;
+	bool faults;		/* a fault is armed: relaxed expectations */
+};
+
+extern struct sim_world_opts world_opts;
+
+void world_init(const struct sim_world_opts *o);
+/* Tear everything down; returns the number of problems found doing so. */
+int world_fini(void);
+
+/* Matrix steps (tool.c).  0, or -errno with a log line saying why. */
+int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n);
+int tool_reboot(enum sim_dc dc);
+int tool_shutdown(enum sim_dc dc, bool hooks);
+int tool_destroy(enum sim_dc dc);
+int tool_crash(enum sim_dc dc);
+int tool_attach(enum sim_dc dc, enum sim_dk dk);
+int tool_detach(enum sim_dc dc, enum sim_dk dk);
+int tool_unbind(enum sim_dc dc, enum sim_dk dk);
+/* Which configuration a device is attached to, -1: none. */
+extern int tool_attached[SIM_NDEV];
+
+/* ---- checks --------------------------------------------------------- */
+
+struct sim_expect {
+	bool free;		/* `DEV free` */
+	enum sim_dc dc;
+	enum sim_dk dk;
+	enum sim_mode mode;
+};
+
+/*
+ * Invariants after every step: every table record belongs to the current
+ * owner and is mapped in the hypervisor; no pirq of a dead domain; no pirq
+ * nobody accounts for; no stale-vector or failed-unmap line.  Then each
+ * expectation.  Appends reasons to @why; returns the number of problems.
+ */
+int check_world(const struct sim_expect *ex, unsigned int nex, char *why,
+		size_t len);
+
+/* ---- the matrix ----------------------------------------------------- */
+
+enum sim_step_kind {
+	STEP_CREATE,
+	STEP_REBOOT,
+	STEP_SHUTDOWN,
+	STEP_SHUTDOWN_NODISABLE,
+	STEP_DESTROY,
+	STEP_CRASH,
+	STEP_ATTACH,
+	STEP_DETACH,
+	STEP_UNBIND,
+	STEP_NKIND,
+};
+
+extern const char *const sim_step_names[STEP_NKIND];
+
+#define SIM_MAX_EXPECT	8
+#define SIM_MAX_STEPS	64
+
+struct sim_step {
+	enum sim_step_kind kind;
+	enum sim_dc dc;
+	unsigned int devs[SIM_NDEV];
+	unsigned int ndevs;
+	struct sim_expect ex[SIM_MAX_EXPECT];
+	unsigned int nex;
+	char text[96];		/* the step as written, for the table */
+	int line;
+};
+
+struct sim_scenario {
+	char name[64];
+	char desc[160];
+	struct sim_step step[SIM_MAX_STEPS];
+	unsigned int nsteps;
+	int line;
+};
+
+struct sim_matrix {
+	struct sim_scenario *sc;
+	unsigned int n;
+};
+
+/*
+ * Parse @path.  On a malformed line returns -1 with "FILE:LINE: reason"
+ * in @err.
+ */
+int matrix_parse(const char *path, struct sim_matrix *m, char *err,
+		 size_t len);
+int matrix_parse_buf(const char *name, const char *text, struct sim_matrix *m,
+		     char *err, size_t len);
+void matrix_free(struct sim_matrix *m);
+int sim_step_run(const struct sim_step *st);
+
+#endif /* _PCISPLIT_SIM_H */

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The toolstack: what libxl does for each matrix step, in its order.
+ *
+ *   create   assign the devices, map their GSIs, write the backend and
+ *            frontend directories (PV) or tell pciback the owner (HVM),
+ *            boot the guest, let xenwatch run
+ *   destroy  the domain dies, its frontend directory goes, the backend
+ *            releases (resets) its devices, the backend directory goes;
+ *            an HVM guest's devices are reset through pciback the same way
+ *   shutdown the drivers' shutdown hooks, then as destroy
+ *   reboot   shutdown, then create again with the same devices (a new
+ *            domid, as xl reboot gives)
+ *   attach / detach   hot-plug through the backend's Reconfiguring state
+ *            (PV) or the device model (HVM)
+ */
+#include "sim.h"
+
+int tool_attached[SIM_NDEV];
+/* The devices each configuration was created with, for reboot. */
+static unsigned int created_with[SIM_NDC][SIM_NDEV];
+static unsigned int created_n[SIM_NDC];
+
+static void be_key(u16 domid, char *p, size_t n, const char *key)
+{
+	snprintf(p, n, "/local/domain/0/backend/pci/%u/0%s%s", domid,
+		 key[0] ? "/" : "", key);
+}
+
+static void fe_key(u16 domid, char *p, size_t n, const char *key)
+{
+	snprintf(p, n, "/local/domain/%u/device/pci/0%s%s", domid,
+		 key[0] ? "/" : "", key);
+}
+
+static int be_write_dev(u16 domid, int i, enum sim_dk dk)
+{
+	char p[96], key[24];
+	u32 sbdf = pdevs[dk].sbdf;
+	int err;
+
+	snprintf(key, sizeof(key), "dev-%d", i);
+	be_key(domid, p, sizeof(p), key);
+	err = xs_printf(p, "0000:00:%02x.%u", (sbdf >> 3) & 31, sbdf & 7);
+	snprintf(key, sizeof(key), "vdev-%d", i);
+	be_key(domid, p, sizeof(p), key);
+	err = err ?: xs_printf(p, "0000:00:%02x.%u", (sbdf >> 3) & 31,
+			       sbdf & 7);
+	snprintf(key, sizeof(key), "opts-%d", i);
+	be_key(domid, p, sizeof(p), key);
+	err = err ?: xs_write(p, "msitranslate=0,power_mgmt=0,permissive=0");
+	snprintf(key, sizeof(key), "state-%d", i);
+	be_key(domid, p, sizeof(p), key);
+	err = err ?: xs_write(p, "1");
+	return err;
+}
+
+static int write_dirs(u16 domid, const unsigned int *devs, unsigned int n)
+{
+	char p[96], v[32];
+	unsigned int i;
+	int err;
+
+	be_key(domid, p, sizeof(p), "frontend");
+	fe_key(domid, v, sizeof(v), "");
+	err = xs_write(p, v);
+	be_key(domid, p, sizeof(p), "frontend-id");
+	err = err ?: xs_printf(p, "%u", domid);
+	be_key(domid, p, sizeof(p), "online");
+	err = err ?: xs_write(p, "1");
+	be_key(domid, p, sizeof(p), "num_devs");
+	err = err ?: xs_printf(p, "%u", n);
+	for (i = 0; !err && i < n; i++)
+		err = be_write_dev(domid, i, devs[i]);
+	fe_key(domid, p, sizeof(p), "backend");
+	be_key(domid, v, sizeof(v), "");
+	err = err ?: xs_write(p, v);
+	fe_key(domid, p, sizeof(p), "backend-id");
+	err = err ?: xs_write(p, "0");
+	fe_key(domid, p, sizeof(p), "state");
+	err = err ?: xs_write(p, "1");
+	/* The backend's state last: pciback probes once it is there. */
+	be_key(domid, p, sizeof(p), "state");
+	err = err ?: xs_write(p, "1");
+	return err;
+}
+
+static bool has_gsi(enum sim_dk dk)
+{
+	return pdevs[dk].cfg[0x3d] != 0;
+}
+
+/* Take the device for @g's domain: assignment and its GSI. */
+static int take_device(struct sim_dom *d, enum sim_dk dk)
+{
+	int err = hv_assign(dk, d->domid);
+
+	if (err)
+		return err;
+	if (has_gsi(dk)) {
+		err = hv_map_gsi(d->domid, pdevs[dk].gsi);
+		if (err < 0) {
+			hv_deassign(dk);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void drop_device(u16 domid, enum sim_dk dk)
+{
+	if (has_gsi(dk)) {
+		int err = hv_unmap(domid, pdevs[dk].gsi);
+
+		if (err && err != -ESRCH)
+			sim_log(SEAM_LOG_WARN, "tool: dom%u: unmap of gsi %d: %d",
+				domid, pdevs[dk].gsi, err);
+	}
+	hv_deassign(dk);
+}
+
+/* The domain of @dc is gone: clean up after it as libxl does. */
+static void reap(enum sim_dc dc)
+{
+	struct sim_guest *g = guests[dc];
+	char p[96];
+	unsigned int dk;
+
+	if (!g)
+		return;
+	hv_domain_destroy(g->slot);
+	if (!g->hvm) {
+		fe_key(g->domid, p, sizeof(p), "");
+		xs_rm(p);
+		xs_pump();
+		be_key(g->domid, p, sizeof(p), "");
+		xs_rm(p);
+		xs_pump();
+	}
+	for (dk = 0; dk < SIM_NDEV; dk++) {
+		if (tool_attached[dk] != (int)dc)
+			continue;
+		if (g->hvm)
+			dm_release(g, dk);
+		/* The backend let go on "frontend gone"; make sure. */
+		if (bdevs[dk].owner_serial == hv.dom[g->slot].serial)
+			back_release(dk, g->hvm ? "hvm guest gone" :
+					  "toolstack reset");
+		drop_device(g->domid, dk);
+		tool_attached[dk] = -1;
+	}
+	guest_free(g);
+	guests[dc] = NULL;
+}
+
+int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n)
+{
+	bool hvm = dc == SIM_HVM;
+	struct sim_dom *d;
+	unsigned int i;
+	int slot, err;
+
+	if (guests[dc]) {
+		sim_log(SEAM_LOG_ERR, "tool: %s is already running as dom%u",
+			sim_dc_names[dc], guests[dc]->domid);
+		return -EEXIST;
+	}
+	for (i = 0; i < n; i++) {
+		if (tool_attached[devs[i]] >= 0) {
+			sim_log(SEAM_LOG_ERR, "tool: %s is attached to %s",
+				sim_dk_names[devs[i]],
+				sim_dc_names[tool_attached[devs[i]]]);
+			return -EBUSY;
+		}
+	}
+	slot = hv_domain_create(dc, hvm);
+	if (slot < 0)
+		return slot;
+	d = &hv.dom[slot];
+	guests[dc] = NULL;
+	memcpy(created_with[dc], devs, n * sizeof(*devs));
+	created_n[dc] = n;
+	for (i = 0; i < n; i++) {
+		err = take_device(d, devs[i]);
+		if (err) {
+			sim_log(SEAM_LOG_ERR, "tool: assigning %s to dom%u: %d",
+				sim_dk_names[devs[i]], d->domid, err);
+			goto out_destroy;
+		}
+		tool_attached[devs[i]] = dc;
+		if (hvm)
+			back_set_owner(devs[i], slot);
+	}
+	if (!hvm) {
+		err = write_dirs(d->domid, devs, n);
+		if (err) {
+			sim_log(SEAM_LOG_ERR, "tool: writing xenstore for dom%u: %d",
+				d->domid, err);
+			goto out_destroy;
+		}
+		xs_pump();
+	}
+	guests[dc] = guest_boot(slot, dc, hvm);
+	if (!guests[dc]) {
+		err = -ENOMEM;
+		goto out_destroy;
+	}
+	xs_pump();
+	return 0;
+
+out_destroy:
+	/* libxl destroys a domain it could not build. */
+	if (!guests[dc]) {
+		guests[dc] = calloc(1, sizeof(*guests[dc]));
+		guests[dc]->slot = slot;
+		guests[dc]->domid = d->domid;
+		guests[dc]->dc = dc;
+		guests[dc]->hvm = hvm;
+	}
+	reap(dc);
+	return err;
+}
+
+static struct sim_guest *running(enum sim_dc dc)
+{
+	if (!guests[dc])
+		sim_log(SEAM_LOG_ERR, "tool: %s is not running",
+			sim_dc_names[dc]);
+	return guests[dc];
+}
+
+int tool_destroy(enum sim_dc dc)
+{
+	if (!running(dc))
+		return -ESRCH;
+	reap(dc);
+	return 0;
+}
+
+int tool_crash(enum sim_dc dc)
+{
+	if (!running(dc))
+		return -ESRCH;
+	sim_log(SEAM_LOG_INFO, "tool: dom%u crashed", guests[dc]->domid);
+	reap(dc);
+	return 0;
+}
+
+int tool_shutdown(enum sim_dc dc, bool hooks)
+{
+	struct sim_guest *g = running(dc);
+
+	if (!g)
+		return -ESRCH;
+	guest_shutdown(g, hooks);
+	xs_pump();
+	reap(dc);
+	return 0;
+}
+
+int tool_reboot(enum sim_dc dc)
+{
+	unsigned int devs[SIM_NDEV], n;
+	int err = tool_shutdown(dc, true);
+
+	if (err)
+		return err;
+	n = created_n[dc];
+	memcpy(devs, created_with[dc], n * sizeof(*devs));
+	return tool_create(dc, devs, n);
+}
+
+int tool_attach(enum sim_dc dc, enum sim_dk dk)
+{
+	struct sim_guest *g = running(dc);
+	char p[96];
+	int num = 0, err;
+
+	if (!g)
+		return -ESRCH;
+	if (tool_attached[dk] >= 0) {
+		sim_log(SEAM_LOG_ERR, "tool: %s is attached to %s",
+			sim_dk_names[dk], sim_dc_names[tool_attached[dk]]);
+		return -EBUSY;
+	}
+	err = take_device(&hv.dom[g->slot], dk);
+	if (err) {
+		sim_log(SEAM_LOG_ERR, "tool: assigning %s to dom%u: %d",
+			sim_dk_names[dk], g->domid, err);
+		return err;
+	}
+	tool_attached[dk] = dc;
+	if (created_n[dc] < SIM_NDEV)
+		created_with[dc][created_n[dc]++] = dk;
+	if (g->hvm) {
+		back_set_owner(dk, g->slot);
+		g->dev[dk].present = true;
+		guest_probe(g, dk);
+		return 0;
+	}
+	be_key(g->domid, p, sizeof(p), "num_devs");
+	xs_read_int(p, &num);
+	err = be_write_dev(g->domid, num, dk);
+	be_key(g->domid, p, sizeof(p), "num_devs");
+	err = err ?: xs_printf(p, "%d", num + 1);
+	be_key(g->domid, p, sizeof(p), "state");
+	err = err ?: xs_write(p, "7");
+	if (err)
+		sim_log(SEAM_LOG_ERR, "tool: pci-attach %s to dom%u: xenstore: %d",
+			sim_dk_names[dk], g->domid, err);
+	xs_pump();
+	return err;
+}
+
+static void forget_created(enum sim_dc dc, enum sim_dk dk)
+{
+	unsigned int i;
+
+	for (i = 0; i < created_n[dc]; i++) {
+		if (created_with[dc][i] == dk) {
+			created_with[dc][i] = created_with[dc][--created_n[dc]];
+			return;
+		}
+	}
+}
+
+int tool_detach(enum sim_dc dc, enum sim_dk dk)
+{
+	struct sim_guest *g = running(dc);
+	char p[96], key[24], v[32], want[32];
+	u32 sbdf = pdevs[dk].sbdf;
+	int num = 0, i, err = 0;
+
+	if (!g)
+		return -ESRCH;
+	if (tool_attached[dk] != (int)dc) {
+		sim_log(SEAM_LOG_ERR, "tool: %s is not attached to %s",
+			sim_dk_names[dk], sim_dc_names[dc]);
+		return -ENODEV;
+	}
+	if (g->hvm) {
+		/* QEMU unplugs the device: the guest's driver goes first. */
+		guest_remove(g, dk);
+		g->dev[dk].present = false;
+		dm_release(g, dk);
+		back_release(dk, "hvm pci-detach");
+	} else {
+		snprintf(want, sizeof(want), "0000:00:%02x.%u",
+			 (sbdf >> 3) & 31, sbdf & 7);
+		be_key(g->domid, p, sizeof(p), "num_devs");
+		xs_read_int(p, &num);
+		for (i = 0; i < num; i++) {
+			snprintf(key, sizeof(key), "dev-%d", i);
+			be_key(g->domid, p, sizeof(p), key);
+			if (!xs_read(p, v, sizeof(v)) && !strcmp(v, want))
+				break;
+		}
+		snprintf(key, sizeof(key), "state-%d", i);
+		be_key(g->domid, p, sizeof(p), key);
+		err = i < num ? xs_write(p, "5") : -ENOENT;
+		be_key(g->domid, p, sizeof(p), "state");
+		err = err ?: xs_write(p, "7");
+		xs_pump();
+		if (bdevs[dk].owner_slot == g->slot) {
+			/* libxl's forced removal: pciback resets it anyway. */
+			sim_log(SEAM_LOG_WARN, "tool: dom%u did not let %s go: forcing",
+				g->domid, sim_dk_names[dk]);
+			g->dev[dk].bound = false;
+			g->dev[dk].present = false;
+			back_release(dk, "forced pci-detach");
+		}
+		for (i = 0; i < num; i++) {
+			snprintf(key, sizeof(key), "dev-%d", i);
+			be_key(g->domid, p, sizeof(p), key);
+			if (!xs_read(p, v, sizeof(v)) && !strcmp(v, want)) {
+				xs_rm(p);
+				snprintf(key, sizeof(key), "vdev-%d", i);
+				be_key(g->domid, p, sizeof(p), key);
+				xs_rm(p);
+			}
+		}
+		xs_pump();
+	}
+	drop_device(g->domid, dk);
+	tool_attached[dk] = -1;
+	forget_created(dc, dk);
+	return err;
+}
+
+int tool_unbind(enum sim_dc dc, enum sim_dk dk)
+{
+	struct sim_guest *g = running(dc);
+
+	if (!g)
+		return -ESRCH;
+	if (!g->dev[dk].bound) {
+		sim_log(SEAM_LOG_ERR, "tool: no driver bound to %s in dom%u",
+			sim_dk_names[dk], g->domid);
+		return -ENODEV;
+	}
+	guest_remove(g, dk);
+	xs_pump();
+	return 0;
+}
