@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `pcisplit audit`: cross-check the backend's vector table, the xenstore
+ * backend trees, libxl's notes and the live domains.  Every finding names
+ * the device, the domain and what to do; the exit status is 1 when there
+ * is any.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcisplit.h"
+
+#define LABEL_LEN	96
+/* XenbusStateConnected. */
+#define XB_CONNECTED	4
+#define MSI_MAX_VEC	32
+
+struct audit {
+	struct pcisplit_ctx *ctx;
+	struct vt_table vt;
+	bool have_vt;
+	struct xs_view xv;
+	sbdf_t *held;
+	int nheld;
+	unsigned int problems;
+};
+
+static void finding(struct audit *a, const char *kind, const char *next,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* One finding: "KIND  what is wrong" then "  -> what to do". */
+static void finding(struct audit *a, const char *kind, const char *next,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%-10s ", kind);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n%-10s -> %s\n", "", next);
+	a->problems++;
+}
+
+static bool held(const struct audit *a, sbdf_t sbdf)
+{
+	int i;
+
+	for (i = 0; i < a->nheld; i++)
+		if (a->held[i] == sbdf)
+			return true;
+	return false;
+}
+
+/* Liveness as far as known: without the domain list, assume alive. */
+static bool alive(const struct audit *a, unsigned int domid)
+{
+	return !a->xv.have_domains || xsv_alive(&a->xv, domid);
+}
+
+static char *label(struct audit *a, unsigned int domid, char *buf)
+{
+	return dom_label(a->ctx, domid, buf, LABEL_LEN);
+}
+
+/* The shape of one device's records, whoever owns them. */
+static void check_records(struct audit *a, const struct vt_dev *d)
+{
+	char bdf[BDF_STRLEN], next[160];
+	unsigned int i, j;
+
+	bdf_fmt(d->sbdf, bdf);
+	snprintf(next, sizeof(next),
+		 "detach it from its guest if it has one, then prune the table: pcisplit reset %s",
+		 bdf);
+	switch (d->mode) {
+	case VT_NONE:
+		if (d->nvec)
+			finding(a, "STALE", next,
+				"%s: mode none but %u vector records kept",
+				bdf, d->nvec);
+		break;
+	case VT_MSI:
+		if (!d->nvec || d->nvec > MSI_MAX_VEC ||
+		    (d->nvec & (d->nvec - 1)))
+			finding(a, "MISMATCH", next,
+				"%s: MSI with %u vectors (must be a power of two up to %d)",
+				bdf, d->nvec, MSI_MAX_VEC);
+		break;
+	case VT_MSIX:
+		if (!d->nvec)
+			finding(a, "MISMATCH", next,
+				"%s: MSI-X on with no vector recorded", bdf);
+		for (i = 0; i < d->nvec; i++)
+			if (d->vec[i].entry >= d->table)
+				finding(a, "MISMATCH", next,
+					"%s: MSI-X entry %u outside its table of %u",
+					bdf, d->vec[i].entry, d->table);
+		break;
+	}
+	for (i = 0; i < d->nvec; i++)
+		for (j = i + 1; j < d->nvec; j++) {
+			if (d->vec[i].entry == d->vec[j].entry)
+				finding(a, "MISMATCH", next,
+					"%s: entry %u recorded twice", bdf,
+					d->vec[i].entry);
+			if (d->vec[i].pirq == d->vec[j].pirq)
+				finding(a, "MISMATCH", next,
+					"%s: pirq %u recorded for entries %u and %u",
+					bdf, d->vec[i].pirq, d->vec[i].entry,
+					d->vec[j].entry);
+		}
+}
+
+/* Who owns a device by the table, against who has it by xenstore. */
+static void check_owner(struct audit *a, const struct vt_dev *d)
+{
+	char bdf[BDF_STRLEN], dl[LABEL_LEN], el[LABEL_LEN], next[256];
+	const struct xs_backend *be = xsv_backend_of(&a->xv, d->sbdf);
+
+	bdf_fmt(d->sbdf, bdf);
+	if (!d->owned) {
+		if (d->nvec || d->mode != VT_NONE) {
+			snprintf(next, sizeof(next),
+				 "prune them: pcisplit reset %s", bdf);
+			finding(a, "STALE", next,
+				"%s: %u vector records (%s) with no owner",
+				bdf, d->nvec, vt_mode_label(d->mode));
+		}
+		if (be && alive(a, be->domid) &&
+		    be->state == XB_CONNECTED) {
+			snprintf(next, sizeof(next),
+				 "the guest may have lost the device: xl pci-detach %u %s, then xl pci-attach it again",
+				 be->domid, bdf);
+			finding(a, "MISMATCH", next,
+				"%s: xenstore backend of domain %s is connected but the vector table has no owner",
+				bdf, label(a, be->domid, dl));
+		}
+		return;
+	}
+	if (!alive(a, d->domid)) {
+		snprintf(next, sizeof(next),
+			 "prune the dead owner's records: pcisplit reset %s",
+			 bdf);
+		finding(a, "DEAD-OWNER", next,
+			"%s: owned by domain %u (epoch %llu, %u vectors), which no longer exists",
+			bdf, d->domid, d->epoch, d->nvec);
+		return;
+	}
+	if (!be) {
+		snprintf(next, sizeof(next),
+			 "if domain %u should have it, xl pci-attach %u %s; otherwise detach it in the guest and run pcisplit reset %s",
+			 d->domid, d->domid, bdf, bdf);
+		finding(a, "MISMATCH", next,
+			"%s: vector table owner is domain %s but no xenstore backend assigns it",
+			bdf, label(a, d->domid, dl));
+	} else if (be->domid != d->domid) {
+		snprintf(next, sizeof(next),
+			 "detach it from both (xl pci-detach %u %s), reset it (pcisplit reset %s), then attach it where it belongs",
+			 be->domid, bdf, bdf);
+		finding(a, "MISMATCH", next,
+			"%s: vector table owner is domain %s but xenstore assigns it to domain %s",
+			bdf, label(a, d->domid, dl), label(a, be->domid, el));
+	}
+}
+
+/* Two devices of one domain incarnation never share a pirq. */
+static void check_pirq_clash(struct audit *a)
+{
+	unsigned int i, j, k, l;
+	char b1[BDF_STRLEN], b2[BDF_STRLEN], dl[LABEL_LEN], next[160];
+
+	for (i = 0; i < a->vt.ndev; i++) {
+		const struct vt_dev *x = &a->vt.dev[i];
+
+		for (j = i + 1; j < a->vt.ndev; j++) {
+			const struct vt_dev *y = &a->vt.dev[j];
+
+			if (x->sbdf == y->sbdf) {
+				snprintf(next, sizeof(next),
+					 "report a pcisplit-back bug; reloading the module rebuilds the table");
+				finding(a, "MISMATCH", next,
+					"%s: two vector table records (lines %u and %u)",
+					bdf_fmt(x->sbdf, b1), x->line, y->line);
+				continue;
+			}
+			if (!x->owned || !y->owned || x->domid != y->domid ||
+			    x->epoch != y->epoch)
+				continue;
+			for (k = 0; k < x->nvec; k++)
+				for (l = 0; l < y->nvec; l++) {
+					if (x->vec[k].pirq != y->vec[l].pirq)
+						continue;
+					snprintf(next, sizeof(next),
+						 "reset both after detaching them: pcisplit reset %s; pcisplit reset %s",
+						 bdf_fmt(x->sbdf, b1),
+						 bdf_fmt(y->sbdf, b2));
+					finding(a, "MISMATCH", next,
+						"pirq %u of domain %s recorded for both %s and %s",
+						x->vec[k].pirq,
+						label(a, x->domid, dl), b1, b2);
+				}
+		}
+	}
+}
+
+static void check_table(struct audit *a)
+{
+	char bdf[BDF_STRLEN], next[160];
+	unsigned int i;
+
+	for (i = 0; i < a->vt.ndev; i++) {
+		const struct vt_dev *d = &a->vt.dev[i];
+
+		if (!held(a, d->sbdf)) {
+			snprintf(next, sizeof(next),
+				 "report a pcisplit-back bug; reloading the module drops the record");
+			finding(a, "STALE", next,
+				"%s: in the vector table but pciback does not hold it",
+				bdf_fmt(d->sbdf, bdf));
+		}
+		check_records(a, d);
+		check_owner(a, d);
+	}
+	check_pirq_clash(a);
+}
+
+static void check_backends(struct audit *a)
+{
+	char bdf[BDF_STRLEN], dl[LABEL_LEN], next[256];
+	unsigned int i, j, k;
+
+	for (i = 0; i < a->xv.nbe; i++) {
+		const struct xs_backend *be = &a->xv.be[i];
+
+		for (j = 0; j < be->nproblems; j++) {
+			snprintf(next, sizeof(next),
+				 "detach the domain's devices with xl pci-detach %u, or remove the entry with xenstore-rm",
+				 be->domid);
+			finding(a, "MALFORMED", next, "%s", be->problems[j]);
+		}
+		if (!alive(a, be->domid)) {
+			snprintf(next, sizeof(next),
+				 "remove it: xenstore-rm %s/%u (the toolstack should have on domain destruction)",
+				 XS_PCI_BACKENDS, be->domid);
+			finding(a, "STALE", next,
+				"xenstore PCI backend of domain %u, which no longer exists",
+				be->domid);
+		}
+		for (j = 0; j < be->ndev; j++) {
+			bdf_fmt(be->dev[j], bdf);
+			if (!held(a, be->dev[j])) {
+				snprintf(next, sizeof(next),
+					 "detach it (xl pci-detach %u %s) or make it assignable again (pcisplit assignable-add %s)",
+					 be->domid, bdf, bdf);
+				finding(a, "MISMATCH", next,
+					"%s: xenstore assigns it to domain %s but pciback does not hold it",
+					bdf, label(a, be->domid, dl));
+			}
+			for (k = i + 1; k < a->xv.nbe; k++) {
+				const struct xs_backend *o = &a->xv.be[k];
+				unsigned int m;
+
+				for (m = 0; m < o->ndev; m++) {
+					if (o->dev[m] != be->dev[j])
+						continue;
+					snprintf(next, sizeof(next),
+						 "detach it from the domain that should not have it: xl pci-detach %u %s",
+						 o->domid, bdf);
+					finding(a, "MISMATCH", next,
+						"%s: xenstore assigns it to both domain %u and domain %u",
+						bdf, be->domid, o->domid);
+				}
+			}
+		}
+	}
+}
+
+static void check_libxl(struct audit *a)
+{
+	char bdf[BDF_STRLEN], xs[BDF_STRLEN], dl[LABEL_LEN], next[256];
+	unsigned int i;
+
+	for (i = 0; i < a->xv.nproblems; i++)
+		finding(a, "MALFORMED",
+			"fix or remove the entry with xenstore-rm, then run pcisplit audit again",
+			"%s", a->xv.problems[i]);
+	for (i = 0; i < a->xv.nlp; i++) {
+		const struct xs_libxl_pci *lp = &a->xv.lp[i];
+		const struct xs_backend *be;
+
+		bdf_fmt(lp->sbdf, bdf);
+		bdf_fmt_xs(lp->sbdf, xs);
+		if (lp->driver_path && !driver_path_ok(lp->driver_path)) {
+			snprintf(next, sizeof(next),
+				 "remove it: xenstore-rm %s/%s/driver_path (assignable-remove -r will not rebind)",
+				 XS_LIBXL_PCI, xs);
+			finding(a, "MALFORMED", next,
+				"%s: driver_path '%s' is not a %s/NAME path",
+				bdf, lp->driver_path, SYSFS_PCI_DRIVERS);
+		}
+		if (lp->domid < 0)
+			continue;
+		if (!alive(a, lp->domid)) {
+			snprintf(next, sizeof(next),
+				 "remove it: xenstore-rm %s/%s/domid (xl then lists the device as assignable again)",
+				 XS_LIBXL_PCI, xs);
+			finding(a, "STALE", next,
+				"%s: libxl records it assigned to domain %d, which no longer exists",
+				bdf, lp->domid);
+			continue;
+		}
+		be = xsv_backend_of(&a->xv, lp->sbdf);
+		if (!be || (int)be->domid != lp->domid) {
+			snprintf(next, sizeof(next),
+				 "detach and re-attach it: xl pci-detach %d %s; xl pci-attach %d %s",
+				 lp->domid, bdf, lp->domid, bdf);
+			finding(a, "MISMATCH", next,
+				"%s: libxl records it assigned to domain %s but %s",
+				bdf, label(a, lp->domid, dl),
+				be ? "another domain's backend lists it" :
+				     "no xenstore backend lists it");
+		}
+	}
+}
+
+int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
+	      int argc, char **argv)
+{
+	struct audit a = { .ctx = ctx };
+	char err[256];
+	int opt, rc = EXIT_FAIL;
+
+	FOREACH_OPT(opt, spec, "", 0, 0) {
+	}
+	if (!pciback_loaded(ctx)) {
+		pcisplit_err("nothing to audit: no pciback driver in sysfs (%s%s); load pcisplit-back (modprobe pcisplit-back) or xen-pciback",
+			     ctx->root, SYSFS_PCIBACK);
+		goto out;
+	}
+	a.nheld = pciback_devices(ctx, &a.held);
+	if (a.nheld < 0) {
+		pcisplit_err("cannot read %s%s: %s", ctx->root, SYSFS_PCIBACK,
+			     strerror(errno));
+		goto out;
+	}
+	if (xsv_load(ctx, &a.xv)) {
+		pcisplit_err("cannot audit without xenstore (%s): run pcisplit as root in dom0 with xenstored running",
+			     strerror(errno));
+		goto out;
+	}
+	if (!a.xv.have_domains)
+		finding(&a, "UNCHECKED",
+			"run pcisplit audit as root in dom0 with xen-privcmd loaded",
+			"the live domains could not be listed, so owners were not checked");
+	if (!vt_load(ctx, &a.vt, err, sizeof(err))) {
+		a.have_vt = true;
+	} else if (errno == ENOENT) {
+		pcisplit_warn("vector table unavailable (%s): checked sysfs and xenstore only",
+			      err);
+	} else {
+		finding(&a, "MALFORMED",
+			"install a pcisplit that matches the loaded pcisplit-back",
+			"vector table %s: %s", DEBUGFS_VECTORS, err);
+	}
+	if (a.have_vt)
+		check_table(&a);
+	check_backends(&a);
+	check_libxl(&a);
+
+	if (a.problems) {
+		printf("audit: %u problem%s found\n", a.problems,
+		       a.problems == 1 ? "" : "s");
+		goto out;
+	}
+	printf("audit: clean (%d device%s held by pciback, %u in the vector table%s, %u xenstore backend%s, %u live domain%s)\n",
+	       a.nheld, a.nheld == 1 ? "" : "s", a.vt.ndev,
+	       a.have_vt ? "" : " (unavailable)", a.xv.nbe,
+	       a.xv.nbe == 1 ? "" : "s", a.xv.ndom, a.xv.ndom == 1 ? "" : "s");
+	rc = EXIT_OK;
+out:
+	free(a.held);
+	vt_free(&a.vt);
+	xsv_free(&a.xv);
+	return rc;
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `pcisplit list` and `pcisplit vectors`: what pciback holds, and for whom. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcisplit.h"
+
+#define LABEL_LEN	96
+
+/*
+ * The vector table, or why there is none.  Returns 1 when loaded, 0 when
+ * unavailable (stock backend; a note is printed), -1 when it is there but
+ * unreadable or malformed (an error is printed).
+ */
+static int load_table(struct pcisplit_ctx *ctx, struct vt_table *vt,
+		      bool quiet_absent)
+{
+	char err[256];
+
+	if (!vt_load(ctx, vt, err, sizeof(err)))
+		return 1;
+	if (errno == ENOENT) {
+		if (!quiet_absent)
+			pcisplit_warn("vector table unavailable (%s): MSI state is not shown; load pcisplit-back and mount debugfs (mount -t debugfs none /sys/kernel/debug) to see it",
+				     err);
+		return 0;
+	}
+	if (errno == EBADMSG)
+		pcisplit_err("malformed vector table %s, %s: this pcisplit and the loaded pcisplit-back disagree on the format; install matching versions",
+			     DEBUGFS_VECTORS, err);
+	else
+		pcisplit_err("cannot read the vector table: %s", err);
+	return -1;
+}
+
+static int need_pciback(struct pcisplit_ctx *ctx)
+{
+	if (pciback_loaded(ctx))
+		return 0;
+	pcisplit_err("no pciback driver in sysfs (%s%s): load pcisplit-back (modprobe pcisplit-back) or xen-pciback",
+		     ctx->root, SYSFS_PCIBACK);
+	return -1;
+}
+
+static int need_xenstore(struct pcisplit_ctx *ctx, struct xs_view *xv)
+{
+	if (!xsv_load(ctx, xv))
+		return 0;
+	pcisplit_err("cannot read xenstore (%s): run pcisplit as root in dom0 with xenstored running",
+		     strerror(errno));
+	return -1;
+}
+
+int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
+	     char **argv)
+{
+	struct vt_table vt = { 0 };
+	struct xs_view xv = { 0 };
+	sbdf_t *devs = NULL;
+	int opt, n, i, have_vt, rc = EXIT_FAIL;
+
+	FOREACH_OPT(opt, spec, "", 0, 0) {
+	}
+	if (need_pciback(ctx))
+		goto out;
+	n = pciback_devices(ctx, &devs);
+	if (n < 0) {
+		pcisplit_err("cannot read %s%s: %s", ctx->root, SYSFS_PCIBACK,
+			     strerror(errno));
+		goto out;
+	}
+	have_vt = load_table(ctx, &vt, false);
+	if (have_vt < 0 || need_xenstore(ctx, &xv))
+		goto out;
+
+	printf("%-12s  %-9s  %-12s  %-20s  %-5s  %7s  %s\n", "BDF", "ID",
+	       "NAME", "OWNER", "MODE", "VECTORS", "STATE");
+	for (i = 0; i < n; i++) {
+		const struct xs_libxl_pci *lp = xsv_libxl(&xv, devs[i]);
+		const struct vt_dev *d = have_vt ? vt_find(&vt, devs[i]) : NULL;
+		char bdf[BDF_STRLEN], ids[16], owner[LABEL_LEN], nvec[16];
+		int dom = xsv_owner(&xv, devs[i]);
+		const char *mode = "?";
+
+		dev_ids(ctx, devs[i], ids, sizeof(ids));
+		if (dom >= 0)
+			dom_label(ctx, dom, owner, sizeof(owner));
+		else
+			strcpy(owner, "-");
+		strcpy(nvec, "?");
+		if (d) {
+			mode = vt_mode_label(d->mode);
+			snprintf(nvec, sizeof(nvec), "%u", d->nvec);
+		}
+		printf("%-12s  %-9s  %-12s  %-20s  %-5s  %7s  %s\n",
+		       bdf_fmt(devs[i], bdf), ids,
+		       lp && lp->name ? lp->name : "-", owner, mode, nvec,
+		       dom >= 0 ? "assigned" : "assignable");
+	}
+	if (!n)
+		printf("(pciback holds no device: make one assignable with pcisplit assignable-add BDF)\n");
+	rc = EXIT_OK;
+out:
+	free(devs);
+	vt_free(&vt);
+	xsv_free(&xv);
+	return rc;
+}
+
+static void show_device(struct pcisplit_ctx *ctx, const struct vt_dev *d)
+{
+	char bdf[BDF_STRLEN], owner[LABEL_LEN];
+	unsigned int i;
+
+	if (d->owned)
+		dom_label(ctx, d->domid, owner, sizeof(owner));
+	else
+		strcpy(owner, "-");
+	printf("%s  owner %s  epoch %llu  mode %s  table %u  vectors %u\n",
+	       bdf_fmt(d->sbdf, bdf), owner, d->epoch, vt_mode_label(d->mode),
+	       d->table, d->nvec);
+	if (!d->nvec)
+		return;
+	printf("  %5s  %6s\n", "entry", "pirq");
+	for (i = 0; i < d->nvec; i++)
+		printf("  %5u  %6u\n", d->vec[i].entry, d->vec[i].pirq);
+}
+
+int cmd_vectors(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
+		int argc, char **argv)
+{
+	struct vt_table vt = { 0 };
+	const struct vt_dev *d;
+	char bdf[BDF_STRLEN];
+	int opt, have, rc = EXIT_FAIL;
+	unsigned int i;
+	sbdf_t sbdf = 0;
+	bool one;
+
+	FOREACH_OPT(opt, spec, "", 0, 1) {
+	}
+	one = optind < argc;
+	if (one && arg_bdf(spec, argv[optind], &sbdf))
+		return EXIT_USAGE;
+	have = load_table(ctx, &vt, true);
+	if (!have) {
+		pcisplit_err("no vector table at %s%s: pcisplit-back is not loaded or debugfs is not mounted (mount -t debugfs none /sys/kernel/debug); the stock xen-pciback keeps none",
+			     ctx->root, DEBUGFS_VECTORS);
+		goto out;
+	}
+	if (have < 0)
+		goto out;
+	/* Domain names are a courtesy: the table is shown without them. */
+	if (host_open(ctx))
+		pcisplit_note(ctx, "no xenstore (%s): domain names not shown",
+			      strerror(errno));
+	if (one) {
+		d = vt_find(&vt, sbdf);
+		if (!d) {
+			pcisplit_err("%s is not in the vector table: pcisplit-back does not hold it (pcisplit list shows what pciback holds; pcisplit assignable-add %s makes it assignable)",
+				     bdf_fmt(sbdf, bdf), bdf);
+			goto out;
+		}
+		show_device(ctx, d);
+	} else {
+		for (i = 0; i < vt.ndev; i++)
+			show_device(ctx, &vt.dev[i]);
+		if (!vt.ndev)
+			printf("(the vector table is empty: pcisplit-back holds no device)\n");
+	}
+	rc = EXIT_OK;
+out:
+	vt_free(&vt);
+	return rc;
+}

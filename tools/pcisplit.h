@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pcisplit: the operator's view of pcisplit-back (or the stock xen-pciback)
+ * in dom0.  Private header of tools/.
+ *
+ * Three sources of truth are read and compared:
+ *  - sysfs: which devices the "pciback" driver holds, their IDs, drivers;
+ *  - the backend's vector table in debugfs (pcisplit-back only);
+ *  - xenstore (the backend trees libxl writes, /libxl/pci/<bdf>/ and the
+ *    domain names) and the hypervisor's list of live domains.
+ * The last two are reached only through struct pcisplit_host_ops, so the
+ * commands run against a fake host in the tests.
+ *
+ * Conventions: functions return 0 (or a non-NULL pointer) on success and
+ * -1 (or NULL) with errno set on failure; messages for the operator go to
+ * stderr through pcisplit_err() and name the device, the domain and what to
+ * do next.
+ */
+#ifndef PCISPLIT_TOOLS_H
+#define PCISPLIT_TOOLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unistd.h>	/* optind, optarg for FOREACH_OPT */
+
+/* Exit codes of every command. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+
+/* Paths, relative to the root directory (normally "/"). */
+#define SYSFS_PCI_DEVICES	"/sys/bus/pci/devices"
+#define SYSFS_PCI_DRIVERS	"/sys/bus/pci/drivers"
+#define SYSFS_PCIBACK		SYSFS_PCI_DRIVERS "/pciback"
+#define DEBUGFS_VECTORS		"/sys/kernel/debug/pcisplit/vectors"
+
+/* xenstore paths libxl uses. */
+#define XS_PCI_BACKENDS		"/local/domain/0/backend/pci"
+#define XS_LIBXL_PCI		"/libxl/pci"
+
+/* Xen's DOMID_FIRST_RESERVED: every real domid is below it. */
+#define PCISPLIT_DOMID_MAX	0x7FEFU
+
+/* A PCI address: segment << 16 | bus << 8 | device << 3 | function. */
+typedef uint32_t sbdf_t;
+#define BDF_STRLEN	sizeof("0000:00:00.0")
+
+/* ---- bdf.c ---- */
+/*
+ * Parse "[SSSS:]BB:DD.F" (hex; segment 0 when omitted) exactly, nothing
+ * after it.  0, or -1 with errno EINVAL.
+ */
+int bdf_parse(const char *s, sbdf_t *out);
+/* "0000:03:00.0" into @buf (at least BDF_STRLEN bytes); returns @buf. */
+char *bdf_fmt(sbdf_t sbdf, char *buf);
+/* The xenstore form libxl uses under /libxl/pci: "0000-03-00-0". */
+char *bdf_fmt_xs(sbdf_t sbdf, char *buf);
+int bdf_parse_xs(const char *s, sbdf_t *out);
+
+/* ---- host.c: the hypervisor and xenstore, behind a const ops table ---- */
+struct pcisplit_dominfo {
+	unsigned int domid;
+	bool dying;		/* being destroyed: as good as gone */
+	bool shutdown;		/* shut down or crashed, not yet destroyed */
+};
+
+struct pcisplit_host_ops {
+	/* Connect to xenstore; 0, or -1 with errno. */
+	int (*open)(void **priv);
+	/* Disconnect and free @priv (NULL is fine). */
+	void (*close)(void *priv);
+	/* Value of a node (malloc'd); NULL with errno ENOENT when absent. */
+	char *(*read)(void *priv, const char *path);
+	/* Children of a node: one malloc'd block (free() it), @n entries. */
+	char **(*list)(void *priv, const char *path, unsigned int *n);
+	/* Create or overwrite a node. */
+	int (*write)(void *priv, const char *path, const char *value);
+	/* Remove a node and its children; absent is not an error. */
+	int (*rm)(void *priv, const char *path);
+	/* Fill @out with up to @max live domains; their count or -1. */
+	int (*domains)(void *priv, struct pcisplit_dominfo *out,
+		       unsigned int max);
+	/* Give the device to DOMID_IO (quarantine), as libxl does. */
+	int (*quarantine)(void *priv, sbdf_t sbdf);
+	/* Take the device back from DOMID_IO; errno ENODEV: it was not there. */
+	int (*unquarantine)(void *priv, sbdf_t sbdf);
+};
+
+/* The host implementation linked in: libxen (host_xen.c) or a test fake. */
+extern const struct pcisplit_host_ops pcisplit_host_ops;
+
+/* ---- the context every command gets ---- */
+struct pcisplit_ctx {
+	char root[4096];	/* "" for the real root, else a directory */
+	bool verbose;		/* -v: say every sysfs and xenstore write */
+	const struct pcisplit_host_ops *host;
+	void *host_priv;	/* after a successful host_open() */
+	bool host_ok;
+	int host_errno;		/* why host_open() failed, once it did */
+};
+
+/* Connect to the host once; 0 or -1 with errno (remembered). */
+int host_open(struct pcisplit_ctx *ctx);
+void host_close(struct pcisplit_ctx *ctx);
+/* printf-style xenstore helpers over the ops. */
+char *xs_readf(struct pcisplit_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int xs_writef(struct pcisplit_ctx *ctx, const char *value,
+	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int xs_rmf(struct pcisplit_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- util.c ---- */
+void pcisplit_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pcisplit_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pcisplit_note(struct pcisplit_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* malloc'd printf; NULL with errno ENOMEM. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Strict decimal: digits only, no sign, fits @max. 0 or -1 EINVAL/ERANGE. */
+int parse_uint(const char *s, unsigned long long max, unsigned long long *out);
+
+/* ---- sysfs.c: everything under the root directory ---- */
+/* @buf gets root + formatted path; -1 with ENAMETOOLONG when it is. */
+int root_path(const struct pcisplit_ctx *ctx, char *buf, size_t len,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Whole small file (<= 64 KiB) into a malloc'd, NUL-terminated buffer. */
+char *read_file(const char *path, size_t *len);
+/* One write(2) of @s to an existing attribute (no O_CREAT, no O_TRUNC). */
+int write_attr(struct pcisplit_ctx *ctx, const char *path, const char *s);
+bool dev_exists(const struct pcisplit_ctx *ctx, sbdf_t sbdf);
+bool pciback_loaded(const struct pcisplit_ctx *ctx);
+bool pciback_holds(const struct pcisplit_ctx *ctx, sbdf_t sbdf);
+/* Sorted list of the devices bound to pciback; count or -1. */
+int pciback_devices(const struct pcisplit_ctx *ctx, sbdf_t **out);
+/* Whether pciback/slots lists @sbdf: 1, 0, or -1 with errno. */
+int pciback_has_slot(const struct pcisplit_ctx *ctx, sbdf_t sbdf);
+/* "8086:10d3", or "?" when the IDs cannot be read. */
+void dev_ids(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
+	     size_t len);
+/*
+ * The driver the device is bound to, as the root-relative canonical path
+ * ("/sys/bus/pci/drivers/e1000e") in @buf: 1; not bound: 0; -1 with errno.
+ */
+int dev_driver(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
+	       size_t len);
+/* Whether @p is "/sys/bus/pci/drivers/NAME" with a plain NAME. */
+bool driver_path_ok(const char *p);
+
+/* ---- vtab_text.c: the debugfs dump of pcisplit-back ---- */
+enum vt_mode { VT_NONE, VT_MSI, VT_MSIX };
+
+struct vt_vec {
+	unsigned int entry;
+	unsigned int pirq;
+};
+
+struct vt_dev {
+	sbdf_t sbdf;
+	bool owned;			/* owner=- is false */
+	unsigned int domid;
+	unsigned long long epoch;
+	enum vt_mode mode;
+	unsigned int table;		/* MSI-X table size */
+	unsigned int nvec;
+	struct vt_vec *vec;
+	unsigned int line;		/* where the device line was */
+};
+
+struct vt_table {
+	struct vt_dev *dev;
+	unsigned int ndev;
+};
+
+/*
+ * Parse the text strictly.  On a malformed line: -1 with errno EBADMSG
+ * and @err saying "line N: what was wrong".
+ */
+int vt_parse(const char *text, struct vt_table *t, char *err, size_t errlen);
+/*
+ * Load the table from the root's debugfs file: 0; -1 with errno ENOENT
+ * when there is no table (stock xen-pciback, debugfs not mounted), other
+ * errno on a read error, EBADMSG with @err on malformed text.
+ */
+int vt_load(const struct pcisplit_ctx *ctx, struct vt_table *t, char *err,
+	    size_t errlen);
+void vt_free(struct vt_table *t);
+struct vt_dev *vt_find(const struct vt_table *t, sbdf_t sbdf);
+const char *vt_mode_label(enum vt_mode mode);
+
+/* ---- xsview.c: what xenstore and the hypervisor say ---- */
+struct xs_backend {
+	unsigned int domid;		/* the frontend domain */
+	char *path;			/* .../backend/pci/<domid>/0 */
+	int state;			/* XenbusState, -1 unreadable */
+	unsigned int ndev;
+	sbdf_t *dev;			/* dev-0 .. dev-(n-1) that parsed */
+	char **problems;		/* malformed entries, for audit */
+	unsigned int nproblems;
+};
+
+struct xs_libxl_pci {
+	sbdf_t sbdf;
+	int domid;			/* "domid" node, -1 absent */
+	char *driver_path;		/* NULL absent */
+	char *name;			/* NULL absent */
+};
+
+struct xs_view {
+	bool have_domains;		/* the domain list could be read */
+	struct pcisplit_dominfo *dom;
+	unsigned int ndom;
+	struct xs_backend *be;
+	unsigned int nbe;
+	struct xs_libxl_pci *lp;
+	unsigned int nlp;
+	char **problems;		/* malformed top-level entries */
+	unsigned int nproblems;
+};
+
+/* Read the whole view; -1 with errno when xenstore cannot be read. */
+int xsv_load(struct pcisplit_ctx *ctx, struct xs_view *v);
+void xsv_free(struct xs_view *v);
+/* Whether @domid is a live domain (false also when unknown). */
+bool xsv_alive(const struct xs_view *v, unsigned int domid);
+/* The backend tree of @domid listing @sbdf, first found, or NULL. */
+const struct xs_backend *xsv_backend_of(const struct xs_view *v,
+					sbdf_t sbdf);
+const struct xs_libxl_pci *xsv_libxl(const struct xs_view *v, sbdf_t sbdf);
+/*
+ * The domain @sbdf is assigned to according to xenstore (a backend tree,
+ * else libxl's domid node), -1 when none.
+ */
+int xsv_owner(const struct xs_view *v, sbdf_t sbdf);
+/* "5 (web1)" or "5" into @buf; returns @buf. */
+char *dom_label(struct pcisplit_ctx *ctx, unsigned int domid, char *buf,
+		size_t len);
+
+/* ---- guard.c ---- */
+/*
+ * Refuse (printing why and what to do) when a running guest has the
+ * device by xenstore or by the vector table (@vt may be NULL).  0 when
+ * no running guest has it, -1 when refused.
+ */
+int refuse_if_assigned(struct pcisplit_ctx *ctx, const struct xs_view *xv,
+		       const struct vt_table *vt, sbdf_t sbdf);
+
+/* ---- commands ---- */
+struct cmd_spec {
+	const char *name;
+	int (*fn)(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
+		  int argc, char **argv);
+	const char *help;	/* one line for `pcisplit help` */
+	const char *usage;	/* arguments after the command name */
+	const char *options;	/* one option per line, or NULL */
+};
+
+/* Return values of cmd_getopt() besides option characters. */
+#define OPT_DONE	(-1)
+#define OPT_HELP	(-2)
+#define OPT_USAGE	(-3)
+
+/*
+ * getopt over @opts plus -h; at the end checks that between @min_args and
+ * @max_args operands remain (printing usage otherwise).  Leaves optind at
+ * the first operand.
+ */
+int cmd_getopt(const struct cmd_spec *spec, int argc, char **argv,
+	       const char *opts, int min_args, int max_args);
+void cmd_usage(const struct cmd_spec *spec, bool to_stderr);
+
+/* One helper for every handler's option loop, in the manner of xl. */
+#define FOREACH_OPT(opt, spec, opts, min, max)				\
+	while (((opt) = cmd_getopt((spec), argc, argv, (opts), (min),	\
+				   (max))) != OPT_DONE)			\
+		if ((opt) == OPT_HELP)					\
+			return EXIT_OK;					\
+		else if ((opt) == OPT_USAGE)				\
+			return EXIT_USAGE;				\
+		else							\
+			switch (opt)
+
+/* A BDF operand; prints the usage error itself.  0 or -1. */
+int arg_bdf(const struct cmd_spec *spec, const char *arg, sbdf_t *out);
+
+int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
+	     int argc, char **argv);
+int cmd_vectors(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
+		int argc, char **argv);
+int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
+	      int argc, char **argv);
+int cmd_assignable_add(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
+		       int argc, char **argv);
+int cmd_assignable_remove(struct pcisplit_ctx *ctx,
+			  const struct cmd_spec *spec, int argc, char **argv);
+int cmd_assignable_list(struct pcisplit_ctx *ctx,
+			const struct cmd_spec *spec, int argc, char **argv);
+int cmd_reset(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
+	      int argc, char **argv);
+
+#endif /* PCISPLIT_TOOLS_H */

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysfs under the root directory: the PCI devices, the pciback driver's
+ * attributes (new_slot, remove_slot, slots, bind, unbind) and the drivers
+ * devices are bound to.  With --root the same paths are read from a copy
+ * (or a fake) of the tree.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pcisplit.h"
+
+#define READ_FILE_MAX	(64 * 1024)
+
+int root_path(const struct pcisplit_ctx *ctx, char *buf, size_t len,
+	      const char *fmt, ...)
+{
+	size_t rl = strlen(ctx->root);
+	va_list ap;
+	int n;
+
+	if (rl >= len)
+		goto too_long;
+	memcpy(buf, ctx->root, rl);
+	va_start(ap, fmt);
+	n = vsnprintf(buf + rl, len - rl, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len - rl)
+		goto too_long;
+	return 0;
+too_long:
+	errno = ENAMETOOLONG;
+	return -1;
+}
+
+char *read_file(const char *path, size_t *len)
+{
+	char *buf = NULL;
+	size_t got = 0;
+	ssize_t n;
+	int fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = malloc(READ_FILE_MAX + 1);
+	if (!buf) {
+		errno = ENOMEM;
+		goto out;
+	}
+	while (got < READ_FILE_MAX) {
+		n = read(fd, buf + got, READ_FILE_MAX - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto out_free;
+		if (!n)
+			break;
+		got += n;
+	}
+	if (got == READ_FILE_MAX) {
+		errno = EFBIG;
+		goto out_free;
+	}
+	buf[got] = '\0';
+	if (len)
+		*len = got;
+	goto out;
+out_free:
+	saved = errno;
+	free(buf);
+	buf = NULL;
+	errno = saved;
+out:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return buf;
+}
+
+int write_attr(struct pcisplit_ctx *ctx, const char *path, const char *s)
+{
+	size_t len = strlen(s);
+	int fd, rc = -1, saved;
+	ssize_t n;
+
+	pcisplit_note(ctx, "write '%s' to %s", s, path);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, len);
+	if (n < 0)
+		goto out;
+	if ((size_t)n != len) {
+		errno = EIO;
+		goto out;
+	}
+	rc = 0;
+out:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+static bool root_exists(const struct pcisplit_ctx *ctx, const char *fmt,
+			const char *arg)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (root_path(ctx, path, sizeof(path), fmt, arg))
+		return false;
+	return lstat(path, &st) == 0;
+}
+
+bool dev_exists(const struct pcisplit_ctx *ctx, sbdf_t sbdf)
+{
+	char bdf[BDF_STRLEN];
+
+	return root_exists(ctx, SYSFS_PCI_DEVICES "/%s", bdf_fmt(sbdf, bdf));
+}
+
+bool pciback_loaded(const struct pcisplit_ctx *ctx)
+{
+	return root_exists(ctx, "%s", SYSFS_PCIBACK);
+}
+
+bool pciback_holds(const struct pcisplit_ctx *ctx, sbdf_t sbdf)
+{
+	char bdf[BDF_STRLEN];
+
+	return root_exists(ctx, SYSFS_PCIBACK "/%s", bdf_fmt(sbdf, bdf));
+}
+
+static int cmp_sbdf(const void *a, const void *b)
+{
+	sbdf_t x = *(const sbdf_t *)a, y = *(const sbdf_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int pciback_devices(const struct pcisplit_ctx *ctx, sbdf_t **out)
+{
+	char path[PATH_MAX];
+	sbdf_t *list = NULL, *grown;
+	unsigned int n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+	int rc = -1;
+
+	if (root_path(ctx, path, sizeof(path), "%s", SYSFS_PCIBACK))
+		return -1;
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		sbdf_t sbdf;
+
+		/* The driver directory also holds its attributes. */
+		if (bdf_parse(de->d_name, &sbdf) ||
+		    strlen(de->d_name) != BDF_STRLEN - 1)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			grown = realloc(list, cap * sizeof(*list));
+			if (!grown) {
+				errno = ENOMEM;
+				goto out;
+			}
+			list = grown;
+		}
+		list[n++] = sbdf;
+	}
+	if (n)
+		qsort(list, n, sizeof(*list), cmp_sbdf);
+	*out = list;
+	list = NULL;
+	rc = n;
+out:
+	free(list);
+	closedir(dir);
+	return rc;
+}
+
+int pciback_has_slot(const struct pcisplit_ctx *ctx, sbdf_t sbdf)
+{
+	char path[PATH_MAX];
+	char *text, *line, *save = NULL;
+	int found = 0;
+
+	if (root_path(ctx, path, sizeof(path), SYSFS_PCIBACK "/slots"))
+		return -1;
+	text = read_file(path, NULL);
+	if (!text)
+		return -1;
+	/* One "SSSS:BB:DD.F" per line. */
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		sbdf_t s;
+
+		if (!bdf_parse(line, &s) && s == sbdf) {
+			found = 1;
+			break;
+		}
+	}
+	free(text);
+	return found;
+}
+
+static int read_hex_id(const struct pcisplit_ctx *ctx, sbdf_t sbdf,
+		       const char *attr, unsigned int *out)
+{
+	char path[PATH_MAX], bdf[BDF_STRLEN], *text, *end;
+	unsigned long v;
+	int rc = -1;
+
+	if (root_path(ctx, path, sizeof(path), SYSFS_PCI_DEVICES "/%s/%s",
+		      bdf_fmt(sbdf, bdf), attr))
+		return -1;
+	text = read_file(path, NULL);
+	if (!text)
+		return -1;
+	errno = 0;
+	v = strtoul(text, &end, 16);
+	if (strncmp(text, "0x", 2) || errno || v > 0xffff ||
+	    (*end && strcmp(end, "\n"))) {
+		errno = EINVAL;
+		goto out;
+	}
+	*out = v;
+	rc = 0;
+out:
+	free(text);
+	return rc;
+}
+
+void dev_ids(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
+	     size_t len)
+{
+	unsigned int vendor, device;
+
+	if (read_hex_id(ctx, sbdf, "vendor", &vendor) ||
+	    read_hex_id(ctx, sbdf, "device", &device))
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%04x:%04x", vendor, device);
+}
+
+int dev_driver(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
+	       size_t len)
+{
+	char path[PATH_MAX], real[PATH_MAX], rootreal[PATH_MAX];
+	char bdf[BDF_STRLEN];
+	const char *rel = real;
+	struct stat st;
+
+	if (root_path(ctx, path, sizeof(path), SYSFS_PCI_DEVICES "/%s/driver",
+		      bdf_fmt(sbdf, bdf)))
+		return -1;
+	if (lstat(path, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		return -1;
+	}
+	if (!realpath(path, real))
+		return -1;
+	if (ctx->root[0]) {
+		size_t rl;
+
+		if (!realpath(ctx->root, rootreal))
+			return -1;
+		rl = strlen(rootreal);
+		/* A link that leaves the root is not a driver of this tree. */
+		if (strncmp(real, rootreal, rl) || real[rl] != '/') {
+			errno = EXDEV;
+			return -1;
+		}
+		rel = real + rl;
+	}
+	if (strlen(rel) >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(buf, rel);
+	return 1;
+}
+
+bool driver_path_ok(const char *p)
+{
+	static const char prefix[] = SYSFS_PCI_DRIVERS "/";
+	const char *name;
+
+	if (strncmp(p, prefix, sizeof(prefix) - 1))
+		return false;
+	name = p + sizeof(prefix) - 1;
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, "..") || strlen(name) > NAME_MAX)
+		return false;
+	for (; *name; name++)
+		if (*name <= ' ' || *name > '~')
+			return false;
+	return true;
+}

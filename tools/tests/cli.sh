@@ -1,0 +1,756 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The pcisplit CLI against a fake sysfs tree (--root) and a fake host
+# (tools/tests/fake_host.c: xenstore, live domains, quarantine), one case
+# per scenario, each in a fresh directory.  Every case asserts what an
+# operator relies on: the exit status, the message, and the sysfs and
+# xenstore writes.  Quiet on success; -v prints each case.
+#
+# Usage: cli.sh FAKE_BINARY [-v] [CASE...]
+# The last line is "tools-cli: N passed, M failed".
+
+set -u
+BIN=$(realpath "$1")
+shift
+VERBOSE=0
+if [ "${1:-}" = -v ]; then VERBOSE=1; shift; fi
+ONLY=("$@")
+WORK=$(mktemp -d /tmp/pcisplit-cli.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+PASS=0
+FAIL=0
+T= R= CASE_FAILED=0
+
+# ---- the fake tree ----
+
+# A new root with the PCI bus and a loaded pciback driver.
+new_root() {
+	mkdir -p "$R/sys/bus/pci/devices" "$R/sys/bus/pci/drivers/pciback" \
+		"$R/sys/kernel/debug/pcisplit"
+	local a
+	for a in new_slot remove_slot slots bind unbind permissive quirks; do
+		: > "$R/sys/bus/pci/drivers/pciback/$a"
+	done
+	: > "$T/host"
+}
+
+# add_dev BDF VENDOR DEVICE [DRIVER]: a device, bound to DRIVER if given.
+add_dev() {
+	local bdf=$1 d=$R/sys/bus/pci/devices/$1
+	mkdir -p "$d"
+	echo "0x$2" > "$d/vendor"
+	echo "0x$3" > "$d/device"
+	: > "$d/reset"
+	[ -n "${4:-}" ] && bind_dev "$bdf" "$4"
+	return 0
+}
+
+bind_dev() {
+	local drv=$R/sys/bus/pci/drivers/$2
+	mkdir -p "$drv"
+	[ -e "$drv/bind" ] || : > "$drv/bind"
+	[ -e "$drv/unbind" ] || : > "$drv/unbind"
+	ln -s "../../drivers/$2" "$R/sys/bus/pci/devices/$1/driver"
+	ln -s "../../devices/$1" "$drv/$1"
+}
+
+# The debugfs table, from stdin (printf keeps exact bytes).
+table() { cat > "$R/sys/kernel/debug/pcisplit/vectors"; }
+host() { cat >> "$T/host"; }
+
+# A guest with the device through a connected PCI backend.
+guest_has() { # DOMID NAME BDF...
+	local dom=$1 name=$2 i=0 be=/local/domain/0/backend/pci/$1/0
+	shift 2
+	{
+		echo "dom $dom"
+		echo "xs /local/domain/$dom/name $name"
+		echo "xs $be/frontend-id $dom"
+		echo "xs $be/state 4"
+		echo "xs $be/num_devs $#"
+		for b in "$@"; do
+			echo "xs $be/dev-$i $b"
+			echo "xs $be/key-$i $b"
+			echo "xs $be/state-$i 4"
+			echo "xs /libxl/pci/$(echo "$b" | tr ':.' '--')/domid $dom"
+			i=$((i + 1))
+		done
+	} >> "$T/host"
+}
+
+# ---- running and checking ----
+
+run() {
+	PCISPLIT_FAKE_HOST=$T/host PCISPLIT_FAKE_LOG=$T/log \
+		"$BIN" --root "$R" "$@" > "$T/out" 2> "$T/err"
+	echo $? > "$T/rc"
+}
+
+fail() {
+	CASE_FAILED=1
+	echo "  FAIL: $*"
+	echo "  --- stdout"; sed 's/^/  | /' "$T/out"
+	echo "  --- stderr"; sed 's/^/  | /' "$T/err"
+}
+
+expect_rc() {
+	local rc
+	rc=$(cat "$T/rc")
+	[ "$rc" = "$1" ] || fail "exit status $rc, expected $1"
+	grep -q 'Sanitizer' "$T/err" && fail "sanitizer report"
+	return 0
+}
+expect_out() { grep -Eq -- "$1" "$T/out" || fail "stdout lacks /$1/"; }
+expect_err() { grep -Eq -- "$1" "$T/err" || fail "stderr lacks /$1/"; }
+expect_no_out() { ! grep -Eq -- "$1" "$T/out" || fail "stdout has /$1/"; }
+# expect_file PATH CONTENT: an attribute holds exactly CONTENT ("" empty).
+expect_file() {
+	local got
+	got=$(cat "$R$1")
+	[ "$got" = "$2" ] || fail "$1 holds '$got', expected '$2'"
+}
+expect_host() { grep -Fxq -- "$1" "$T/host" || fail "host state lacks '$1'"; }
+expect_no_host() { ! grep -Fq -- "$1" "$T/host" || fail "host state has '$1'"; }
+# expect_order A B: line /A/ comes before line /B/ in stderr (-v trace).
+expect_order() {
+	local a b
+	a=$(grep -nE -- "$1" "$T/err" | head -n1 | cut -d: -f1)
+	b=$(grep -nE -- "$2" "$T/err" | head -n1 | cut -d: -f1)
+	if [ -z "$a" ] || [ -z "$b" ] || [ "$a" -ge "$b" ]; then
+		fail "/$1/ (line ${a:-none}) not before /$2/ (line ${b:-none})"
+	fi
+}
+
+PB=/sys/bus/pci/drivers/pciback
+DEV=0000:03:00.0
+DEV2=0000:04:00.0
+
+# ---- usage ----
+
+# Expect: every command answers -h with its usage and exit 0.
+case_help_every_command() {
+	new_root
+	local c
+	for c in list vectors audit assignable-add assignable-remove \
+		 assignable-list reset help; do
+		run "$c" -h
+		expect_rc 0
+		expect_out "^Usage: pcisplit $c"
+	done
+}
+
+# Expect: usage errors exit 2 and say what was wrong.
+case_usage_errors() {
+	new_root
+	run; expect_rc 2; expect_err "no command given"
+	run frobnicate; expect_rc 2; expect_err "unknown command 'frobnicate'"
+	run reset; expect_rc 2; expect_err "reset: missing argument"
+	run reset $DEV $DEV2; expect_rc 2; expect_err "unexpected argument"
+	run list -x; expect_rc 2; expect_err "unknown option -x"
+	run assignable-add -n; expect_rc 2; expect_err "needs an argument"
+	run assignable-remove; expect_rc 2; expect_err "either a BDF or -n NAME"
+	run assignable-remove -n nic $DEV; expect_rc 2
+	run assignable-add -n "two words" $DEV; expect_rc 2
+	expect_err "printable characters without spaces"
+	run assignable-add -n "$(printf 'x%.0s' $(seq 65))" $DEV; expect_rc 2
+}
+
+# Expect: a BDF is [SSSS:]BB:DD.F in hex and nothing else.
+case_bdf_forms() {
+	new_root
+	table < /dev/null
+	local bad
+	for bad in 3:00.0 0000:03:20.0 0000:03:00.8 0000:03:00.0x \
+		   +000:03:00.0 0000:03:00 " 03:00.0" 10000:03:00.0 \
+		   0000-03-00-0; do
+		run vectors "$bad"
+		expect_rc 2
+		expect_err "is not a PCI address"
+	done
+	# Well-formed but absent: a failure, not a usage error.
+	run vectors 03:00.0
+	expect_rc 1
+	expect_err "0000:03:00.0 is not in the vector table"
+	run vectors 0000:0A:1f.7
+	expect_rc 1
+	expect_err "0000:0a:1f.7 is not in the vector table"
+}
+
+# ---- list ----
+
+# Expect: each held device with its owner from xenstore and its mode and
+# vector count from the table; an idle device is assignable.
+case_list_owned_and_idle() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	add_dev $DEV2 1b36 0010 pciback
+	guest_has 1 guest1 $DEV
+	echo "xs /libxl/pci/0000-04-00-0/name nvme0" | host
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=msix table=5 vectors=3" \
+		"  entry=0 pirq=55" "  entry=1 pirq=54" "  entry=2 pirq=53" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" |
+		table
+	run list
+	expect_rc 0
+	expect_out "^BDF +ID +NAME +OWNER +MODE +VECTORS +STATE"
+	expect_out "^$DEV +8086:10d3 +- +1 \(guest1\) +MSI-X +3 +assigned$"
+	expect_out "^$DEV2 +1b36:0010 +nvme0 +- +INTx +0 +assignable$"
+}
+
+# Expect: with the stock xen-pciback (no table) list still works from
+# sysfs and xenstore, and says the vector table is unavailable.
+case_list_stock_backend() {
+	new_root
+	rmdir "$R/sys/kernel/debug/pcisplit"
+	add_dev $DEV 8086 10d3 pciback
+	guest_has 5 web1 $DEV
+	run list
+	expect_rc 0
+	expect_out "^$DEV +8086:10d3 +- +5 \(web1\) +\? +\? +assigned$"
+	expect_err "vector table unavailable"
+}
+
+# Expect: no pciback driver, no xenstore, or a malformed table: exit 1
+# with the reason and the next step.
+case_list_failures() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	echo "device=$DEV owner=1 epoch=3 mode=msi-x table=5 vectors=0" | table
+	run list
+	expect_rc 1
+	expect_err "malformed vector table .* line 1: mode 'msi-x'"
+	table < /dev/null
+	echo "fail open ENOENT" | host
+	run list
+	expect_rc 1
+	expect_err "cannot read xenstore .*xenstored running"
+	rm -rf "$R$PB"
+	run list
+	expect_rc 1
+	expect_err "no pciback driver .*modprobe pcisplit-back"
+}
+
+# ---- vectors ----
+
+# Expect: the entry -> pirq table with owner (id and name) and epoch, for
+# one device or all.
+case_vectors_table() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	add_dev $DEV2 1b36 0010 pciback
+	guest_has 1 guest1 $DEV
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=msix table=5 vectors=2" \
+		"  entry=0 pirq=55" "  entry=4 pirq=54" \
+		"device=$DEV2 owner=2 epoch=9 mode=msi table=0 vectors=1" \
+		"  entry=0 pirq=77" | table
+	run vectors $DEV
+	expect_rc 0
+	expect_out "^$DEV  owner 1 \(guest1\)  epoch 3  mode MSI-X  table 5  vectors 2$"
+	expect_out "^ +0 +55$"
+	expect_out "^ +4 +54$"
+	expect_no_out "$DEV2"
+	run vectors
+	expect_rc 0
+	expect_out "^$DEV2  owner 2  epoch 9  mode MSI  table 0  vectors 1$"
+	expect_out "^ +0 +77$"
+	run vectors 0000:05:00.0
+	expect_rc 1
+	expect_err "0000:05:00.0 is not in the vector table: pcisplit-back does not hold it"
+}
+
+# Expect: without a table, vectors fails and says why.
+case_vectors_no_table() {
+	new_root
+	run vectors
+	expect_rc 1
+	expect_err "no vector table at .*stock xen-pciback keeps none"
+}
+
+# Expect: every malformed table is refused with the line that is wrong.
+case_vectors_malformed() {
+	new_root
+	local D="device=$DEV owner=1 epoch=3"
+	local -a tables=(
+		"$D mode=msi-x table=5 vectors=0\n|line 1: mode 'msi-x'"
+		"$D mode=msix table=5  vectors=0\n|line 1: expected 'device=BDF"
+		"  entry=0 pirq=5\n|line 1: vector line before any device"
+		"$D mode=msix table=5 vectors=1\n  entry=0 pirq=5|line 2: no newline"
+		"device=$DEV owner=- epoch=3 mode=none table=0 vectors=0\n|line 1: owner=- with epoch=3"
+		"device=$DEV owner=1 epoch=0 mode=none table=0 vectors=0\n|line 1: owner=1 with epoch=0"
+		"$D mode=msix table=5 vectors=1\n  entry=0 pirq=-1\n|line 2: pirq '-1'"
+		"$D mode=msix table=5 vectors=1\n  entry=2048 pirq=1\n|line 2: entry '2048'"
+		"$D mode=msix table=5 vectors=1\n  entry=0 pirq=055\n|line 2: pirq '055'"
+		"$D mode=msix table=5 vectors=0 \n|line 1: expected 'device=BDF"
+		"$D mode=msix table=5 vectors=1\n   entry=0 pirq=5\n|line 2: expected '  entry=N pirq=P'"
+		"$D mode=msix table=5 vectors=1\n  entry=0 pirq=5\n  entry=1 pirq=6\n|line 3: more vector lines than"
+		"$D mode=msix table=5 vectors=2\n  entry=0 pirq=5\n|line 2: device on line 1 announced vectors=2 but lists 1"
+		"$D mode=msix table=5 vectors=2\n  entry=0 pirq=5\ndevice=$DEV2 owner=- epoch=0 mode=none table=0 vectors=0\n|line 3: device on line 1 announced vectors=2"
+		"hello\n|line 1: neither a device line"
+		"\n|line 1: neither a device line"
+		"$D mode=msix table=5 vectors=1\r\n  entry=0 pirq=5\n|line 1: vectors '1.' is not a number"
+		"device=0000:03:00 owner=1 epoch=3 mode=none table=0 vectors=0\n|line 1: device= is not a full PCI address"
+		"device=03:00.0 owner=1 epoch=3 mode=none table=0 vectors=0\n|line 1: device= is not a full PCI address"
+		"$D mode=msix table=2049 vectors=0\n|line 1: table '2049'"
+		"device=$DEV owner=32752 epoch=3 mode=none table=0 vectors=0\n|line 1: owner '32752' is neither"
+		"device=$DEV epoch=3 owner=1 mode=none table=0 vectors=0\n|line 1: expected owner="
+	)
+	local t text want
+	for t in "${tables[@]}"; do
+		text=${t%|*}
+		want=${t##*|}
+		printf "$text" | table
+		run vectors
+		expect_rc 1
+		expect_err "malformed vector table .*$want"
+	done
+	# A table with no device at all is fine: an idle backend.
+	table < /dev/null
+	run vectors
+	expect_rc 0
+	expect_out "vector table is empty"
+}
+
+# ---- audit ----
+
+# A consistent host: guest 1 has 03:00.0 with 3 MSI-X vectors, 04:00.0
+# is idle and assignable.
+consistent_host() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	add_dev $DEV2 1b36 0010 pciback
+	echo "dom 0" | host
+	guest_has 1 guest1 $DEV
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=msix table=5 vectors=3" \
+		"  entry=0 pirq=55" "  entry=1 pirq=54" "  entry=2 pirq=53" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" |
+		table
+}
+
+# Expect: a consistent host audits clean, exit 0.
+case_audit_clean() {
+	consistent_host
+	run audit
+	expect_rc 0
+	expect_out "^audit: clean \(2 devices held by pciback, 2 in the vector table, 1 xenstore backend, 2 live domains\)"
+}
+
+# Expect: a device owned by a domain that is gone (destroyed, or dying) is
+# flagged with the way to prune it.
+case_audit_dead_owner() {
+	consistent_host
+	sed -i 's/^dom 1$/dom 1 dying/' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^DEAD-OWNER +$DEV: owned by domain 1 \(epoch 3, 3 vectors\), which no longer exists"
+	expect_out "-> prune the dead owner's records: pcisplit reset $DEV"
+	expect_out "STALE +xenstore PCI backend of domain 1, which no longer exists"
+	expect_out "xenstore-rm /local/domain/0/backend/pci/1"
+	expect_out "STALE +$DEV: libxl records it assigned to domain 1, which no longer exists"
+	expect_out "^audit: 3 problems found"
+}
+
+# Expect: records kept with no owner are stale.
+case_audit_unowned_records() {
+	consistent_host
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=msix table=5 vectors=1" \
+		"  entry=0 pirq=55" \
+		"device=$DEV2 owner=- epoch=0 mode=msi table=0 vectors=1" \
+		"  entry=0 pirq=80" | table
+	run audit
+	expect_rc 1
+	expect_out "^STALE +$DEV2: 1 vector records \(MSI\) with no owner"
+	expect_out "-> prune them: pcisplit reset $DEV2"
+	expect_out "^audit: 1 problem found"
+}
+
+# Expect: the table and xenstore disagreeing on the owner is a mismatch
+# naming both domains.
+case_audit_owner_mismatch() {
+	consistent_host
+	guest_has 2 guest2 $DEV2
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=none table=5 vectors=0" \
+		"device=$DEV2 owner=1 epoch=3 mode=none table=65 vectors=0" |
+		table
+	run audit
+	expect_rc 1
+	expect_out "MISMATCH +$DEV2: vector table owner is domain 1 \(guest1\) but xenstore assigns it to domain 2 \(guest2\)"
+	expect_out "-> detach it from both \(xl pci-detach 2 $DEV2\)"
+}
+
+# Expect: a connected backend whose device has no owner in the table, and
+# an owner no backend knows of, are both mismatches.
+case_audit_connected_without_owner() {
+	consistent_host
+	printf '%s\n' \
+		"device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" \
+		"device=$DEV2 owner=1 epoch=3 mode=none table=65 vectors=0" |
+		table
+	run audit
+	expect_rc 1
+	expect_out "MISMATCH +$DEV: xenstore backend of domain 1 \(guest1\) is connected but the vector table has no owner"
+	expect_out "MISMATCH +$DEV2: vector table owner is domain 1 \(guest1\) but no xenstore backend assigns it"
+}
+
+# Expect: records that cannot be right are flagged: MSI not a power of two,
+# an MSI-X entry outside the table, an entry or pirq twice, a pirq shared
+# by two devices of one domain, and records kept with mode none.
+case_audit_record_shape() {
+	consistent_host
+	guest_has 1 guest1 $DEV $DEV2
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=msix table=2 vectors=3" \
+		"  entry=0 pirq=55" "  entry=2 pirq=54" "  entry=0 pirq=54" \
+		"device=$DEV2 owner=1 epoch=3 mode=msi table=0 vectors=3" \
+		"  entry=0 pirq=55" "  entry=1 pirq=56" "  entry=2 pirq=57" |
+		table
+	run audit
+	expect_rc 1
+	expect_out "MISMATCH +$DEV: MSI-X entry 2 outside its table of 2"
+	expect_out "MISMATCH +$DEV: entry 0 recorded twice"
+	expect_out "MISMATCH +$DEV: pirq 54 recorded for entries 2 and 0"
+	expect_out "MISMATCH +$DEV2: MSI with 3 vectors"
+	expect_out "MISMATCH +pirq 55 of domain 1 \(guest1\) recorded for both $DEV and $DEV2"
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=none table=2 vectors=1" \
+		"  entry=0 pirq=55" | table
+	run audit
+	expect_rc 1
+	expect_out "STALE +$DEV: mode none but 1 vector records kept"
+}
+
+# Expect: xenstore and sysfs disagreeing, and malformed xenstore entries,
+# are reported with what to do.
+case_audit_xenstore_problems() {
+	consistent_host
+	cat >> "$T/host" <<-HOST
+	dom 7
+	xs /local/domain/0/backend/pci/7/0/num_devs 2
+	xs /local/domain/0/backend/pci/7/0/dev-0 0000:09:00.0
+	xs /local/domain/0/backend/pci/7/0/dev-1 zz
+	xs /local/domain/0/backend/pci/8/0/num_devs many
+	xs /local/domain/0/backend/pci/web/0/num_devs 1
+	xs /libxl/pci/0000-04-00-0/driver_path /tmp/evil
+	xs /libxl/pci/bogus/domid 1
+	HOST
+	run audit
+	expect_rc 1
+	expect_out "MISMATCH +0000:09:00.0: xenstore assigns it to domain 7 but pciback does not hold it"
+	expect_out "MALFORMED +/local/domain/0/backend/pci/7/0/dev-1 = 'zz' is not a PCI address"
+	expect_out "MALFORMED +/local/domain/0/backend/pci/8/0/num_devs = 'many' is not a count"
+	expect_out "STALE +xenstore PCI backend of domain 8, which no longer exists"
+	expect_out "MALFORMED +/local/domain/0/backend/pci/web is not named for a domain id"
+	expect_out "MALFORMED +$DEV2: driver_path '/tmp/evil' is not a /sys/bus/pci/drivers/NAME path"
+	expect_out "MALFORMED +/libxl/pci/bogus is not named SSSS-BB-DD-F"
+}
+
+# Expect: a planted stale record (a dead domain's libxl note) is flagged.
+case_audit_planted_stale_libxl() {
+	consistent_host
+	echo "xs /libxl/pci/0000-04-00-0/domid 42" | host
+	run audit
+	expect_rc 1
+	expect_out "STALE +$DEV2: libxl records it assigned to domain 42, which no longer exists"
+	expect_out "xenstore-rm /libxl/pci/0000-04-00-0/domid"
+	expect_out "^audit: 1 problem found"
+}
+
+# Expect: a record of a device pciback does not hold, and two records of
+# one device, are flagged.
+case_audit_table_vs_sysfs() {
+	consistent_host
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=none table=5 vectors=0" \
+		"device=0000:0a:00.0 owner=- epoch=0 mode=none table=0 vectors=0" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=0 vectors=0" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=0 vectors=0" |
+		table
+	run audit
+	expect_rc 1
+	expect_out "STALE +0000:0a:00.0: in the vector table but pciback does not hold it"
+	expect_out "MISMATCH +$DEV2: two vector table records \(lines 3 and 4\)"
+}
+
+# Expect: without the domain list nothing is called dead, and the audit
+# fails as unchecked; without xenstore it fails; a malformed table is a
+# finding; without a table the rest is still checked.
+case_audit_degraded() {
+	consistent_host
+	echo "fail domains EACCES" | host
+	run audit
+	expect_rc 1
+	expect_out "UNCHECKED +the live domains could not be listed"
+	expect_no_out "DEAD-OWNER|STALE"
+	sed -i '/^fail/d' "$T/host"
+	echo "device=$DEV owner=1 epoch=3 mode=msix" | table
+	run audit
+	expect_rc 1
+	expect_out "MALFORMED +vector table /sys/kernel/debug/pcisplit/vectors: line 1"
+	rm "$R/sys/kernel/debug/pcisplit/vectors"
+	run audit
+	expect_rc 0
+	expect_err "vector table unavailable"
+	expect_out "audit: clean .*0 in the vector table \(unavailable\)"
+	echo "fail open ENOENT" | host
+	run audit
+	expect_rc 1
+	expect_err "cannot audit without xenstore"
+}
+
+# ---- assignable-add / -remove / -list ----
+
+# Expect: add unbinds the current driver, records it where xl does, takes
+# a slot, binds to pciback and quarantines, in that order, as xl does.
+case_add_from_driver() {
+	new_root
+	add_dev $DEV 8086 10d3 e1000e
+	run -v assignable-add -n nic0 $DEV
+	expect_rc 0
+	expect_file /sys/bus/pci/drivers/e1000e/unbind $DEV
+	expect_file $PB/new_slot $DEV
+	expect_file $PB/bind $DEV
+	expect_host "xs /libxl/pci/0000-03-00-0/driver_path /sys/bus/pci/drivers/e1000e"
+	expect_host "xs /libxl/pci/0000-03-00-0/name nic0"
+	expect_host "quarantined $DEV"
+	expect_order "e1000e/unbind" "new_slot"
+	expect_order "new_slot" "pciback/bind"
+	expect_order "pciback/bind" "quarantine $DEV"
+}
+
+# Expect: a device already in pciback's slots gets no second new_slot; a
+# device already bound to pciback is only (re)quarantined.
+case_add_slot_and_rebound() {
+	new_root
+	add_dev $DEV 8086 10d3
+	echo $DEV > "$R$PB/slots"
+	run assignable-add $DEV
+	expect_rc 0
+	expect_file $PB/new_slot ""
+	expect_file $PB/bind $DEV
+	expect_no_host "driver_path"
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	run assignable-add $DEV
+	expect_rc 0
+	expect_file $PB/bind ""
+	expect_host "quarantined $DEV"
+}
+
+# Expect: add fails with the device and the next step when the device is
+# absent, pciback is not loaded, quarantine is refused, or bind fails (and
+# then gives the device back to its driver).
+case_add_failures() {
+	new_root
+	run assignable-add $DEV
+	expect_rc 1
+	expect_err "$DEV: no such PCI device .*lspci -D"
+	add_dev $DEV 8086 10d3 e1000e
+	echo "fail quarantine EPERM" | host
+	run assignable-add $DEV
+	expect_rc 1
+	expect_err "$DEV is bound to pciback but Xen refused to quarantine it: Operation not permitted; passthrough needs an IOMMU"
+	new_root
+	add_dev $DEV 8086 10d3 e1000e
+	rm "$R$PB/bind"
+	run assignable-add $DEV
+	expect_rc 1
+	expect_err "$DEV: writing it to .*pciback/bind failed"
+	expect_err "$DEV: given back to /sys/bus/pci/drivers/e1000e"
+	expect_file /sys/bus/pci/drivers/e1000e/bind $DEV
+	rm -rf "$R$PB"
+	run assignable-add $DEV
+	expect_rc 1
+	expect_err "$DEV: no pciback driver to give it to: load pcisplit-back"
+}
+
+# State as `xl pci-assignable-add 03:00.0` (or ours) leaves it.
+assignable_state() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	mkdir -p "$R/sys/bus/pci/drivers/e1000e"
+	: > "$R/sys/bus/pci/drivers/e1000e/bind"
+	echo $DEV > "$R$PB/slots"
+	cat >> "$T/host" <<-HOST
+	dom 0
+	xs /libxl/pci/0000-03-00-0/driver_path /sys/bus/pci/drivers/e1000e
+	xs /libxl/pci/0000-03-00-0/name nic0
+	quarantined $DEV
+	HOST
+}
+
+# Expect: remove -r takes the device out of quarantine, unbinds it from
+# pciback, frees its slot and rebinds the driver xl (or we) recorded.
+case_remove_rebind() {
+	assignable_state
+	run -v assignable-remove -r $DEV
+	expect_rc 0
+	expect_file $PB/unbind $DEV
+	expect_file $PB/remove_slot $DEV
+	expect_file /sys/bus/pci/drivers/e1000e/bind $DEV
+	expect_no_host "quarantined"
+	expect_no_host "driver_path"
+	expect_no_host "name nic0"
+	expect_order "unquarantine|out of quarantine" "pciback/unbind"
+	expect_order "pciback/unbind" "e1000e/bind"
+}
+
+# Expect: without -r the driver is not rebound and its record is kept
+# (as xl does), and the device can be named instead of addressed.
+case_remove_keep_and_by_name() {
+	assignable_state
+	run assignable-remove -n nic0
+	expect_rc 0
+	expect_file $PB/unbind $DEV
+	expect_file /sys/bus/pci/drivers/e1000e/bind ""
+	expect_host "xs /libxl/pci/0000-03-00-0/driver_path /sys/bus/pci/drivers/e1000e"
+	assignable_state
+	run assignable-remove -n nosuch
+	expect_rc 1
+	expect_err "no device is remembered as 'nosuch'"
+}
+
+# Expect: a device a running guest has is refused, naming the domain and
+# the command that detaches it; nothing is written.
+case_remove_assigned_refused() {
+	assignable_state
+	guest_has 5 web1 $DEV
+	run assignable-remove -r $DEV
+	expect_rc 1
+	expect_err "^pcisplit: $DEV is assigned to domain 5 \(web1\): detach it first with xl pci-detach 5 $DEV$"
+	expect_file $PB/unbind ""
+	expect_host "quarantined $DEV"
+	# The vector table alone is enough to refuse.
+	assignable_state
+	echo "dom 6" | host
+	echo "device=$DEV owner=6 epoch=1 mode=none table=5 vectors=0" | table
+	run assignable-remove $DEV
+	expect_rc 1
+	expect_err "$DEV is assigned to domain 6 \(by the vector table\): detach it first with xl pci-detach 6 $DEV"
+}
+
+# Expect: an untrusted driver_path outside /sys/bus/pci/drivers is never
+# written to; a device never quarantined is still released.
+case_remove_untrusted_and_unquarantined() {
+	assignable_state
+	sed -i 's|driver_path .*|driver_path /sys/bus/pci/drivers/../../../../tmp|' "$T/host"
+	run assignable-remove -r $DEV
+	expect_rc 1
+	expect_err "not rebinding to '/sys/bus/pci/drivers/../../../../tmp'"
+	assignable_state
+	sed -i '/^quarantined/d' "$T/host"
+	run assignable-remove $DEV
+	expect_rc 0
+	expect_err "$DEV was not quarantined; going on"
+	expect_file $PB/unbind $DEV
+}
+
+# Expect: assignable-list shows held devices no domain has, with names.
+case_assignable_list() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	add_dev $DEV2 1b36 0010 pciback
+	add_dev 0000:05:00.0 1b36 0010 pciback
+	add_dev 0000:06:00.0 1b36 0010 e1000e
+	guest_has 1 guest1 $DEV2
+	echo "xs /libxl/pci/0000-05-00-0/name disk1" | host
+	run assignable-list
+	expect_rc 0
+	expect_out "^$DEV$"
+	expect_out "^0000:05:00.0 disk1$"
+	expect_no_out "$DEV2|0000:06:00.0"
+}
+
+# ---- reset ----
+
+# Expect: reset writes 1 to the kernel's reset attribute, or the BDF to
+# pciback's do_flr when the backend has one.
+case_reset_idle() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	echo "dom 0" | host
+	echo "device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" | table
+	run reset $DEV
+	expect_rc 0
+	expect_file /sys/bus/pci/devices/$DEV/reset 1
+	: > "$R/sys/bus/pci/devices/$DEV/reset"
+	: > "$R$PB/do_flr"
+	run reset $DEV
+	expect_rc 0
+	expect_file $PB/do_flr $DEV
+	expect_file /sys/bus/pci/devices/$DEV/reset ""
+}
+
+# Expect: a device a running guest has is not reset; one whose owner died
+# is; records the backend kept after the reset fail the command.
+case_reset_owner_rules() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	guest_has 5 web1 $DEV
+	run reset $DEV
+	expect_rc 1
+	expect_err "$DEV is assigned to domain 5 \(web1\): detach it first with xl pci-detach 5 $DEV"
+	expect_file /sys/bus/pci/devices/$DEV/reset ""
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	echo "dom 0" | host
+	echo "device=$DEV owner=9 epoch=2 mode=none table=5 vectors=0" | table
+	run reset $DEV
+	expect_rc 0
+	expect_file /sys/bus/pci/devices/$DEV/reset 1
+	printf '%s\n' "device=$DEV owner=9 epoch=2 mode=msix table=5 vectors=1" \
+		"  entry=0 pirq=40" | table
+	run reset $DEV
+	expect_rc 1
+	expect_err "$DEV: reset, but the vector table still has 1 records \(MSI-X\) for it: pcisplit-back did not prune them"
+}
+
+# Expect: reset refuses devices pciback does not hold and devices the
+# kernel cannot reset, saying so.
+case_reset_refusals() {
+	new_root
+	add_dev $DEV 8086 10d3 e1000e
+	run reset $DEV
+	expect_rc 1
+	expect_err "$DEV is not held by pciback \(it has /sys/bus/pci/drivers/e1000e\).*pcisplit assignable-add $DEV"
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	rm "$R/sys/bus/pci/devices/$DEV/reset"
+	run reset $DEV
+	expect_rc 1
+	expect_err "$DEV: the kernel offers no reset for it"
+	run reset 0000:07:00.0
+	expect_rc 1
+	expect_err "0000:07:00.0: no such PCI device"
+}
+
+# ---- run ----
+CASES=$(declare -F | awk '{print $3}' | grep '^case_')
+for c in $CASES; do
+	name=${c#case_}
+	if [ ${#ONLY[@]} -gt 0 ] && ! printf '%s\n' "${ONLY[@]}" | grep -qx "$name"; then
+		continue
+	fi
+	T=$WORK/$name
+	R=$T/root
+	mkdir -p "$R"
+	CASE_FAILED=0
+	out=$( "$c" 2>&1; echo "rc=$CASE_FAILED" )
+	if [ "${out##*rc=}" = 0 ]; then
+		PASS=$((PASS + 1))
+		[ $VERBOSE = 1 ] && echo "ok   $name"
+	else
+		FAIL=$((FAIL + 1))
+		echo "FAIL $name"
+		echo "${out%rc=*}"
+	fi
+done
+echo "tools-cli: $PASS passed, $FAIL failed"
+[ $FAIL = 0 ]

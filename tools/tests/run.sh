@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The `tools` suite of `make check`: the KUnit-API cases of the parsers in
+# the userspace runner, the CLI against fake sysfs trees and a fake host,
+# then the real binary's own paths that need no hypervisor.  All binaries
+# but the real one run under ASan/UBSan.
+#
+# Usage: run.sh REAL_BINARY FAKE_BINARY UNIT_RUNNER [-v]
+# The last line is "tools: N passed, M failed[, K skipped]".
+
+set -u
+REAL=$1 FAKE=$2 UNIT=$3
+V=${4:-}
+HERE=$(cd "$(dirname "$0")" && pwd)
+PASS=0 FAILED=0 SKIP=0
+
+# add_counts "NAME: N passed, M failed[, K skipped]"
+add_counts() {
+	local line=$1 p f s
+	p=$(sed -n 's/.*: \([0-9]*\) passed.*/\1/p' <<< "$line")
+	f=$(sed -n 's/.*, \([0-9]*\) failed.*/\1/p' <<< "$line")
+	s=$(sed -n 's/.*, \([0-9]*\) skipped.*/\1/p' <<< "$line")
+	if [ -z "$p" ] || [ -z "$f" ]; then
+		echo "tools: no summary line from a sub-suite (it crashed?)"
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	PASS=$((PASS + p)) FAILED=$((FAILED + f)) SKIP=$((SKIP + ${s:-0}))
+}
+
+# 1. Parsers (suites tools_bdf, tools_vtab_text).
+out=$(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$UNIT" $V 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed '$d'
+add_counts "$(tail -n1 <<< "$out")"
+[ $rc = 0 ] || [ "$FAILED" != 0 ] || FAILED=$((FAILED + 1))
+
+# 2. The CLI over the fake host.
+out=$("$HERE/cli.sh" "$FAKE" $V 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed '$d'
+add_counts "$(tail -n1 <<< "$out")"
+[ $rc = 0 ] || [ "$FAILED" != 0 ] || FAILED=$((FAILED + 1))
+
+# 3. The real binary: what it does without a hypervisor.
+real_case() { # NAME EXPECTED_RC STDERR_REGEX ARGS...
+	local name=$1 want=$2 re=$3 got err
+	shift 3
+	err=$("$REAL" "$@" 2>&1 >/dev/null)
+	got=$?
+	if [ "$got" = "$want" ] && grep -Eq -- "$re" <<< "$err"; then
+		PASS=$((PASS + 1))
+		[ -n "$V" ] && echo "ok   real: $name"
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL real: $name: exit $got (expected $want), stderr: $err"
+	fi
+}
+T=$(mktemp -d /tmp/pcisplit-real.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+for c in list vectors audit assignable-add assignable-remove \
+	 assignable-list reset help; do
+	real_case "$c -h" 0 "" "$c" -h
+done
+real_case "no command" 2 "no command given"
+real_case "bad BDF" 2 "is not a PCI address" reset 3:0.0
+real_case "bad root" 2 "not a directory" --root "$T/none" list
+real_case "no pciback" 1 "no pciback driver" --root "$T" list
+mkdir -p "$T/sys/bus/pci/drivers/pciback"
+# Where xenstore is reachable (a dom0) this path cannot be taken here.
+if [ -e /dev/xen/xenbus ] || [ -S /var/run/xenstored/socket ] ||
+   [ -S /run/xenstored/socket ]; then
+	SKIP=$((SKIP + 1))
+	echo "skip real: no-xenstore error: this host has xenstore"
+else
+	real_case "no xenstore" 1 "cannot read xenstore .*xenstored running" \
+		--root "$T" list
+fi
+
+if [ "$SKIP" != 0 ]; then
+	echo "tools: $PASS passed, $FAILED failed, $SKIP skipped"
+else
+	echo "tools: $PASS passed, $FAILED failed"
+fi
+[ "$FAILED" = 0 ]
