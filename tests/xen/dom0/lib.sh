@@ -1,0 +1,130 @@
+# Helpers for scripts run in dom0 by vm.sh (bash; sourced before the
+# run's script). A script names devices nic, nvme, msi, intx and guests by
+# name; these helpers hide xl configs, console plumbing and timeouts.
+set -euo pipefail
+. /e2e/run.conf	# BACK FRONT ASSIGN TIMEOUT DEVICES, written by vm.sh
+
+# Host addresses of the passthrough devices, fixed by vm.sh's QEMU command.
+declare -A E2E_BDF=([nic]=0000:00:04.0 [nvme]=0000:00:05.0 [msi]=0000:00:06.0 [intx]=0000:00:07.0)
+E2E_T0=$(cut -d' ' -f1 /proc/uptime)
+CONLOG=/var/log/xen/console
+
+bdf() { echo "${E2E_BDF[$1]:?unknown device $1}"; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+elapsed() { awk -v a="$E2E_T0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
+# say MSG: a progress line, forwarded live to the host's terminal
+say() { echo "@@P [$(elapsed)s] $*"; }
+
+# guest_config NAME TYPE DEV...: write /etc/xen/NAME.cfg (TYPE pv or hvm)
+guest_config() {
+	local name=$1 type=$2 d pci=
+	shift 2
+	for d in "$@"; do pci+="'$(bdf "$d")',"; done
+	{
+		echo "name = '$name'"
+		echo "type = '$type'"
+		echo "kernel = '/guest/vmlinuz'"
+		echo "ramdisk = '/guest/initrd'"
+		echo "memory = 256"
+		echo "vcpus = 1"
+		echo "pci = [ ${pci%,} ]"
+		echo "on_crash = 'destroy'"
+		if [ "$type" = hvm ]; then
+			echo "cmdline = 'console=ttyS0,115200 loglevel=5 e2e.front=$FRONT'"
+			echo "serial = 'pty'"
+			echo "vga = 'none'"
+			echo "nographic = 1"
+			echo "device_model_version = 'qemu-xen'"
+		else
+			echo "extra = 'console=hvc0 loglevel=5 e2e.front=$FRONT'"
+		fi
+	} >"/etc/xen/$name.cfg"
+}
+
+domid() { xl domid "$1" 2>/dev/null; }
+conlog() { echo "$CONLOG/guest-$1.log"; }
+logsize() { stat -c %s "$(conlog "$1")" 2>/dev/null || echo 0; }
+
+# guest_tty NAME: the pty through which dom0 types on the guest console
+guest_tty() {
+	local id
+	id=$(domid "$1") || return 1
+	xenstore-read "/local/domain/$id/console/tty" 2>/dev/null ||
+		xenstore-read "/local/domain/$id/serial/0/tty"
+}
+
+# guest_send NAME LINE: type a command line on the guest console
+guest_send() {
+	local tty
+	tty=$(guest_tty "$1") || { echo "guest_send: $1 has no console" >&2; return 1; }
+	printf '%s\n' "$2" >"$tty"
+}
+
+# wait_log NAME OFFSET REGEX TIMEOUT: wait until the console log of NAME,
+# past byte OFFSET, has a line matching REGEX; print that line
+wait_log() {
+	local f end line
+	f=$(conlog "$1")
+	end=$(($(date +%s) + $4))
+	while [ "$(date +%s)" -le "$end" ]; do
+		line=$(tail -c +$(($2 + 1)) "$f" 2>/dev/null | tr -d '\r' | grep -E -m1 "$3" || true)
+		[ -n "$line" ] && { echo "$line"; return 0; }
+		sleep 0.5
+	done
+	return 1
+}
+
+# guest_create NAME TYPE DEV...: create and wait for the agent to be ready
+guest_create() {
+	local off
+	guest_config "$@"
+	off=$(logsize "$1")
+	xl create "/etc/xen/$1.cfg"
+	wait_log "$1" "$off" '@@G ready' 180 >/dev/null
+}
+
+# guest_reboot NAME: xl reboot and wait for the new boot's agent
+guest_reboot() {
+	local off
+	off=$(logsize "$1")
+	xl reboot "$1"
+	wait_log "$1" "$off" '@@G ready' 240 >/dev/null
+}
+
+# guest_gone NAME TIMEOUT: wait until the domain no longer exists
+guest_gone() {
+	local i
+	for i in $(seq 1 $(($2 * 2))); do
+		domid "$1" >/dev/null || return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+E2E_REQ=0
+# guest_report NAME: the agent's per-device report lines
+#   dev=nic bdf=0000:00:00.0 drv=e1000e mode=msix nirq=3 delta=12
+guest_report() {
+	local off
+	E2E_REQ=$((E2E_REQ + 1))
+	off=$(logsize "$1")
+	guest_send "$1" "report $E2E_REQ" || return 1
+	wait_log "$1" "$off" "^@@R $E2E_REQ end" 120 >/dev/null || return 1
+	tail -c +$((off + 1)) "$(conlog "$1")" | tr -d '\r' | grep "^@@R $E2E_REQ dev=" | cut -d' ' -f3-
+}
+
+# xen_log: print Xen's console output since the last call, and keep all
+# of it in /out/xen-dmesg.log (xl dmesg -c clears the ring, so nothing is
+# seen twice and nothing is lost to the ring wrapping)
+xen_log() {
+	xl dmesg -c | tee -a /out/xen-dmesg.log
+}
+
+# xen_keys KEY...: run Xen debug keys and print their output
+xen_keys() {
+	local k
+	xen_log >/dev/null
+	for k in "$@"; do xl debug-keys "$k"; done
+	sleep 1	# some handlers run from a tasklet
+	xen_log
+}

@@ -1,0 +1,124 @@
+#!/bin/bash
+# Boot Xen 4.17 + a Debian 6.1 PV dom0 in QEMU (TCG) with the four
+# passthrough test devices, load the chosen backend in dom0, run a bash
+# script in dom0 (which may start guests with the chosen frontend through
+# the helpers of dom0/lib.sh), and collect every log under the output dir.
+#
+# usage: vm.sh [--back stock|ours|FILE.ko] [--front stock|ours|FILE.ko]
+#              [--script FILE] [--out DIR] [--timeout SEC] [--no-assign]
+#              [--hvm] [--quiet]
+# Exit code: the script's exit code; 125 if the machine failed before
+# the script finished (see serial.log).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+back=stock front=stock script=$HERE/examples/smoke.sh
+out=$XBUILD/vm timeout=1500 assign=1 hvm=0 quiet=0
+back_ko=$TOP/pcisplit-back.ko front_ko=$TOP/pcisplit-front.ko
+extra_files=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--back) back=$2; shift ;;
+	--front) front=$2; shift ;;
+	--script) script=$2; shift ;;
+	--out) out=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--no-assign) assign=0 ;;
+	--hvm) hvm=1 ;;
+	--quiet) quiet=1 ;;
+	--file) extra_files+=("$2"); shift ;;	# copied to /e2e/ in dom0
+	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+	*) echo "vm.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+# A path to a .ko means "ours, from this file".
+case $back in stock|ours) ;; *) back_ko=$(readlink -f "$back"); back=ours ;; esac
+case $front in stock|ours) ;; *) front_ko=$(readlink -f "$front"); front=ours ;; esac
+[ "$back" = stock ] || [ -f "$back_ko" ] || die "--back ours: $back_ko not built"
+[ "$front" = stock ] || [ -f "$front_ko" ] || die "--front ours: $front_ko not built"
+[ -f "$script" ] || die "no script $script"
+
+"$HERE/fetch.sh"
+"$HERE/mkimage.sh" "$back_ko" "$front_ko"
+IMG=$XCACHE/img
+
+rm -rf "$out"
+mkdir -p "$out/logs"
+run=$out/.run
+mkdir -p "$run/e2e"
+# The per-run overlay: config and script, appended to dom0's initramfs as
+# a second cpio archive (the kernel unpacks both), so the cached image is
+# never rebuilt for a new script.
+devices="0000:00:04.0 0000:00:05.0 0000:00:06.0 0000:00:07.0"
+cat >"$run/e2e/run.conf" <<CONF
+BACK=$back
+FRONT=$front
+ASSIGN=$assign
+TIMEOUT=$timeout
+DEVICES="$devices"
+CONF
+cp "$script" "$run/e2e/script"
+for f in "${extra_files[@]}"; do cp "$f" "$run/e2e/"; done
+(cd "$run" && find . | cpio -o -H newc --quiet | gzip -1) >"$run/overlay.cpio.gz"
+cat "$IMG/dom0.cpio.gz" "$run/overlay.cpio.gz" >"$run/initrd"
+
+# Disks: the nvme namespace and the MSI-only AHCI's disk carry data the
+# guests read; the output disk (on q35's built-in AHCI, dom0's own) gets
+# dom0's tar of logs.
+truncate -s 64M "$run/nvme.img" "$run/sata.img"
+truncate -s 256M "$run/out.img"
+
+cpu=qemu64,+rdrand
+[ "$hvm" = 1 ] && cpu=qemu64,+rdrand,+svm,+npt
+xen_args="console=com1 com1=115200 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all iommu=verbose conring_size=4m"
+dom0_args="console=hvc0 loglevel=4"
+
+qemu=(
+	qemu-system-x86_64 -machine q35,accel=tcg -cpu "$cpu" -smp 2 -m 4096
+	-display none -no-reboot -monitor none
+	-serial "file:$out/logs/serial.log"
+	-kernel "$ROOTFS/boot/xen-4.17-amd64" -append "$xen_args"
+	-initrd "$ROOTFS/boot/vmlinuz-$KVER $dom0_args,$run/initrd"
+	# the IOMMU first: Xen refuses passthrough without one
+	-device intel-iommu,intremap=on
+	-netdev user,id=n0 -device e1000e,netdev=n0,addr=04.0
+	-drive "file=$run/nvme.img,if=none,id=nv0,format=raw"
+	-device nvme,drive=nv0,serial=pcisplit0,addr=05.0
+	-device ich9-ahci,id=sata1,addr=06.0
+	-drive "file=$run/sata.img,if=none,id=satadisk,format=raw"
+	-device ide-hd,drive=satadisk,bus=sata1.0
+	-netdev user,id=n1 -device e1000,netdev=n1,addr=07.0
+	-drive "file=$run/out.img,if=none,id=outdisk,format=raw"
+	-device ide-hd,drive=outdisk,bus=ide.0
+)
+printf '%q ' "${qemu[@]}" >"$out/logs/qemu-cmdline"
+
+# Live progress: the script's "@@P" lines and init's "@@E2E" lines.
+: >"$out/logs/serial.log"
+if [ "$quiet" = 0 ]; then
+	tail -n +1 -F "$out/logs/serial.log" 2>/dev/null | grep --line-buffered -a -E '@@(P|E2E) ' |
+		sed -u -e 's/^.*@@P /  /' -e 's/^.*@@E2E /  vm: /' &
+	tailer=$!
+	trap 'kill $tailer 2>/dev/null || true' EXIT
+fi
+
+log "booting Xen (back=$back front=$front), logs in $out/logs"
+t0=$(date +%s)
+qrc=0
+flock "$QEMU_LOCK" timeout $((timeout + 300)) "${qemu[@]}" </dev/null >"$out/logs/qemu.log" 2>&1 || qrc=$?
+t1=$(date +%s)
+sleep 0.5
+[ "$quiet" = 0 ] && kill $tailer 2>/dev/null || true
+
+tar -xf "$run/out.img" -C "$out/logs" 2>/dev/null || log "no logs on the output disk"
+rm -f "$run/nvme.img" "$run/sata.img" "$run/out.img"
+echo $((t1 - t0)) >"$out/logs/duration"
+if [ -f "$out/logs/rc" ]; then
+	rc=$(cat "$out/logs/rc")
+	log "machine ran $((t1 - t0))s, script rc=$rc, logs in $out/logs"
+	exit "$rc"
+fi
+log "machine failed after $((t1 - t0))s (qemu rc=$qrc); serial tail:"
+tail -n 30 "$out/logs/serial.log" >&2
+exit 125
