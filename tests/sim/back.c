@@ -107,6 +107,7 @@ void back_release(enum sim_dk dk, const char *why)
 	/* pciback's reset: forget (and unmap) the records, then FLR. */
 	pcisplit_vdev_prune(&b->vd, &rep);
 	pdev_reset(dk);
+	xport_dev_released(dk);
 	pcisplit_vdev_set_owner(&b->vd, NULL);
 	sim_log(SEAM_LOG_INFO,
 		"back: %s released (%s): %u records, %u unmapped, %u gone, %u failed",

@@ -10,7 +10,7 @@ SIM_BIN := $(BUILD)/sim/sim
 SIM_PORTABLE := $(TOP)/msi/vtab.c $(TOP)/tests/shim/seam.c
 SIM_XPORT_SRCS := $(TOP)/pciback/dispatch.c $(TOP)/pciback/confspace.c \
 	$(TOP)/pcifront/xport.c $(TOP)/pcifront/ops.c
-ifeq ($(words $(wildcard $(SIM_XPORT_SRCS) $(SIM_DIR)/xport_live.c)),5)
+ifeq ($(words $(wildcard $(SIM_XPORT_SRCS))),4)
 SIM_PORTABLE += $(SIM_XPORT_SRCS)
 SIM_XPORT_FLAGS := -DSIM_HAVE_TRANSPORT
 endif

@@ -385,6 +385,10 @@ void sim_back_stop(int slot);
 /* Backend side: the dispatcher's view of the devices (xport.c). */
 void xport_init(void);
 void xport_fini(void);
+/* The backend reset a device: its virtual config space forgets. */
+void xport_dev_released(enum sim_dk dk);
+/* A guest dying with a request on its page (crash, transport leg). */
+void sim_front_die_mid_request(struct sim_guest *g);
 
 /* ---- the toolstack and the world ------------------------------------ */
 

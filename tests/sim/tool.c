@@ -242,6 +242,7 @@ int tool_crash(enum sim_dc dc)
 	if (!running(dc))
 		return -ESRCH;
 	sim_log(SEAM_LOG_INFO, "tool: dom%u crashed", guests[dc]->domid);
+	sim_front_die_mid_request(guests[dc]);
 	reap(dc);
 	return 0;
 }

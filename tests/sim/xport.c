@@ -21,6 +21,14 @@ void xport_fini(void)
 {
 }
 
+void xport_dev_released(enum sim_dk dk)
+{
+}
+
+void sim_front_die_mid_request(struct sim_guest *g)
+{
+}
+
 int sim_front_start(struct sim_guest *g)
 {
 	return world_opts.leg == SIM_LEG_TRANSPORT ? -EOPNOTSUPP : 0;
@@ -77,3 +85,451 @@ const struct sim_chan_ops sim_chan_xport = {
 };
 
 #endif /* !SIM_HAVE_TRANSPORT */
+
+#ifdef SIM_HAVE_TRANSPORT
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <pcisplit/back_dispatch.h>
+#include <pcisplit/front_xport.h>
+
+const char *sim_transport_missing;
+
+/* Spin this many times before sleeping on the futex. */
+#define SPIN_LOOPS	20000
+#define FRONT_TIMEOUT_NS	(500ULL * 1000 * 1000)
+
+/* ---- a wait point: a counter bumped by event handlers --------------- */
+
+struct sim_wait {
+	atomic_uint seq;	/* bumped on every signal */
+	atomic_int sleepers;	/* threads in futex_wait */
+};
+
+static void wait_signal(struct sim_wait *w)
+{
+	atomic_fetch_add(&w->seq, 1);
+	if (atomic_load(&w->sleepers))
+		syscall(SYS_futex, &w->seq, FUTEX_WAKE_PRIVATE, INT_MAX,
+			NULL, NULL, 0);
+}
+
+static u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Until seq moves past @seen or @ns pass; returns the seq seen. */
+static unsigned int wait_for(struct sim_wait *w, unsigned int seen, u64 ns)
+{
+	struct timespec ts;
+	unsigned int cur;
+	u64 end;
+	int i;
+
+	for (i = 0; i < SPIN_LOOPS; i++) {
+		cur = atomic_load_explicit(&w->seq, memory_order_acquire);
+		if (cur != seen)
+			return cur;
+		__builtin_ia32_pause();
+	}
+	end = mono_ns() + ns;
+	for (;;) {
+		u64 now = mono_ns();
+
+		cur = atomic_load(&w->seq);
+		if (cur != seen || now >= end)
+			return cur;
+		ts.tv_sec = (end - now) / 1000000000ULL;
+		ts.tv_nsec = (end - now) % 1000000000ULL;
+		atomic_fetch_add(&w->sleepers, 1);
+		syscall(SYS_futex, &w->seq, FUTEX_WAIT_PRIVATE, seen, &ts,
+			NULL, 0);
+		atomic_fetch_sub(&w->sleepers, 1);
+	}
+}
+
+/* ---- backend: the dispatcher's environment -------------------------- */
+
+static struct pcisplit_cfg cfgs[SIM_NDEV];
+static struct pcisplit_bdev bds[SIM_NDEV];
+
+static int hw_read(void *priv, unsigned int off, unsigned int size, u32 *val)
+{
+	*val = pdev_cfg_read((enum sim_dk)(long)priv, off, size);
+	return 0;
+}
+
+static int hw_write(void *priv, unsigned int off, unsigned int size, u32 val)
+{
+	pdev_cfg_write((enum sim_dk)(long)priv, off, size, val);
+	return 0;
+}
+
+static const struct pcisplit_cfg_hw_ops hw_ops = {
+	.read = hw_read,
+	.write = hw_write,
+};
+
+/* One backend thread per connected PV frontend. */
+struct sim_bt {
+	bool running;
+	int slot;
+	int port;			/* dom0's end */
+	struct xen_pci_sharedinfo *sh;
+	struct pcisplit_back_fe fe;
+	struct sim_wait ev;
+	atomic_bool stop;
+	pthread_t thread;
+	unsigned long served;
+};
+
+static struct sim_bt bts[SIM_NDOM];
+
+static struct pcisplit_bdev *bt_lookup(void *ctx, u32 domain, u32 bus,
+				       u32 devfn)
+{
+	struct sim_bt *bt = ctx;
+	int dk;
+
+	if (domain || bus)
+		return NULL;
+	dk = sim_dk_of_sbdf(devfn);
+	if (dk < 0 || bdevs[dk].owner_slot != bt->slot ||
+	    bdevs[dk].owner_serial != hv.dom[bt->slot].serial)
+		return NULL;
+	return &bds[dk];
+}
+
+static bool bt_msix_mem_ok(void *ctx, struct pcisplit_bdev *bd)
+{
+	enum sim_dk dk = (enum sim_dk)(long)bd->priv;
+
+	return pdev_cfg_read(dk, PCISPLIT_CFG_COMMAND, 2) &
+	       PCISPLIT_CMD_MEMORY;
+}
+
+static const struct pcisplit_back_ops back_ops = {
+	.lookup = bt_lookup,
+	.msix_mem_ok = bt_msix_mem_ok,
+};
+
+void xport_init(void)
+{
+	unsigned int dk;
+
+	memset(bts, 0, sizeof(bts));
+	for (dk = 0; dk < SIM_NDEV; dk++) {
+		int err = pcisplit_cfg_init(&cfgs[dk], &hw_ops, (void *)(long)dk,
+					    PCISPLIT_CFG_SPACE_EXP, NULL);
+
+		if (err) {
+			fprintf(stderr, "sim: config space of %s: %d\n",
+				sim_dk_names[dk], err);
+			abort();
+		}
+		/* dom0's irq for the device, as pciback's glue sets it. */
+		cfgs[dk].int_line = pdevs[dk].gsi;
+		bds[dk].vd = &bdevs[dk].vd;
+		bds[dk].cfg = &cfgs[dk];
+		bds[dk].priv = (void *)(long)dk;
+	}
+}
+
+void xport_fini(void)
+{
+	int i;
+
+	for (i = 0; i < SIM_NDOM; i++)
+		sim_back_stop(i);
+}
+
+void xport_dev_released(enum sim_dk dk)
+{
+	pcisplit_cfg_reset(&cfgs[dk]);
+}
+
+static void back_evt(void *arg, int port)
+{
+	struct sim_bt *bt = arg;
+
+	wait_signal(&bt->ev);
+}
+
+/* Serve one request if one is posted; false if there was none. */
+static bool bt_serve(struct sim_bt *bt)
+{
+	struct xen_pci_op op;
+	unsigned int nvec;
+
+	if (!(__atomic_load_n(&bt->sh->flags, __ATOMIC_ACQUIRE) &
+	      XEN_PCIF_active))
+		return false;	/* spurious: acknowledged without work */
+	pcisplit_back_copy_op(&op, &bt->sh->op);
+	nvec = pcisplit_back_dispatch(&bt->fe, &op);
+	pcisplit_back_answer(&bt->sh->op, &op, nvec);
+	__atomic_and_fetch(&bt->sh->flags, ~XEN_PCIF_active, __ATOMIC_SEQ_CST);
+	bt->served++;
+	hv_evtchn_send(0, bt->port);
+	return true;
+}
+
+static void *bt_main(void *arg)
+{
+	struct sim_bt *bt = arg;
+	unsigned int seen = atomic_load(&bt->ev.seq);
+
+	while (!atomic_load(&bt->stop)) {
+		if (bt_serve(bt))
+			continue;
+		seen = wait_for(&bt->ev, seen, 50ULL * 1000 * 1000);
+	}
+	return NULL;
+}
+
+int sim_back_start(int slot, void *page, int port)
+{
+	struct sim_bt *bt = &bts[slot];
+	int err;
+
+	if (world_opts.leg != SIM_LEG_TRANSPORT)
+		return 0;
+	if (bt->running)
+		sim_back_stop(slot);
+	memset(bt, 0, sizeof(*bt));
+	bt->slot = slot;
+	bt->port = port;
+	bt->sh = page;
+	bt->fe.ops = &back_ops;
+	bt->fe.ctx = bt;
+	if (!back_owner_of(slot, &bt->fe.owner)) {
+		/* No device attached yet: an owner for this incarnation. */
+		bt->fe.owner.domid = hv.dom[slot].domid;
+		bt->fe.owner.epoch = 0;
+	}
+	hv_evtchn_set_handler(0, port, back_evt, bt);
+	err = -pthread_create(&bt->thread, NULL, bt_main, bt);
+	if (err) {
+		hv_evtchn_set_handler(0, port, NULL, NULL);
+		return err;
+	}
+	bt->running = true;
+	return 0;
+}
+
+void sim_back_stop(int slot)
+{
+	struct sim_bt *bt = &bts[slot];
+
+	if (!bt->running)
+		return;
+	atomic_store(&bt->stop, true);
+	wait_signal(&bt->ev);
+	pthread_join(bt->thread, NULL);
+	hv_evtchn_set_handler(0, bt->port, NULL, NULL);
+	bt->running = false;
+}
+
+/* The owner epoch may be minted after connect (pci-attach): refresh. */
+static void bt_refresh_owner(int slot)
+{
+	struct pcisplit_owner o;
+
+	if (bts[slot].running && back_owner_of(slot, &o))
+		bts[slot].fe.owner = o;
+}
+
+/* ---- frontend: the guest's end --------------------------------------- */
+
+struct sim_front {
+	struct pcisplit_front_xport x;
+	enum pcisplit_front_mode mode[SIM_NDEV];
+	struct sim_wait ev;
+	unsigned int seen;
+	struct sim_guest *g;
+};
+
+static void front_evt(void *arg, int port)
+{
+	struct sim_front *f = arg;
+
+	wait_signal(&f->ev);
+}
+
+static void f_notify(void *priv)
+{
+	struct sim_front *f = priv;
+
+	f->seen = atomic_load(&f->ev.seq);
+	hv_evtchn_send(f->g->slot, f->g->port);
+}
+
+static void f_wait(void *priv, u64 ns)
+{
+	struct sim_front *f = priv;
+
+	f->seen = wait_for(&f->ev, f->seen, ns);
+}
+
+static u64 f_now(void *priv)
+{
+	return mono_ns();
+}
+
+static const struct pcisplit_front_ops front_ops = {
+	.notify = f_notify,
+	.wait = f_wait,
+	.now = f_now,
+};
+
+int sim_front_start(struct sim_guest *g)
+{
+	struct sim_front *f;
+
+	if (world_opts.leg != SIM_LEG_TRANSPORT)
+		return 0;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->g = g;
+	pcisplit_front_xport_init(&f->x, g->page, &front_ops, f,
+				  FRONT_TIMEOUT_NS, false);
+	hv_evtchn_set_handler(g->slot, g->port, front_evt, f);
+	g->front = f;
+	return 0;
+}
+
+void sim_front_stop(struct sim_guest *g)
+{
+	if (!g->front)
+		return;
+	hv_evtchn_set_handler(g->slot, g->port, NULL, NULL);
+	free(g->front);
+	g->front = NULL;
+}
+
+static struct sim_front *xf(struct sim_guest *g, enum sim_dk dk,
+			    struct pcisplit_front_addr *a)
+{
+	if (!g->front || !xb_connected(g->slot))
+		return NULL;
+	bt_refresh_owner(g->slot);
+	a->domain = 0;
+	a->bus = 0;
+	a->devfn = pdevs[dk].sbdf & 0xff;
+	return g->front;
+}
+
+static int x_conf_read(struct sim_guest *g, enum sim_dk dk, int off,
+		       int size, u32 *val)
+{
+	struct pcisplit_front_addr a;
+	struct sim_front *f = xf(g, dk, &a);
+
+	if (!f)
+		return -ENOTCONN;
+	return pcisplit_front_conf_read(&f->x, &a, off, size, val);
+}
+
+static int x_conf_write(struct sim_guest *g, enum sim_dk dk, int off,
+			int size, u32 val)
+{
+	struct pcisplit_front_addr a;
+	struct sim_front *f = xf(g, dk, &a);
+
+	if (!f)
+		return -ENOTCONN;
+	return pcisplit_front_conf_write(&f->x, &a, off, size, val);
+}
+
+static int x_enable_msi(struct sim_guest *g, enum sim_dk dk,
+			unsigned int nvec, int *pirqs)
+{
+	struct pcisplit_front_addr a;
+	struct sim_front *f = xf(g, dk, &a);
+	unsigned int i;
+	int err;
+
+	if (!f)
+		return -ENOTCONN;
+	if (nvec == 1)
+		return pcisplit_front_enable_msi(&f->x, &a, &f->mode[dk],
+						 pirqs);
+	err = pcisplit_front_enable_multi_msi(&f->x, &a, nvec, &f->mode[dk],
+					      pirqs);
+	if (err > 0)
+		return -ENOSPC;
+	for (i = 1; !err && i < nvec; i++)
+		pirqs[i] = pirqs[0] + i;
+	return err;
+}
+
+static int x_enable_msix(struct sim_guest *g, enum sim_dk dk,
+			 const u16 *entries, unsigned int n, int *pirqs)
+{
+	struct pcisplit_front_addr a;
+	struct sim_front *f = xf(g, dk, &a);
+	int err;
+
+	if (!f)
+		return -ENOTCONN;
+	err = pcisplit_front_enable_msix(&f->x, &a, entries, n, &f->mode[dk],
+					 pirqs);
+	return err > 0 ? -ENOSPC : err;
+}
+
+static int x_disable(struct sim_guest *g, enum sim_dk dk, enum sim_mode was)
+{
+	struct pcisplit_front_addr a;
+	struct sim_front *f = xf(g, dk, &a);
+
+	if (!f)
+		return -ENOTCONN;
+	return pcisplit_front_disable(&f->x, &a, &f->mode[dk],
+				      was == SIM_MODE_MSIX ?
+				      PCISPLIT_FRONT_MODE_MSIX :
+				      PCISPLIT_FRONT_MODE_MSI);
+}
+
+const struct sim_chan_ops sim_chan_xport = {
+	.conf_read = x_conf_read,
+	.conf_write = x_conf_write,
+	.enable_msi = x_enable_msi,
+	.enable_msix = x_enable_msix,
+	.disable = x_disable,
+};
+
+/*
+ * A guest that dies with a request on the page: post a disable for the
+ * first device it drives in MSI-X or MSI mode, kick the backend and do not
+ * wait.  The backend thread serves it while the domain dies.
+ */
+void sim_front_die_mid_request(struct sim_guest *g)
+{
+	struct sim_front *f = g->front;
+	struct xen_pci_sharedinfo *sh = g->page;
+	unsigned int dk;
+
+	if (!f || !xb_connected(g->slot) ||
+	    (__atomic_load_n(&sh->flags, __ATOMIC_ACQUIRE) & XEN_PCIF_active))
+		return;
+	for (dk = 0; dk < SIM_NDEV; dk++)
+		if (g->dev[dk].bound && (g->dev[dk].mode == SIM_MODE_MSIX ||
+					 g->dev[dk].mode == SIM_MODE_MSI))
+			break;
+	if (dk == SIM_NDEV)
+		return;
+	memset(&sh->op, 0, sizeof(sh->op));
+	sh->op.cmd = g->dev[dk].mode == SIM_MODE_MSIX ?
+		     XEN_PCI_OP_disable_msix : XEN_PCI_OP_disable_msi;
+	sh->op.devfn = pdevs[dk].sbdf & 0xff;
+	__atomic_or_fetch(&sh->flags, XEN_PCIF_active, __ATOMIC_SEQ_CST);
+	hv_evtchn_send(g->slot, g->port);
+}
+
+#endif /* SIM_HAVE_TRANSPORT */
