@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit cases for pciback's virtual config space (confspace.c), run by
+ * kunit.py (UML) and by the userspace runner under ASan/UBSan.  The
+ * device is the fake of fake_dev.h.
+ */
+#include <kunit/test.h>
+#include <pcisplit/back_cfg.h>
+#include "fake_dev.h"
+
+struct cs_fix {
+	struct fake_dev dev;
+	struct pcisplit_cfg cfg;
+};
+
+static int cs_init(struct kunit *test)
+{
+	struct cs_fix *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	test->priv = f;
+	fake_dev_init(&f->dev, PCISPLIT_CFG_SPACE_EXP);
+	return fake_dev_cfg(&f->dev, &f->cfg);
+}
+
+static u32 cs_read(struct kunit *test, unsigned int off, unsigned int size)
+{
+	struct cs_fix *f = test->priv;
+	u32 v = 0xdeadbeef;
+
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_read(&f->cfg, off, size, &v),
+			XEN_PCI_ERR_success);
+	return v;
+}
+
+static void cs_write(struct kunit *test, unsigned int off, unsigned int size,
+		     u32 val)
+{
+	struct cs_fix *f = test->priv;
+
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, off, size, val),
+			XEN_PCI_ERR_success);
+}
+
+/* Expect: the capability walk finds all four capabilities. */
+static void cs_finds_capabilities(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	KUNIT_EXPECT_EQ(test, f->cfg.cap_pm, FAKE_DEV_CAP_PM);
+	KUNIT_EXPECT_EQ(test, f->cfg.cap_msi, FAKE_DEV_CAP_MSI);
+	KUNIT_EXPECT_EQ(test, f->cfg.cap_exp, FAKE_DEV_CAP_EXP);
+	KUNIT_EXPECT_EQ(test, f->cfg.cap_msix, FAKE_DEV_CAP_MSIX);
+	KUNIT_EXPECT_EQ(test, f->cfg.msi_len, 14);
+	KUNIT_EXPECT_EQ(test, f->cfg.size, PCISPLIT_CFG_SPACE_EXP);
+}
+
+/* Expect: a capability list that loops ends the walk, nothing hangs. */
+static void cs_capability_loop_terminates(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	fake_dev_set(&f->dev, FAKE_DEV_CAP_MSIX + 1, 1, FAKE_DEV_CAP_PM);
+	KUNIT_EXPECT_EQ(test, fake_dev_cfg(&f->dev, &f->cfg), 0);
+	KUNIT_EXPECT_EQ(test, f->cfg.cap_msix, FAKE_DEV_CAP_MSIX);
+}
+
+/* Expect: plain registers read as the device has them. */
+static void cs_reads_pass_through(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, cs_read(test, 0, 4), 0x10d38086U);
+	KUNIT_EXPECT_EQ(test, cs_read(test, 0, 2), 0x8086U);
+	KUNIT_EXPECT_EQ(test, cs_read(test, 1, 1), 0x80U);
+	KUNIT_EXPECT_EQ(test, cs_read(test, FAKE_DEV_CAP_MSIX + 2, 2),
+			FAKE_DEV_MSIX_SIZE - 1);
+}
+
+/* Expect: Interrupt Line reads dom0's routing, not the firmware's byte. */
+static void cs_interrupt_line_virtual(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_INT_LINE, 1),
+			FAKE_DEV_INT_LINE);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_INT_LINE, 4) & 0xffff,
+			0x100U | FAKE_DEV_INT_LINE);
+	cs_write(test, PCISPLIT_CFG_INT_LINE, 1, 5);
+	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
+}
+
+/* Expect: BAR sizing answers the size mask; the device is never written. */
+static void cs_bar_sizing_and_restore(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	cs_write(test, PCISPLIT_CFG_BAR0, 4, 0xffffffff);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_BAR0, 4),
+			FAKE_DEV_BAR0_SIZING);
+	cs_write(test, PCISPLIT_CFG_BAR0, 4, FAKE_DEV_BAR0);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_BAR0, 4),
+			FAKE_DEV_BAR0);
+	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_BAR0, 4),
+			FAKE_DEV_BAR0);
+}
+
+/* Expect: a guest cannot move a BAR; an absent BAR reads 0 even sized. */
+static void cs_bar_move_refused(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	cs_write(test, PCISPLIT_CFG_BAR0, 4, 0x12340000);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_BAR0, 4),
+			FAKE_DEV_BAR0);
+	KUNIT_EXPECT_EQ(test, f->cfg.stats.masked, 1UL);
+	cs_write(test, PCISPLIT_CFG_BAR0 + 4, 4, 0xffffffff);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_BAR0 + 4, 4), 0U);
+	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
+}
+
+/* Expect: reset forgets the previous owner's BAR sizing. */
+static void cs_reset_forgets_sizing(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	cs_write(test, PCISPLIT_CFG_BAR0, 4, 0xffffffff);
+	pcisplit_cfg_reset(&f->cfg);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_BAR0, 4),
+			FAKE_DEV_BAR0);
+}
+
+/* Expect: clearing memory decoding is refused outside permissive mode. */
+static void cs_command_keeps_decoding(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	cs_write(test, PCISPLIT_CFG_COMMAND, 2, PCISPLIT_CMD_MASTER);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
+			(u32)(PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_MASTER));
+	cs_write(test, PCISPLIT_CFG_COMMAND, 2, 0);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
+			(u32)PCISPLIT_CMD_MEMORY);
+}
+
+/* Expect: in permissive mode the guest may turn decoding off. */
+static void cs_command_permissive_clears_decoding(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	f->cfg.permissive = true;
+	cs_write(test, PCISPLIT_CFG_COMMAND, 2, 0);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
+			0U);
+}
+
+/* Expect: reserved and unsafe command bits never reach the device. */
+static void cs_command_reserved_bits(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	cs_write(test, PCISPLIT_CFG_COMMAND, 2,
+		 0xf800 | PCISPLIT_CMD_FAST_BACK | PCISPLIT_CMD_VGA_PALETTE |
+		 PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_INTX_DISABLE);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
+			(u32)(PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_INTX_DISABLE));
+	KUNIT_EXPECT_GE(test, f->cfg.stats.masked, 1UL);
+}
+
+/* Expect: status error bits are cleared only where the guest wrote 1. */
+static void cs_status_write_one_to_clear(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	fake_dev_set(&f->dev, PCISPLIT_CFG_STATUS, 2,
+		     0x8000 | 0x2000 | PCISPLIT_STATUS_CAP_LIST);
+	cs_write(test, PCISPLIT_CFG_STATUS, 2, 0x8000 | 0x0010);
+	KUNIT_EXPECT_EQ(test, f->dev.last_off, (unsigned int)PCISPLIT_CFG_STATUS);
+	KUNIT_EXPECT_EQ(test, f->dev.last_val & 0xf900, 0x8000U);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_STATUS, 2),
+			0x2000U | PCISPLIT_STATUS_CAP_LIST);
+}
+
+/*
+ * Expect: a dword write over command and status applies the command and
+ * writes no status bit the guest left 0.
+ */
+static void cs_dword_command_status(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	fake_dev_set(&f->dev, PCISPLIT_CFG_STATUS, 2, 0xf900 |
+		     PCISPLIT_STATUS_CAP_LIST);
+	cs_write(test, PCISPLIT_CFG_COMMAND, 4,
+		 PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_MASTER);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
+			(u32)(PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_MASTER));
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_STATUS, 2),
+			0xf900U | PCISPLIT_STATUS_CAP_LIST);
+}
+
+/* Expect: MSI and MSI-X control are the backend's; guest writes vanish. */
+static void cs_msi_msix_mediated(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	cs_write(test, FAKE_DEV_CAP_MSI + 2, 2, 0x0081);
+	cs_write(test, FAKE_DEV_CAP_MSI + 4, 4, 0xfee00000);
+	cs_write(test, FAKE_DEV_CAP_MSIX + 2, 2, 0xc000);
+	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
+	KUNIT_EXPECT_EQ(test, f->cfg.stats.dropped, 0UL);
+	KUNIT_EXPECT_EQ(test, cs_read(test, FAKE_DEV_CAP_MSIX + 2, 2),
+			FAKE_DEV_MSIX_SIZE - 1);
+}
+
+/*
+ * Expect: Device Control takes the guest's max read request size and
+ * error-reporting bits, never max payload size or a function reset.
+ */
+static void cs_pcie_device_control_mediated(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+	unsigned int devctl = FAKE_DEV_CAP_EXP + 8;
+
+	cs_write(test, devctl, 2, 0x5000 | 0x000f);	/* MRRS 4096 */
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, devctl, 2), 0x500fU);
+	cs_write(test, devctl, 2, 0x8000 | 0x00e0 | 0x5000);	/* FLR, MPS */
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, devctl, 2), 0x5000U);
+	KUNIT_EXPECT_GE(test, f->cfg.stats.masked, 1UL);
+}
+
+/* Expect: registers no rule covers are read-only outside permissive. */
+static void cs_unhandled_read_only(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	cs_write(test, 0x00, 2, 0x1234);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, 0, 2), 0x8086U);
+	KUNIT_EXPECT_EQ(test, f->cfg.stats.dropped, 1UL);
+	cs_write(test, 0x200, 4, 0x1);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, 0x200, 4), 0U);
+	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
+
+	f->cfg.permissive = true;
+	cs_write(test, 0x200, 4, 0x01020304);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, 0x200, 4), 0x01020304U);
+}
+
+/* Expect: a device that stops answering gives op_failed, not garbage. */
+static void cs_device_error(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+	u32 v;
+
+	f->dev.fail = true;
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_read(&f->cfg, 0, 4, &v),
+			XEN_PCI_ERR_op_failed);
+	KUNIT_EXPECT_EQ(test, v, 0xffffffffU);
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, PCISPLIT_CFG_COMMAND,
+						 2, 0), XEN_PCI_ERR_op_failed);
+}
+
+struct access_case {
+	s32 off, size;
+	u16 space;
+	bool ok;
+	const char *desc;
+};
+
+static const struct access_case access_cases[] = {
+	{ 0, 4, 256, true, "dword at 0" },
+	{ 255, 1, 256, true, "last byte of 256" },
+	{ 252, 4, 256, true, "last dword of 256" },
+	{ 256, 1, 256, false, "past the end of 256" },
+	{ 4092, 4, 4096, true, "last dword of 4096" },
+	{ 4096, 4, 4096, false, "past the end of 4096" },
+	{ 0, 3, 256, false, "size 3" },
+	{ 0, 0, 256, false, "size 0" },
+	{ 0, 8, 256, false, "size 8" },
+	{ 1, 2, 256, false, "misaligned word" },
+	{ 2, 4, 256, false, "misaligned dword" },
+	{ -4, 4, 256, false, "negative offset" },
+	{ 0x7ffffffc, 4, 4096, false, "huge offset" },
+	{ 0, -4, 256, false, "negative size" },
+};
+
+static void access_desc(const struct access_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->desc);
+}
+KUNIT_ARRAY_PARAM(access, access_cases, access_desc);
+
+/* Expect: only sizes 1, 2, 4, aligned, inside the space are accepted. */
+static void cs_access_bounds(struct kunit *test)
+{
+	const struct access_case *c = test->param_value;
+	struct pcisplit_cfg cfg = { .size = c->space };
+
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_access_ok(&cfg, c->off, c->size),
+			c->ok);
+}
+
+static struct kunit_case cs_cases[] = {
+	KUNIT_CASE(cs_finds_capabilities),
+	KUNIT_CASE(cs_capability_loop_terminates),
+	KUNIT_CASE(cs_reads_pass_through),
+	KUNIT_CASE(cs_interrupt_line_virtual),
+	KUNIT_CASE(cs_bar_sizing_and_restore),
+	KUNIT_CASE(cs_bar_move_refused),
+	KUNIT_CASE(cs_reset_forgets_sizing),
+	KUNIT_CASE(cs_command_keeps_decoding),
+	KUNIT_CASE(cs_command_permissive_clears_decoding),
+	KUNIT_CASE(cs_command_reserved_bits),
+	KUNIT_CASE(cs_status_write_one_to_clear),
+	KUNIT_CASE(cs_dword_command_status),
+	KUNIT_CASE(cs_msi_msix_mediated),
+	KUNIT_CASE(cs_pcie_device_control_mediated),
+	KUNIT_CASE(cs_unhandled_read_only),
+	KUNIT_CASE(cs_device_error),
+	KUNIT_CASE_PARAM(cs_access_bounds, access_gen_params),
+	{}
+};
+
+static struct kunit_suite cs_suite = {
+	.name = "pciback_confspace",
+	.init = cs_init,
+	.test_cases = cs_cases,
+};
+kunit_test_suite(cs_suite);
+
+MODULE_LICENSE("GPL");
