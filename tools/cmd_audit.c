@@ -14,8 +14,10 @@
 #include "pcisplit.h"
 
 #define LABEL_LEN	96
-/* XenbusStateConnected. */
+/* XenbusState values (xen/io/xenbus.h). */
 #define XB_CONNECTED	4
+#define XB_CLOSING	5
+#define XB_CLOSED	6
 #define MSI_MAX_VEC	32
 
 struct audit {
@@ -115,6 +117,25 @@ static void check_records(struct audit *a, const struct vt_dev *d)
 		}
 }
 
+/*
+ * Whether the backend is serving @sbdf to a connected frontend: then the
+ * device is exported and the table must name the domain as its owner.
+ * (A Connected backend whose frontend left is idle, its devices released;
+ * a device being hot-unplugged is Closing or Closed.)
+ */
+static bool serving(const struct xs_backend *be, sbdf_t sbdf)
+{
+	unsigned int i;
+
+	if (be->state != XB_CONNECTED || be->fe_state != XB_CONNECTED)
+		return false;
+	for (i = 0; i < be->ndev; i++)
+		if (be->dev[i] == sbdf)
+			return be->dev_state[i] != XB_CLOSING &&
+			       be->dev_state[i] != XB_CLOSED;
+	return false;
+}
+
 /* Who owns a device by the table, against who has it by xenstore. */
 static void check_owner(struct audit *a, const struct vt_dev *d)
 {
@@ -130,13 +151,12 @@ static void check_owner(struct audit *a, const struct vt_dev *d)
 				"%s: %u vector records (%s) with no owner",
 				bdf, d->nvec, vt_mode_label(d->mode));
 		}
-		if (be && alive(a, be->domid) &&
-		    be->state == XB_CONNECTED) {
+		if (be && alive(a, be->domid) && serving(be, d->sbdf)) {
 			snprintf(next, sizeof(next),
 				 "the guest may have lost the device: xl pci-detach %u %s, then xl pci-attach it again",
 				 be->domid, bdf);
 			finding(a, "MISMATCH", next,
-				"%s: xenstore backend of domain %s is connected but the vector table has no owner",
+				"%s: domain %s's frontend and backend are connected but the vector table has no owner",
 				bdf, label(a, be->domid, dl));
 		}
 		return;

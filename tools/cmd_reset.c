@@ -96,9 +96,9 @@ int cmd_reset(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 		} else {
 			d = vt_find(&vt, sbdf);
 			if (d && (d->nvec || d->mode != VT_NONE)) {
-				pcisplit_err("%s: reset, but the vector table still has %u records (%s) for it: pcisplit-back did not prune them; run pcisplit audit",
+				pcisplit_err("%s: reset, but the vector table still has %u records (%s) for it: pcisplit-back did not prune them; releasing the device does: pcisplit assignable-remove %s, then pcisplit assignable-add %s",
 					     bdf, d->nvec,
-					     vt_mode_label(d->mode));
+					     vt_mode_label(d->mode), bdf, bdf);
 				goto out;
 			}
 		}

@@ -194,8 +194,10 @@ struct xs_backend {
 	unsigned int domid;		/* the frontend domain */
 	char *path;			/* .../backend/pci/<domid>/0 */
 	int state;			/* XenbusState, -1 unreadable */
+	int fe_state;			/* the frontend's, -1 unreadable */
 	unsigned int ndev;
 	sbdf_t *dev;			/* dev-0 .. dev-(n-1) that parsed */
+	int *dev_state;			/* their state-N, -1 absent */
 	char **problems;		/* malformed entries, for audit */
 	unsigned int nproblems;
 };

@@ -55,17 +55,34 @@ static void free_problems(char **list, unsigned int n)
 	free(list);
 }
 
+/* A XenbusState node: its value, or -1 when absent or not a state. */
+static int read_state(struct pcisplit_ctx *ctx, const char *path,
+		      const char *node)
+{
+	unsigned long long v;
+	char *val;
+	int state = -1;
+
+	val = xs_readf(ctx, "%s/%s", path, node);
+	if (val && !parse_uint(val, 8, &v))
+		state = v;
+	free(val);
+	return state;
+}
+
 static int load_backend(struct pcisplit_ctx *ctx, struct xs_backend *be)
 {
-	unsigned long long num, v;
+	unsigned long long num;
 	char *val;
 	unsigned int i;
 
-	val = xs_readf(ctx, "%s/state", be->path);
-	be->state = -1;
-	if (val && !parse_uint(val, 8, &v))
-		be->state = v;
-	free(val);
+	be->state = read_state(ctx, be->path, "state");
+	be->fe_state = -1;
+	val = xs_readf(ctx, "%s/frontend", be->path);
+	if (val) {
+		be->fe_state = read_state(ctx, val, "state");
+		free(val);
+	}
 
 	val = xs_readf(ctx, "%s/num_devs", be->path);
 	if (!val) {
@@ -85,11 +102,13 @@ static int load_backend(struct pcisplit_ctx *ctx, struct xs_backend *be)
 	if (!num)
 		return 0;
 	be->dev = calloc(num, sizeof(*be->dev));
-	if (!be->dev) {
+	be->dev_state = calloc(num, sizeof(*be->dev_state));
+	if (!be->dev || !be->dev_state) {
 		errno = ENOMEM;
 		return -1;
 	}
 	for (i = 0; i < num; i++) {
+		char node[24];
 		sbdf_t sbdf;
 
 		val = xs_readf(ctx, "%s/dev-%u", be->path, i);
@@ -113,6 +132,8 @@ static int load_backend(struct pcisplit_ctx *ctx, struct xs_backend *be)
 			continue;
 		}
 		free(val);
+		snprintf(node, sizeof(node), "state-%u", i);
+		be->dev_state[be->ndev] = read_state(ctx, be->path, node);
 		be->dev[be->ndev++] = sbdf;
 	}
 	return 0;
@@ -251,6 +272,7 @@ void xsv_free(struct xs_view *v)
 	for (i = 0; i < v->nbe; i++) {
 		free(v->be[i].path);
 		free(v->be[i].dev);
+		free(v->be[i].dev_state);
 		free_problems(v->be[i].problems, v->be[i].nproblems);
 	}
 	free(v->be);

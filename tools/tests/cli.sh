@@ -71,6 +71,8 @@ guest_has() { # DOMID NAME BDF...
 		echo "xs /local/domain/$dom/name $name"
 		echo "xs $be/frontend-id $dom"
 		echo "xs $be/state 4"
+		echo "xs $be/frontend /local/domain/$dom/device/pci/0"
+		echo "xs /local/domain/$dom/device/pci/0/state 4"
 		echo "xs $be/num_devs $#"
 		for b in "$@"; do
 			echo "xs $be/dev-$i $b"
@@ -396,7 +398,14 @@ case_audit_connected_without_owner() {
 		table
 	run audit
 	expect_rc 1
-	expect_out "MISMATCH +$DEV: xenstore backend of domain 1 \(guest1\) is connected but the vector table has no owner"
+	expect_out "MISMATCH +$DEV: domain 1 \(guest1\)'s frontend and backend are connected but the vector table has no owner"
+	# The frontend gone (backend idle) or the device leaving: no owner due.
+	sed -i 's|^xs /local/domain/1/device/pci/0/state 4|xs /local/domain/1/device/pci/0/state 6|' "$T/host"
+	run audit
+	expect_no_out "frontend and backend are connected"
+	sed -i 's|device/pci/0/state 6|device/pci/0/state 4|; s|^xs \(.*\)/state-0 4|xs \1/state-0 5|' "$T/host"
+	run audit
+	expect_no_out "frontend and backend are connected"
 	expect_out "MISMATCH +$DEV2: vector table owner is domain 1 \(guest1\) but no xenstore backend assigns it"
 }
 
