@@ -9,7 +9,7 @@ CACHE := $(TOP)/.cache
 BUILD := $(TOP)/build
 # The Debian 6.1 headers for the running distro kernel; override with
 # `make KDIR=/path/to/kernel/build` for another kernel.
-KDIR ?= $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64)))
+KDIR ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
 KVER = $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
 
 # The userspace world: ASan + UBSan, the shim in front of the seam header.
@@ -39,7 +39,7 @@ help:
 	@echo "  make unit       the userspace runner (ASan/UBSan, leak check)"
 	@echo "  make kunit      KUnit under UML (kunit.py from linux-source-6.1)"
 	@echo "  make bench      benchmarks, printed side by side with their references"
-	@$(foreach h,$(EXTRA_HELP),echo "  $(h)";)
+	@printf '  %s\n' $(EXTRA_HELP)
 
 deps:
 	@$(TOP)/scripts/deps.sh

@@ -465,7 +465,7 @@ static void vtab_prune_tolerates_esrch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rep.gone, 3);
 	KUNIT_EXPECT_EQ(test, rep.failed, 0);
 	KUNIT_EXPECT_EQ(test, f->vd.nr, 0);
-	KUNIT_EXPECT_EQ(test, seam_log_count("failed"), 0);
+	EXPECT_LOGGED(test, "failed", 0);
 }
 
 /* Expect a failing unmap to be logged and the prune to go on to the end. */
@@ -481,7 +481,7 @@ static void vtab_prune_never_stops_half_way(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rep.failed, 3);
 	KUNIT_EXPECT_EQ(test, f->vd.nr, 0);
 	KUNIT_EXPECT_EQ(test, f->vd.mode, PCISPLIT_VMODE_NONE);
-	KUNIT_EXPECT_EQ(test, seam_log_count("unmap of pirq"), 3);
+	EXPECT_LOGGED(test, "unmap of pirq", 3);
 }
 
 /* Expect owner A -> B to unmap A's vectors and give B fresh ones. */
@@ -581,9 +581,9 @@ static void vtab_stale_enable_prunes_and_logs_once(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, enable_msix_n(f, &a2, 3), 0);
 	expect_records_held(test, f, &a2);
 	KUNIT_EXPECT_EQ(test, f->vd.stale_prunes, 1);
-	KUNIT_EXPECT_EQ(test, seam_log_count("stale"), 1);
+	EXPECT_LOGGED(test, "stale", 1);
 	KUNIT_EXPECT_EQ(test, enable_msix_n(f, &a2, 3), -EALREADY);
-	KUNIT_EXPECT_EQ(test, seam_log_count("stale"), 1);
+	EXPECT_LOGGED(test, "stale", 1);
 	KUNIT_EXPECT_EQ(test, f->xen.bad_unmaps, 0);
 }
 

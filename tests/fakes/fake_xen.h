@@ -74,6 +74,19 @@ bool fake_xen_holds(struct fake_xen *x, const struct pcisplit_owner *who,
 
 extern const struct pcisplit_vtab_ops fake_xen_ops;
 
+/*
+ * Expect @n logged lines containing @needle.  Userspace only: the seam
+ * records what the code logs, the kernel's printk cannot be read back from
+ * a test, so there the log is left to the other assertions of the case.
+ */
+#ifdef __KERNEL__
+#define EXPECT_LOGGED(test, needle, n)	do { } while (0)
+#else
+#define EXPECT_LOGGED(test, needle, n) \
+	KUNIT_EXPECT_EQ_MSG(test, seam_log_count(needle), n, \
+			    "lines logged with \"%s\"", needle)
+#endif
+
 /* Two threads for the concurrency cases: kthreads or pthreads. */
 struct fake_thread;
 struct fake_thread *fake_thread_start(void (*fn)(void *arg), void *arg);
