@@ -740,6 +740,84 @@ case_reset_refusals() {
 	expect_err "0000:07:00.0: no such PCI device"
 }
 
+# ---- the dom0 script (tools/tests/dom0-check.sh), dry run ----
+
+# Stubs for what the dom0 script calls besides pcisplit: xl domid over the
+# fake host's domain names, xenstore-write/-rm over its state file.
+dom0_stubs() {
+	mkdir -p "$T/bin"
+	cat > "$T/bin/xl" <<-STUB
+	#!/bin/bash
+	[ "\$1" = domid ] || exit 1
+	sed -n "s|^xs /local/domain/\([0-9]*\)/name \$2\$|\1|p" "$T/host" | grep . || exit 1
+	STUB
+	cat > "$T/bin/xenstore-write" <<-STUB
+	#!/bin/bash
+	while [ \$# -ge 2 ]; do echo "xs \$1 \$2" >> "$T/host"; shift 2; done
+	STUB
+	cat > "$T/bin/xenstore-rm" <<-STUB
+	#!/bin/bash
+	sed -i "\\\\|^xs \$1[/ ]|d" "$T/host"
+	STUB
+	chmod +x "$T/bin/"*
+}
+
+dom0_check() {
+	PATH=$T/bin:$PATH PCISPLIT="$BIN --root $R" \
+	PCISPLIT_FAKE_HOST=$T/host PCISPLIT_FAKE_LOG=$T/log \
+		bash "$(dirname "$0")/dom0-check.sh" "$@" > "$T/out" 2> "$T/err"
+	echo $? > "$T/rc"
+}
+
+# Expect the dom0 script to pass on a consistent host and to fail when
+# the owner, mode or vector count differ from what the step expects.
+case_dom0_check_step() {
+	consistent_host
+	dom0_stubs
+	dom0_check step boot $DEV guest1 MSI-X 3
+	expect_rc 0
+	expect_out "^ok   boot: list: $DEV owner 1 mode MSI-X vectors 3"
+	expect_out "^ok   boot: vectors: $DEV owner 1 MSI-X, 3 entry -> pirq rows"
+	expect_out "^dom0-check: 3 passed, 0 failed"
+	dom0_check step idle $DEV2 - INTx 0
+	expect_rc 0
+	dom0_check step any $DEV guest1 MSI-X +
+	expect_rc 0
+	dom0_check step wrong $DEV guest1 MSI 3
+	expect_rc 1
+	expect_out "^FAIL wrong: list shows MSI-X with 3 vectors"
+	dom0_check step wrong $DEV2 guest1 INTx 0
+	expect_rc 1
+	expect_out "^FAIL wrong: list shows owner '-' for $DEV2, expected '1' \(guest1\)"
+	dom0_check step nosuch $DEV nosuch MSI-X 3
+	expect_rc 1
+	expect_out "no domain named nosuch"
+}
+
+# Expect the planted stale records to be flagged and then cleaned away,
+# and reset to be refused while a guest has the device.
+case_dom0_check_stale_and_reset() {
+	consistent_host
+	dom0_stubs
+	dom0_check stale $DEV2
+	expect_rc 0
+	expect_out "^ok   planted stale records flagged"
+	expect_out "^ok   after removing the planted records: audit clean"
+	dom0_check clean
+	expect_rc 0
+	dom0_check reset $DEV guest1
+	expect_rc 0
+	expect_out "^ok   reset refused while guest1 \(domain 1\) has $DEV"
+	dom0_check reset $DEV2
+	expect_rc 0
+	expect_file /sys/bus/pci/devices/$DEV2/reset 1
+	printf '%s\n' "device=$DEV2 owner=- epoch=0 mode=msi table=0 vectors=1" \
+		"  entry=0 pirq=9" | table
+	dom0_check clean
+	expect_rc 1
+	expect_out "^FAIL final: audit \(exit 1\)"
+}
+
 # ---- run ----
 CASES=$(declare -F | awk '{print $3}' | grep '^case_')
 for c in $CASES; do
