@@ -31,7 +31,7 @@ struct audit {
 };
 
 static void finding(struct audit *a, const char *kind, const char *next,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		    const char *fmt, ...) __printf(4, 5);
 
 /* One finding: "KIND  what is wrong" then "  -> what to do". */
 static void finding(struct audit *a, const char *kind, const char *next,

@@ -75,7 +75,7 @@ static const struct cmd_spec cmd_table[] = {
 	},
 };
 
-#define NR_CMDS (sizeof(cmd_table) / sizeof(cmd_table[0]))
+#define NR_CMDS ARRAY_SIZE(cmd_table)
 
 static void global_usage(FILE *f)
 {

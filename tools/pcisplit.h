@@ -24,6 +24,13 @@
 #include <stdint.h>
 #include <unistd.h>	/* optind, optarg for FOREACH_OPT */
 
+#ifndef __printf
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Exit codes of every command. */
 #define EXIT_OK		0
 #define EXIT_FAIL	1
@@ -105,26 +112,26 @@ int host_open(struct pcisplit_ctx *ctx);
 void host_close(struct pcisplit_ctx *ctx);
 /* printf-style xenstore helpers over the ops. */
 char *xs_readf(struct pcisplit_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__printf(2, 3);
 int xs_writef(struct pcisplit_ctx *ctx, const char *value,
-	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+	      const char *fmt, ...) __printf(3, 4);
 int xs_rmf(struct pcisplit_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__printf(2, 3);
 
 /* ---- util.c ---- */
-void pcisplit_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void pcisplit_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pcisplit_err(const char *fmt, ...) __printf(1, 2);
+void pcisplit_warn(const char *fmt, ...) __printf(1, 2);
 void pcisplit_note(struct pcisplit_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__printf(2, 3);
 /* malloc'd printf; NULL with errno ENOMEM. */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xasprintf(const char *fmt, ...) __printf(1, 2);
 /* Strict decimal: digits only, no sign, fits @max. 0 or -1 EINVAL/ERANGE. */
 int parse_uint(const char *s, unsigned long long max, unsigned long long *out);
 
 /* ---- sysfs.c: everything under the root directory ---- */
 /* @buf gets root + formatted path; -1 with ENAMETOOLONG when it is. */
 int root_path(const struct pcisplit_ctx *ctx, char *buf, size_t len,
-	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+	      const char *fmt, ...) __printf(4, 5);
 /* Whole small file (<= 64 KiB) into a malloc'd, NUL-terminated buffer. */
 char *read_file(const char *path, size_t *len);
 /* One write(2) of @s to an existing attribute (no O_CREAT, no O_TRUNC). */

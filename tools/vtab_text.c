@@ -53,7 +53,7 @@ struct vt_parser {
 };
 
 static int perr(struct vt_parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+	__printf(2, 3);
 
 static int perr(struct vt_parser *p, const char *fmt, ...)
 {
@@ -153,11 +153,11 @@ static int device_line(struct vt_parser *p, char *s)
 	v = field(f[3], "mode");
 	if (!v)
 		return perr(p, "expected mode=");
-	for (mode = 0; mode < (int)(sizeof(mode_names) / sizeof(*mode_names));
+	for (mode = 0; mode < (int)ARRAY_SIZE(mode_names);
 	     mode++)
 		if (!strcmp(v, mode_names[mode]))
 			break;
-	if (mode == sizeof(mode_names) / sizeof(*mode_names))
+	if (mode == ARRAY_SIZE(mode_names))
 		return perr(p, "mode '%s' is not none, msi or msix", v);
 	if (num_field(p, f[4], "table", VT_MSIX_MAX_TABLE, &table) ||
 	    num_field(p, f[5], "vectors", VT_MSIX_MAX_TABLE, &nvec))

@@ -20,7 +20,7 @@
 #define XS_MAX_DOMAINS	4096
 
 static int add_problem(char ***list, unsigned int *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__printf(3, 4);
 
 static int add_problem(char ***list, unsigned int *n, const char *fmt, ...)
 {

@@ -109,10 +109,10 @@ static int parse_line(struct fake *f, char *line)
 		for (op = 0; op < NR_OPS; op++)
 			if (!strcmp(arg, op_names[op]))
 				break;
-		for (k = 0; k < (int)(sizeof(errnos) / sizeof(*errnos)); k++)
+		for (k = 0; k < (int)ARRAY_SIZE(errnos); k++)
 			if (!strcmp(e, errnos[k].name))
 				break;
-		if (op == NR_OPS || k == sizeof(errnos) / sizeof(*errnos))
+		if (op == NR_OPS || k == ARRAY_SIZE(errnos))
 			return -1;
 		f->fail[op] = errnos[k].err;
 		return 0;
@@ -186,7 +186,7 @@ static void save(struct fake *f)
 	for (i = 0; i < NR_OPS; i++) {
 		unsigned int k;
 
-		for (k = 0; k < sizeof(errnos) / sizeof(*errnos); k++)
+		for (k = 0; k < ARRAY_SIZE(errnos); k++)
 			if (f->fail[i] && f->fail[i] == errnos[k].err)
 				fprintf(out, "fail %s %s\n", op_names[i],
 					errnos[k].name);
