@@ -301,9 +301,9 @@ typedef int (*row_fn)(struct pcisplit_cfg *cfg, const struct cfg_field *f,
 		      unsigned int abs, unsigned int off, unsigned int size,
 		      u32 *val);
 
-static int for_each_row(struct pcisplit_cfg *cfg, unsigned int off,
-			unsigned int size, u32 *val, row_fn fn,
-			unsigned int *covered)
+static int walk_rows(struct pcisplit_cfg *cfg, unsigned int off,
+		     unsigned int size, u32 *val, row_fn fn,
+		     unsigned int *covered)
 {
 	const struct cfg_field *f;
 	unsigned int b, base, len, abs, i;
@@ -385,7 +385,7 @@ int pcisplit_cfg_read(struct pcisplit_cfg *cfg, unsigned int off,
 		return XEN_PCI_ERR_op_failed;
 	}
 	*val &= size_mask(size);
-	return for_each_row(cfg, off, size, val, read_row, &covered);
+	return walk_rows(cfg, off, size, val, read_row, &covered);
 }
 
 static int write_bar(struct pcisplit_cfg *cfg, const struct cfg_field *f,
@@ -467,7 +467,7 @@ int pcisplit_cfg_write(struct pcisplit_cfg *cfg, unsigned int off,
 	int err;
 
 	val &= size_mask(size);
-	err = for_each_row(cfg, off, size, &val, write_row, &covered);
+	err = walk_rows(cfg, off, size, &val, write_row, &covered);
 	if (err)
 		return err;
 	for (i = 0; i < size; i++) {

@@ -288,6 +288,7 @@ static void access_desc(const struct access_case *c, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->desc);
 }
+
 KUNIT_ARRAY_PARAM(access, access_cases, access_desc);
 
 /* Expect: only sizes 1, 2, 4, aligned, inside the space are accepted. */
@@ -326,6 +327,7 @@ static struct kunit_suite cs_suite = {
 	.init = cs_init,
 	.test_cases = cs_cases,
 };
+
 kunit_test_suite(cs_suite);
 
 MODULE_LICENSE("GPL");

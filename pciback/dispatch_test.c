@@ -299,6 +299,7 @@ static void count_desc(const struct count_case *c, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->desc);
 }
+
 KUNIT_ARRAY_PARAM(count, count_cases, count_desc);
 
 /* Expect: a bad vector count is refused; nothing mapped, nothing written. */
@@ -372,6 +373,7 @@ static void conf_desc(const struct conf_case *c, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->desc);
 }
+
 KUNIT_ARRAY_PARAM(conf, conf_cases, conf_desc);
 
 /* Expect: invalid_offset, value 0, no device access. */
@@ -494,6 +496,7 @@ static struct kunit_suite dp_suite = {
 	.exit = dp_exit,
 	.test_cases = dp_cases,
 };
+
 kunit_test_suite(dp_suite);
 
 MODULE_LICENSE("GPL");

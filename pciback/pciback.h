@@ -79,7 +79,7 @@ struct pcisplit_export {
  */
 struct pcisplit_back {
 	struct xenbus_device *xdev;
-	struct mutex state_lock;
+	struct mutex state_lock;	/* xenbus state, ring setup/teardown */
 	struct xenbus_watch be_watch;
 	bool watching;
 	bool passthrough;		/* real topology, else one virtual bus */
@@ -91,7 +91,7 @@ struct pcisplit_back {
 	struct xen_pci_op op;		/* the private copy being served */
 	unsigned long served;		/* requests answered */
 
-	struct mutex exp_lock;
+	struct mutex exp_lock;		/* exp[], nr_exp; held while serving */
 	struct pcisplit_back_fe fe;	/* owner: domid + epoch; ops */
 	struct pcisplit_export exp[PCISPLIT_MAX_EXPORTS];
 	unsigned int nr_exp;		/* dev-N processed so far */

@@ -39,6 +39,7 @@ static void slot_desc(const struct slot_case *c, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->in);
 }
+
 KUNIT_ARRAY_PARAM(slot, slot_cases, slot_desc);
 
 /* Expect: each address parses to its fields, or is refused. */
@@ -77,11 +78,12 @@ static int collect_one(void *ctx, const struct pcisplit_slot *p)
 /* Expect: the hide= list syntax, with blanks between entries. */
 static void slots_parse_list(struct kunit *test)
 {
+	static const char *list = "(0000:00:02.0) (00:03.*)(0001:04:*.*)\n";
 	struct collect c = { .fail_at = -1 };
 
-	KUNIT_ASSERT_EQ(test, pcisplit_slot_parse_list(
-		"(0000:00:02.0) (00:03.*)(0001:04:*.*)\n", collect_one, &c,
-		NULL), 0);
+	KUNIT_ASSERT_EQ(test,
+			pcisplit_slot_parse_list(list, collect_one, &c, NULL),
+			0);
 	KUNIT_ASSERT_EQ(test, c.n, 3U);
 	KUNIT_EXPECT_EQ(test, c.got[0].slot, 2);
 	KUNIT_EXPECT_EQ(test, c.got[1].func, ANY);
@@ -95,20 +97,27 @@ static void slots_parse_list_bad(struct kunit *test)
 	struct collect c = { .fail_at = -1 };
 	unsigned int at = 0;
 
-	KUNIT_EXPECT_EQ(test, pcisplit_slot_parse_list(
-		"(0000:00:02.0)(0000:00:99.0)", collect_one, &c, &at),
-		-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			pcisplit_slot_parse_list("(0000:00:02.0)(0000:00:99.0)",
+						 collect_one, &c, &at),
+			-EINVAL);
 	KUNIT_EXPECT_EQ(test, c.n, 1U);
 	KUNIT_EXPECT_EQ(test, at, 14U);
 	c.n = 0;
-	KUNIT_EXPECT_EQ(test, pcisplit_slot_parse_list("(0000:00:02.0",
-		collect_one, &c, &at), -EINVAL);
-	KUNIT_EXPECT_EQ(test, pcisplit_slot_parse_list("0000:00:02.0",
-		collect_one, &c, &at), -EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			pcisplit_slot_parse_list("(0000:00:02.0", collect_one,
+						 &c, &at),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			pcisplit_slot_parse_list("0000:00:02.0", collect_one,
+						 &c, &at),
+			-EINVAL);
 	c.n = 0;
 	c.fail_at = 0;
-	KUNIT_EXPECT_EQ(test, pcisplit_slot_parse_list("(00:02.0)",
-		collect_one, &c, &at), -ENOMEM);
+	KUNIT_EXPECT_EQ(test,
+			pcisplit_slot_parse_list("(00:02.0)", collect_one, &c,
+						 &at),
+			-ENOMEM);
 }
 
 /* Expect: wildcards match every slot / function of their bus. */
@@ -138,6 +147,7 @@ static struct kunit_suite slots_suite = {
 	.name = "pciback_slots",
 	.test_cases = slots_cases,
 };
+
 kunit_test_suite(slots_suite);
 
 MODULE_LICENSE("GPL");

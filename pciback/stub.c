@@ -227,7 +227,7 @@ static void pdev_physdev_msix(struct pcisplit_pdev *pd, unsigned int cmd)
 	if (!dev->msix_cap)
 		return;
 	err = HYPERVISOR_physdev_op(cmd, &ppdev);
-	if (err && err != -ENOSYS)
+	if (err)
 		dev_warn(&dev->dev, "MSI-X %s failed: %d\n",
 			 cmd == PHYSDEVOP_prepare_msix ? "preparation" :
 			 "release", err);
