@@ -82,9 +82,12 @@ extern const struct pcisplit_vtab_ops fake_xen_ops;
 #ifdef __KERNEL__
 #define EXPECT_LOGGED(test, needle, n)	do { } while (0)
 #else
-#define EXPECT_LOGGED(test, needle, n) \
-	KUNIT_EXPECT_EQ_MSG(test, seam_log_count(needle), n, \
-			    "lines logged with \"%s\"", needle)
+#define EXPECT_LOGGED(test, needle, n)					\
+	do {								\
+		const char *__needle = (needle);			\
+		KUNIT_EXPECT_EQ_MSG(test, seam_log_count(__needle), n,	\
+				    "lines logged with \"%s\"", __needle); \
+	} while (0)
 #endif
 
 /* Two threads for the concurrency cases: kthreads or pthreads. */
