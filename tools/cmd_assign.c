@@ -152,10 +152,14 @@ int cmd_assignable_add(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	if (open_view(ctx, &xv))
 		goto out;
 
-	if (pciback_holds(ctx, sbdf))
+	if (pciback_holds(ctx, sbdf)) {
+		/* Xen would refuse to quarantine it under a running guest. */
+		if (refuse_if_assigned(ctx, &xv, NULL, sbdf))
+			goto out;
 		pcisplit_note(ctx, "%s is already bound to pciback", bdf);
-	else if (bind_to_pciback(ctx, sbdf))
+	} else if (bind_to_pciback(ctx, sbdf)) {
 		goto out;
+	}
 
 	if (name ? xs_writef(ctx, name, "%s/%s/name", XS_LIBXL_PCI, xs) :
 		   xs_rmf(ctx, "%s/%s/name", XS_LIBXL_PCI, xs))

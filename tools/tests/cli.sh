@@ -551,6 +551,13 @@ case_add_slot_and_rebound() {
 	expect_rc 0
 	expect_file $PB/bind ""
 	expect_host "quarantined $DEV"
+	# Not under a running guest: Xen would refuse, and it is not ours.
+	sed -i '/^quarantined/d' "$T/host"
+	guest_has 5 web1 $DEV
+	run assignable-add $DEV
+	expect_rc 1
+	expect_err "$DEV is assigned to domain 5 \(web1\): detach it first with xl pci-detach 5 $DEV"
+	expect_no_host "quarantined"
 }
 
 # Expect: add fails with the device and the next step when the device is

@@ -15,7 +15,6 @@ BUILD=${BUILD:-$TOP/build}
 KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n1)}
 VER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
 SRC=$BUILD/dkms/src
-TREE=$BUILD/dkms/tree
 STAGE=$SRC/pcisplit-$VER
 PASS=0 FAILED=0 SKIP=0
 
@@ -79,10 +78,16 @@ elif [ -z "$KDIR" ] || [ ! -f "$KDIR/Makefile" ]; then
 	skip "dkms build: no kernel headers (KDIR='$KDIR')"
 else
 	KVER=$(basename "$KDIR" | sed 's/^linux-headers-//')
+	# A private source and DKMS tree per run: several engineers may run
+	# make check in this checkout at once.  Kept on failure, for its logs.
+	mkdir -p "$BUILD/dkms"
+	RUN=$(mktemp -d "$BUILD/dkms/run.XXXXXX")
+	SRC=$RUN/src
+	STAGE=$SRC/pcisplit-$VER
+	TREE=$RUN/tree
 	stage
-	rm -rf "$TREE"
 	mkdir -p "$TREE"
-	LOG=$BUILD/dkms/dkms.log
+	LOG=$RUN/dkms.log
 	OPTS=(-m pcisplit -v "$VER" --sourcetree "$SRC" --dkmstree "$TREE")
 	if dkms add "${OPTS[@]}" > "$LOG" 2>&1 &&
 	   dkms build "${OPTS[@]}" -k "$KVER" --kernelsourcedir "$KDIR" \
@@ -99,6 +104,7 @@ else
 		done
 		if [ $ok = 1 ]; then
 			pass "dkms build: pcisplit-back.ko and pcisplit-front.ko for $KVER"
+			rm -rf "$RUN"
 		else
 			fail "dkms build: modules missing or for another kernel"
 		fi
