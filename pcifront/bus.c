@@ -20,7 +20,7 @@ static struct pcifront_dev *bus_front(struct pci_bus *bus)
 /* A signal we polled away may have carried an AER request: look. */
 static void bus_after_op(struct pcifront_dev *fd)
 {
-	if (READ_ONCE(fd->sh->flags) & XEN_PCIB_active)
+	if (unlikely(READ_ONCE(fd->sh->flags) & XEN_PCIB_active))
 		pcifront_aer_kick(fd);
 }
 

@@ -126,6 +126,14 @@ static int front_probe(struct xenbus_device *xdev,
 	struct pcifront_dev *fd;
 	int err;
 
+	/*
+	 * A previous instance of this module may have left Closed behind:
+	 * say we start over, so a backend that can reconnect sees it.
+	 */
+	if (xenbus_read_driver_state(xdev->nodename) != XenbusStateInitialising)
+		xenbus_printf(XBT_NIL, xdev->nodename, "state", "%d",
+			      XenbusStateInitialising);
+
 	fd = kzalloc(sizeof(*fd), GFP_KERNEL);
 	if (!fd) {
 		xenbus_dev_fatal(xdev, -ENOMEM, "allocating the frontend");
@@ -154,6 +162,7 @@ static int front_probe(struct xenbus_device *xdev,
 	return 0;
 
 out_teardown:
+	pcifront_xport_stop(fd);
 	pcifront_xport_teardown(fd);
 out_free:
 	dev_set_drvdata(&xdev->dev, NULL);
@@ -170,7 +179,7 @@ static void front_remove(struct xenbus_device *xdev)
 		return;
 	/* Drivers unbind here and still talk to the backend. */
 	pcifront_bus_free_roots(fd);
-	cancel_work_sync(&fd->aer_work);
+	pcifront_xport_stop(fd);
 	pcifront_msi_forget_all(fd);
 	pcifront_xport_teardown(fd);
 	dev_set_drvdata(&xdev->dev, NULL);

@@ -43,6 +43,7 @@ struct pcifront_dev {
 	struct list_head roots;		/* struct pcifront_root */
 
 	struct work_struct aer_work;	/* runs the guest drivers' AER handlers */
+	bool dying;			/* under xport_lock: queue no more aer_work */
 };
 
 /* A root bus and its sysdata (x86 wants struct pci_sysdata first). */
@@ -56,6 +57,7 @@ struct pcifront_root {
 
 /* xenxport.c */
 int pcifront_xport_setup(struct pcifront_dev *fd);
+void pcifront_xport_stop(struct pcifront_dev *fd);
 void pcifront_xport_teardown(struct pcifront_dev *fd);
 int pcifront_xport_publish(struct pcifront_dev *fd);
 

@@ -72,9 +72,9 @@ static irqreturn_t xenxport_interrupt(int irq, void *data)
 
 	raw_spin_lock_irqsave(&fd->xport_lock, flags);
 	aer = pcisplit_front_xport_signalled(&fd->xport);
-	raw_spin_unlock_irqrestore(&fd->xport_lock, flags);
-	if (aer)
+	if (aer && !fd->dying)
 		schedule_work(&fd->aer_work);
+	raw_spin_unlock_irqrestore(&fd->xport_lock, flags);
 	return IRQ_HANDLED;
 }
 
@@ -111,6 +111,20 @@ out_ring:
 	xenbus_teardown_ring(&page, 1, &fd->gref);
 	fd->sh = NULL;
 	return err;
+}
+
+/*
+ * May sleep.  No AER work is queued from now on and none is running when
+ * this returns; config and MSI requests still work.
+ */
+void pcifront_xport_stop(struct pcifront_dev *fd)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&fd->xport_lock, flags);
+	fd->dying = true;
+	raw_spin_unlock_irqrestore(&fd->xport_lock, flags);
+	cancel_work_sync(&fd->aer_work);
 }
 
 /* May sleep.  Undoes what pcifront_xport_setup() did. */
