@@ -31,6 +31,7 @@ const char *const sim_mode_names[] = {
 const char *const sim_leg_names[SIM_NLEG] = {
 	[SIM_LEG_VTAB] = "vtab", [SIM_LEG_WRAP] = "wrap",
 	[SIM_LEG_TRANSPORT] = "transport",
+	[SIM_LEG_STOCK] = "stock-front",
 };
 
 /* Log signatures that must never appear, and how many were seen. */

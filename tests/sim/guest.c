@@ -25,6 +25,8 @@ static const struct sim_chan_ops *chan(struct sim_guest *g)
 		return &sim_chan_dm;
 	if (world_opts.leg == SIM_LEG_TRANSPORT)
 		return &sim_chan_xport;
+	if (world_opts.leg == SIM_LEG_STOCK)
+		return &sim_chan_stock;
 	return &sim_chan_vtab;
 }
 
@@ -440,33 +442,36 @@ void guest_remove(struct sim_guest *g, enum sim_dk dk)
 	}
 }
 
-/* Each driver's shutdown hook (reboot / poweroff). */
+/*
+ * Each driver's shutdown hook (reboot / poweroff): the drivers free their
+ * vectors (e1000e and nvme do; a stock 6.1 frontend then sends the wrong
+ * disable, which the backend must tolerate) and stop the device.
+ */
 static void driver_shutdown(struct sim_guest *g, enum sim_dk dk)
 {
-	struct sim_gdev *gd = &g->dev[dk];
-
-	if (!gd->bound)
+	if (!g->dev[dk].bound)
 		return;
-	switch (dk) {
-	case SIM_NIC:
-		/* igbvf: the device stops, MSI-X stays enabled. */
+	free_vectors(g, dk);
+	set_master(g, dk, false);
+}
+
+/* igbvf's shutdown path: Bus Master off, MSI-X left enabled. */
+static void driver_shutdown_nodisable(struct sim_guest *g, enum sim_dk dk)
+{
+	if (g->dev[dk].bound)
 		set_master(g, dk, false);
-		break;
-	default:
-		free_vectors(g, dk);
-		set_master(g, dk, false);
-		break;
-	}
 }
 
 void guest_shutdown(struct sim_guest *g, bool hooks)
 {
 	unsigned int dk;
 
-	if (!hooks)
-		return;
-	for (dk = 0; dk < SIM_NDEV; dk++)
-		driver_shutdown(g, dk);
+	for (dk = 0; dk < SIM_NDEV; dk++) {
+		if (hooks)
+			driver_shutdown(g, dk);
+		else
+			driver_shutdown_nodisable(g, dk);
+	}
 }
 
 /* ---- the PV frontend's xenbus side ---------------------------------- */
@@ -607,10 +612,9 @@ static int front_init(struct sim_guest *g)
 	return err;
 }
 
-struct sim_guest *guest_boot(int slot, enum sim_dc dc, bool hvm)
+struct sim_guest *guest_new(int slot, enum sim_dc dc, bool hvm)
 {
 	struct sim_guest *g = calloc(1, sizeof(*g));
-	unsigned int dk;
 
 	if (!g)
 		return NULL;
@@ -618,7 +622,19 @@ struct sim_guest *guest_boot(int slot, enum sim_dc dc, bool hvm)
 	g->domid = hv.dom[slot].domid;
 	g->dc = dc;
 	g->hvm = hvm;
-	if (hvm) {
+	g->booting = true;
+	return g;
+}
+
+void guest_boot(struct sim_guest *g)
+{
+	unsigned int dk;
+	int slot = g->slot;
+
+	if (!g->booting)
+		return;
+	g->booting = false;
+	if (g->hvm) {
 		/* The device model hands the guest its devices at boot. */
 		for (dk = 0; dk < SIM_NDEV; dk++) {
 			if (hv.assigned[dk] != hv.dom[slot].domid)
@@ -626,10 +642,9 @@ struct sim_guest *guest_boot(int slot, enum sim_dc dc, bool hvm)
 			g->dev[dk].present = true;
 			guest_probe(g, dk);
 		}
-		return g;
+		return;
 	}
 	front_init(g);
-	return g;
 }
 
 void guest_free(struct sim_guest *g)

@@ -194,15 +194,31 @@ static void run_forked(const struct sim_scenario *sc, enum sim_leg leg,
 
 /* ---- matrix --------------------------------------------------------- */
 
+/* @path is one file, or several separated by commas. */
 static int load(const char *path, struct sim_matrix *m)
 {
-	char err[256];
+	char err[256], *copy = strdup(path), *one, *save = NULL;
+	struct sim_matrix more;
+	int ret = 0;
 
-	if (matrix_parse(path, m, err, sizeof(err))) {
-		fprintf(stdout, "sim: %s\n", err);
-		return -1;
+	memset(m, 0, sizeof(*m));
+	for (one = strtok_r(copy, ",", &save); one && !ret;
+	     one = strtok_r(NULL, ",", &save)) {
+		if (matrix_parse(one, &more, err, sizeof(err))) {
+			fprintf(stdout, "sim: %s\n", err);
+			ret = -1;
+			break;
+		}
+		if (matrix_append(m, &more, err, sizeof(err))) {
+			fprintf(stdout, "sim: %s: %s\n", one, err);
+			ret = -1;
+		}
+		matrix_free(&more);
 	}
-	return 0;
+	free(copy);
+	if (ret)
+		matrix_free(m);
+	return ret;
 }
 
 static int cmd_matrix(const char *path, bool legs[SIM_NLEG],
@@ -219,7 +235,7 @@ static int cmd_matrix(const char *path, bool legs[SIM_NLEG],
 	for (l = 0; l < SIM_NLEG; l++) {
 		if (!legs[l])
 			continue;
-		if (l == SIM_LEG_TRANSPORT && sim_transport_missing) {
+		if (sim_leg_threaded(l) && sim_transport_missing) {
 			fprintf(stdout, "sim: [%s] skipped, all %u scenarios: %s\n",
 				sim_leg_names[l], m.n, sim_transport_missing);
 			for (s = 0; s < m.n; s++) {
@@ -302,7 +318,7 @@ static int cmd_faults(const char *path, bool all, enum sim_leg leg)
 
 	if (load(path, &m))
 		return 2;
-	if (leg == SIM_LEG_TRANSPORT && sim_transport_missing) {
+	if (sim_leg_threaded(leg) && sim_transport_missing) {
 		fprintf(stdout, "sim-faults: skipped: transport leg: %s\n",
 			sim_transport_missing);
 		fprintf(stdout, "sim-faults: 0 passed, 0 failed, 1 skipped\n");
@@ -621,7 +637,7 @@ static int cmd_soak(unsigned long total, u64 seed, unsigned int batch,
 
 		if (only_batch >= 0 && (int)b != only_batch)
 			continue;
-		if (leg == SIM_LEG_TRANSPORT && sim_transport_missing)
+		if (sim_leg_threaded(leg) && sim_transport_missing)
 			leg = SIM_LEG_VTAB;
 		fflush(NULL);
 		if (pipe(fds))
@@ -737,11 +753,11 @@ static int cmd_parse(int argc, char **argv, unsigned int *np,
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: sim [-v] matrix FILE [LEG...] [-- PARSER-TEST-FILE...]\n"
-		"       sim [-v] faults FILE [-a] [-l LEG] [-S SCENARIO -F SITE -k N]\n"
+		"usage: sim [-v] matrix FILE[,FILE...] [LEG...] [-- PARSER-TEST-FILE...]\n"
+		"       sim [-v] faults FILE[,FILE...] [-a] [-l LEG] [-S SCENARIO -F SITE -k N]\n"
 		"       sim [-v] soak [-n LIFECYCLES] [-s SEED] [-B BATCHSIZE] [-b BATCH]\n"
 		"       sim [-v] parse FILE...\n"
-		"legs: vtab wrap transport; fault sites: map unmap evtchn-bind grant-map xs-write xs-watch alloc\n");
+		"legs: vtab wrap transport stock-front; fault sites: map unmap evtchn-bind grant-map xs-write xs-watch alloc\n");
 }
 
 static int leg_by_name(const char *s)

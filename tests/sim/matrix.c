@@ -399,11 +399,12 @@ void matrix_free(struct sim_matrix *m)
 	m->n = 0;
 }
 
-int sim_step_run(const struct sim_step *st)
+static int step_do(const struct sim_step *st)
 {
 	switch (st->kind) {
 	case STEP_CREATE:
-		return tool_create(st->dc, st->devs, st->ndevs);
+		/* Without expectations the harness does not wait for the boot. */
+		return tool_create(st->dc, st->devs, st->ndevs, st->nex > 0);
 	case STEP_REBOOT:
 		return tool_reboot(st->dc);
 	case STEP_SHUTDOWN:
@@ -423,4 +424,38 @@ int sim_step_run(const struct sim_step *st)
 	default:
 		return -EINVAL;
 	}
+}
+
+int sim_step_run(const struct sim_step *st)
+{
+	int err = step_do(st);
+
+	/* A guest left booting by a create meets this step, then boots. */
+	if (!(st->kind == STEP_CREATE && !st->nex))
+		tool_settle();
+	return err;
+}
+
+int matrix_append(struct sim_matrix *m, const struct sim_matrix *more,
+		  char *err, size_t len)
+{
+	struct sim_scenario *sc;
+	unsigned int i, j;
+
+	for (i = 0; i < more->n; i++)
+		for (j = 0; j < m->n; j++)
+			if (!strcmp(more->sc[i].name, m->sc[j].name)) {
+				snprintf(err, len, "scenario '%s' defined twice",
+					 more->sc[i].name);
+				return -1;
+			}
+	sc = realloc(m->sc, (m->n + more->n) * sizeof(*sc));
+	if (!sc) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	memcpy(sc + m->n, more->sc, more->n * sizeof(*sc));
+	m->sc = sc;
+	m->n += more->n;
+	return 0;
 }

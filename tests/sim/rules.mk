@@ -17,9 +17,14 @@ endif
 SIM_SRCS := $(wildcard $(SIM_DIR)/*.c)
 SIM_HDRS = $(wildcard $(SIM_DIR)/*.h $(TOP)/include/pcisplit/*.h \
 	$(TOP)/tests/shim/*/*.h)
-# The shared matrix (tests/matrix, the real-Xen harness's) once it exists.
-SIM_MATRIX ?= $(firstword $(wildcard $(TOP)/tests/matrix/lifecycle.matrix) \
-	$(SIM_DIR)/testdata/lifecycle-local.matrix)
+# The shared matrix (tests/matrix, also run by the real-Xen harness) and
+# the simulator's own extra scenarios, comma-separated.
+sim_comma := ,
+sim_empty :=
+sim_space := $(sim_empty) $(sim_empty)
+SIM_MATRIX ?= $(subst $(sim_space),$(sim_comma),$(strip \
+	$(wildcard $(TOP)/tests/matrix/lifecycle.matrix) \
+	$(SIM_DIR)/testdata/sim-extra.matrix))
 SIM_PARSE_CASES = $(wildcard $(SIM_DIR)/testdata/*.matrix)
 SIM_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=23 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -57,6 +57,7 @@ enum sim_leg {
 	SIM_LEG_VTAB,		/* guest ops call the vector table directly */
 	SIM_LEG_WRAP,		/* as VTAB, domids wrap after 4: reuse */
 	SIM_LEG_TRANSPORT,	/* frontend thread -> shared page -> backend */
+	SIM_LEG_STOCK,		/* as TRANSPORT, the guest a stock 6.1 pcifront */
 	SIM_NLEG,
 };
 
@@ -321,6 +322,7 @@ struct sim_guest {
 	u16 domid;
 	enum sim_dc dc;
 	bool hvm;
+	bool booting;		/* created, kernel not up yet */
 	bool connected;		/* PV: frontend connected */
 	struct sim_gdev dev[SIM_NDEV];
 	/* PV frontend */
@@ -336,8 +338,14 @@ struct sim_guest {
 /* The domain a configuration currently runs as (NULL: none). */
 extern struct sim_guest *guests[SIM_NDC];
 
-struct sim_guest *guest_boot(int slot, enum sim_dc dc, bool hvm);
-/* Clean shutdown: each bound driver's shutdown hook; @hooks false: none. */
+/* A new guest, not booted yet (its kernel has not started). */
+struct sim_guest *guest_new(int slot, enum sim_dc dc, bool hvm);
+/* The kernel boots: the frontend connects, drivers probe. */
+void guest_boot(struct sim_guest *g);
+/*
+ * Clean shutdown: each bound driver's shutdown hook; @hooks false: the
+ * guest only clears Bus Master (MSI-X left on, igbvf's path).
+ */
 void guest_shutdown(struct sim_guest *g, bool hooks);
 void guest_free(struct sim_guest *g);
 /* PV: the frontend's reaction to backend state changes. */
@@ -368,11 +376,17 @@ struct sim_chan_ops {
 
 extern const struct sim_chan_ops sim_chan_vtab;	/* PV, vtab legs */
 extern const struct sim_chan_ops sim_chan_xport;	/* PV, transport leg */
+extern const struct sim_chan_ops sim_chan_stock;	/* PV, stock 6.1 guest */
 extern const struct sim_chan_ops sim_chan_dm;		/* HVM */
 /* HVM: the device model releases a device (QEMU unregisters it). */
 void dm_release(struct sim_guest *g, enum sim_dk dk);
 
 /* ---- transport leg -------------------------------------------------- */
+
+static inline bool sim_leg_threaded(enum sim_leg leg)
+{
+	return leg == SIM_LEG_TRANSPORT || leg == SIM_LEG_STOCK;
+}
 
 /* NULL when pciback's dispatcher and pcifront's transport are built in. */
 extern const char *sim_transport_missing;
@@ -403,8 +417,15 @@ void world_init(const struct sim_world_opts *o);
 /* Tear everything down; returns the number of problems found doing so. */
 int world_fini(void);
 
-/* Matrix steps (tool.c).  0, or -errno with a log line saying why. */
-int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n);
+/*
+ * Matrix steps (tool.c).  0, or -errno with a log line saying why.  A
+ * create that is not @wait'ed for leaves the guest booting: the next step
+ * meets it half-way (libxl's pci-attach waits for the backend first).
+ */
+int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n,
+		bool wait);
+/* Let every booting guest finish booting. */
+void tool_settle(void);
 int tool_reboot(enum sim_dc dc);
 int tool_shutdown(enum sim_dc dc, bool hooks);
 int tool_destroy(enum sim_dc dc);
@@ -486,6 +507,9 @@ int matrix_parse(const char *path, struct sim_matrix *m, char *err,
 int matrix_parse_buf(const char *name, const char *text, struct sim_matrix *m,
 		     char *err, size_t len);
 void matrix_free(struct sim_matrix *m);
+/* Add @more's scenarios to @m (names must stay unique). */
+int matrix_append(struct sim_matrix *m, const struct sim_matrix *more,
+		  char *err, size_t len);
 int sim_step_run(const struct sim_step *st);
 
 #endif /* _PCISPLIT_SIM_H */

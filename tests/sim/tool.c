@@ -153,7 +153,20 @@ static void reap(enum sim_dc dc)
 	guests[dc] = NULL;
 }
 
-int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n)
+void tool_settle(void)
+{
+	unsigned int dc;
+
+	for (dc = 0; dc < SIM_NDC; dc++) {
+		if (guests[dc] && guests[dc]->booting) {
+			guest_boot(guests[dc]);
+			xs_pump();
+		}
+	}
+}
+
+int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n,
+		bool wait)
 {
 	bool hvm = dc == SIM_HVM;
 	struct sim_dom *d;
@@ -200,12 +213,15 @@ int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n)
 		}
 		xs_pump();
 	}
-	guests[dc] = guest_boot(slot, dc, hvm);
+	guests[dc] = guest_new(slot, dc, hvm);
 	if (!guests[dc]) {
 		err = -ENOMEM;
 		goto out_destroy;
 	}
-	xs_pump();
+	if (wait) {
+		guest_boot(guests[dc]);
+		xs_pump();
+	}
 	return 0;
 
 out_destroy:
@@ -268,7 +284,7 @@ int tool_reboot(enum sim_dc dc)
 		return err;
 	n = created_n[dc];
 	memcpy(devs, created_with[dc], n * sizeof(*devs));
-	return tool_create(dc, devs, n);
+	return tool_create(dc, devs, n, true);
 }
 
 int tool_attach(enum sim_dc dc, enum sim_dk dk)
@@ -283,6 +299,17 @@ int tool_attach(enum sim_dc dc, enum sim_dk dk)
 		sim_log(SEAM_LOG_ERR, "tool: %s is attached to %s",
 			sim_dk_names[dk], sim_dc_names[tool_attached[dk]]);
 		return -EBUSY;
+	}
+	if (!g->hvm) {
+		/* libxl waits for the backend to be Connected (the guest boots). */
+		tool_settle();
+		be_key(g->domid, p, sizeof(p), "state");
+		if (xs_read_int(p, &num) || num != 4) {
+			sim_log(SEAM_LOG_ERR, "tool: pci-attach %s to dom%u: backend %s not ready",
+				sim_dk_names[dk], g->domid, p);
+			return -ETIMEDOUT;
+		}
+		num = 0;
 	}
 	err = take_device(&hv.dom[g->slot], dk);
 	if (err) {

@@ -31,7 +31,7 @@ void sim_front_die_mid_request(struct sim_guest *g)
 
 int sim_front_start(struct sim_guest *g)
 {
-	return world_opts.leg == SIM_LEG_TRANSPORT ? -EOPNOTSUPP : 0;
+	return sim_leg_threaded(world_opts.leg) ? -EOPNOTSUPP : 0;
 }
 
 void sim_front_stop(struct sim_guest *g)
@@ -40,7 +40,7 @@ void sim_front_stop(struct sim_guest *g)
 
 int sim_back_start(int slot, void *page, int port)
 {
-	return world_opts.leg == SIM_LEG_TRANSPORT ? -EOPNOTSUPP : 0;
+	return sim_leg_threaded(world_opts.leg) ? -EOPNOTSUPP : 0;
 }
 
 void sim_back_stop(int slot)
@@ -77,6 +77,14 @@ static int no_disable(struct sim_guest *g, enum sim_dk dk, enum sim_mode was)
 }
 
 const struct sim_chan_ops sim_chan_xport = {
+	.conf_read = no_conf_read,
+	.conf_write = no_conf_write,
+	.enable_msi = no_enable_msi,
+	.enable_msix = no_enable_msix,
+	.disable = no_disable,
+};
+
+const struct sim_chan_ops sim_chan_stock = {
 	.conf_read = no_conf_read,
 	.conf_write = no_conf_write,
 	.enable_msi = no_enable_msi,
@@ -297,7 +305,7 @@ int sim_back_start(int slot, void *page, int port)
 	struct sim_bt *bt = &bts[slot];
 	int err;
 
-	if (world_opts.leg != SIM_LEG_TRANSPORT)
+	if (!sim_leg_threaded(world_opts.leg))
 		return 0;
 	if (bt->running)
 		sim_back_stop(slot);
@@ -391,7 +399,7 @@ int sim_front_start(struct sim_guest *g)
 {
 	struct sim_front *f;
 
-	if (world_opts.leg != SIM_LEG_TRANSPORT)
+	if (!sim_leg_threaded(world_opts.leg))
 		return 0;
 	f = calloc(1, sizeof(*f));
 	if (!f)
@@ -502,6 +510,130 @@ const struct sim_chan_ops sim_chan_xport = {
 	.enable_msi = x_enable_msi,
 	.enable_msix = x_enable_msix,
 	.disable = x_disable,
+};
+
+/*
+ * The stock Linux 6.1 xen-pcifront (drivers/pci/xen-pcifront.c) with the
+ * x86 MSI glue of arch/x86/pci/xen.c, as a model: raw requests, the
+ * answers taken as they come, and the teardown that tests msix_enabled
+ * after the PCI core cleared it, so MSI-X is always turned off with
+ * XEN_PCI_OP_disable_msi.  Our backend must serve it.
+ */
+static int stock_op(struct sim_guest *g, enum sim_dk dk, struct xen_pci_op *op,
+		    unsigned int nent)
+{
+	struct pcisplit_front_addr a;
+	struct sim_front *f = xf(g, dk, &a);
+	int err;
+
+	if (!f)
+		return -ENOTCONN;
+	op->domain = a.domain;
+	op->bus = a.bus;
+	op->devfn = a.devfn;
+	err = pcisplit_front_xfer(&f->x, op, op, nent);
+	if (err)
+		return err;
+	switch (op->err) {
+	case XEN_PCI_ERR_success:
+		return 0;
+	case XEN_PCI_ERR_dev_not_found:
+		return -ENODEV;
+	case XEN_PCI_ERR_invalid_offset:
+		return -EINVAL;
+	case XEN_PCI_ERR_access_denied:
+		return -EACCES;
+	case XEN_PCI_ERR_not_implemented:
+		return -EOPNOTSUPP;
+	case XEN_PCI_ERR_op_failed:
+		return -EIO;
+	default:
+		return op->err;
+	}
+}
+
+static int s_conf_read(struct sim_guest *g, enum sim_dk dk, int off,
+		       int size, u32 *val)
+{
+	struct xen_pci_op op = {
+		.cmd = XEN_PCI_OP_conf_read, .offset = off, .size = size,
+	};
+	int err = stock_op(g, dk, &op, 0);
+
+	*val = err ? ~0u : op.value;
+	return err;
+}
+
+static int s_conf_write(struct sim_guest *g, enum sim_dk dk, int off,
+			int size, u32 val)
+{
+	struct xen_pci_op op = {
+		.cmd = XEN_PCI_OP_conf_write, .offset = off, .size = size,
+		.value = val,
+	};
+
+	return stock_op(g, dk, &op, 0);
+}
+
+static int s_enable_msi(struct sim_guest *g, enum sim_dk dk,
+			unsigned int nvec, int *pirqs)
+{
+	struct xen_pci_op op = { .cmd = XEN_PCI_OP_enable_msi };
+	int err;
+
+	/* Linux 6.1 PV guests never ask for more than one MSI vector. */
+	if (nvec != 1)
+		return -EINVAL;
+	err = stock_op(g, dk, &op, 0);
+	if (err) {
+		sim_log(SEAM_LOG_WARN, "guest dom%u: pci frontend enable msi failed for dev 0:%x",
+			g->domid, pdevs[dk].sbdf & 0xff);
+		return -EINVAL;
+	}
+	pirqs[0] = op.value;
+	return 0;
+}
+
+static int s_enable_msix(struct sim_guest *g, enum sim_dk dk,
+			 const u16 *entries, unsigned int n, int *pirqs)
+{
+	static struct xen_pci_op op;	/* main thread only */
+	unsigned int i;
+	int err;
+
+	if (n > SH_INFO_MAX_VEC)
+		return -EINVAL;
+	memset(&op, 0, sizeof(op));
+	op.cmd = XEN_PCI_OP_enable_msix;
+	op.value = n;
+	for (i = 0; i < n; i++)
+		op.msix_entries[i].entry = entries[i];
+	err = stock_op(g, dk, &op, n);
+	if (err) {
+		sim_log(SEAM_LOG_WARN, "guest dom%u: Xen PCI frontend error: %d",
+			g->domid, err);
+		return err;
+	}
+	if (op.value)
+		return -ENOSPC;		/* "enable msix get value %x" */
+	for (i = 0; i < n; i++)
+		pirqs[i] = op.msix_entries[i].vector;
+	return 0;
+}
+
+static int s_disable(struct sim_guest *g, enum sim_dk dk, enum sim_mode was)
+{
+	struct xen_pci_op op = { .cmd = XEN_PCI_OP_disable_msi };
+
+	return stock_op(g, dk, &op, 0);
+}
+
+const struct sim_chan_ops sim_chan_stock = {
+	.conf_read = s_conf_read,
+	.conf_write = s_conf_write,
+	.enable_msi = s_enable_msi,
+	.enable_msix = s_enable_msix,
+	.disable = s_disable,
 };
 
 /*
