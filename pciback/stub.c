@@ -128,6 +128,31 @@ static int pdev_cfg_read(void *priv, unsigned int off, unsigned int size,
 	return err ? -EIO : 0;
 }
 
+/*
+ * Keep dom0's view of the device in step with the command register the
+ * guest just wrote: enabling it routes its INTx through dom0 (libxl maps
+ * that interrupt into the guest), and the PCI core tracks bus mastering.
+ * Runs in the serving work, may sleep.
+ */
+static void pdev_sync_command(struct pcisplit_pdev *pd, u32 cmd)
+{
+	struct pci_dev *dev = pd->dev;
+	int err;
+
+	if ((cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)) &&
+	    !pci_is_enabled(dev)) {
+		err = pci_enable_device(dev);
+		if (err)
+			dev_warn_ratelimited(&dev->dev,
+					     "enabling for the guest failed: %d\n",
+					     err);
+	}
+	if ((cmd & PCI_COMMAND_MASTER) && !dev->is_busmaster)
+		pci_set_master(dev);
+	else if (!(cmd & PCI_COMMAND_MASTER) && dev->is_busmaster)
+		pci_clear_master(dev);
+}
+
 static int pdev_cfg_write(void *priv, unsigned int off, unsigned int size,
 			  u32 val)
 {
@@ -145,7 +170,11 @@ static int pdev_cfg_write(void *priv, unsigned int off, unsigned int size,
 		err = pci_write_config_dword(pd->dev, off, val);
 		break;
 	}
-	return err ? -EIO : 0;
+	if (err)
+		return -EIO;
+	if (off == PCI_COMMAND)
+		pdev_sync_command(pd, val);
+	return 0;
 }
 
 static const struct pcisplit_cfg_hw_ops pdev_cfg_ops = {
@@ -445,18 +474,6 @@ static void stub_remove(struct pci_dev *dev)
 	kref_put(&pd->kref, pdev_free);
 }
 
-static const struct pci_device_id stub_ids[] = {
-	{ PCI_DEVICE(PCI_ANY_ID, PCI_ANY_ID) },
-	{}
-};
-
-static struct pci_driver stub_driver = {
-	.name = PCISPLIT_DRV_NAME,
-	.id_table = stub_ids,
-	.probe = stub_probe,
-	.remove = stub_remove,
-};
-
 /* ---- sysfs driver attributes ------------------------------------------ */
 
 static ssize_t new_slot_store(struct device_driver *drv, const char *buf,
@@ -595,6 +612,19 @@ static struct attribute *stub_attrs[] = {
 };
 ATTRIBUTE_GROUPS(stub);
 
+static const struct pci_device_id stub_ids[] = {
+	{ PCI_DEVICE(PCI_ANY_ID, PCI_ANY_ID) },
+	{}
+};
+
+static struct pci_driver stub_driver = {
+	.name = PCISPLIT_DRV_NAME,
+	.id_table = stub_ids,
+	.probe = stub_probe,
+	.remove = stub_remove,
+	.groups = stub_groups,
+};
+
 static int hide_add(void *ctx, const struct pcisplit_slot *p)
 {
 	return slot_add(ctx, p);
@@ -614,7 +644,6 @@ int pcisplit_stub_init(const char *hide)
 		if (err)
 			goto out_free;
 	}
-	stub_driver.driver.groups = stub_groups;
 	err = pci_register_driver(&stub_driver);
 	if (err)
 		goto out_free;
