@@ -146,7 +146,8 @@ static void check_owner(struct audit *a, const struct vt_dev *d)
 	if (!d->owned) {
 		if (d->nvec || d->mode != VT_NONE) {
 			snprintf(next, sizeof(next),
-				 "prune them: pcisplit reset %s", bdf);
+				 "prune them: pcisplit reset %s (or release it: pcisplit assignable-remove %s; pcisplit assignable-add %s)",
+				 bdf, bdf, bdf);
 			finding(a, "STALE", next,
 				"%s: %u vector records (%s) with no owner",
 				bdf, d->nvec, vt_mode_label(d->mode));
@@ -163,8 +164,8 @@ static void check_owner(struct audit *a, const struct vt_dev *d)
 	}
 	if (!alive(a, d->domid)) {
 		snprintf(next, sizeof(next),
-			 "prune the dead owner's records: pcisplit reset %s",
-			 bdf);
+			 "prune the dead owner's records: pcisplit reset %s (or release it: pcisplit assignable-remove %s; pcisplit assignable-add %s)",
+			 bdf, bdf, bdf);
 		finding(a, "DEAD-OWNER", next,
 			"%s: owned by domain %u (epoch %llu, %u vectors), which no longer exists",
 			bdf, d->domid, d->epoch, d->nvec);
@@ -229,7 +230,7 @@ static void check_pirq_clash(struct audit *a)
 
 static void check_table(struct audit *a)
 {
-	char bdf[BDF_STRLEN], next[160];
+	char bdf[BDF_STRLEN], next[256];
 	unsigned int i;
 
 	for (i = 0; i < a->vt.ndev; i++) {
@@ -244,6 +245,17 @@ static void check_table(struct audit *a)
 		}
 		check_records(a, d);
 		check_owner(a, d);
+	}
+	/* pcisplit-back keeps a record of every device it holds. */
+	for (i = 0; i < (unsigned int)a->nheld; i++) {
+		if (vt_find(&a->vt, a->held[i]))
+			continue;
+		bdf_fmt(a->held[i], bdf);
+		snprintf(next, sizeof(next),
+			 "report a pcisplit-back bug; binding it again makes the record: pcisplit assignable-remove %s; pcisplit assignable-add %s",
+			 bdf, bdf);
+		finding(a, "MISMATCH", next,
+			"%s: held by pciback but not in the vector table", bdf);
 	}
 	check_pirq_clash(a);
 }

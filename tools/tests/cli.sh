@@ -486,6 +486,11 @@ case_audit_table_vs_sysfs() {
 	expect_rc 1
 	expect_out "STALE +0000:0a:00.0: in the vector table but pciback does not hold it"
 	expect_out "MISMATCH +$DEV2: two vector table records \(lines 3 and 4\)"
+	echo "device=$DEV owner=1 epoch=3 mode=none table=5 vectors=0" | table
+	run audit
+	expect_rc 1
+	expect_out "MISMATCH +$DEV2: held by pciback but not in the vector table"
+	expect_out "^audit: 1 problem found"
 }
 
 # Expect: without the domain list nothing is called dead, and the audit
