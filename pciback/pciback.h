@@ -14,6 +14,8 @@
 
 #include <linux/pci.h>
 #include <linux/kref.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <xen/xenbus.h>
 #include <pcisplit/vtab.h>
@@ -69,6 +71,7 @@ struct pcisplit_export {
 /* Bits of pcisplit_back.flags. */
 #define PCISPLIT_BACK_OP_ACTIVE		0	/* a request is being served */
 #define PCISPLIT_BACK_EOI_PENDING	1	/* the event awaits its EOI */
+#define PCISPLIT_BACK_AER_WAIT		2	/* an AER step awaits the guest */
 
 /*
  * One xenbus backend device: one frontend (guest) and the devices it is
@@ -90,8 +93,15 @@ struct pcisplit_back {
 	struct work_struct op_work;	/* serves requests, on pcisplit_wq */
 	struct xen_pci_op op;		/* the private copy being served */
 	unsigned long served;		/* requests answered */
+	wait_queue_head_t aer_wq;	/* AER steps wait here for the guest */
 
 	struct mutex exp_lock;		/* exp[], nr_exp; held while serving */
+	/*
+	 * Also taken (irqs off) to change exp[] and nr_exp, so the event
+	 * handler can serve a config read in place under it.
+	 */
+	spinlock_t exp_spin;
+	struct xen_pci_op aop;		/* the copy served in the handler */
 	struct pcisplit_back_fe fe;	/* owner: domid + epoch; ops */
 	struct pcisplit_export exp[PCISPLIT_MAX_EXPORTS];
 	unsigned int nr_exp;		/* dev-N processed so far */
@@ -103,6 +113,10 @@ int pcisplit_ring_connect(struct pcisplit_back *be, grant_ref_t ref,
 			  evtchn_port_t port);
 void pcisplit_ring_disconnect(struct pcisplit_back *be);
 void pcisplit_ring_init(struct pcisplit_back *be);
+
+/* aer.c */
+extern struct mutex pcisplit_aer_lock;
+extern const struct pci_error_handlers pcisplit_aer_handlers;
 
 /* stub.c */
 extern struct mutex pcisplit_stub_lock;

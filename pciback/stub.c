@@ -622,6 +622,7 @@ static struct pci_driver stub_driver = {
 	.id_table = stub_ids,
 	.probe = stub_probe,
 	.remove = stub_remove,
+	.err_handler = &pcisplit_aer_handlers,
 	.groups = stub_groups,
 };
 

@@ -245,9 +245,11 @@ static int export_one(struct pcisplit_back *be, int i)
 		pd->permissive = true;
 	pd->cfg.permissive = pd->permissive || pcisplit_permissive_all;
 
+	spin_lock_irq(&be->exp_spin);
 	be->exp[be->nr_exp].pd = pd;
 	be->exp[be->nr_exp].vsbdf = vsbdf;
 	be->nr_exp++;
+	spin_unlock_irq(&be->exp_spin);
 	dev_info(&pd->dev->dev, "lent to dom%u (epoch %llu) as %04x:%02x:%02x.%u\n",
 		 be->fe.owner.domid, be->fe.owner.epoch, vsbdf >> 16,
 		 (vsbdf >> 8) & 0xff, PCI_SLOT(vsbdf & 0xff),
@@ -278,8 +280,10 @@ static void unexport(struct pcisplit_back *be, u32 sbdf)
 	e = find_export(be, sbdf);
 	if (e) {
 		pd = e->pd;
+		spin_lock_irq(&be->exp_spin);
 		*e = be->exp[--be->nr_exp];
 		memset(&be->exp[be->nr_exp], 0, sizeof(*e));
+		spin_unlock_irq(&be->exp_spin);
 	}
 	mutex_unlock(&be->exp_lock);
 	if (pd) {
@@ -531,6 +535,7 @@ static int back_probe(struct xenbus_device *xdev,
 	be->passthrough = back_passthrough;
 	mutex_init(&be->state_lock);
 	mutex_init(&be->exp_lock);
+	spin_lock_init(&be->exp_spin);
 	pcisplit_ring_init(be);
 	be->fe.ops = &pcisplit_ring_ops;
 	be->fe.ctx = be;

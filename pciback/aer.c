@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PCIe AER for lent devices: dom0's recovery steps (error detected, MMIO
+ * enabled, slot reset, resume) are forwarded to the frontend, whose
+ * driver answers with a pci_ers_result_t.  The wait for the answer is
+ * bounded (aer_timeout_ms); a frontend without an AER handler, or one that
+ * does not answer, gets aerState = "aerfail" in xenstore for the
+ * toolstack, and the device is reset and restored at once, so it is never
+ * left half-recovered.  Devices lent to nobody are simply reset.
+ *
+ * One exchange at a time (aer_lock): the ring's teardown takes the same
+ * lock, so the shared page outlives every exchange.  The PCI core calls
+ * these handlers with the device lock held, in process context.
+ */
+
+#define pr_fmt(fmt) "pcisplit-back: " fmt
+#define dev_fmt pr_fmt
+
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/wait.h>
+#include <xen/events.h>
+#include <xen/xenbus.h>
+#include "pciback.h"
+
+static unsigned int aer_timeout_ms = 10000;
+module_param(aer_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(aer_timeout_ms,
+		 "How long a guest may take to answer one AER step (ms)");
+
+/* One AER exchange at a time; the ring teardown waits for it. */
+DEFINE_MUTEX(pcisplit_aer_lock);
+
+/* The frontend's address for @pd, under exp_lock or exp_spin. */
+static bool aer_vsbdf(struct pcisplit_back *be, struct pcisplit_pdev *pd,
+		      u32 *vsbdf)
+{
+	unsigned int i;
+
+	for (i = 0; i < be->nr_exp; i++) {
+		if (be->exp[i].pd == pd) {
+			*vsbdf = be->exp[i].vsbdf;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Nobody answered: tell the toolstack, and take the device back to a
+ * clean state now.
+ */
+static pci_ers_result_t aer_fail(struct pcisplit_pdev *pd,
+				 struct pcisplit_back *be, const char *why)
+{
+	dev_warn(&pd->dev->dev, "AER: %s; resetting the device\n", why);
+	if (be)
+		xenbus_printf(XBT_NIL, be->xdev->nodename, "aerState", "%s",
+			      "aerfail");
+	pcisplit_stub_reset(pd, true);
+	return PCI_ERS_RESULT_DISCONNECT;
+}
+
+/* One step of recovery through the frontend.  Device lock held. */
+static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd, int state)
+{
+	struct pcisplit_pdev *pd = pci_get_drvdata(dev);
+	struct xen_pci_sharedinfo *sh;
+	struct pcisplit_back *be;
+	pci_ers_result_t res;
+	unsigned long flags;
+	u32 vsbdf = 0;
+	long left;
+
+	if (!pd)
+		return PCI_ERS_RESULT_NONE;
+	mutex_lock(&pcisplit_aer_lock);
+	mutex_lock(&pcisplit_stub_lock);
+	be = pd->be;
+	mutex_unlock(&pcisplit_stub_lock);
+
+	if (!be || !be->sh) {
+		/* Lent to nobody: dom0 recovers the device itself. */
+		res = cmd == XEN_PCI_OP_aer_detected ? PCI_ERS_RESULT_NEED_RESET :
+			PCI_ERS_RESULT_RECOVERED;
+		if (cmd == XEN_PCI_OP_aer_slotreset)
+			pcisplit_stub_reset(pd, true);
+		goto out_unlock;
+	}
+	spin_lock_irqsave(&be->exp_spin, flags);
+	if (!aer_vsbdf(be, pd, &vsbdf)) {
+		spin_unlock_irqrestore(&be->exp_spin, flags);
+		res = aer_fail(pd, be, "device not found in its frontend's list");
+		goto out_unlock;
+	}
+	spin_unlock_irqrestore(&be->exp_spin, flags);
+	sh = be->sh;
+	if (!test_bit(_XEN_PCIB_AERHANDLER, (unsigned long *)&sh->flags)) {
+		res = aer_fail(pd, be, "the guest has no AER handler");
+		goto out_unlock;
+	}
+
+	sh->aer_op.cmd = cmd;
+	sh->aer_op.err = state;
+	sh->aer_op.domain = vsbdf >> 16;
+	sh->aer_op.bus = (vsbdf >> 8) & 0xff;
+	sh->aer_op.devfn = vsbdf & 0xff;
+	set_bit(PCISPLIT_BACK_AER_WAIT, &be->flags);
+	/* The request must be in place before the flag announces it. */
+	wmb();
+	set_bit(_XEN_PCIB_active, (unsigned long *)&sh->flags);
+	notify_remote_via_irq(be->irq);
+
+	left = wait_event_timeout(be->aer_wq,
+				  !test_bit(_XEN_PCIB_active,
+					    (unsigned long *)&sh->flags),
+				  msecs_to_jiffies(aer_timeout_ms));
+	clear_bit(PCISPLIT_BACK_AER_WAIT, &be->flags);
+	if (!left) {
+		clear_bit(_XEN_PCIB_active, (unsigned long *)&sh->flags);
+		res = aer_fail(pd, be, "the guest did not answer in time");
+		goto out_unlock;
+	}
+	/* Read the answer only after seeing the flag cleared. */
+	rmb();
+	res = READ_ONCE(sh->aer_op.err);
+	dev_info(&dev->dev, "AER step %d: dom%u answered %d\n", cmd,
+		 be->fe.owner.domid, res);
+
+out_unlock:
+	mutex_unlock(&pcisplit_aer_lock);
+	return res;
+}
+
+static pci_ers_result_t aer_error_detected(struct pci_dev *dev,
+					   pci_channel_state_t state)
+{
+	return aer_forward(dev, XEN_PCI_OP_aer_detected, state);
+}
+
+static pci_ers_result_t aer_mmio_enabled(struct pci_dev *dev)
+{
+	return aer_forward(dev, XEN_PCI_OP_aer_mmio, 0);
+}
+
+static pci_ers_result_t aer_slot_reset(struct pci_dev *dev)
+{
+	return aer_forward(dev, XEN_PCI_OP_aer_slotreset, 0);
+}
+
+static void aer_resume(struct pci_dev *dev)
+{
+	aer_forward(dev, XEN_PCI_OP_aer_resume, 0);
+}
+
+const struct pci_error_handlers pcisplit_aer_handlers = {
+	.error_detected = aer_error_detected,
+	.mmio_enabled = aer_mmio_enabled,
+	.slot_reset = aer_slot_reset,
+	.resume = aer_resume,
+};
