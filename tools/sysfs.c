@@ -202,12 +202,26 @@ int pciback_has_slot(const struct pcisplit_ctx *ctx, sbdf_t sbdf)
 	text = read_file(path, NULL);
 	if (!text)
 		return -1;
-	/* One "SSSS:BB:DD.F" per line. */
+	/*
+	 * One slot per line: "SSSS:BB:DD.F", or a wildcard for every
+	 * function ("SSSS:BB:DD.*") or every device ("SSSS:BB:*.*") of a bus.
+	 */
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
+		char bdf[BDF_STRLEN];
+		size_t len = strlen(line);
 		sbdf_t s;
 
 		if (!bdf_parse(line, &s) && s == sbdf) {
+			found = 1;
+			break;
+		}
+		bdf_fmt(sbdf, bdf);
+		/* "0000:03:00.*" shares 11 characters, "0000:03:*.*" 8. */
+		if ((len == BDF_STRLEN - 1 && !strcmp(line + 11, "*") &&
+		     !strncmp(line, bdf, 11)) ||
+		    (len == BDF_STRLEN - 2 && !strcmp(line + 8, "*.*") &&
+		     !strncmp(line, bdf, 8))) {
 			found = 1;
 			break;
 		}

@@ -550,6 +550,20 @@ case_add_slot_and_rebound() {
 	expect_file $PB/new_slot ""
 	expect_file $PB/bind $DEV
 	expect_no_host "driver_path"
+	# Wildcard slots (hide=(0000:03:*.*)) cover the device too; others not.
+	local slots
+	for slots in "0000:03:00.*" "0000:03:*.*" "0000:04:*.*|new" "0000:03:01.*|new"; do
+		new_root
+		add_dev $DEV 8086 10d3
+		echo "${slots%|new}" > "$R$PB/slots"
+		run assignable-add $DEV
+		expect_rc 0
+		if [ "${slots%|new}" = "$slots" ]; then
+			expect_file $PB/new_slot ""
+		else
+			expect_file $PB/new_slot $DEV
+		fi
+	done
 	new_root
 	add_dev $DEV 8086 10d3 pciback
 	run assignable-add $DEV
