@@ -284,8 +284,9 @@ int cmd_assignable_remove(struct pcisplit_ctx *ctx,
 	if (pciback_holds(ctx, sbdf)) {
 		if (pciback_write(ctx, "unbind", sbdf))
 			goto out;
+		/* Its own slot only: a wildcard stays for the others. */
 		slot = pciback_has_slot(ctx, sbdf);
-		if (slot > 0 && pciback_write(ctx, "remove_slot", sbdf))
+		if (slot == 1 && pciback_write(ctx, "remove_slot", sbdf))
 			goto out;
 	} else {
 		pcisplit_warn("%s was not bound to pciback", bdf);

@@ -141,7 +141,10 @@ bool pciback_loaded(const struct pcisplit_ctx *ctx);
 bool pciback_holds(const struct pcisplit_ctx *ctx, sbdf_t sbdf);
 /* Sorted list of the devices bound to pciback; count or -1. */
 int pciback_devices(const struct pcisplit_ctx *ctx, sbdf_t **out);
-/* Whether pciback/slots lists @sbdf: 1, 0, or -1 with errno. */
+/*
+ * Whether pciback/slots lists @sbdf: 1 by its own slot, 2 only through a
+ * wildcard slot of its bus or device, 0 not, or -1 with errno.
+ */
 int pciback_has_slot(const struct pcisplit_ctx *ctx, sbdf_t sbdf);
 /* "8086:10d3", or "?" when the IDs cannot be read. */
 void dev_ids(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,

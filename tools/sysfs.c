@@ -221,10 +221,8 @@ int pciback_has_slot(const struct pcisplit_ctx *ctx, sbdf_t sbdf)
 		if ((len == BDF_STRLEN - 1 && !strcmp(line + 11, "*") &&
 		     !strncmp(line, bdf, 11)) ||
 		    (len == BDF_STRLEN - 2 && !strcmp(line + 8, "*.*") &&
-		     !strncmp(line, bdf, 8))) {
-			found = 1;
-			break;
-		}
+		     !strncmp(line, bdf, 8)))
+			found = 2;	/* an exact slot may still follow */
 	}
 	free(text);
 	return found;

@@ -635,6 +635,13 @@ case_remove_rebind() {
 	expect_no_host "name nic0"
 	expect_order "unquarantine|out of quarantine" "pciback/unbind"
 	expect_order "pciback/unbind" "e1000e/bind"
+	# A wildcard slot is left for the bus's other devices.
+	assignable_state
+	echo "0000:03:*.*" > "$R$PB/slots"
+	run assignable-remove $DEV
+	expect_rc 0
+	expect_file $PB/unbind $DEV
+	expect_file $PB/remove_slot ""
 }
 
 # Expect: without -r the driver is not rebound and its record is kept
