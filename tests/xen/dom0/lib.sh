@@ -25,7 +25,7 @@ guest_config() {
 		echo "type = '$type'"
 		echo "kernel = '/guest/vmlinuz'"
 		echo "ramdisk = '/guest/initrd'"
-		echo "memory = 256"
+		echo "memory = 192"
 		echo "vcpus = 1"
 		echo "pci = [ ${pci%,} ]"
 		echo "on_crash = 'destroy'"
@@ -42,7 +42,14 @@ guest_config() {
 }
 
 domid() { xl domid "$1" 2>/dev/null; }
-conlog() { echo "$CONLOG/guest-$1.log"; }
+# An HVM guest's console is the device model's serial pty, which nobody
+# logs: hvm_follow copies it into its own file, across reboots.
+conlog() {
+	case $1 in
+	hvm*) echo "$CONLOG/serial-$1.log" ;;
+	*) echo "$CONLOG/guest-$1.log" ;;
+	esac
+}
 logsize() { stat -c %s "$(conlog "$1")" 2>/dev/null || echo 0; }
 
 # guest_tty NAME: the pty through which dom0 types on the guest console
@@ -74,13 +81,36 @@ wait_log() {
 	return 1
 }
 
+declare -A HVM_FOLLOWER=()
+# hvm_follow NAME: keep copying NAME's serial pty into its log, whichever
+# incarnation of the domain (and of its device model) is current
+hvm_follow() {
+	[ -n "${HVM_FOLLOWER[$1]:-}" ] && return 0
+	(
+		while :; do
+			id=$(xl domid "$1" 2>/dev/null) &&
+				tty=$(xenstore-read "/local/domain/$id/serial/0/tty" 2>/dev/null) &&
+				cat "$tty" >>"$(conlog "$1")" 2>/dev/null
+			sleep 0.3
+		done
+	) </dev/null >/dev/null 2>&1 &
+	HVM_FOLLOWER[$1]=$!
+}
+
 # guest_create NAME TYPE DEV...: create and wait for the agent to be ready
 guest_create() {
-	local off
+	guest_create_nowait "$@"
+	wait_log "$1" "$E2E_OFF" '@@G ready' 240 >/dev/null
+}
+
+# guest_create_nowait NAME TYPE DEV...: xl create only; the console log
+# offset before it is left in E2E_OFF for a later wait_log
+guest_create_nowait() {
 	guest_config "$@"
-	off=$(logsize "$1")
+	E2E_OFF=$(logsize "$1")
 	xl create "/etc/xen/$1.cfg"
-	wait_log "$1" "$off" '@@G ready' 180 >/dev/null
+	[ "$2" = hvm ] && hvm_follow "$1"
+	return 0
 }
 
 # guest_reboot NAME: xl reboot and wait for the new boot's agent
@@ -88,7 +118,7 @@ guest_reboot() {
 	local off
 	off=$(logsize "$1")
 	xl reboot "$1"
-	wait_log "$1" "$off" '@@G ready' 240 >/dev/null
+	wait_log "$1" "$off" '@@G ready' 300 >/dev/null
 }
 
 # guest_gone NAME TIMEOUT: wait until the domain no longer exists

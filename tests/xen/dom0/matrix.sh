@@ -1,0 +1,369 @@
+# The lifecycle matrix, run in dom0 (sourced after lib.sh by the script
+# vm.sh hands dom0; see e2e.sh). Reads /e2e/lifecycle.matrix, runs every
+# step with xl and the guest agents, checks each step, and writes one
+# result line per step to /out/results.tsv:
+#   scenario TAB n TAB step TAB pass|fail|skip TAB seconds TAB detail
+# plus the evidence behind it to /out/steps/SCENARIO/N.txt.
+# E2E_ONLY (a regex on scenario names) limits the run.
+
+MATRIX=/e2e/lifecycle.matrix
+RESULTS=/out/results.tsv
+: >"$RESULTS"
+mkdir -p /out/steps
+VTAB=/sys/kernel/debug/pcisplit/vectors
+ALLDEVS="nic nvme msi intx"
+
+declare -A OWNER=()	# DEV -> DOM that has it assigned
+declare -A OFF=()	# guest name -> console log offset at step start
+declare -A REPORT=()	# DOM -> this step's agent report (cached)
+declare -A COFF=()	# guest name -> console log offset before its xl create
+
+gname() { echo "${1,,}"; }	# PV1 -> pv1
+gtype() { [ "$1" = HVM ] && echo hvm || echo pv; }
+alive() { domid "$(gname "$1")" >/dev/null; }
+
+# HVM needs SVM (or VMX) in the emulated CPU: Xen says so at boot.
+xl dmesg >/out/xen-boot.log
+HVM_OK=1
+grep -qE 'HVM: (SVM|VMX) enabled' /out/xen-boot.log || HVM_OK=0
+
+# ---- steps ---------------------------------------------------------------
+
+# Each do_* returns 0, or 1 with STEP_ERR set, or 2 with STEP_SKIP set.
+STEP_ERR= STEP_SKIP=
+
+do_create() {	# DOM DEVLIST [nowait]
+	local dom=$1 name d
+	name=$(gname "$dom")
+	# shellcheck disable=SC2086
+	if [ "${3:-}" = nowait ]; then
+		guest_create_nowait "$name" "$(gtype "$dom")" ${2//,/ } >>/out/xl.log 2>&1 ||
+			{ STEP_ERR="xl create failed: $(tail -n 3 /out/xl.log | tr '\n' ' ')"; return 1; }
+	elif ! guest_create "$name" "$(gtype "$dom")" ${2//,/ } >>/out/xl.log 2>&1; then
+		STEP_ERR="$dom did not come up: $(tail -n 2 /out/xl.log | tr '\n' ' ')"
+		return 1
+	fi
+	COFF[$name]=$E2E_OFF
+	for d in ${2//,/ }; do OWNER[$d]=$dom; done
+}
+
+do_reboot() {
+	guest_reboot "$(gname "$1")" >>/out/xl.log 2>&1 ||
+		{ STEP_ERR="$1 did not come back after xl reboot"; return 1; }
+}
+
+# release DOM: the domain is gone, so are its devices
+release() {
+	local d
+	for d in "${!OWNER[@]}"; do
+		[ "${OWNER[$d]}" = "$1" ] && unset "OWNER[$d]"
+	done
+	return 0
+}
+
+do_shutdown() {
+	local name
+	name=$(gname "$1")
+	timeout 180 xl shutdown -w "$name" >>/out/xl.log 2>&1 ||
+		{ STEP_ERR="xl shutdown -w $name failed or timed out"; xl destroy "$name" 2>/dev/null; release "$1"; return 1; }
+	release "$1"
+	# shut down is not gone: xl's monitor still has to destroy it
+	guest_gone "$name" 60 || { STEP_ERR="$name still exists 60 s after its shutdown: $(xl list | grep "^$name ")"; return 1; }
+}
+
+do_shutdown_nodisable() {
+	local d
+	for d in "${!OWNER[@]}"; do
+		[ "${OWNER[$d]}" = "$1" ] && guest_send "$(gname "$1")" "disable $d"
+	done
+	sleep 2
+	do_shutdown "$1"
+}
+
+do_destroy() {
+	xl destroy "$(gname "$1")" >>/out/xl.log 2>&1 || { STEP_ERR="xl destroy failed"; return 1; }
+	release "$1"
+}
+
+do_crash() {
+	guest_send "$(gname "$1")" crash
+	guest_gone "$(gname "$1")" 120 || { STEP_ERR="$1 still exists 120 s after its panic"; return 1; }
+	release "$1"
+}
+
+do_attach() {
+	timeout 120 xl pci-attach "$(gname "$1")" "$(bdf "$2")" >>/out/xl.log 2>&1 ||
+		{ STEP_ERR="xl pci-attach failed: $(tail -n 2 /out/xl.log | tr '\n' ' ')"; return 1; }
+	OWNER[$2]=$1
+	# the guest has to find the device and bind its driver
+	wait_bound "$1" "$2" 90 || { STEP_ERR="$2 never bound in $1"; return 1; }
+}
+
+do_detach() {
+	timeout 120 xl pci-detach "$(gname "$1")" "$(bdf "$2")" >>/out/xl.log 2>&1 ||
+		{ STEP_ERR="xl pci-detach failed: $(tail -n 2 /out/xl.log | tr '\n' ' ')"; return 1; }
+	unset "OWNER[$2]"
+}
+
+do_unbind() {
+	local off name
+	name=$(gname "$1")
+	off=$(logsize "$name")
+	guest_send "$name" "unbind $2"
+	wait_log "$name" "$off" "@@G unbound $2" 60 >/dev/null || { STEP_ERR="agent did not unbind $2"; return 1; }
+}
+
+# wait_bound DOM DEV SEC: until DOM's agent has a driver on DEV
+wait_bound() {
+	local name end
+	name=$(gname "$1")
+	# after a nowait create, the agent first has to come up
+	wait_log "$name" "${COFF[$name]:-0}" '@@G ready' "$3" >/dev/null || return 1
+	end=$(($(date +%s) + $3))
+	while [ "$(date +%s)" -le "$end" ]; do
+		guest_report "$name" 2>/dev/null | grep -q "^dev=$2 .* drv=[^-]" && return 0
+		sleep 2
+	done
+	return 1
+}
+
+# ---- checks --------------------------------------------------------------
+
+FAILS=()
+fail() { FAILS+=("$*"); }
+
+# report DOM: the agent's report for this step (asked once per step)
+report() {
+	if [ -z "${REPORT[$1]+x}" ]; then
+		REPORT[$1]=$(guest_report "$(gname "$1")" 2>/dev/null || echo "no-report")
+		printf '%s report:\n%s\n' "$1" "${REPORT[$1]}" >>"$EVID"
+	fi
+	echo "${REPORT[$1]}"
+}
+
+# field LINE KEY: value of KEY=... in a report line
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
+
+check_owned() {	# DOM DEV MODE
+	local line
+	alive "$1" || { fail "$1 is not running (expected $1 $2 $3)"; return; }
+	line=$(report "$1" | grep "^dev=$2 " || true)
+	[ -n "$line" ] || { fail "$1 does not see $2"; return; }
+	[ "$(field "$line" drv)" != - ] || { fail "$1 $2: no driver bound"; return; }
+	[ "$(field "$line" mode)" = "$3" ] ||
+		fail "$1 $2: mode $(field "$line" mode), expected $3 ($(field "$line" drv), $(field "$line" nirq) irqs)"
+	[ "$(field "$line" delta)" -gt 0 ] 2>/dev/null ||
+		fail "$1 $2: no interrupts while the guest used it (mode $(field "$line" mode))"
+}
+
+# pcidev_state BDF: driver and MSI/MSI-X enable bits as dom0 sees them
+pcidev_state() {
+	local drv=-
+	[ -e "/sys/bus/pci/devices/$1/driver" ] && drv=$(basename "$(readlink "/sys/bus/pci/devices/$1/driver")")
+	echo "driver=$drv $(lspci -s "${1#0000:}" -vv 2>/dev/null | grep -oE 'MSI(-X)?: Enable[+-]' | tr -d ' ' | tr '\n' ' ')"
+}
+
+check_free() {	# DEV
+	local b st n
+	b=$(bdf "$1")
+	st=$(pcidev_state "$b")
+	echo "dom0 $1 ($b): $st" >>"$EVID"
+	case $st in *driver=pciback*) ;; *) fail "$1 free: bound to ${st%% *} in dom0, not pciback" ;; esac
+	case $st in *Enable+*) fail "$1 free: interrupts still enabled in dom0 ($st)" ;; esac
+	for n in $(xl list | awk 'NR > 2 { print $1 }'); do
+		xl pci-list "$n" 2>/dev/null | grep -q "${b#0000:}" && fail "$1 free: still assigned to $n"
+	done
+	return 0
+}
+
+# Xen must not hold a pirq for a domain that no longer exists.
+check_xen_pirqs() {
+	local out live d
+	out=$(xen_keys i M)
+	# bulky: beside the step's evidence, not in it
+	printf 'xen debug-keys i M:\n%s\n' "$out" >"${EVID%.txt}.xen.txt"
+	live=" $(xl list | awk 'NR > 1 { print $2 }' | tr '\n' ' ') "
+	for d in $(grep -oE '[ ,]d[0-9]+:' <<<"$out" | tr -d ' ,d:' | sort -u); do
+		case $live in *" $d "*) ;; *)
+			fail "Xen holds a pirq for dead domain d$d: $(grep -m1 " d$d:" <<<"$out" | sed 's/^(XEN) *//')" ;;
+		esac
+	done
+}
+
+# check_signatures: the step's new log lines against dom0/signatures
+check_signatures() {
+	local where re what lines n f
+	dmesg -c >/tmp/dom0.new; cat /tmp/dom0.new >>/out/dom0-dmesg.log
+	xen_log >/tmp/xen.new
+	: >/tmp/guest.new
+	for n in pv1 pv2 hvm; do
+		f=$(conlog "$n")
+		[ -f "$f" ] && tail -c +$((${OFF[$n]:-0} + 1)) "$f" | tr -d '\r' | sed "s/^/$n: /" >>/tmp/guest.new
+	done
+	while IFS=$'\t' read -r where re what; do
+		case $where in ''|'#'*) continue ;; esac
+		lines=$(grep -E -- "$re" "/tmp/$where.new" | head -n 2 || true)
+		[ -n "$lines" ] && fail "$what ($where): $(head -c 200 <<<"$lines" | tr '\n' '|')"
+	done </e2e/signatures
+	return 0
+}
+
+# With our backend: its vector table lists exactly the current owners'
+# entries (the guest's vector count for MSI/MSI-X, nothing for a free
+# device, nothing for an HVM guest, whose device model maps through Xen).
+check_vtab() {
+	local d b blk owner mode nvec nent want line
+	[ "$BACK" = ours ] || return 0
+	[ -r "$VTAB" ] || { fail "our backend exposes no $VTAB"; return; }
+	cat "$VTAB" >/tmp/vtab
+	printf 'vector table:\n%s\n' "$(cat /tmp/vtab)" >>"$EVID"
+	for d in $ALLDEVS; do
+		b=$(bdf "$d")
+		blk=$(awk -v b="device=$b" '$1 == b { p = 1; print; next } /^device=/ { p = 0 } p' /tmp/vtab)
+		[ -n "$blk" ] || { [ -n "${OWNER[$d]:-}" ] && fail "vtab: no record of $d ($b)"; continue; }
+		owner=$(field "$(head -n1 <<<"$blk")" owner)
+		mode=$(field "$(head -n1 <<<"$blk")" mode)
+		nvec=$(field "$(head -n1 <<<"$blk")" vectors)
+		nent=$(grep -c 'entry=' <<<"$blk" || true)
+		[ "$nvec" = "$nent" ] || fail "vtab $d: vectors=$nvec but $nent entries listed"
+		if [ -z "${OWNER[$d]:-}" ] || [ "${OWNER[$d]}" = HVM ]; then
+			[ -z "${OWNER[$d]:-}" ] && [ "$owner" != - ] && fail "vtab $d: owner=$owner, expected none"
+			[ "$nent" = 0 ] && [ "$mode" = none ] || fail "vtab $d: $nent entries in mode $mode, expected none"
+			continue
+		fi
+		want=$(domid "$(gname "${OWNER[$d]}")" || echo '?')
+		[ "$owner" = "$want" ] || fail "vtab $d: owner=$owner, expected $want (${OWNER[$d]})"
+		# the guest's own count, when it reported on this step
+		if [ -n "${REPORT[${OWNER[$d]}]+x}" ]; then
+			line=$(grep "^dev=$d " <<<"${REPORT[${OWNER[$d]}]}" || true)
+			case $(field "$line" mode) in
+			msix|msi) [ "$mode" = "$(field "$line" mode)" ] && [ "$nent" = "$(field "$line" nirq)" ] ||
+				fail "vtab $d: mode=$mode with $nent entries, guest has $(field "$line" mode) with $(field "$line" nirq)" ;;
+			*) [ "$nent" = 0 ] || fail "vtab $d: $nent entries, guest uses $(field "$line" mode)" ;;
+			esac
+		fi
+	done
+}
+
+# ---- the runner ----------------------------------------------------------
+
+# env_failure: the emulated machine, not a driver, broke (nested SVM
+# under TCG triple-faults now and then; see E2E-NOTES)
+env_failure() {
+	grep -m1 -E 'Triple fault|triple fault' /tmp/xen.new /out/xen-dmesg.log 2>/dev/null | tail -n1
+}
+
+# cleanup: no guest left, every device back with the backend
+cleanup() {
+	local n
+	for n in $(xl list | awk 'NR > 2 { print $1 }'); do xl destroy "$n" 2>/dev/null || true; done
+	OWNER=()
+}
+
+run_step() {	# SCENARIO N TEXT EXPECTS
+	local sc=$1 n=$2 text=$3 exps=$4 t0 kind dom arg res detail rc e w nowait=
+	EVID=/out/steps/$sc/$n.txt
+	mkdir -p "/out/steps/$sc"
+	printf 'step %s: %s -> %s\n' "$n" "$text" "$exps" >"$EVID"
+	read -r kind dom arg <<<"$text"
+	FAILS=() REPORT=() STEP_ERR= STEP_SKIP=
+	for g in pv1 pv2 hvm; do OFF[$g]=$(logsize "$g"); done
+	t0=$(uptime_s)
+	say "$sc #$n: $text${exps:+ -> $exps}"
+
+	if [ "$dom" = HVM ] && [ "$HVM_OK" = 0 ]; then
+		STEP_SKIP="HVM guests need SVM in the emulated CPU (vm.sh --hvm); Xen reports no HVM support"
+		rc=2
+	else
+		# a create without expectations followed by a step on the same
+		# guest is the "still booting" case: do not wait
+		[ "$kind" = create ] && [ -z "$exps" ] && nowait=nowait
+		rc=0
+		case $kind in
+		create) do_create "$dom" "$arg" $nowait || rc=$? ;;
+		reboot) do_reboot "$dom" || rc=$? ;;
+		shutdown) do_shutdown "$dom" || rc=$? ;;
+		shutdown-nodisable) do_shutdown_nodisable "$dom" || rc=$? ;;
+		destroy) do_destroy "$dom" || rc=$? ;;
+		crash) do_crash "$dom" || rc=$? ;;
+		pci-attach) do_attach "$dom" "$arg" || rc=$? ;;
+		pci-detach) do_detach "$dom" "$arg" || rc=$? ;;
+		unbind-driver) do_unbind "$dom" "$arg" || rc=$? ;;
+		*) STEP_ERR="unknown step $kind"; rc=1 ;;
+		esac
+	fi
+
+	if [ $rc = 2 ]; then
+		res=skip detail=$STEP_SKIP
+	else
+		[ $rc = 1 ] && fail "$STEP_ERR"
+		# settle: a device released by a dying domain goes back to the
+		# backend asynchronously
+		case $kind in shutdown*|destroy|crash|pci-detach) sleep 3 ;; esac
+		IFS=';' read -ra ex <<<"$exps"
+		for e in "${ex[@]}"; do
+			read -ra w <<<"$e"
+			case ${#w[@]} in
+			2) check_free "${w[0]}" ;;
+			3) check_owned "${w[0]}" "${w[1]}" "${w[2]}" ;;
+			esac
+		done
+		echo "xl list: $(xl list | awk 'NR > 1 { print $1 "(" $2 "," $NF ")" }' | tr '\n' ' ')" >>"$EVID"
+		check_xen_pirqs
+		check_vtab
+		check_signatures
+		if [ ${#FAILS[@]} -gt 0 ] && [ "$dom" = HVM ] && e=$(env_failure) && [ -n "$e" ]; then
+			res=skip detail="environment failure (emulated nested SVM): ${e#(XEN) }"
+			ENV_BROKEN=1
+		elif [ ${#FAILS[@]} -gt 0 ]; then
+			res=fail detail=$(printf '%s; ' "${FAILS[@]}")
+		else
+			res=pass detail=
+		fi
+	fi
+	if [ "$res" != pass ] && [ $rc != 2 ]; then
+		{
+			echo "--- the step's last guest console lines:"; tail -n 6 /tmp/guest.new
+			echo "--- the step's last dom0 kernel lines:"; tail -n 4 /tmp/dom0.new
+		} >>"$EVID"
+	fi
+	printf 'result: %s %s\n' "$res" "$detail" >>"$EVID"
+	t=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sc" "$n" "$text" "$res" "$t" "${detail%; }" >>"$RESULTS"
+	say "  $res (${t}s)${detail:+: ${detail:0:300}}"
+}
+
+# run_matrix: parse the matrix and run every scenario selected
+run_matrix() {
+	local line sc= n=0 text exps skip_rest=
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line%%#*}
+		read -r line <<<"$line" || true
+		[ -z "$line" ] && continue
+		case $line in
+		"scenario "*)
+			sc=${line#scenario }; n=0 skip_rest= ENV_BROKEN=
+			if [[ ! $sc =~ ${E2E_ONLY:-.} ]]; then sc=; continue; fi
+			cleanup
+			say "scenario $sc" ;;
+		end)
+			[ -n "$sc" ] && cleanup
+			sc= ;;
+		*)
+			[ -z "$sc" ] && continue
+			n=$((n + 1))
+			text=${line%%->*}; read -r text <<<"$text"
+			exps=; [[ $line == *"->"* ]] && exps=${line#*->}
+			read -r exps <<<"$exps" || true
+			if [ -n "$skip_rest" ]; then
+				printf '%s\t%s\t%s\tskip\t0\t%s\n' "$sc" "$n" "$text" "$skip_rest" >>"$RESULTS"
+				say "$sc #$n: $text: skip ($skip_rest)"
+				continue
+			fi
+			run_step "$sc" "$n" "$text" "$exps"
+			# after an environment failure the scenario's state is unknown
+			[ -n "${ENV_BROKEN:-}" ] && skip_rest="earlier environment failure in this scenario"
+			;;
+		esac
+	done <"$MATRIX"
+}

@@ -1,0 +1,95 @@
+#!/bin/bash
+# Print the scenario x step x result table of one or more pairing runs
+# side by side, the relevant log tails of each failure, write
+# results.json beside them, and end with `e2e: N passed, M failed, K
+# skipped`. Failures of the stock pair (stock/stock) are the baseline:
+# shown as "FAIL(stock)", listed, and never counted in M.
+# usage: report.sh PAIRING-DIR...   (each holds logs/results.tsv)
+# Exit code: 1 if M > 0 or a run with our modules did not finish.
+set -euo pipefail
+
+dirs=("$@")
+names=()
+for d in "${dirs[@]}"; do names+=("$(basename "$d" | sed 's/-/\//')"); done
+json=$(dirname "${dirs[0]}")/results.json
+incomplete=0
+
+# The step list is the union, in order, of every run's results.
+first=
+for d in "${dirs[@]}"; do
+	[ -s "$d/logs/results.tsv" ] && { first=$d/logs/results.tsv; break; }
+done
+if [ -z "$first" ]; then
+	echo "e2e: no results (every machine failed; see */logs/serial.log)"
+	echo "e2e: 0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+
+# cell PAIRING-INDEX SCENARIO N -> result word for the table
+cell() {
+	local r
+	r=$(awk -F'\t' -v s="$2" -v n="$3" '$1 == s && $2 == n { print $4; exit }' "${dirs[$1]}/logs/results.tsv" 2>/dev/null)
+	case $r in
+	pass) echo ok ;;
+	skip) echo SKIP ;;
+	fail) [ "${names[$1]}" = stock/stock ] && echo "FAIL(stock)" || echo FAIL ;;
+	'') echo "-" ;;
+	esac
+}
+
+printf '\n%-20s %-3s %-34s' scenario '#' step
+for n in "${names[@]}"; do printf ' %-12s' "$n"; done
+printf '\n'
+prev=
+while IFS=$'\t' read -r sc n text _; do
+	printf '%-20s %-3s %-34s' "$([ "$sc" != "$prev" ] && echo "$sc")" "$n" "${text:0:34}"
+	for i in "${!dirs[@]}"; do printf ' %-12s' "$(cell "$i" "$sc" "$n")"; done
+	printf '\n'
+	prev=$sc
+done <"$first"
+
+pass=0 failn=0 skip=0 stockfail=0
+echo
+for i in "${!dirs[@]}"; do
+	d=${dirs[$i]} p=${names[$i]}
+	r=$d/logs/results.tsv
+	if [ ! -s "$r" ] || ! grep -q 'matrix done' "$d/logs/script.log" 2>/dev/null; then
+		echo "$p: the run did not finish (vm rc $(cat "$d/vm-rc" 2>/dev/null || echo ?)); serial tail:"
+		tail -n 15 "$d/logs/serial.log" 2>/dev/null | sed 's/^/    /'
+		[ "$p" = stock/stock ] || incomplete=1
+	fi
+	[ -f "$r" ] || continue
+	pass=$((pass + $(awk -F'\t' '$4 == "pass"' "$r" | wc -l)))
+	skip=$((skip + $(awk -F'\t' '$4 == "skip"' "$r" | wc -l)))
+	nf=$(awk -F'\t' '$4 == "fail"' "$r" | wc -l)
+	if [ "$p" = stock/stock ]; then stockfail=$((stockfail + nf)); else failn=$((failn + nf)); fi
+	while IFS=$'\t' read -r sc n text res t detail; do
+		[ "$res" = fail ] || continue
+		echo "$p $sc #$n ($text): $([ "$p" = stock/stock ] && echo 'FAIL(stock pair, baseline)' || echo FAIL)"
+		echo "    $detail" | fold -w 160 | sed '2,$s/^/    /'
+		# the log tail behind it: the step's evidence, the guests' consoles
+		grep -v "^result:" "$d/logs/steps/$sc/$n.txt" | tail -n 16 2>/dev/null | sed 's/^/    | /'
+	done <"$r"
+	awk -F'\t' '$4 == "skip" { print p " " $1 " #" $2 " (" $3 "): SKIP: " $6 }' p="$p" "$r" | sort -u -t: -k3 | head -n 5
+	echo "$p: $(awk -F'\t' '{ t += $5 } END { printf "%.0f", t }' "$r") s of steps, machine $(cat "$d/logs/duration" 2>/dev/null || echo ?) s"
+done
+
+# results.json: one object per pairing with its steps
+{
+	echo '{"pairings": ['
+	for i in "${!dirs[@]}"; do
+		[ "$i" -gt 0 ] && echo ','
+		printf '{"pairing": "%s", "machine_seconds": %s, "steps": [' "${names[$i]}" "$(cat "${dirs[$i]}/logs/duration" 2>/dev/null || echo null)"
+		awk -F'\t' '{
+			gsub(/\\/, "\\\\"); gsub(/"/, "\\\"")
+			printf "%s\n{\"scenario\": \"%s\", \"step\": %d, \"text\": \"%s\", \"result\": \"%s\", \"seconds\": %s, \"detail\": \"%s\"}", (NR > 1 ? "," : ""), $1, $2, $3, $4, $5, $6
+		}' "${dirs[$i]}/logs/results.tsv" 2>/dev/null || true
+		printf ']}'
+	done
+	echo ']}'
+} >"$json"
+
+echo "results: $json; logs: $(dirname "${dirs[0]}")/*/logs/"
+[ "$stockfail" -gt 0 ] && echo "stock pair: $stockfail step(s) fail (the baseline's known bugs, not counted below)"
+echo "e2e: $pass passed, $failn failed, $skip skipped"
+[ "$failn" = 0 ] && [ "$incomplete" = 0 ]

@@ -1,0 +1,42 @@
+# The real-Xen harness (tests/xen): Xen 4.17 + Debian 6.1 in QEMU (TCG).
+# Included by the top-level Makefile, which provides TOP, KDIR, CACHE,
+# BUILD and the `modules` target. Standalone (no top-level Makefile):
+#   make -f tests/xen/rules.mk TOP=$PWD e2e
+TOP ?= $(CURDIR)
+CACHE ?= $(TOP)/.cache
+BUILD ?= $(TOP)/build
+KDIR ?= $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64)))
+XEN_E2E := $(TOP)/tests/xen
+XEN_ENV := TOP=$(TOP) CACHE=$(CACHE) BUILD=$(BUILD) KDIR=$(KDIR)
+# Build our modules first when this is the project tree (the top-level
+# Makefile has `modules`); e2e.sh then picks ours/ours, else stock/stock.
+XEN_PRE := e2e-deps $(if $(wildcard $(TOP)/Kbuild),modules)
+
+.PHONY: e2e e2e-compare bench-e2e demo e2e-deps e2e-fetch
+
+e2e-deps:
+	@$(XEN_E2E)/deps.sh
+
+# Download and extract the Debian packages into $(CACHE)/xen (once).
+e2e-fetch: e2e-deps
+	@$(XEN_ENV) $(XEN_E2E)/fetch.sh
+
+# The matrix with ours/ours (stock/stock until our modules exist).
+e2e: $(XEN_PRE)
+	@$(XEN_ENV) $(XEN_E2E)/e2e.sh
+
+# Every pairing whose modules exist, side by side with stock/stock.
+e2e-compare: $(XEN_PRE)
+	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --pairings all
+
+bench-e2e: $(XEN_PRE)
+	@$(XEN_ENV) $(XEN_E2E)/bench.sh
+
+demo: $(XEN_PRE)
+	@$(XEN_ENV) $(XEN_E2E)/demo.sh
+
+CHECK_SUITES += e2e
+EXTRA_HELP += "make e2e         the lifecycle matrix on real Xen in QEMU, ours/ours (stock/stock until built)"
+EXTRA_HELP += "make e2e-compare the matrix for every pairing (stock/stock, ours/stock, stock/ours, ours/ours)"
+EXTRA_HELP += "make bench-e2e   config-space, MSI-X enable and create/reboot-to-interrupts latency, ours vs stock"
+EXTRA_HELP += "make demo        a narrated run: Xen in QEMU, a PV guest with our pair, its MSI-X and pciback's vector table"
