@@ -20,8 +20,12 @@ struct sim_hv hv;
 
 void hv_init(u16 domid_max)
 {
+	unsigned int i;
+
 	memset(&hv, 0, sizeof(hv));
 	pthread_mutex_init(&hv.lock, NULL);
+	for (i = 0; i < SIM_NDOM; i++)
+		pthread_mutex_init(&hv.evt_lock[i].m, NULL);
 	hv.domid_max = domid_max ? domid_max : SIM_DOMID_MAX;
 	hv.next_domid = 1;
 	hv.next_serial = 1;
@@ -34,7 +38,28 @@ void hv_init(u16 domid_max)
 
 void hv_fini(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < SIM_NDOM; i++)
+		pthread_mutex_destroy(&hv.evt_lock[i].m);
 	pthread_mutex_destroy(&hv.lock);
+}
+
+/* Every domain's event lock, for a change of channel state.  hv.lock held. */
+static void evt_lock_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_NDOM; i++)
+		pthread_mutex_lock(&hv.evt_lock[i].m);
+}
+
+static void evt_unlock_all(void)
+{
+	unsigned int i;
+
+	for (i = SIM_NDOM; i-- > 0;)
+		pthread_mutex_unlock(&hv.evt_lock[i].m);
 }
 
 /* Lock held. */
@@ -198,10 +223,12 @@ void hv_domain_destroy(int slot)
 		pthread_mutex_unlock(&hv.lock);
 		return;
 	}
+	evt_lock_all();
 	d->alive = false;
 	for (i = 0; i < SIM_NEVT; i++)
 		if (d->evt[i].state != SIM_EVT_FREE)
 			evt_close_locked(slot, i);
+	evt_unlock_all();
 	for (i = 0; i < SIM_NPIRQ; i++) {
 		if (d->pirq[i].kind != SIM_PIRQ_FREE)
 			freed++;
@@ -371,7 +398,9 @@ int hv_unmap(u16 domid, int pirq)
 	}
 	if (q->port >= 0 && d->evt[q->port].state == SIM_EVT_PIRQ) {
 		/* Xen refuses nothing here: the binding goes with the pirq. */
+		evt_lock_all();
 		memset(&d->evt[q->port], 0, sizeof(d->evt[q->port]));
+		evt_unlock_all();
 	}
 	if (q->kind != SIM_PIRQ_GSI)
 		mask_routes(d->serial, pirq);
@@ -404,9 +433,11 @@ int hv_evtchn_alloc_unbound(int slot, u16 remote_domid)
 	pthread_mutex_lock(&hv.lock);
 	port = d->alive ? evt_free_port(d) : -ESRCH;
 	if (port > 0) {
+		evt_lock_all();
 		d->evt[port].state = SIM_EVT_UNBOUND;
 		d->evt[port].rdomid = remote_domid;
 		d->evt[port].rslot = -1;
+		evt_unlock_all();
 	}
 	pthread_mutex_unlock(&hv.lock);
 	return port;
@@ -439,6 +470,7 @@ int hv_evtchn_bind_interdomain(int slot, u16 remote_domid, int rport,
 	port = evt_free_port(d);
 	if (port < 0)
 		goto out_unlock;
+	evt_lock_all();
 	d->evt[port].state = SIM_EVT_INTERDOMAIN;
 	d->evt[port].rslot = rslot;
 	d->evt[port].rport = rport;
@@ -447,6 +479,7 @@ int hv_evtchn_bind_interdomain(int slot, u16 remote_domid, int rport,
 	r->state = SIM_EVT_INTERDOMAIN;
 	r->rslot = slot;
 	r->rport = port;
+	evt_unlock_all();
 out_unlock:
 	pthread_mutex_unlock(&hv.lock);
 	return port;
@@ -480,10 +513,12 @@ int hv_evtchn_bind_pirq(int slot, int pirq, sim_evt_handler h, void *arg)
 	port = evt_free_port(d);
 	if (port < 0)
 		goto out_unlock;
+	evt_lock_all();
 	d->evt[port].state = SIM_EVT_PIRQ;
 	d->evt[port].pirq = pirq;
 	d->evt[port].handler = h;
 	d->evt[port].arg = arg;
+	evt_unlock_all();
 	q->port = port;
 	/* Binding starts the pirq: the device's entry is unmasked. */
 	if (q->kind == SIM_PIRQ_MSIX)
@@ -496,8 +531,10 @@ out_unlock:
 void hv_evtchn_set_handler(int slot, int port, sim_evt_handler h, void *arg)
 {
 	pthread_mutex_lock(&hv.lock);
+	evt_lock_all();
 	hv.dom[slot].evt[port].handler = h;
 	hv.dom[slot].evt[port].arg = arg;
+	evt_unlock_all();
 	pthread_mutex_unlock(&hv.lock);
 }
 
@@ -506,47 +543,49 @@ void hv_evtchn_close(int slot, int port)
 	if (port <= 0 || port >= SIM_NEVT)
 		return;
 	pthread_mutex_lock(&hv.lock);
+	evt_lock_all();
 	if (hv.dom[slot].used)
 		evt_close_locked(slot, port);
+	evt_unlock_all();
 	pthread_mutex_unlock(&hv.lock);
 }
 
 /*
- * Raise the port's event: the pending bit, then the handler (the upcall).
- * The handler runs without hv.lock, on the sender's thread.
+ * Raise the port's event: the handler is the upcall.  It runs on the
+ * sender's thread, without locks.
  */
 static void evt_raise(struct sim_evt *e, int port)
 {
 	sim_evt_handler h = e->handler;
 	void *arg = e->arg;
 
-	atomic_store(&e->pending, 1);
-	atomic_fetch_add(&e->fired, 1);
 	if (h)
 		h(arg, port);
 }
 
+/* The fast path of the transport: only the sender's own lock. */
 int hv_evtchn_send(int slot, int port)
 {
+	pthread_mutex_t *l = &hv.evt_lock[slot].m;
 	struct sim_evt *e, *r;
 	sim_evt_handler h;
 	void *arg;
 	int rport;
 
-	pthread_mutex_lock(&hv.lock);
+	if (port <= 0 || port >= SIM_NEVT)
+		return -EINVAL;
+	pthread_mutex_lock(l);
 	e = &hv.dom[slot].evt[port];
 	if (!hv.dom[slot].alive || e->state != SIM_EVT_INTERDOMAIN ||
 	    e->rslot < 0) {
-		pthread_mutex_unlock(&hv.lock);
+		pthread_mutex_unlock(l);
 		return -ENOTCONN;
 	}
 	r = &hv.dom[e->rslot].evt[e->rport];
 	rport = e->rport;
 	h = r->handler;
 	arg = r->arg;
-	atomic_store(&r->pending, 1);
-	atomic_fetch_add(&r->fired, 1);
-	pthread_mutex_unlock(&hv.lock);
+	pthread_mutex_unlock(l);
 	if (h)
 		h(arg, rport);
 	return 0;

@@ -144,8 +144,6 @@ struct sim_evt {
 	int rslot, rport;	/* interdomain: the other end */
 	u16 rdomid;		/* unbound: the domain allowed to bind */
 	int pirq;		/* pirq: which */
-	atomic_uint pending;
-	atomic_ulong fired;
 	sim_evt_handler handler;	/* called when the event is sent */
 	void *arg;
 };
@@ -165,7 +163,17 @@ struct sim_dom {
 	void *grant_page;
 };
 
+/*
+ * Event channel state is changed under hv.lock and every domain's
+ * evt_lock (taken in slot order); a send takes only the sender's
+ * evt_lock, so the two ends of a channel never share a lock's cache line.
+ */
+struct sim_evt_lock {
+	_Alignas(64) pthread_mutex_t m;
+};
+
 struct sim_hv {
+	struct sim_evt_lock evt_lock[SIM_NDOM];
 	pthread_mutex_t lock;	/* guards everything below */
 	struct sim_dom dom[SIM_NDOM];
 	u16 next_domid;
@@ -401,6 +409,11 @@ void xport_init(void);
 void xport_fini(void);
 /* The backend reset a device: its virtual config space forgets. */
 void xport_dev_released(enum sim_dk dk);
+/*
+ * Benchmark: bounce one cache line @n times between the calling thread and
+ * @slot's backend thread; ns per round trip (0: no backend thread).
+ */
+u64 sim_bench_pingpong(int slot, unsigned long n);
 /* A guest dying with a request on its page (crash, transport leg). */
 void sim_front_die_mid_request(struct sim_guest *g);
 

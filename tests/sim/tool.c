@@ -57,7 +57,7 @@ static int be_write_dev(u16 domid, int i, enum sim_dk dk)
 
 static int write_dirs(u16 domid, const unsigned int *devs, unsigned int n)
 {
-	char p[96], v[32];
+	char p[96], v[96];
 	unsigned int i;
 	int err;
 

@@ -29,6 +29,11 @@ void sim_front_die_mid_request(struct sim_guest *g)
 {
 }
 
+u64 sim_bench_pingpong(int slot, unsigned long n)
+{
+	return 0;
+}
+
 int sim_front_start(struct sim_guest *g)
 {
 	return sim_leg_threaded(world_opts.leg) ? -EOPNOTSUPP : 0;
@@ -112,16 +117,32 @@ const char *sim_transport_missing;
 /* ---- a wait point: a counter bumped by event handlers --------------- */
 
 struct sim_wait {
-	atomic_uint seq;	/* bumped on every signal */
-	atomic_int sleepers;	/* threads in futex_wait */
+	_Alignas(64) atomic_uint seq;	/* bumped on every signal */
+	atomic_int sleepers;		/* threads in futex_wait */
+	char pad[64 - 2 * sizeof(int)];	/* nothing else on this line */
 };
 
+/* Wake the waiter whatever it is doing (stop, benchmark requests). */
 static void wait_signal(struct sim_wait *w)
 {
 	atomic_fetch_add(&w->seq, 1);
 	if (atomic_load(&w->sleepers))
 		syscall(SYS_futex, &w->seq, FUTEX_WAKE_PRIVATE, INT_MAX,
 			NULL, NULL, 0);
+}
+
+/*
+ * The event channel's upcall: a waiter that is still polling the shared
+ * page needs no wake-up (its port is as good as masked), so only a
+ * sleeping one is woken.  The sender changed the page's flags with a
+ * locked (full barrier) operation before sending; the waiter announces
+ * itself in sleepers before its last look at the flags: one of the two
+ * always sees the other.
+ */
+static void wait_kick(struct sim_wait *w)
+{
+	if (atomic_load(&w->sleepers))
+		wait_signal(w);
 }
 
 static u64 mono_ns(void)
@@ -132,8 +153,15 @@ static u64 mono_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Until seq moves past @seen or @ns pass; returns the seq seen. */
-static unsigned int wait_for(struct sim_wait *w, unsigned int seen, u64 ns)
+/*
+ * Until seq moves past @seen, or the shared page's flags show @mask
+ * set (@set) or clear (!@set), or @ns pass; returns the seq seen.  The
+ * flags are polled while spinning, as a driver polls its ring before it
+ * sleeps on the event: the request or answer is usually seen on the
+ * page's own cache line before the event's line arrives.
+ */
+static unsigned int wait_for(struct sim_wait *w, unsigned int seen, u64 ns,
+			     const u32 *flags, u32 mask, bool set)
 {
 	struct timespec ts;
 	unsigned int cur;
@@ -141,6 +169,8 @@ static unsigned int wait_for(struct sim_wait *w, unsigned int seen, u64 ns)
 	int i;
 
 	for (i = 0; i < SPIN_LOOPS; i++) {
+		if (!!(__atomic_load_n(flags, __ATOMIC_ACQUIRE) & mask) == set)
+			return atomic_load(&w->seq);
 		cur = atomic_load_explicit(&w->seq, memory_order_acquire);
 		if (cur != seen)
 			return cur;
@@ -150,12 +180,15 @@ static unsigned int wait_for(struct sim_wait *w, unsigned int seen, u64 ns)
 	for (;;) {
 		u64 now = mono_ns();
 
+		atomic_fetch_add(&w->sleepers, 1);
 		cur = atomic_load(&w->seq);
-		if (cur != seen || now >= end)
+		if (cur != seen || now >= end ||
+		    !!(__atomic_load_n(flags, __ATOMIC_SEQ_CST) & mask) == set) {
+			atomic_fetch_sub(&w->sleepers, 1);
 			return cur;
+		}
 		ts.tv_sec = (end - now) / 1000000000ULL;
 		ts.tv_nsec = (end - now) % 1000000000ULL;
-		atomic_fetch_add(&w->sleepers, 1);
 		syscall(SYS_futex, &w->seq, FUTEX_WAIT_PRIVATE, seen, &ts,
 			NULL, 0);
 		atomic_fetch_sub(&w->sleepers, 1);
@@ -195,7 +228,14 @@ struct sim_bt {
 	atomic_bool stop;
 	pthread_t thread;
 	unsigned long served;
+	atomic_ulong pp_rounds;		/* bench: ping-pong rounds asked */
 };
+
+/* bench: the cache line the two threads bounce, alone on its line. */
+static struct {
+	_Alignas(64) atomic_ulong v;
+	char pad[64 - sizeof(atomic_ulong)];
+} pp_line;
 
 static struct sim_bt bts[SIM_NDOM];
 
@@ -266,7 +306,7 @@ static void back_evt(void *arg, int port)
 {
 	struct sim_bt *bt = arg;
 
-	wait_signal(&bt->ev);
+	wait_kick(&bt->ev);
 }
 
 /* Serve one request if one is posted; false if there was none. */
@@ -287,15 +327,37 @@ static bool bt_serve(struct sim_bt *bt)
 	return true;
 }
 
+/* bench: answer @n pings on pp_line (odd values), each with the next even. */
+static void bt_pingpong(unsigned long n)
+{
+	unsigned long i, want;
+
+	for (i = 0; i < n; i++) {
+		want = 2 * i + 1;
+		while (atomic_load_explicit(&pp_line.v, memory_order_acquire) !=
+		       want)
+			__builtin_ia32_pause();
+		atomic_store_explicit(&pp_line.v, want + 1,
+				      memory_order_release);
+	}
+}
+
 static void *bt_main(void *arg)
 {
 	struct sim_bt *bt = arg;
 	unsigned int seen = atomic_load(&bt->ev.seq);
+	unsigned long pp;
 
 	while (!atomic_load(&bt->stop)) {
+		pp = atomic_exchange(&bt->pp_rounds, 0);
+		if (pp) {
+			bt_pingpong(pp);
+			continue;
+		}
 		if (bt_serve(bt))
 			continue;
-		seen = wait_for(&bt->ev, seen, 50ULL * 1000 * 1000);
+		seen = wait_for(&bt->ev, seen, 50ULL * 1000 * 1000,
+				&bt->sh->flags, XEN_PCIF_active, true);
 	}
 	return NULL;
 }
@@ -352,6 +414,30 @@ static void bt_refresh_owner(int slot)
 		bts[slot].fe.owner = o;
 }
 
+u64 sim_bench_pingpong(int slot, unsigned long n)
+{
+	struct sim_bt *bt = &bts[slot];
+	unsigned long i, want;
+	u64 t0 = 0;
+
+	if (!bt->running || n < 2)
+		return 0;
+	atomic_store(&pp_line.v, 0);
+	atomic_store(&bt->pp_rounds, n);
+	wait_signal(&bt->ev);
+	for (i = 0; i < n; i++) {
+		/* The first round wakes the thread up: not timed. */
+		if (i == 1)
+			t0 = mono_ns();
+		want = 2 * i + 1;
+		atomic_store_explicit(&pp_line.v, want, memory_order_release);
+		while (atomic_load_explicit(&pp_line.v, memory_order_acquire) !=
+		       want + 1)
+			__builtin_ia32_pause();
+	}
+	return (mono_ns() - t0) / (n - 1);
+}
+
 /* ---- frontend: the guest's end --------------------------------------- */
 
 struct sim_front {
@@ -366,7 +452,7 @@ static void front_evt(void *arg, int port)
 {
 	struct sim_front *f = arg;
 
-	wait_signal(&f->ev);
+	wait_kick(&f->ev);
 }
 
 static void f_notify(void *priv)
@@ -380,8 +466,10 @@ static void f_notify(void *priv)
 static void f_wait(void *priv, u64 ns)
 {
 	struct sim_front *f = priv;
+	struct xen_pci_sharedinfo *sh = f->g->page;
 
-	f->seen = wait_for(&f->ev, f->seen, ns);
+	f->seen = wait_for(&f->ev, f->seen, ns, &sh->flags, XEN_PCIF_active,
+			   false);
 }
 
 static u64 f_now(void *priv)
@@ -401,9 +489,11 @@ int sim_front_start(struct sim_guest *g)
 
 	if (!sim_leg_threaded(world_opts.leg))
 		return 0;
-	f = calloc(1, sizeof(*f));
+	/* Its wait point has a cache line of its own: 64-byte alignment. */
+	f = aligned_alloc(64, (sizeof(*f) + 63) & ~(size_t)63);
 	if (!f)
 		return -ENOMEM;
+	memset(f, 0, sizeof(*f));
 	f->g = g;
 	pcisplit_front_xport_init(&f->x, g->page, &front_ops, f,
 				  FRONT_TIMEOUT_NS, false);
