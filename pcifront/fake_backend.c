@@ -129,6 +129,10 @@ void fake_be_answer(struct fake_be *be)
 	be->last = *shared;
 	if (be->nr_cmds < FAKE_BE_HISTORY)
 		be->cmds[be->nr_cmds++] = be->last.cmd;
+	if (be->exchange) {
+		be->exchange(be);
+		goto out_done;
+	}
 	if (be->last.cmd == XEN_PCI_OP_enable_msix)
 		nvec = min_t(u32, be->last.value, SH_INFO_MAX_VEC);
 	be->serve(be, &be->last);
@@ -140,6 +144,7 @@ void fake_be_answer(struct fake_be *be)
 				be->last.msix_entries[i].vector;
 	if (be->scribble)
 		be->scribble(be, shared);
+out_done:
 	be->posted = false;
 	fake_flags_update(&be->sh->flags, 0, XEN_PCIF_active);
 }

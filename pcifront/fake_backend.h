@@ -25,6 +25,13 @@ typedef void (*fake_be_serve_fn)(struct fake_be *be, struct xen_pci_op *op);
 typedef void (*fake_be_scribble_fn)(struct fake_be *be,
 				    struct xen_pci_op *shared);
 
+/*
+ * Replaces the whole answer (copy, serve, write back) with another
+ * backend's own code, working on the shared page; the flag is still
+ * cleared by the fake.
+ */
+typedef void (*fake_be_exchange_fn)(struct fake_be *be);
+
 struct fake_be {
 	struct xen_pci_sharedinfo *sh;
 	struct pcisplit_front_xport x;
@@ -41,6 +48,8 @@ struct fake_be {
 	fake_be_serve_fn serve;
 	fake_be_scribble_fn scribble;
 	void *scribble_data;
+	fake_be_exchange_fn exchange;
+	void *exchange_data;
 
 	/* The device model (xen-pciback 6.1's MSI rules). */
 	enum pcisplit_front_mode dev_mode;

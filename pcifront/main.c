@@ -159,6 +159,7 @@ static int front_probe(struct xenbus_device *xdev,
 	err = xenbus_switch_state(xdev, XenbusStateInitialised);
 	if (err)
 		goto out_teardown;
+	pcifront_debugfs_add(fd);
 	return 0;
 
 out_teardown:
@@ -177,6 +178,7 @@ static void front_remove(struct xenbus_device *xdev)
 
 	if (!fd)
 		return;
+	pcifront_debugfs_del(fd);
 	/* Drivers unbind here and still talk to the backend. */
 	pcifront_bus_free_roots(fd);
 	pcifront_xport_stop(fd);
@@ -208,16 +210,19 @@ static int __init front_init(void)
 	if (!xen_has_pv_devices())
 		return -ENODEV;
 
+	pcifront_xport_check_clock();
 	/* Before any device appears: drivers enable MSI while probing. */
 	err = pcifront_msi_register();
 	if (err)
 		return err;
+	pcifront_debugfs_init();
 	err = xenbus_register_frontend(&front_driver);
 	if (err)
-		goto out_msi;
+		goto out_debugfs;
 	return 0;
 
-out_msi:
+out_debugfs:
+	pcifront_debugfs_exit();
 	pcifront_msi_unregister();
 	return err;
 }
@@ -225,6 +230,7 @@ out_msi:
 static void __exit front_exit(void)
 {
 	xenbus_unregister_driver(&front_driver);
+	pcifront_debugfs_exit();
 	pcifront_msi_unregister();
 }
 

@@ -224,6 +224,24 @@ void pcifront_msi_forget_all(struct pcifront_dev *fd)
 	mutex_unlock(&fd->msi_lock);
 }
 
+/* debugfs: one line per function with something enabled; may sleep. */
+void pcifront_msi_show(struct pcifront_dev *fd, struct seq_file *m)
+{
+	static const char * const names[] = {
+		[PCISPLIT_FRONT_MODE_NONE]	= "none",
+		[PCISPLIT_FRONT_MODE_MSI]	= "msi",
+		[PCISPLIT_FRONT_MODE_MSIX]	= "msix",
+	};
+	struct pcifront_msi_rec *rec;
+
+	mutex_lock(&fd->msi_lock);
+	list_for_each_entry(rec, &fd->msi_recs, node)
+		seq_printf(m, "%04x:%02x:%02x.%u %s\n", rec->addr.domain,
+			   rec->addr.bus, PCI_SLOT(rec->addr.devfn),
+			   PCI_FUNC(rec->addr.devfn), names[rec->mode]);
+	mutex_unlock(&fd->msi_lock);
+}
+
 static struct xen_pci_frontend_ops msi_ops = {
 	.enable_msi	= msi_enable_msi,
 	.disable_msi	= msi_disable_msi,

@@ -14,6 +14,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <xen/grant_table.h>
@@ -44,6 +45,7 @@ struct pcifront_dev {
 
 	struct work_struct aer_work;	/* runs the guest drivers' AER handlers */
 	bool dying;			/* under xport_lock: queue no more aer_work */
+	struct dentry *dbg;		/* debugfs directory; NULL: none */
 };
 
 /* A root bus and its sysdata (x86 wants struct pci_sysdata first). */
@@ -56,6 +58,7 @@ struct pcifront_root {
 };
 
 /* xenxport.c */
+void pcifront_xport_check_clock(void);
 int pcifront_xport_setup(struct pcifront_dev *fd);
 void pcifront_xport_stop(struct pcifront_dev *fd);
 void pcifront_xport_teardown(struct pcifront_dev *fd);
@@ -72,6 +75,13 @@ int pcifront_pcibios_err(int err);
 int pcifront_msi_register(void);
 void pcifront_msi_unregister(void);
 void pcifront_msi_forget_all(struct pcifront_dev *fd);
+void pcifront_msi_show(struct pcifront_dev *fd, struct seq_file *m);
+
+/* debugfs.c */
+void pcifront_debugfs_init(void);
+void pcifront_debugfs_exit(void);
+void pcifront_debugfs_add(struct pcifront_dev *fd);
+void pcifront_debugfs_del(struct pcifront_dev *fd);
 
 /* aer.c */
 void pcifront_aer_init(struct pcifront_dev *fd);

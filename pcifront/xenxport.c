@@ -5,6 +5,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/clocksource_ids.h>
+#include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/moduleparam.h>
 #include <linux/timekeeping.h>
@@ -32,22 +34,62 @@ static void xenxport_notify(void *priv)
 	notify_remote_via_evtchn(fd->evtchn);
 }
 
+static bool block_wait;
+module_param(block_wait, bool, 0644);
+MODULE_PARM_DESC(block_wait,
+		 "Block the vCPU until the backend's event (bounded) instead of yielding it (default off; needs the xen clocksource)");
+
+/* Longest single block: the loop rechecks the flag and the bound after it. */
+#define XENXPORT_BLOCK_MAX_NS	(5 * NSEC_PER_MSEC)
+
+/* Set once at load: the clocksource counts Xen system time in ns. */
+static bool xenxport_clock_is_xen;
+
+/*
+ * SCHEDOP_poll's timeout is absolute Xen system time, which Linux does not
+ * export; but with the "xen" clocksource the timekeeper's raw counter is
+ * exactly that.  Check it is in use (a generic clocksource that counts
+ * nanoseconds) before trusting it; otherwise waits only yield.
+ */
+void pcifront_xport_check_clock(void)
+{
+	struct system_time_snapshot a, b;
+	u64 dc;
+	s64 dr;
+
+	ktime_get_snapshot(&a);
+	usleep_range(200, 400);
+	ktime_get_snapshot(&b);
+	dc = b.cycles - a.cycles;
+	dr = ktime_to_ns(ktime_sub(b.raw, a.raw));
+	xenxport_clock_is_xen = a.cs_id == CSID_GENERIC &&
+				b.cs_id == CSID_GENERIC && dr > 0 &&
+				dc * 10 >= (u64)dr * 9 && dc * 10 <= (u64)dr * 11;
+	if (!xenxport_clock_is_xen)
+		pr_info("clocksource is not Xen's: waits for the backend yield the vCPU\n");
+}
+
 /*
  * Called with interrupts off.  SCHEDOP_poll returns at once when our port
- * is pending; its timeout is absolute Xen system time, which a module
- * cannot read, so 1 (long past) makes it a yield of the vCPU that ends on
- * the next reschedule: the caller rechecks the flag and the bound.
+ * is pending, else blocks the vCPU until it is or until the timeout (Xen
+ * system time); a timeout in the past (1) makes it a yield.
  */
 static void xenxport_wait(void *priv, u64 ns)
 {
 	struct pcifront_dev *fd = priv;
 	u64 waited = fd->xport.timeout_ns - ns;
+	struct system_time_snapshot now;
+	u64 deadline = 1;
 
 	if (waited < (u64)READ_ONCE(spin_us) * NSEC_PER_USEC) {
 		cpu_relax();
 		return;
 	}
-	xen_poll_irq_timeout(fd->irq, 1);
+	if (xenxport_clock_is_xen && READ_ONCE(block_wait)) {
+		ktime_get_snapshot(&now);
+		deadline = now.cycles + min_t(u64, ns, XENXPORT_BLOCK_MAX_NS);
+	}
+	xen_poll_irq_timeout(fd->irq, deadline);
 	xen_clear_irq_pending(fd->irq);
 }
 
