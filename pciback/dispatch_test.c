@@ -468,6 +468,57 @@ static void dp_hypervisor_refuses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->shared.msix_entries[0].vector, SENTINEL);
 }
 
+/*
+ * Expect: a storm of events with no request pending is acknowledged as
+ * spurious every time (Xen then throttles the channel) and serves nothing.
+ */
+static void dp_event_storm(struct kunit *test)
+{
+	struct dp_fix *f = test->priv;
+	unsigned int i, serve = 0;
+
+	for (i = 0; i < 100000; i++) {
+		/* The frontend may set any flag but the request bit. */
+		u32 flags = (i * 2654435761U) & ~XEN_PCIF_active;
+
+		if (pcisplit_back_classify(flags, false, false) !=
+		    PCISPLIT_EVT_SPURIOUS)
+			serve++;
+	}
+	KUNIT_EXPECT_EQ(test, serve, 0U);
+	KUNIT_EXPECT_EQ(test, f->lookups, 0U);
+	/* A request while one is served waits for the serving work. */
+	KUNIT_EXPECT_EQ(test, pcisplit_back_classify(XEN_PCIF_active, true,
+						     false),
+			PCISPLIT_EVT_SPURIOUS);
+	KUNIT_EXPECT_EQ(test, pcisplit_back_classify(XEN_PCIF_active, false,
+						     false),
+			PCISPLIT_EVT_SERVE);
+}
+
+/*
+ * Expect: an AER step the frontend never answers (its flag stays set) is
+ * never taken as answered, however many events arrive; the kernel's
+ * bounded wait then fails the step (aerState=aerfail, device reset).
+ */
+static void dp_aer_never_answered(struct kunit *test)
+{
+	unsigned int i, answered = 0;
+
+	for (i = 0; i < 1000; i++)
+		if (pcisplit_back_classify(XEN_PCIB_active |
+					   XEN_PCIB_AERHANDLER, false, true) ==
+		    PCISPLIT_EVT_AER_ANSWER)
+			answered++;
+	KUNIT_EXPECT_EQ(test, answered, 0U);
+	KUNIT_EXPECT_EQ(test, pcisplit_back_classify(XEN_PCIB_AERHANDLER,
+						     false, true),
+			PCISPLIT_EVT_AER_ANSWER);
+	/* An answer nobody waits for is spurious. */
+	KUNIT_EXPECT_EQ(test, pcisplit_back_classify(0, false, false),
+			PCISPLIT_EVT_SPURIOUS);
+}
+
 static struct kunit_case dp_cases[] = {
 	KUNIT_CASE(dp_conf_read),
 	KUNIT_CASE(dp_request_changed_while_served),
@@ -487,6 +538,8 @@ static struct kunit_case dp_cases[] = {
 	KUNIT_CASE(dp_command_write_attack),
 	KUNIT_CASE(dp_stale_incarnation),
 	KUNIT_CASE(dp_hypervisor_refuses),
+	KUNIT_CASE(dp_event_storm),
+	KUNIT_CASE(dp_aer_never_answered),
 	{}
 };
 

@@ -96,8 +96,15 @@ static irqreturn_t ring_event(int irq, void *data)
 	if (test_and_set_bit(PCISPLIT_BACK_EOI_PENDING, &be->flags))
 		pr_warn_ratelimited("dom%u: event while its EOI is pending\n",
 				    be->fe.owner.domid);
-	if (op_pending(be) &&
-	    !test_and_set_bit(PCISPLIT_BACK_OP_ACTIVE, &be->flags)) {
+	switch (pcisplit_back_classify(READ_ONCE(be->sh->flags),
+				       test_bit(PCISPLIT_BACK_OP_ACTIVE,
+						&be->flags),
+				       test_bit(PCISPLIT_BACK_AER_WAIT,
+						&be->flags))) {
+	case PCISPLIT_EVT_SERVE:
+		/* The work may have taken it meanwhile. */
+		if (test_and_set_bit(PCISPLIT_BACK_OP_ACTIVE, &be->flags))
+			break;
 		if (ring_serve_read_here(be)) {
 			/* A next request raises a next event after the EOI. */
 			ring_eoi(be, 0);
@@ -105,13 +112,12 @@ static irqreturn_t ring_event(int irq, void *data)
 		}
 		queue_work(pcisplit_wq, &be->op_work);
 		return IRQ_HANDLED;
-	}
-	if (test_bit(PCISPLIT_BACK_AER_WAIT, &be->flags) &&
-	    !test_bit(_XEN_PCIB_active, (unsigned long *)&be->sh->flags)) {
-		/* The guest answered an AER step. */
+	case PCISPLIT_EVT_AER_ANSWER:
 		wake_up(&be->aer_wq);
 		ring_eoi(be, 0);
 		return IRQ_HANDLED;
+	case PCISPLIT_EVT_SPURIOUS:
+		break;
 	}
 	/* Nothing new to do: a spurious event, or the work has it. */
 	ring_eoi(be, XEN_EOI_FLAG_SPURIOUS);

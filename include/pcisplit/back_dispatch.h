@@ -84,4 +84,27 @@ unsigned int pcisplit_back_dispatch(const struct pcisplit_back_fe *fe,
 void pcisplit_back_answer(struct xen_pci_op *shared,
 			  const struct xen_pci_op *ans, unsigned int nvec);
 
+/* What an event from the frontend asks for. */
+enum pcisplit_back_event {
+	PCISPLIT_EVT_SPURIOUS,		/* nothing new: acknowledge as spurious */
+	PCISPLIT_EVT_SERVE,		/* a request waits and none is served */
+	PCISPLIT_EVT_AER_ANSWER,	/* the frontend answered an AER step */
+};
+
+/*
+ * Classify an event from the shared page's flags (read once) and the
+ * backend's own state: @serving, a request is being served already;
+ * @aer_waiting, an AER step awaits the frontend.  A frontend flooding the
+ * channel with nothing pending only ever gets PCISPLIT_EVT_SPURIOUS.
+ */
+static inline enum pcisplit_back_event
+pcisplit_back_classify(u32 shared_flags, bool serving, bool aer_waiting)
+{
+	if ((shared_flags & XEN_PCIF_active) && !serving)
+		return PCISPLIT_EVT_SERVE;
+	if (aer_waiting && !(shared_flags & XEN_PCIB_active))
+		return PCISPLIT_EVT_AER_ANSWER;
+	return PCISPLIT_EVT_SPURIOUS;
+}
+
 #endif /* _PCISPLIT_BACK_DISPATCH_H */
