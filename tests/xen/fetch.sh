@@ -23,6 +23,8 @@ pkgs=(
 
 debs=$XCACHE/debs
 mkdir -p "$debs"
+exec 9>"$XCACHE/.fetch.lock"	# one download at a time
+flock 9
 want=$(printf '%s\n' "${pkgs[@]}" | sort)
 stamp="$ROOTFS/.pkgs"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
@@ -32,7 +34,7 @@ fi
 log "downloading ${#pkgs[@]} packages into $debs"
 # apt-get download writes into the current directory; _apt cannot always
 # write there, which only costs a warning.
-(cd "$debs" && apt-get download -q "${pkgs[@]}" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+(cd "$debs" && apt-get download -q "${pkgs[@]}" 2>&1 >&2 | grep -v '^W: Download is performed unsandboxed' || true)
 for p in "${pkgs[@]}"; do
 	ls "$debs/${p}_"*.deb >/dev/null 2>&1 || die "package $p did not download"
 done

@@ -8,6 +8,7 @@
 # serves every pairing; the pairing is chosen per run. The images are
 # rebuilt only when an input changed (scripts, packages, our modules).
 # Usage: mkimage.sh [BACK_KO] [FRONT_KO]   (missing files are skipped)
+# Prints the directory holding dom0.cpio.gz and guest.cpio.gz.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -15,6 +16,9 @@ back_ko=${1:-$TOP/pcisplit-back.ko}
 front_ko=${2:-$TOP/pcisplit-front.ko}
 IMG=$XCACHE/img
 mkdir -p "$IMG"
+# Several engineers run the harness at once: one image build at a time.
+exec 9>"$IMG/.lock"
+flock 9
 
 [ -f "$ROOTFS/.pkgs" ] || "$HERE/fetch.sh"
 
@@ -30,11 +34,16 @@ inputs_hash() {
 		done
 	} | sha256sum | cut -d' ' -f1
 }
+# Images live in a directory named by that hash, printed on stdout: a run
+# keeps using its own images while another run builds different ones.
 hash=$(inputs_hash)
-if [ -f "$IMG/hash" ] && [ "$(cat "$IMG/hash")" = "$hash" ] &&
-	[ -f "$IMG/dom0.cpio.gz" ]; then
+OUT=$IMG/${hash:0:16}
+if [ -f "$OUT/dom0.cpio.gz" ]; then
+	touch "$OUT"
+	echo "$OUT"
 	exit 0
 fi
+mkdir -p "$OUT"
 
 MODDIR=lib/modules/$KVER
 
@@ -123,7 +132,7 @@ printf '#!/bin/sh\nexec /bin/busybox poweroff -f\n' >"$g/sbin/poweroff"
 chmod 755 "$g/sbin/reboot" "$g/sbin/poweroff"
 add_modules "$g" xen-pcifront e1000e e1000 nvme ahci sd_mod crct10dif_generic crc64_rocksoft_generic
 add_ours "$g" "$front_ko"
-pack "$g" "$IMG/guest.cpio.gz"
+pack "$g" "$OUT/guest.cpio.gz"
 
 log "building dom0 image"
 d=$work/dom0
@@ -156,9 +165,10 @@ done
 [ -d /usr/share/qemu/keymaps ] && cp -a /usr/share/qemu/keymaps "$d/usr/share/qemu/"
 mkdir -p "$d"/var/{lib/xen,log/xen/console,run/xen,run/xenstored,lock} "$d/guest"
 cp "$ROOTFS/boot/vmlinuz-$KVER" "$d/guest/vmlinuz"
-cp "$IMG/guest.cpio.gz" "$d/guest/initrd"
+cp "$OUT/guest.cpio.gz" "$d/guest/initrd"
 echo "root:x:0:0:root:/root:/bin/sh" >"$d/etc/passwd"
-pack "$d" "$IMG/dom0.cpio.gz"
-
-echo "$hash" >"$IMG/hash"
-log "images ready: $(du -h "$IMG/dom0.cpio.gz" | cut -f1) dom0, $(du -h "$IMG/guest.cpio.gz" | cut -f1) guest"
+pack "$d" "$OUT/dom0.cpio.gz"
+log "images ready: $(du -h "$OUT/dom0.cpio.gz" | cut -f1) dom0, $(du -h "$OUT/guest.cpio.gz" | cut -f1) guest"
+# keep the eight most recently used image sets
+ls -dt "$IMG"/*/ | tail -n +9 | xargs -r rm -rf
+echo "$OUT"

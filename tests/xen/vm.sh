@@ -39,9 +39,8 @@ case $front in stock|ours) ;; *) front_ko=$(readlink -f "$front"); front=ours ;;
 [ "$front" = stock ] || [ -f "$front_ko" ] || die "--front ours: $front_ko not built"
 [ -f "$script" ] || die "no script $script"
 
-"$HERE/fetch.sh"
-"$HERE/mkimage.sh" "$back_ko" "$front_ko"
-IMG=$XCACHE/img
+"$HERE/fetch.sh" >&2
+IMG=$("$HERE/mkimage.sh" "$back_ko" "$front_ko")
 
 rm -rf "$out"
 mkdir -p "$out/logs"
@@ -97,7 +96,7 @@ printf '%q ' "${qemu[@]}" >"$out/logs/qemu-cmdline"
 # Live progress: the script's "@@P" lines and init's "@@E2E" lines.
 : >"$out/logs/serial.log"
 if [ "$quiet" = 0 ]; then
-	tail -n +1 -F "$out/logs/serial.log" 2>/dev/null | grep --line-buffered -a -E '@@(P|E2E) ' |
+	tail -n +1 -F --pid=$$ "$out/logs/serial.log" 2>/dev/null | grep --line-buffered -a -E '@@(P|E2E) ' |
 		sed -u -e 's/^.*@@P /  /' -e 's/^.*@@E2E /  vm: /' &
 	tailer=$!
 	trap 'kill $tailer 2>/dev/null || true' EXIT
