@@ -231,12 +231,18 @@ static int xb_state(struct sim_xb *x)
 	return st;
 }
 
+/* xenbus_switch_state(): a failure is fatal for the device, and said. */
 static int xb_set_state(struct sim_xb *x, int st)
 {
 	char p[96];
+	int err;
 
 	snprintf(p, sizeof(p), "%s/state", x->be);
-	return xs_printf(p, "%d", st);
+	err = xs_printf(p, "%d", st);
+	if (err)
+		sim_log(SEAM_LOG_ERR, "back: dom%u: writing %s = %d failed: %d",
+			x->domid, p, st, err);
+	return err;
 }
 
 /* dev-N names a device; -1 if it names none of ours. */
@@ -267,9 +273,13 @@ static int xb_dev_state(struct sim_xb *x, int i)
 static void xb_set_dev_state(struct sim_xb *x, int i, int st)
 {
 	char p[96];
+	int err;
 
 	snprintf(p, sizeof(p), "%s/state-%d", x->be, i);
-	xs_printf(p, "%d", st);
+	err = xs_printf(p, "%d", st);
+	if (err)
+		sim_log(SEAM_LOG_ERR, "back: dom%u: writing %s = %d failed: %d",
+			x->domid, p, st, err);
 }
 
 static int xb_slot(struct sim_xb *x)
@@ -357,9 +367,7 @@ static void xb_connect(struct sim_xb *x)
 		return;
 	}
 	x->connected = true;
-	if (xb_set_state(x, 4))
-		sim_log(SEAM_LOG_ERR, "back: dom%u: cannot say Connected",
-			x->domid);
+	xb_set_state(x, 4);
 }
 
 /* Backend state 7: the toolstack added or removed devices. */

@@ -43,6 +43,8 @@ static const char *const signatures[] = {
 };
 static unsigned int seen[ARRAY_SIZE(signatures)];
 
+struct sim_findings sim_found;
+
 static unsigned int sig_count(unsigned int i)
 {
 	return sim_log_count(signatures[i]) + seam_log_count(signatures[i]);
@@ -124,6 +126,7 @@ static int check_hv(char *why, size_t len)
 			if (q->kind == SIM_PIRQ_FREE)
 				continue;
 			if (!d->alive) {
+				sim_found.dead_pirqs++;
 				bad += why_add(why, len, "dead dom%u holds pirq %u",
 					       d->domid, i);
 				continue;
@@ -132,6 +135,7 @@ static int check_hv(char *why, size_t len)
 				continue;
 			if (q->orphan && world_opts.faults)
 				continue;	/* an injected unmap failure */
+			sim_found.leaked_pirqs++;
 			bad += why_add(why, len, "dom%u pirq %u (%s) leaked",
 				       d->domid, i, q->kind == SIM_PIRQ_GSI ?
 				       "gsi" : sim_dk_names[q->sbdf_dk]);
@@ -156,6 +160,7 @@ static int check_table(char *why, size_t len)
 		if (slot < 0 || !hv.dom[slot].alive ||
 		    !back_owner_of(slot, &o) ||
 		    !pcisplit_owner_eq(&o, &vd->owner)) {
+			sim_found.stale_records += vd->nr;
 			bad += why_add(why, len, "%s: table holds %u records of dom%u epoch %llu, not of its current owner",
 				       sim_dk_names[dk], vd->nr,
 				       vd->owner.domid,
@@ -315,6 +320,7 @@ int world_fini(void)
 	back_fini();
 	xs_fini();
 	hv_fini();
+	sim_found.leaked_allocs += seam_alloc_live();
 	if (seam_alloc_live()) {
 		bad += why_add(why, sizeof(why),
 			       "%ld allocation(s) of the portable code leaked",

@@ -491,9 +491,14 @@ static void be_path(struct sim_guest *g, char *p, size_t n, const char *key)
 static int fe_set_state(struct sim_guest *g, int st)
 {
 	char p[96];
+	int err;
 
 	fe_path(g, p, sizeof(p), "state");
-	return xs_printf(p, "%d", st);
+	err = xs_printf(p, "%d", st);
+	if (err)
+		sim_log(SEAM_LOG_ERR, "guest dom%u: writing %s = %d failed: %d",
+			g->domid, p, st, err);
+	return err;
 }
 
 /* Devices the backend published (state-N 3/4) or is taking (5). */

@@ -467,6 +467,16 @@ struct sim_expect {
 int check_world(const struct sim_expect *ex, unsigned int nex, char *why,
 		size_t len);
 
+/* What the checks found, summed over the process (soak figures). */
+struct sim_findings {
+	unsigned long stale_records;	/* table records of a non-owner */
+	unsigned long dead_pirqs;	/* pirqs a dead domain still held */
+	unsigned long leaked_pirqs;	/* pirqs nobody accounts for */
+	long leaked_allocs;		/* the portable code's, at teardown */
+};
+
+extern struct sim_findings sim_found;
+
 /* ---- the matrix ----------------------------------------------------- */
 
 enum sim_step_kind {

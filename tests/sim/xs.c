@@ -111,10 +111,8 @@ int xs_write(const char *path, const char *val)
 	struct xs_node *n;
 	int i, err = sim_fault(SIM_F_XS_WRITE);
 
-	if (err) {
-		sim_log(SEAM_LOG_WARN, "xs: write %s failed: %d", path, err);
-		return err;
-	}
+	if (err)
+		return err;	/* the caller says what failed */
 	if (strlen(path) >= XS_PATH || strlen(val) >= XS_VAL)
 		return -E2BIG;
 	pthread_mutex_lock(&xs.lock);
@@ -207,10 +205,8 @@ int xs_watch(const char *path, sim_watch_fn fn, void *arg)
 {
 	int i, err = sim_fault(SIM_F_XS_WATCH);
 
-	if (err) {
-		sim_log(SEAM_LOG_WARN, "xs: watch %s failed: %d", path, err);
+	if (err)
 		return err;
-	}
 	pthread_mutex_lock(&xs.lock);
 	for (i = 0; i < XS_MAX_WATCH; i++)
 		if (!xs.watch[i].used)
