@@ -200,13 +200,30 @@ static int check_requester(struct pcisplit_vdev *vd,
 	return 0;
 }
 
-/* Mode checks shared by both enables.  Lock held. */
-static int check_mode(const struct pcisplit_vdev *vd, enum pcisplit_vmode want)
+/*
+ * The checks both enables start with: who asks, whether the device has the
+ * capability, what is on already, and how many vectors.  Lock held.
+ */
+static int check_enable(struct pcisplit_vdev *vd,
+			const struct pcisplit_owner *req,
+			enum pcisplit_vmode want, unsigned int cap,
+			unsigned int n)
 {
+	int err;
+
+	err = check_requester(vd, req);
+	if (err)
+		return err;
+	if (!cap)
+		return -ENODEV;
 	if (vd->mode == want)
 		return -EALREADY;
 	if (vd->mode != PCISPLIT_VMODE_NONE)
 		return -EBUSY;
+	if (!n)
+		return -EINVAL;
+	if (n > cap || n > vd->max_vec)
+		return -E2BIG;
 	return 0;
 }
 
@@ -219,20 +236,9 @@ int pcisplit_vdev_enable_msi(struct pcisplit_vdev *vd,
 	int err, first;
 
 	mutex_lock(&vd->lock);
-	err = check_requester(vd, requester);
+	err = check_enable(vd, requester, PCISPLIT_VMODE_MSI, vd->msi_max,
+			   nvec);
 	if (err)
-		goto out_unlock;
-	err = -ENODEV;
-	if (!vd->msi_max)
-		goto out_unlock;
-	err = check_mode(vd, PCISPLIT_VMODE_MSI);
-	if (err)
-		goto out_unlock;
-	err = -EINVAL;
-	if (!nvec)
-		goto out_unlock;
-	err = -E2BIG;
-	if (nvec > vd->msi_max || nvec > vd->max_vec)
 		goto out_unlock;
 	err = -EDOM;
 	if (!is_power_of_2(nvec))
@@ -302,20 +308,9 @@ int pcisplit_vdev_enable_msix(struct pcisplit_vdev *vd,
 	int err, pirq;
 
 	mutex_lock(&vd->lock);
-	err = check_requester(vd, requester);
+	err = check_enable(vd, requester, PCISPLIT_VMODE_MSIX, vd->msix_size,
+			   n);
 	if (err)
-		goto out_unlock;
-	err = -ENODEV;
-	if (!vd->msix_size)
-		goto out_unlock;
-	err = check_mode(vd, PCISPLIT_VMODE_MSIX);
-	if (err)
-		goto out_unlock;
-	err = -EINVAL;
-	if (!n)
-		goto out_unlock;
-	err = -E2BIG;
-	if (n > vd->max_vec || n > vd->msix_size)
 		goto out_unlock;
 	err = check_msix_entries(vd, entries, n);
 	if (err)
