@@ -56,6 +56,24 @@ static int vectors_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(vectors);
 
+/* One line per frontend: who, its state and what its channel carried. */
+static int backends_show(struct seq_file *m, void *unused)
+{
+	struct pcisplit_back *be;
+
+	mutex_lock(&pcisplit_backs_lock);
+	list_for_each_entry(be, &pcisplit_backs, node)
+		seq_printf(m, "dom=%u epoch=%llu state=%s devices=%u irq=%d events=%lu spurious=%lu served=%lu flags=0x%lx shared=0x%x\n",
+			   be->fe.owner.domid, be->fe.owner.epoch,
+			   xenbus_strstate(xenbus_read_driver_state(be->xdev->nodename)),
+			   be->nr_exp, be->irq, be->events, be->spurious,
+			   be->served, be->flags,
+			   be->sh ? READ_ONCE(be->sh->flags) : 0);
+	mutex_unlock(&pcisplit_backs_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(backends);
+
 static int __init pcisplit_back_init(void)
 {
 	int err;
@@ -77,6 +95,7 @@ static int __init pcisplit_back_init(void)
 		goto out_stub;
 	debug_dir = debugfs_create_dir("pcisplit", NULL);
 	debugfs_create_file("vectors", 0400, debug_dir, NULL, &vectors_fops);
+	debugfs_create_file("backends", 0400, debug_dir, NULL, &backends_fops);
 	pr_info("ready: %s topology%s\n",
 		passthrough ? "host" : "virtual bus",
 		pcisplit_permissive_all ? ", permissive" : "");

@@ -93,6 +93,9 @@ struct pcisplit_back {
 	struct work_struct op_work;	/* serves requests, on pcisplit_wq */
 	struct xen_pci_op op;		/* the private copy being served */
 	unsigned long served;		/* requests answered */
+	unsigned long events;		/* events from the frontend */
+	unsigned long spurious;		/* of which nothing to do */
+	struct list_head node;		/* pcisplit_backs, for debugfs */
 	wait_queue_head_t aer_wq;	/* AER steps wait here for the guest */
 
 	struct mutex exp_lock;		/* exp[], nr_exp; held while serving */
@@ -106,6 +109,10 @@ struct pcisplit_back {
 	struct pcisplit_export exp[PCISPLIT_MAX_EXPORTS];
 	unsigned int nr_exp;		/* dev-N processed so far */
 };
+
+/* xenbus.c: every backend, for debugfs; guarded by pcisplit_backs_lock */
+extern struct mutex pcisplit_backs_lock;
+extern struct list_head pcisplit_backs;
 
 /* ring.c */
 extern const struct pcisplit_back_ops pcisplit_ring_ops;

@@ -93,6 +93,10 @@ static irqreturn_t ring_event(int irq, void *data)
 {
 	struct pcisplit_back *be = data;
 
+	/* An event may beat the store of the bound irq in ring_connect. */
+	if (unlikely(READ_ONCE(be->irq) != irq))
+		WRITE_ONCE(be->irq, irq);
+	be->events++;
 	if (test_and_set_bit(PCISPLIT_BACK_EOI_PENDING, &be->flags))
 		pr_warn_ratelimited("dom%u: event while its EOI is pending\n",
 				    be->fe.owner.domid);
@@ -120,6 +124,7 @@ static irqreturn_t ring_event(int irq, void *data)
 		break;
 	}
 	/* Nothing new to do: a spurious event, or the work has it. */
+	be->spurious++;
 	ring_eoi(be, XEN_EOI_FLAG_SPURIOUS);
 	return IRQ_HANDLED;
 }

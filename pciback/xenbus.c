@@ -31,6 +31,9 @@
 
 static bool back_passthrough;
 
+DEFINE_MUTEX(pcisplit_backs_lock);
+LIST_HEAD(pcisplit_backs);
+
 /* ---- reading what libxl wrote ---------------------------------------- */
 
 static int read_num_devs(struct pcisplit_back *be, unsigned int *num)
@@ -554,6 +557,9 @@ static int back_probe(struct xenbus_device *xdev,
 	if (err)
 		goto out_owner;
 	be->watching = true;
+	mutex_lock(&pcisplit_backs_lock);
+	list_add_tail(&be->node, &pcisplit_backs);
+	mutex_unlock(&pcisplit_backs_lock);
 	/* libxl may have written everything before the watch existed. */
 	back_watch(&be->be_watch, NULL, NULL);
 	return 0;
@@ -572,6 +578,10 @@ static void back_remove(struct xenbus_device *xdev)
 
 	if (!be)
 		return;
+	mutex_lock(&pcisplit_backs_lock);
+	if (be->watching)
+		list_del(&be->node);
+	mutex_unlock(&pcisplit_backs_lock);
 	if (be->watching) {
 		unregister_xenbus_watch(&be->be_watch);
 		be->watching = false;
