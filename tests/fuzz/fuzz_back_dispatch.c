@@ -21,6 +21,7 @@
 #include <pcisplit/back_dispatch.h>
 #include "../../pciback/fake_dev.h"
 #include "../fakes/fake_xen.h"
+#include "fuzz.h"
 
 #define HOST_SBDF	0x0018
 #define HDR_LEN		36

@@ -18,6 +18,7 @@
  * sane: a read value that fits the access, pirqs > 0 and distinct.
  */
 #include <pcisplit/front_xport.h>
+#include "fuzz.h"
 
 #define TIMEOUT_NS	(1000ULL * 1000 * 1000)
 

@@ -8,10 +8,7 @@
 #include <dirent.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <pcisplit/seam.h>
-
-int fuzz_back_dispatch_one(const u8 *data, size_t size);
-int fuzz_front_answer_one(const u8 *data, size_t size);
+#include "fuzz.h"
 
 static const struct {
 	const char *name;

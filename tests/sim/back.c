@@ -358,6 +358,14 @@ static void xb_connect(struct sim_xb *x)
 	for (i = 0; i < num && i < 16; i++)
 		if (xb_dev_state(x, i) == 1)
 			xb_attach_dev(x, i);
+	/* Passthrough mode: the guest sees the host's bus 0000:00. */
+	snprintf(p, sizeof(p), "%s/root_num", x->be);
+	err = xs_write(p, "1");
+	snprintf(p, sizeof(p), "%s/root-0", x->be);
+	err = err ?: xs_write(p, "0000:00");
+	if (err)
+		sim_log(SEAM_LOG_ERR, "back: dom%u: publishing the root bus: %d",
+			x->domid, err);
 	err = sim_back_start(xb_slot(x), x->page, x->port);
 	if (err) {
 		sim_log(SEAM_LOG_ERR, "back: dom%u: backend thread: %d",
@@ -370,7 +378,11 @@ static void xb_connect(struct sim_xb *x)
 	xb_set_state(x, 4);
 }
 
-/* Backend state 7: the toolstack added or removed devices. */
+/*
+ * The frontend went Reconfiguring after the toolstack set ours to
+ * Reconfiguring: it has let go of the devices marked Closing; take them
+ * back (release) and publish the new ones (Initialising).
+ */
 static void xb_reconfigure(struct sim_xb *x)
 {
 	int num = 0, i, dk;
@@ -416,6 +428,10 @@ static void xb_fe_changed(void *arg, const char *path)
 	case 3:				/* Initialised */
 		if (!x->connected && xb_state(x) == 2)
 			xb_connect(x);
+		break;
+	case 7:				/* Reconfiguring */
+		if (x->connected && xb_state(x) == 7)
+			xb_reconfigure(x);
 		break;
 	case 4:				/* Connected */
 		if (xb_state(x) == 8)
@@ -471,7 +487,7 @@ static void back_watch(void *arg, const char *path)
 	const char *base = "/local/domain/0/backend/pci/";
 	char be[96];
 	unsigned int domid;
-	int slot, st;
+	int slot;
 
 	if (strncmp(path, base, strlen(base)) ||
 	    sscanf(path + strlen(base), "%u", &domid) != 1)
@@ -495,14 +511,9 @@ static void back_watch(void *arg, const char *path)
 			if (hv.dom[slot].used && hv.dom[slot].alive &&
 			    hv.dom[slot].domid == domid && !hv.dom[slot].hvm)
 				break;
-		if (slot == SIM_NDOM)
-			return;
-		xb_probe(slot);
-		return;
+		if (slot < SIM_NDOM)
+			xb_probe(slot);
 	}
-	st = xb_state(&xbs[slot]);
-	if (st == 7)
-		xb_reconfigure(&xbs[slot]);
 }
 
 static bool back_watching;

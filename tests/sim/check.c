@@ -21,13 +21,16 @@ const char *const sim_dk_names[SIM_NDEV] = {
 	[SIM_NIC] = "nic", [SIM_NVME] = "nvme", [SIM_MSI] = "msi",
 	[SIM_INTX] = "intx",
 };
+
 const char *const sim_dc_names[SIM_NDC] = {
 	[SIM_PV1] = "PV1", [SIM_PV2] = "PV2", [SIM_HVM] = "HVM",
 };
+
 const char *const sim_mode_names[] = {
 	[SIM_MODE_NONE] = "none", [SIM_MODE_INTX] = "intx",
 	[SIM_MODE_MSI] = "msi", [SIM_MODE_MSIX] = "msix",
 };
+
 const char *const sim_leg_names[SIM_NLEG] = {
 	[SIM_LEG_VTAB] = "vtab", [SIM_LEG_WRAP] = "wrap",
 	[SIM_LEG_TRANSPORT] = "transport",
@@ -41,6 +44,7 @@ static const char *const signatures[] = {
 	"stale msi",			/* vtab: stale msi / msix records */
 	"unmap failed",			/* dm / tool */
 };
+
 static unsigned int seen[ARRAY_SIZE(signatures)];
 
 struct sim_findings sim_found;
@@ -228,6 +232,48 @@ static int check_logs(char *why, size_t len)
 	return bad;
 }
 
+/* What each driver asks for in each mode (guest.c). */
+static unsigned int wanted_vectors(enum sim_dk dk, enum sim_mode mode)
+{
+	if (mode == SIM_MODE_MSIX)
+		return 3;	/* nic: rx, tx, other; nvme: admin + 2 queues */
+	return 1;
+}
+
+/*
+ * A PV owner's MSI / MSI-X vectors are exactly the backend's records for
+ * it, entry for entry; an HVM owner's come from its device model and the
+ * backend holds none.
+ */
+static int check_records(struct sim_guest *g, enum sim_dk dk, char *why,
+			 size_t len)
+{
+	struct pcisplit_vdev *vd = &bdevs[dk].vd;
+	struct sim_gdev *gd = &g->dev[dk];
+	unsigned int i;
+
+	if (gd->mode != SIM_MODE_MSI && gd->mode != SIM_MODE_MSIX)
+		return vd->nr ? why_add(why, len, "%s: driver in %s but the table holds %u records",
+					 sim_dk_names[dk],
+					 sim_mode_names[gd->mode], vd->nr) : 0;
+	if (g->hvm)
+		return vd->nr ? why_add(why, len, "%s: HVM device model maps, yet the table holds %u records",
+					 sim_dk_names[dk], vd->nr) : 0;
+	if (vd->nr != gd->nvec ||
+	    vd->mode != (gd->mode == SIM_MODE_MSIX ? PCISPLIT_VMODE_MSIX :
+						      PCISPLIT_VMODE_MSI))
+		return why_add(why, len, "%s: table holds %u %s records, the driver %u %s vectors",
+			       sim_dk_names[dk], vd->nr,
+			       pcisplit_vmode_name(vd->mode), gd->nvec,
+			       sim_mode_names[gd->mode]);
+	for (i = 0; i < gd->nvec; i++)
+		if (vd->vec[i].pirq != gd->pirq[i] || vd->vec[i].entry != i)
+			return why_add(why, len, "%s: record %u is entry %u pirq %d, the driver has entry %u pirq %d",
+				       sim_dk_names[dk], i, vd->vec[i].entry,
+				       vd->vec[i].pirq, i, gd->pirq[i]);
+	return 0;
+}
+
 static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 {
 	struct sim_guest *g = guests[ex->dc];
@@ -256,10 +302,15 @@ static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 			       sim_dc_names[ex->dc], sim_dk_names[ex->dk],
 			       sim_mode_names[gd->mode],
 			       sim_mode_names[ex->mode]);
+	if (gd->nvec != wanted_vectors(ex->dk, gd->mode))
+		bad += why_add(why, len, "%s %s: driver has %u vectors, asked for %u",
+			       sim_dc_names[ex->dc], sim_dk_names[ex->dk],
+			       gd->nvec, wanted_vectors(ex->dk, gd->mode));
+	bad += check_records(g, ex->dk, why, len);
 	for (i = 0; i < gd->nvec; i++) {
 		unsigned long before = gd->irqs[i];
 
-		pdev_fire(ex->dk, gd->mode == SIM_MODE_MSIX ? i : i);
+		pdev_fire(ex->dk, i);
 		if (gd->irqs[i] != before + 1)
 			bad += why_add(why, len, "%s %s: vector %u (pirq %d) did not fire",
 				       sim_dc_names[ex->dc],

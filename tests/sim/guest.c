@@ -75,6 +75,19 @@ static int vt_op(struct sim_guest *g, enum sim_dk dk, struct xen_pci_op *op)
 	return xen_err(op->err);
 }
 
+static int vt_probe_devfn(struct sim_guest *g, u8 devfn, u32 *id)
+{
+	struct xen_pci_op op = {
+		.cmd = XEN_PCI_OP_conf_read, .devfn = devfn, .size = 4,
+	};
+
+	if (!xb_connected(g->slot))
+		return -ENOTCONN;
+	back_handle_op(g->slot, &op);
+	*id = op.err ? ~0u : op.value;
+	return xen_err(op.err);
+}
+
 static int vt_conf_read(struct sim_guest *g, enum sim_dk dk, int off,
 			int size, u32 *val)
 {
@@ -143,6 +156,7 @@ static int vt_disable(struct sim_guest *g, enum sim_dk dk, enum sim_mode was)
 }
 
 const struct sim_chan_ops sim_chan_vtab = {
+	.probe_devfn = vt_probe_devfn,
 	.conf_read = vt_conf_read,
 	.conf_write = vt_conf_write,
 	.enable_msi = vt_enable_msi,
@@ -231,7 +245,13 @@ static int dm_disable(struct sim_guest *g, enum sim_dk dk, enum sim_mode was)
 	return dm_unmap_all(g, dk);
 }
 
+static int dm_probe_devfn(struct sim_guest *g, u8 devfn, u32 *id)
+{
+	return -EOPNOTSUPP;	/* HVM guests see the device model's bus */
+}
+
 const struct sim_chan_ops sim_chan_dm = {
+	.probe_devfn = dm_probe_devfn,
 	.conf_read = dm_conf_read,
 	.conf_write = dm_conf_write,
 	.enable_msi = dm_enable_msi,
@@ -501,8 +521,11 @@ static int fe_set_state(struct sim_guest *g, int st)
 	return err;
 }
 
-/* Devices the backend published (state-N 3/4) or is taking (5). */
-static void fe_scan(struct sim_guest *g, bool attach, bool detach)
+/*
+ * Hot-unplug: the devices the backend is taking away (state-N Closing),
+ * by their virtual address vdev-N, as pcifront_detach_devices() does.
+ */
+static void fe_detach(struct sim_guest *g)
 {
 	char p[96], key[24], v[32];
 	unsigned int seg, bus, slot, fn;
@@ -511,27 +534,77 @@ static void fe_scan(struct sim_guest *g, bool attach, bool detach)
 	be_path(g, p, sizeof(p), "num_devs");
 	xs_read_int(p, &num);
 	for (i = 0; i < num && i < 16; i++) {
-		snprintf(key, sizeof(key), "dev-%d", i);
-		be_path(g, p, sizeof(p), key);
-		if (xs_read(p, v, sizeof(v)) ||
-		    sscanf(v, "%x:%x:%x.%x", &seg, &bus, &slot, &fn) != 4)
-			continue;
-		dk = sim_dk_of_sbdf((slot & 31) << 3 | (fn & 7));
-		if (dk < 0)
-			continue;
 		snprintf(key, sizeof(key), "state-%d", i);
 		be_path(g, p, sizeof(p), key);
 		st = 0;
-		xs_read_int(p, &st);
-		if (detach && (st == 5 || st == 6) && g->dev[dk].present) {
+		if (xs_read_int(p, &st) || st != 5)
+			continue;
+		snprintf(key, sizeof(key), "vdev-%d", i);
+		be_path(g, p, sizeof(p), key);
+		if (xs_read(p, v, sizeof(v)) ||
+		    sscanf(v, "%x:%x:%x.%x", &seg, &bus, &slot, &fn) != 4 ||
+		    seg || bus || slot > 31 || fn > 7) {
+			sim_log(SEAM_LOG_WARN, "guest dom%u: bad %s", g->domid, p);
+			continue;
+		}
+		dk = sim_dk_of_sbdf(slot << 3 | fn);
+		if (dk >= 0 && g->dev[dk].present) {
 			guest_remove(g, dk);
 			g->dev[dk].present = false;
-		} else if (attach && (st == 3 || st == 4) &&
-			   !g->dev[dk].present) {
-			g->dev[dk].present = true;
-			guest_probe(g, dk);
 		}
 	}
+}
+
+/*
+ * Scan the root buses the backend published (root_num, root-N) for
+ * functions that answer, and probe the new ones: pcifront's scan.
+ */
+static void fe_scan(struct sim_guest *g)
+{
+	const struct sim_chan_ops *ch = chan(g);
+	unsigned int seg, bus, slot;
+	char p[96], v[32];
+	int roots = 0, dk, err;
+	u32 id;
+
+	be_path(g, p, sizeof(p), "root_num");
+	if (xs_read_int(p, &roots) || roots < 1) {
+		sim_log(SEAM_LOG_ERR, "guest dom%u: the backend published no root bus",
+			g->domid);
+		return;
+	}
+	be_path(g, p, sizeof(p), "root-0");
+	if (xs_read(p, v, sizeof(v)) || sscanf(v, "%x:%x", &seg, &bus) != 2 ||
+	    seg || bus) {
+		sim_log(SEAM_LOG_ERR, "guest dom%u: bad root bus '%s'", g->domid,
+			v);
+		return;
+	}
+	for (slot = 0; slot < 32; slot++) {
+		err = ch->probe_devfn(g, slot << 3, &id);
+		if (err || (id & 0xffff) == 0xffff)
+			continue;
+		dk = sim_dk_of_sbdf(slot << 3);
+		if (dk < 0 || g->dev[dk].present)
+			continue;
+		if (id != pdev_cfg_read(dk, 0, 4)) {
+			sim_log(SEAM_LOG_ERR, "guest dom%u: 00:%02x.0 reads id %08x",
+				g->domid, slot, id);
+			continue;
+		}
+		g->dev[dk].present = true;
+		guest_probe(g, dk);
+	}
+}
+
+static int fe_state(struct sim_guest *g)
+{
+	char p[96];
+	int st = 0;
+
+	fe_path(g, p, sizeof(p), "state");
+	xs_read_int(p, &st);
+	return st;
 }
 
 static void fe_backend_changed(void *arg, const char *path)
@@ -556,16 +629,19 @@ static void fe_backend_changed(void *arg, const char *path)
 			break;
 		}
 		g->connected = true;
-		fe_scan(g, true, false);
+		fe_scan(g);
 		fe_set_state(g, 4);
 		break;
 	case 7:				/* Reconfiguring */
-		if (g->connected)
-			fe_scan(g, false, true);
+		/* Let the Closing devices go, then ask the backend to go on. */
+		if (g->connected && fe_state(g) == 4) {
+			fe_detach(g);
+			fe_set_state(g, 7);
+		}
 		break;
-	case 8:				/* Reconfigured */
-		if (g->connected) {
-			fe_scan(g, true, true);
+	case 8:				/* Reconfigured: rescan for new ones */
+		if (g->connected && fe_state(g) == 7) {
+			fe_scan(g);
 			fe_set_state(g, 4);
 		}
 		break;

@@ -147,12 +147,13 @@ int hv_domain_create(enum sim_dc dc, bool hvm)
 static void sync_enable(enum sim_dk dk)
 {
 	struct sim_pdev *p = &pdevs[dk];
-	unsigned int e, used = 0;
+	unsigned int e;
+	bool used = false;
 
 	for (e = 0; e < p->msix_size; e++)
-		used += p->ent[e].pirq != 0;
-	if (p->msix_cap && pdev_msix_enabled(dk) != (used > 0))
-		pdev_set_msix_enable(dk, used > 0);
+		used |= p->ent[e].pirq != 0;
+	if (p->msix_cap && pdev_msix_enabled(dk) != used)
+		pdev_set_msix_enable(dk, used);
 	if (p->msi_cap && !p->msi_pirq && pdev_msi_enabled(dk))
 		pdev_set_msi_enable(dk, false, 0);
 }

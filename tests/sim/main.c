@@ -660,9 +660,8 @@ static int cmd_soak(unsigned long total, u64 seed, unsigned int batch,
 	double t0 = now_ms();
 	char line[WHY_LEN + 128];
 
-	if (!seed) {
+	if (!seed)
 		seed = (u64)time(NULL) ^ ((u64)getpid() << 32);
-	}
 	fprintf(stdout, "sim-soak: seed %llu, %lu lifecycles in batches of %u (reproduce: build/sim/sim soak -n %lu -s %llu)\n",
 		(unsigned long long)seed, total, batch, total,
 		(unsigned long long)seed);
@@ -800,7 +799,7 @@ static int cmd_parse(int argc, char **argv, unsigned int *np,
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: sim [-v] matrix FILE[,FILE...] [LEG...] [-- PARSER-TEST-FILE...]\n"
+		"Usage: sim [-v] matrix FILE[,FILE...] [LEG...] [-- PARSER-TEST-FILE...]\n"
 		"       sim [-v] faults FILE[,FILE...] [-a] [-l LEG]... [-S SCENARIO -F SITE -k N]\n"
 		"       sim [-v] soak [-n LIFECYCLES] [-s SEED] [-B BATCHSIZE] [-b BATCH]\n"
 		"       sim [-v] parse FILE...\n"

@@ -169,7 +169,7 @@ struct sim_dom {
  * evt_lock, so the two ends of a channel never share a lock's cache line.
  */
 struct sim_evt_lock {
-	_Alignas(64) pthread_mutex_t m;
+	pthread_mutex_t m __attribute__((aligned(64)));
 };
 
 struct sim_hv {
@@ -367,6 +367,8 @@ void guest_remove(struct sim_guest *g, enum sim_dk dk);
  * backend's request path (PV) or the device model (HVM).  0 or -errno.
  */
 struct sim_chan_ops {
+	/* Bus scan: the vendor and device ID at 00:@devfn (PV only). */
+	int (*probe_devfn)(struct sim_guest *g, u8 devfn, u32 *id);
 	/* Config space read / write of @size bytes at @off. */
 	int (*conf_read)(struct sim_guest *g, enum sim_dk dk, int off,
 			 int size, u32 *val);

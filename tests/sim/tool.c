@@ -46,6 +46,10 @@ static int be_write_dev(u16 domid, int i, enum sim_dk dk)
 	be_key(domid, p, sizeof(p), key);
 	err = err ?: xs_printf(p, "0000:00:%02x.%u", (sbdf >> 3) & 31,
 			       sbdf & 7);
+	snprintf(key, sizeof(key), "key-%d", i);
+	be_key(domid, p, sizeof(p), key);
+	err = err ?: xs_printf(p, "0000:00:%02x.%u", (sbdf >> 3) & 31,
+			       sbdf & 7);
 	snprintf(key, sizeof(key), "opts-%d", i);
 	be_key(domid, p, sizeof(p), key);
 	err = err ?: xs_write(p, "msitranslate=0,power_mgmt=0,permissive=0");
@@ -240,7 +244,7 @@ out_destroy:
 static struct sim_guest *running(enum sim_dc dc)
 {
 	if (!guests[dc])
-		sim_log(SEAM_LOG_ERR, "tool: %s is not running",
+		sim_log(SEAM_LOG_ERR, "tool: %s has no domain",
 			sim_dc_names[dc]);
 	return guests[dc];
 }

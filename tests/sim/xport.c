@@ -52,6 +52,11 @@ void sim_back_stop(int slot)
 {
 }
 
+static int no_probe_devfn(struct sim_guest *g, u8 devfn, u32 *id)
+{
+	return -EOPNOTSUPP;
+}
+
 static int no_conf_read(struct sim_guest *g, enum sim_dk dk, int off,
 			int size, u32 *val)
 {
@@ -82,6 +87,7 @@ static int no_disable(struct sim_guest *g, enum sim_dk dk, enum sim_mode was)
 }
 
 const struct sim_chan_ops sim_chan_xport = {
+	.probe_devfn = no_probe_devfn,
 	.conf_read = no_conf_read,
 	.conf_write = no_conf_write,
 	.enable_msi = no_enable_msi,
@@ -90,6 +96,7 @@ const struct sim_chan_ops sim_chan_xport = {
 };
 
 const struct sim_chan_ops sim_chan_stock = {
+	.probe_devfn = no_probe_devfn,
 	.conf_read = no_conf_read,
 	.conf_write = no_conf_write,
 	.enable_msi = no_enable_msi,
@@ -117,7 +124,7 @@ const char *sim_transport_missing;
 /* ---- a wait point: a counter bumped by event handlers --------------- */
 
 struct sim_wait {
-	_Alignas(64) atomic_uint seq;	/* bumped on every signal */
+	atomic_uint seq __attribute__((aligned(64)));	/* bumped per signal */
 	atomic_int sleepers;		/* threads in futex_wait */
 	char pad[64 - 2 * sizeof(int)];	/* nothing else on this line */
 };
@@ -233,7 +240,7 @@ struct sim_bt {
 
 /* bench: the cache line the two threads bounce, alone on its line. */
 static struct {
-	_Alignas(64) atomic_ulong v;
+	atomic_ulong v __attribute__((aligned(64)));
 	char pad[64 - sizeof(atomic_ulong)];
 } pp_line;
 
@@ -523,6 +530,16 @@ static struct sim_front *xf(struct sim_guest *g, enum sim_dk dk,
 	return g->front;
 }
 
+static int x_probe_devfn(struct sim_guest *g, u8 devfn, u32 *id)
+{
+	struct pcisplit_front_addr a = { 0, 0, devfn };
+
+	if (!g->front || !xb_connected(g->slot))
+		return -ENOTCONN;
+	bt_refresh_owner(g->slot);
+	return pcisplit_front_conf_read(&g->front->x, &a, 0, 4, id);
+}
+
 static int x_conf_read(struct sim_guest *g, enum sim_dk dk, int off,
 		       int size, u32 *val)
 {
@@ -595,6 +612,7 @@ static int x_disable(struct sim_guest *g, enum sim_dk dk, enum sim_mode was)
 }
 
 const struct sim_chan_ops sim_chan_xport = {
+	.probe_devfn = x_probe_devfn,
 	.conf_read = x_conf_read,
 	.conf_write = x_conf_write,
 	.enable_msi = x_enable_msi,
@@ -640,6 +658,24 @@ static int stock_op(struct sim_guest *g, enum sim_dk dk, struct xen_pci_op *op,
 	default:
 		return op->err;
 	}
+}
+
+static int s_probe_devfn(struct sim_guest *g, u8 devfn, u32 *id)
+{
+	struct pcisplit_front_addr a;
+	struct sim_front *f = xf(g, 0, &a);
+	struct xen_pci_op op = {
+		.cmd = XEN_PCI_OP_conf_read, .devfn = devfn, .size = 4,
+	};
+	int err;
+
+	if (!f)
+		return -ENOTCONN;
+	err = pcisplit_front_xfer(&f->x, &op, &op, 0);
+	if (err || op.err)
+		return err ? err : -ENODEV;
+	*id = op.value;
+	return 0;
 }
 
 static int s_conf_read(struct sim_guest *g, enum sim_dk dk, int off,
@@ -719,6 +755,7 @@ static int s_disable(struct sim_guest *g, enum sim_dk dk, enum sim_mode was)
 }
 
 const struct sim_chan_ops sim_chan_stock = {
+	.probe_devfn = s_probe_devfn,
 	.conf_read = s_conf_read,
 	.conf_write = s_conf_write,
 	.enable_msi = s_enable_msi,
