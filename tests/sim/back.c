@@ -36,7 +36,7 @@ bool back_owner_of(int slot, struct pcisplit_owner *o)
 }
 
 /* The owner for @slot, minting an epoch for a new incarnation. */
-static struct pcisplit_owner owner_for(int slot)
+struct pcisplit_owner back_owner_mint(int slot)
 {
 	struct pcisplit_owner o;
 
@@ -89,7 +89,7 @@ void back_fini(void)
 
 void back_set_owner(enum sim_dk dk, int slot)
 {
-	struct pcisplit_owner o = owner_for(slot);
+	struct pcisplit_owner o = back_owner_mint(slot);
 	struct sim_bdev *b = &bdevs[dk];
 
 	pcisplit_vdev_set_owner(&b->vd, &o);

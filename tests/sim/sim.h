@@ -304,6 +304,8 @@ void back_release(enum sim_dk dk, const char *why);
 void back_handle_op(int slot, struct xen_pci_op *op);
 /* The epoch and domid of an hv slot's current incarnation. */
 bool back_owner_of(int slot, struct pcisplit_owner *o);
+/* The same, minting the epoch if the backend had not met it yet. */
+struct pcisplit_owner back_owner_mint(int slot);
 
 /* xenbus: the backend side of the PV guests' pci devices */
 int xb_back_init(void);
