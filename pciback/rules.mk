@@ -10,3 +10,11 @@ UNIT_SRCS += $(PCIBACK_UNIT_SRCS)
 # This file is read after the runner's rule: name the prerequisites here.
 $(UNIT_BIN): $(PCIBACK_UNIT_SRCS) $(wildcard $(TOP)/pciback/*.h)
 KUNIT_UML_CONFIGS += pciback/.kunitconfig
+
+# On real Xen (tests/xen): our backend in dom0, stock xen-pcifront guests.
+.PHONY: pciback-e2e
+pciback-e2e: modules
+	@$(TOP)/tests/xen/vm.sh --back ours --front stock \
+		--script $(TOP)/pciback/e2e-back.sh --out $(BUILD)/xen/pciback \
+		--timeout 1500
+EXTRA_HELP += "make pciback-e2e  pcisplit-back on real Xen: stock PV guests boot, reboot, shut down, recreate, destroy"
