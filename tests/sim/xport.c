@@ -326,6 +326,10 @@ static bool bt_serve(struct sim_bt *bt)
 	      XEN_PCIF_active))
 		return false;	/* spurious: acknowledged without work */
 	pcisplit_back_copy_op(&op, &bt->sh->op);
+	/* Counts the allocation site: the enables allocate their records. */
+	if (op.cmd == XEN_PCI_OP_enable_msi || op.cmd == XEN_PCI_OP_enable_msix ||
+	    op.cmd == XEN_PCI_OP_enable_multi_msi)
+		sim_fault(SIM_F_ALLOC);
 	nvec = pcisplit_back_dispatch(&bt->fe, &op);
 	pcisplit_back_answer(&bt->sh->op, &op, nvec);
 	__atomic_and_fetch(&bt->sh->flags, ~XEN_PCIF_active, __ATOMIC_SEQ_CST);
