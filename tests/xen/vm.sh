@@ -70,7 +70,7 @@ truncate -s 256M "$run/out.img"
 
 cpu=qemu64,+rdrand
 [ "$hvm" = 1 ] && cpu=qemu64,+rdrand,+svm,+npt
-xen_args="console=com1 com1=115200 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all iommu=verbose conring_size=4m"
+xen_args="console=com1 com1=115200 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all iommu=verbose conring_size=4m console_timestamps=boot"
 dom0_args="console=hvc0 loglevel=4"
 
 qemu=(
