@@ -165,6 +165,16 @@ static int map_msi(struct pcisplit_pdev *pd, unsigned int count)
 	if (pd->kmsi_on || pd->kmsix)
 		return -EBUSY;
 	rc = pci_alloc_irq_vectors(pd->dev, count, count, PCI_IRQ_MSI);
+	if (rc < 0 && count > 1) {
+		/*
+		 * Linux 6.1's Xen MSI domain does not offer multi-message
+		 * MSI (no MSI_FLAG_MULTI_PCI_MSI), whatever Xen could do.
+		 */
+		dev_warn_ratelimited(&pd->dev->dev,
+				     "%u-vector MSI refused by dom0's MSI layer (%d)\n",
+				     count, rc);
+		return -EOPNOTSUPP;
+	}
 	if (rc < 0)
 		return rc;
 	pirq = xen_pirq_from_irq(pci_irq_vector(pd->dev, 0));
