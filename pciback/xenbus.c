@@ -514,8 +514,17 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 		if (fe == XenbusStateConnected || fe == XenbusStateReconfiguring ||
 		    fe == XenbusStateReconfigured)
 			break;
-		if (!process_devices(be, XenbusStateInitialising))
+		if (process_devices(be, XenbusStateInitialising))
+			break;
+		if (fe == XenbusStateClosing || fe == XenbusStateClosed ||
+		    fe == XenbusStateUnknown) {
+			/* No frontend any more: idle, ready for libxl. */
 			xenbus_switch_state(be->xdev, XenbusStateConnected);
+		} else {
+			/* A frontend still booting: connect when it is ready. */
+			xenbus_switch_state(be->xdev, XenbusStateInitialised);
+			try_attach(be);
+		}
 		break;
 	default:
 		break;
