@@ -31,6 +31,7 @@
 
 static bool back_passthrough;
 
+/* Guards pcisplit_backs (debugfs walks it; probe and remove edit it). */
 DEFINE_MUTEX(pcisplit_backs_lock);
 LIST_HEAD(pcisplit_backs);
 
