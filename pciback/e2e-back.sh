@@ -65,6 +65,18 @@ expect_free
 
 timed guest_create pv1 pv nic nvme
 expect_modes pv1 nic=msix nvme=msix
+
+# Hot-unplug and hot-plug on the running guest (Reconfiguring).
+timed xl pci-detach pv1 "$(bdf nvme)"
+sleep 3
+say "after detach: $(tr '\n' '|' < /sys/kernel/debug/pcisplit/vectors)"
+grep -A0 "device=$(bdf nvme) " /sys/kernel/debug/pcisplit/vectors | grep -q "owner=- " ||
+	fail "nvme not released by pci-detach"
+timed xl pci-attach pv1 "$(bdf nvme)"
+sleep 20
+expect_modes pv1 nic=msix nvme=msix
+dbg
+
 timed xl destroy pv1
 sleep 2
 expect_free
