@@ -4,6 +4,9 @@
 # pairing against stock/stock. Absolute figures under TCG are inflated;
 # only the ratios, measured in the same run, mean something.
 set -euo pipefail
+# One compound command: bash reads it whole before running it, so an edit
+# of this file during a (long) run cannot derail that run.
+{
 . "$(dirname "$0")/lib.sh"
 
 out=$XBUILD/bench
@@ -42,3 +45,5 @@ echo "create_s/reboot_s: xl create / xl reboot until the guest's e1000e MSI-X in
 echo "cfg_ms: one 256-byte config space read from the PV guest, mean of many (ms)"
 echo "bind_ms: e1000e unbind+bind in the guest, probe incl. MSI-X enable, median of 3 (ms)"
 echo "ratios < 1: ours faster. Absolute numbers are TCG-inflated; compare ratios. Results: $res"
+exit
+}

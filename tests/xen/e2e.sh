@@ -10,6 +10,9 @@
 # Exit code: 1 if a pairing with one of our modules failed a check (the
 # stock pair's failures are the baseline and never count), else 0.
 set -euo pipefail
+# One compound command: bash reads it whole before running it, so an edit
+# of this file during a (long) run cannot derail that run.
+{
 . "$(dirname "$0")/lib.sh"
 
 pairings= only= hvm=--hvm out=$XBUILD/e2e
@@ -62,3 +65,5 @@ for p in $pairings; do
 done
 log "all pairings took $(($(date +%s) - t0)) s"
 exec "$HERE/report.sh" "${dirs[@]}"
+exit
+}

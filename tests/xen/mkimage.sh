@@ -140,6 +140,7 @@ add_busybox "$d"
 install -m755 "$HERE/dom0/init" "$d/init"
 mkdir -p "$d/e2e"
 cp "$HERE"/dom0/*.sh "$HERE"/dom0/signatures "$d/e2e/"
+chmod 755 "$d/e2e/collect.sh"
 add_modules "$d" xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc xen-pciback \
 	xen-blkback xen-netback ahci sd_mod crct10dif_generic crc64_rocksoft_generic
 add_ours "$d" "$back_ko"

@@ -7,6 +7,9 @@
 # usage: report.sh PAIRING-DIR...   (each holds logs/results.tsv)
 # Exit code: 1 if M > 0 or a run with our modules did not finish.
 set -euo pipefail
+# One compound command: bash reads it whole before running it, so an edit
+# of this file during a (long) run cannot derail that run.
+{
 
 dirs=("$@")
 names=()
@@ -93,3 +96,5 @@ echo "results: $json; logs: $(dirname "${dirs[0]}")/*/logs/"
 [ "$stockfail" -gt 0 ] && echo "stock pair: $stockfail step(s) fail (the baseline's known bugs, not counted below)"
 echo "e2e: $pass passed, $failn failed, $skip skipped"
 [ "$failn" = 0 ] && [ "$incomplete" = 0 ]
+exit
+}

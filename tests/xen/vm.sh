@@ -10,6 +10,9 @@
 # Exit code: the script's exit code; 125 if the machine failed before
 # the script finished (see serial.log).
 set -euo pipefail
+# One compound command: bash reads it whole before running it, so an edit
+# of this file during a (long) run cannot derail that run.
+{
 . "$(dirname "$0")/lib.sh"
 
 back=stock front=stock script=$HERE/examples/smoke.sh
@@ -121,3 +124,5 @@ fi
 log "machine failed after $((t1 - t0))s (qemu rc=$qrc); serial tail:"
 tail -n 30 "$out/logs/serial.log" >&2
 exit 125
+exit
+}
