@@ -30,6 +30,75 @@ static const struct sim_chan_ops *chan(struct sim_guest *g)
 	return &sim_chan_vtab;
 }
 
+/*
+ * Every request of the guest's kernel goes through these: one at a time
+ * (pcifront's transport serves one request per frontend; the kernel
+ * holds a lock around it, and so does a hostile vCPU, see xport.c).
+ */
+static int gx_probe_devfn(struct sim_guest *g, u8 devfn, u32 *id)
+{
+	int err;
+
+	pthread_mutex_lock(&g->chan_lock);
+	err = chan(g)->probe_devfn(g, devfn, id);
+	pthread_mutex_unlock(&g->chan_lock);
+	return err;
+}
+
+static int gx_conf_read(struct sim_guest *g, enum sim_dk dk, int off,
+			int size, u32 *val)
+{
+	int err;
+
+	pthread_mutex_lock(&g->chan_lock);
+	err = chan(g)->conf_read(g, dk, off, size, val);
+	pthread_mutex_unlock(&g->chan_lock);
+	return err;
+}
+
+static int gx_conf_write(struct sim_guest *g, enum sim_dk dk, int off,
+			 int size, u32 val)
+{
+	int err;
+
+	pthread_mutex_lock(&g->chan_lock);
+	err = chan(g)->conf_write(g, dk, off, size, val);
+	pthread_mutex_unlock(&g->chan_lock);
+	return err;
+}
+
+static int gx_enable_msi(struct sim_guest *g, enum sim_dk dk,
+			 unsigned int nvec, int *pirqs)
+{
+	int err;
+
+	pthread_mutex_lock(&g->chan_lock);
+	err = chan(g)->enable_msi(g, dk, nvec, pirqs);
+	pthread_mutex_unlock(&g->chan_lock);
+	return err;
+}
+
+static int gx_enable_msix(struct sim_guest *g, enum sim_dk dk,
+			  const u16 *entries, unsigned int n, int *pirqs)
+{
+	int err;
+
+	pthread_mutex_lock(&g->chan_lock);
+	err = chan(g)->enable_msix(g, dk, entries, n, pirqs);
+	pthread_mutex_unlock(&g->chan_lock);
+	return err;
+}
+
+static int gx_disable(struct sim_guest *g, enum sim_dk dk, enum sim_mode was)
+{
+	int err;
+
+	pthread_mutex_lock(&g->chan_lock);
+	err = chan(g)->disable(g, dk, was);
+	pthread_mutex_unlock(&g->chan_lock);
+	return err;
+}
+
 static void irq_handler(void *arg, int port)
 {
 	unsigned long *count = arg;
@@ -310,14 +379,14 @@ static int try_msix(struct sim_guest *g, enum sim_dk dk, unsigned int n)
 
 	for (i = 0; i < n; i++)
 		entries[i] = i;
-	err = chan(g)->enable_msix(g, dk, entries, n, gd->pirq);
+	err = gx_enable_msix(g, dk, entries, n, gd->pirq);
 	if (err)
 		return err;
 	gd->mode = SIM_MODE_MSIX;
 	gd->nvec = n;
 	err = bind_all(g, dk);
 	if (err) {
-		chan(g)->disable(g, dk, SIM_MODE_MSIX);
+		gx_disable(g, dk, SIM_MODE_MSIX);
 		gd->mode = SIM_MODE_NONE;
 		gd->nvec = 0;
 	}
@@ -327,7 +396,7 @@ static int try_msix(struct sim_guest *g, enum sim_dk dk, unsigned int n)
 static int try_msi(struct sim_guest *g, enum sim_dk dk)
 {
 	struct sim_gdev *gd = &g->dev[dk];
-	int err = chan(g)->enable_msi(g, dk, 1, gd->pirq);
+	int err = gx_enable_msi(g, dk, 1, gd->pirq);
 
 	if (err)
 		return err;
@@ -335,7 +404,7 @@ static int try_msi(struct sim_guest *g, enum sim_dk dk)
 	gd->nvec = 1;
 	err = bind_all(g, dk);
 	if (err) {
-		chan(g)->disable(g, dk, SIM_MODE_MSI);
+		gx_disable(g, dk, SIM_MODE_MSI);
 		gd->mode = SIM_MODE_NONE;
 		gd->nvec = 0;
 	}
@@ -348,7 +417,7 @@ static int try_intx(struct sim_guest *g, enum sim_dk dk)
 	u32 line;
 	int err;
 
-	err = chan(g)->conf_read(g, dk, 0x3c, 1, &line);
+	err = gx_conf_read(g, dk, 0x3c, 1, &line);
 	if (err)
 		return err;
 	gd->pirq[0] = line;
@@ -370,7 +439,7 @@ static void free_vectors(struct sim_guest *g, enum sim_dk dk)
 
 	unbind_all(g, dk);
 	if (gd->mode == SIM_MODE_MSI || gd->mode == SIM_MODE_MSIX) {
-		err = chan(g)->disable(g, dk, gd->mode);
+		err = gx_disable(g, dk, gd->mode);
 		if (err && err != -ENODEV && err != -ENOTCONN)
 			sim_log(SEAM_LOG_WARN, "guest dom%u %s: disable: %d",
 				g->domid, sim_dk_names[dk], err);
@@ -382,12 +451,12 @@ static void free_vectors(struct sim_guest *g, enum sim_dk dk)
 static int set_master(struct sim_guest *g, enum sim_dk dk, bool on)
 {
 	u32 cmd;
-	int err = chan(g)->conf_read(g, dk, 0x04, 2, &cmd);
+	int err = gx_conf_read(g, dk, 0x04, 2, &cmd);
 
 	if (err)
 		return err;
 	cmd = on ? (cmd | 0x6) : (cmd & ~0x4u);
-	err = chan(g)->conf_write(g, dk, 0x04, 2, cmd);
+	err = gx_conf_write(g, dk, 0x04, 2, cmd);
 	if (!err)
 		g->dev[dk].enabled = on;
 	return err;
@@ -561,7 +630,6 @@ static void fe_detach(struct sim_guest *g)
  */
 static void fe_scan(struct sim_guest *g)
 {
-	const struct sim_chan_ops *ch = chan(g);
 	unsigned int seg, bus, slot;
 	char p[96], v[32];
 	int roots = 0, dk, err;
@@ -581,7 +649,7 @@ static void fe_scan(struct sim_guest *g)
 		return;
 	}
 	for (slot = 0; slot < 32; slot++) {
-		err = ch->probe_devfn(g, slot << 3, &id);
+		err = gx_probe_devfn(g, slot << 3, &id);
 		if (err || (id & 0xffff) == 0xffff)
 			continue;
 		dk = sim_dk_of_sbdf(slot << 3);
@@ -704,6 +772,7 @@ struct sim_guest *guest_new(int slot, enum sim_dc dc, bool hvm)
 	g->dc = dc;
 	g->hvm = hvm;
 	g->booting = true;
+	pthread_mutex_init(&g->chan_lock, NULL);
 	return g;
 }
 
@@ -745,6 +814,7 @@ void guest_free(struct sim_guest *g)
 		be_path(g, p, sizeof(p), "state");
 		xs_unwatch(p, g);
 	}
+	pthread_mutex_destroy(&g->chan_lock);
 	free(g->page);
 	free(g);
 }

@@ -340,6 +340,8 @@ struct sim_guest {
 	int gref;
 	int port;		/* event channel to the backend */
 	struct sim_front *front; /* transport leg */
+	pthread_mutex_t chan_lock;	/* one request at a time (guest.c) */
+	struct sim_hammer *hammer;	/* a hostile vCPU (transport leg) */
 	/* HVM device model: what QEMU mapped, per device */
 	int dm_pirq[SIM_NDEV][SIM_MSIX_MAX];
 	unsigned int dm_nr[SIM_NDEV];
@@ -418,6 +420,14 @@ void xport_dev_released(enum sim_dk dk);
  * @slot's backend thread; ns per round trip (0: no backend thread).
  */
 u64 sim_bench_pingpong(int slot, unsigned long n);
+/*
+ * Transport leg: a second vCPU of the guest that keeps enabling and
+ * disabling MSI-X on @dk through the frontend while the toolstack tears
+ * the device or the domain down.  Starts, and returns once it is busy;
+ * stop joins it (it stops by itself once its domain is dead).
+ */
+void sim_hammer_start(struct sim_guest *g, enum sim_dk dk);
+void sim_hammer_stop(struct sim_guest *g);
 /* A guest dying with a request on its page (crash, transport leg). */
 void sim_front_die_mid_request(struct sim_guest *g);
 

@@ -132,7 +132,15 @@ static void reap(enum sim_dc dc)
 
 	if (!g)
 		return;
+	/* The domain dies while a vCPU of it still sends requests. */
+	for (dk = 0; dk < SIM_NDEV; dk++)
+		if (g->connected && g->dev[dk].bound &&
+		    g->dev[dk].mode == SIM_MODE_MSIX)
+			break;
+	if (dk < SIM_NDEV)
+		sim_hammer_start(g, dk);
 	hv_domain_destroy(g->slot);
+	sim_hammer_stop(g);
 	if (!g->hvm) {
 		fe_key(g->domid, p, sizeof(p), "");
 		xs_rm(p);
@@ -230,14 +238,12 @@ int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n,
 
 out_destroy:
 	/* libxl destroys a domain it could not build. */
-	if (!guests[dc]) {
-		guests[dc] = calloc(1, sizeof(*guests[dc]));
-		guests[dc]->slot = slot;
-		guests[dc]->domid = d->domid;
-		guests[dc]->dc = dc;
-		guests[dc]->hvm = hvm;
-	}
-	reap(dc);
+	if (!guests[dc])
+		guests[dc] = guest_new(slot, dc, hvm);
+	if (guests[dc])
+		reap(dc);
+	else
+		hv_domain_destroy(slot);
 	return err;
 }
 
@@ -387,12 +393,16 @@ int tool_detach(enum sim_dc dc, enum sim_dk dk)
 			if (!xs_read(p, v, sizeof(v)) && !strcmp(v, want))
 				break;
 		}
+		/* A vCPU keeps using the device while it is unplugged. */
+		if (g->connected)
+			sim_hammer_start(g, dk);
 		snprintf(key, sizeof(key), "state-%d", i);
 		be_key(g->domid, p, sizeof(p), key);
 		err = i < num ? xs_write(p, "5") : -ENOENT;
 		be_key(g->domid, p, sizeof(p), "state");
 		err = err ?: xs_write(p, "7");
 		xs_pump();
+		sim_hammer_stop(g);
 		if (bdevs[dk].owner_slot == g->slot) {
 			/* libxl's forced removal: pciback resets it anyway. */
 			sim_log(SEAM_LOG_WARN, "tool: dom%u did not let %s go: forcing",

@@ -29,6 +29,14 @@ void sim_front_die_mid_request(struct sim_guest *g)
 {
 }
 
+void sim_hammer_start(struct sim_guest *g, enum sim_dk dk)
+{
+}
+
+void sim_hammer_stop(struct sim_guest *g)
+{
+}
+
 u64 sim_bench_pingpong(int slot, unsigned long n)
 {
 	return 0;
@@ -109,6 +117,7 @@ const struct sim_chan_ops sim_chan_stock = {
 #ifdef SIM_HAVE_TRANSPORT
 
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -118,7 +127,8 @@ const struct sim_chan_ops sim_chan_stock = {
 const char *sim_transport_missing;
 
 /* Spin this many times before sleeping on the futex. */
-#define SPIN_LOOPS	20000
+#define SPIN_LOOPS	4000
+#define SLEEP_SLICE_NS	(1000ULL * 1000)
 #define FRONT_TIMEOUT_NS	(500ULL * 1000 * 1000)
 
 /* ---- a wait point: a counter bumped by event handlers --------------- */
@@ -194,8 +204,13 @@ static unsigned int wait_for(struct sim_wait *w, unsigned int seen, u64 ns,
 			atomic_fetch_sub(&w->sleepers, 1);
 			return cur;
 		}
-		ts.tv_sec = (end - now) / 1000000000ULL;
-		ts.tv_nsec = (end - now) % 1000000000ULL;
+		/*
+		 * In slices of at most a millisecond, looking at the page in
+		 * between (as pcifront polls): an event to a domain that died
+		 * meanwhile is never delivered.
+		 */
+		ts.tv_sec = 0;
+		ts.tv_nsec = min_t(u64, end - now, SLEEP_SLICE_NS);
 		syscall(SYS_futex, &w->seq, FUTEX_WAIT_PRIVATE, seen, &ts,
 			NULL, 0);
 		atomic_fetch_sub(&w->sleepers, 1);
@@ -618,6 +633,89 @@ const struct sim_chan_ops sim_chan_xport = {
 	.enable_msix = x_enable_msix,
 	.disable = x_disable,
 };
+
+/* ---- a hostile vCPU --------------------------------------------------- */
+
+#define HAMMER_MAX_PAIRS	200
+
+struct sim_hammer {
+	pthread_t thread;
+	struct sim_guest *g;
+	enum sim_dk dk;
+	atomic_bool stop;
+	atomic_ulong ops;		/* enable + disable pairs sent */
+	unsigned long enabled;		/* enables the backend granted */
+};
+
+static void *hammer_main(void *arg)
+{
+	static const u16 entries[] = { 0, 1, 2 };
+	enum pcisplit_front_mode mode = PCISPLIT_FRONT_MODE_NONE;
+	struct sim_hammer *h = arg;
+	struct sim_guest *g = h->g;
+	struct pcisplit_front_addr a = { 0, 0, pdevs[h->dk].sbdf & 0xff };
+	unsigned int n = min_t(unsigned int, 3, pdevs[h->dk].msix_size);
+	int pirqs[3];
+
+	while (!atomic_load(&h->stop) && READ_ONCE(hv.dom[g->slot].alive)) {
+		pthread_mutex_lock(&g->chan_lock);
+		if (!g->front) {
+			pthread_mutex_unlock(&g->chan_lock);
+			break;
+		}
+		if (!pcisplit_front_enable_msix(&g->front->x, &a, entries, n,
+						&mode, pirqs))
+			h->enabled++;
+		pcisplit_front_disable(&g->front->x, &a, &mode,
+				       PCISPLIT_FRONT_MODE_MSIX);
+		pthread_mutex_unlock(&g->chan_lock);
+		/* Bounded, and fair to the guest's other vCPU (the main thread). */
+		if (atomic_fetch_add(&h->ops, 1) >= HAMMER_MAX_PAIRS)
+			break;
+		sched_yield();
+	}
+	/* Whatever it got last stays enabled: the release must take it. */
+	return NULL;
+}
+
+void sim_hammer_start(struct sim_guest *g, enum sim_dk dk)
+{
+	struct sim_hammer *h;
+	unsigned int spins = 0;
+
+	if (world_opts.leg != SIM_LEG_TRANSPORT || g->hvm || g->hammer ||
+	    !g->front || !pdevs[dk].msix_size)
+		return;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return;
+	h->g = g;
+	h->dk = dk;
+	if (pthread_create(&h->thread, NULL, hammer_main, h)) {
+		free(h);
+		return;
+	}
+	g->hammer = h;
+	/* Let it get going, so the teardown meets it mid-request. */
+	while (atomic_load(&h->ops) < 2 && spins++ < 100000)
+		sched_yield();
+	sim_log(SEAM_LOG_INFO, "guest dom%u: a second vCPU hammers %s (%lu pairs so far)",
+		g->domid, sim_dk_names[dk], atomic_load(&h->ops));
+}
+
+void sim_hammer_stop(struct sim_guest *g)
+{
+	struct sim_hammer *h = g->hammer;
+
+	if (!h)
+		return;
+	atomic_store(&h->stop, true);
+	pthread_join(h->thread, NULL);
+	sim_log(SEAM_LOG_INFO, "guest dom%u: the second vCPU stopped after %lu pairs, %lu enables granted",
+		g->domid, atomic_load(&h->ops), h->enabled);
+	g->hammer = NULL;
+	free(h);
+}
 
 /*
  * The stock Linux 6.1 xen-pcifront (drivers/pci/xen-pcifront.c) with the
