@@ -129,7 +129,6 @@ const char *sim_transport_missing;
 /* Spin this many times before sleeping on the futex. */
 #define SPIN_LOOPS	4000
 #define SLEEP_SLICE_NS	(1000ULL * 1000)
-#define FRONT_TIMEOUT_NS	(500ULL * 1000 * 1000)
 
 /* ---- a wait point: a counter bumped by event handlers --------------- */
 
@@ -489,7 +488,7 @@ static void f_wait(void *priv, u64 ns)
 }
 
 /*
- * The transport's clock only bounds a wait (half a second here): the
+ * The transport's clock only bounds a wait (seconds): the
  * coarse clock's resolution (a few ms) is plenty and it costs a fifth.
  */
 static u64 f_now(void *priv)
@@ -518,8 +517,8 @@ int sim_front_start(struct sim_guest *g)
 		return -ENOMEM;
 	memset(f, 0, sizeof(*f));
 	f->g = g;
-	pcisplit_front_xport_init(&f->x, g->page, &front_ops, f,
-				  FRONT_TIMEOUT_NS, false);
+	/* pcifront's own bound (0): no request may need it on a live backend. */
+	pcisplit_front_xport_init(&f->x, g->page, &front_ops, f, 0, false);
 	hv_evtchn_set_handler(g->slot, g->port, front_evt, f);
 	g->front = f;
 	return 0;
