@@ -63,6 +63,7 @@ soak: $(SIM_BIN)
 CHECK_SUITES += sim sim-faults sim-soak
 EXTRA_HELP += "make sim         the lifecycle matrix in the simulator, every leg (scenario x step table)"
 EXTRA_HELP += "make sim-faults  the matrix with each hypervisor / xenstore call site failing in turn"
+EXTRA_HELP += "make sim-faults-all  the same, every call of every site (up to 16 per site)"
 EXTRA_HELP += "make soak        $(SOAK_N) random lifecycles, seeded (SOAK_SEED=N to reproduce; 0: random)"
 
 -include $(TOP)/tests/fuzz/rules.mk
