@@ -296,6 +296,9 @@ static void check_backends(struct audit *a)
 				const struct xs_backend *o = &a->xv.be[k];
 				unsigned int m;
 
+				/* A dead domain's tree is reported as stale. */
+				if (!alive(a, be->domid) || !alive(a, o->domid))
+					continue;
 				for (m = 0; m < o->ndev; m++) {
 					if (o->dev[m] != be->dev[j])
 						continue;

@@ -236,7 +236,7 @@ int xsv_load(struct pcisplit_ctx *ctx, struct xs_view *v);
 void xsv_free(struct xs_view *v);
 /* Whether @domid is a live domain (false also when unknown). */
 bool xsv_alive(const struct xs_view *v, unsigned int domid);
-/* The backend tree of @domid listing @sbdf, first found, or NULL. */
+/* The backend tree listing @sbdf (a live domain's first), or NULL. */
 const struct xs_backend *xsv_backend_of(const struct xs_view *v,
 					sbdf_t sbdf);
 const struct xs_libxl_pci *xsv_libxl(const struct xs_view *v, sbdf_t sbdf);

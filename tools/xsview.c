@@ -299,13 +299,23 @@ bool xsv_alive(const struct xs_view *v, unsigned int domid)
 const struct xs_backend *xsv_backend_of(const struct xs_view *v,
 					sbdf_t sbdf)
 {
+	const struct xs_backend *any = NULL;
 	unsigned int i, j;
 
+	/*
+	 * A live domain's tree first: a tree the toolstack failed to remove
+	 * after a reboot still lists the device (audit reports it).
+	 */
 	for (i = 0; i < v->nbe; i++)
-		for (j = 0; j < v->be[i].ndev; j++)
-			if (v->be[i].dev[j] == sbdf)
+		for (j = 0; j < v->be[i].ndev; j++) {
+			if (v->be[i].dev[j] != sbdf)
+				continue;
+			if (xsv_alive(v, v->be[i].domid))
 				return &v->be[i];
-	return NULL;
+			if (!any)
+				any = &v->be[i];
+		}
+	return any;
 }
 
 const struct xs_libxl_pci *xsv_libxl(const struct xs_view *v, sbdf_t sbdf)

@@ -461,6 +461,32 @@ case_audit_xenstore_problems() {
 	expect_out "MALFORMED +/libxl/pci/bogus is not named SSSS-BB-DD-F"
 }
 
+# Expect: a backend tree the toolstack left behind after a reboot (domain
+# 1 gone, the guest now domain 2) is reported stale once, and the owner
+# shown and checked is the live domain's (seen on real Xen).
+case_audit_tree_left_by_reboot() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	add_dev $DEV2 1b36 0010 pciback
+	echo "dom 0" | host
+	# What xl reboot left: domain 1's tree, domain 1 itself gone.
+	guest_has 1 guest1 $DEV
+	sed -i '/^dom 1$/d; /^xs \/local\/domain\/1\/name /d; /\/libxl\/pci\//d' "$T/host"
+	guest_has 2 guest1 $DEV
+	printf '%s\n' \
+		"device=$DEV owner=2 epoch=5 mode=msix table=5 vectors=1" \
+		"  entry=0 pirq=60" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" |
+		table
+	run list
+	expect_rc 0
+	expect_out "^$DEV +8086:10d3 +- +2 \(guest1\) +MSI-X +1 +assigned$"
+	run audit
+	expect_rc 1
+	expect_out "^STALE +xenstore PCI backend of domain 1, which no longer exists"
+	expect_out "^audit: 1 problem found"
+}
+
 # Expect: a planted stale record (a dead domain's libxl note) is flagged.
 case_audit_planted_stale_libxl() {
 	consistent_host

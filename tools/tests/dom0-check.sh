@@ -150,8 +150,18 @@ cmd_stale() {
 	else
 		bad "reset refused for a dead domain's note (exit $RC)"
 	fi
-	xenstore-rm "/libxl/pci/$xs/domid"
+	xs_rm "/libxl/pci/$xs/domid"
 	audit_clean "after removing the planted record"
+}
+
+# xenstore-rm, or the same multi-call binary under that name (a minimal
+# dom0 may carry only xenstore-read and xenstore-write).
+xs_rm() {
+	if command -v xenstore-rm >/dev/null; then
+		xenstore-rm "$@"
+	else
+		(exec -a xenstore-rm "$(command -v xenstore-read)" "$@")
+	fi
 }
 
 driver_of() { # BDF -> driver name, or empty
