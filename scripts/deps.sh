@@ -10,7 +10,7 @@ set -euo pipefail
 # the 6.1 kernel image, busybox, ...) into its cache with apt-get download;
 # those are not installed on the host.
 packages=(
-	build-essential make gcc clang llvm perl python3 rsync xz-utils
+	build-essential make gcc clang llvm libclang-rt-14-dev perl python3 rsync xz-utils
 	bc flex bison libelf-dev libssl-dev kmod cpio
 	linux-headers-amd64 linux-source-6.1
 	libxen-dev
