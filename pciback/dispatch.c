@@ -31,6 +31,21 @@ void pcisplit_back_answer(struct xen_pci_op *shared,
 			   ans->msix_entries[i].vector);
 }
 
+bool pcisplit_back_still_asked(const struct xen_pci_op *shared,
+			       const struct xen_pci_op *copy)
+{
+	if (READ_ONCE(shared->cmd) != copy->cmd ||
+	    READ_ONCE(shared->domain) != copy->domain ||
+	    READ_ONCE(shared->bus) != copy->bus ||
+	    READ_ONCE(shared->devfn) != copy->devfn)
+		return false;
+	if (copy->cmd != XEN_PCI_OP_conf_read &&
+	    copy->cmd != XEN_PCI_OP_conf_write)
+		return true;
+	return READ_ONCE(shared->offset) == copy->offset &&
+	       READ_ONCE(shared->size) == copy->size;
+}
+
 static int serve_conf(struct pcisplit_bdev *bd, struct xen_pci_op *op)
 {
 	struct pcisplit_cfg *cfg = bd->cfg;
@@ -156,10 +171,12 @@ unsigned int pcisplit_back_dispatch(const struct pcisplit_back_fe *fe,
 	if (op->domain <= 0xffff && op->bus <= 0xff && op->devfn <= 0xff)
 		bd = fe->ops->lookup(fe->ctx, op->domain, op->bus, op->devfn);
 	if (!bd) {
-		pr_warn_ratelimited("dom%u: no device %04x:%02x:%02x.%u exported to it (command %u)\n",
-				    fe->owner.domid, op->domain, op->bus,
-				    (op->devfn >> 3) & 0x1f, op->devfn & 7,
-				    op->cmd);
+		/* Config reads of empty slots are how a guest scans its bus. */
+		if (op->cmd != XEN_PCI_OP_conf_read)
+			pr_warn_ratelimited("dom%u: no device %04x:%02x:%02x.%u exported to it (command %u)\n",
+					    fe->owner.domid, op->domain,
+					    op->bus, (op->devfn >> 3) & 0x1f,
+					    op->devfn & 7, op->cmd);
 		op->err = XEN_PCI_ERR_dev_not_found;
 		return 0;
 	}

@@ -519,6 +519,33 @@ static void dp_aer_never_answered(struct kunit *test)
 			PCISPLIT_EVT_SPURIOUS);
 }
 
+/*
+ * Expect: an answer that comes after the frontend gave up and wrote its
+ * next request is recognised as late; the same request is still asked.
+ */
+static void dp_late_answer_detected(struct kunit *test)
+{
+	struct dp_fix *f = test->priv;
+
+	put_op(f, XEN_PCI_OP_conf_write, 0, PCISPLIT_CFG_COMMAND, 2, 0x6);
+	pcisplit_back_copy_op(&f->op, &f->shared);
+	pcisplit_back_dispatch(&f->fe, &f->op);
+	KUNIT_EXPECT_TRUE(test, pcisplit_back_still_asked(&f->shared, &f->op));
+	/* The frontend timed out and now reads BAR2. */
+	put_op(f, XEN_PCI_OP_conf_read, 0, PCISPLIT_CFG_BAR0 + 8, 4, 0);
+	KUNIT_EXPECT_FALSE(test, pcisplit_back_still_asked(&f->shared, &f->op));
+	put_op(f, XEN_PCI_OP_conf_write, 0, PCISPLIT_CFG_COMMAND, 4, 0x6);
+	KUNIT_EXPECT_FALSE(test, pcisplit_back_still_asked(&f->shared, &f->op));
+	put_op(f, XEN_PCI_OP_conf_write, 0x08, PCISPLIT_CFG_COMMAND, 2, 0x6);
+	KUNIT_EXPECT_FALSE(test, pcisplit_back_still_asked(&f->shared, &f->op));
+	/* An MSI-X enable is matched by command and device. */
+	put_msix(f, 2, NULL);
+	pcisplit_back_copy_op(&f->op, &f->shared);
+	KUNIT_EXPECT_TRUE(test, pcisplit_back_still_asked(&f->shared, &f->op));
+	put_op(f, XEN_PCI_OP_disable_msix, 0, 0, 0, 0);
+	KUNIT_EXPECT_FALSE(test, pcisplit_back_still_asked(&f->shared, &f->op));
+}
+
 static struct kunit_case dp_cases[] = {
 	KUNIT_CASE(dp_conf_read),
 	KUNIT_CASE(dp_request_changed_while_served),
@@ -540,6 +567,7 @@ static struct kunit_case dp_cases[] = {
 	KUNIT_CASE(dp_hypervisor_refuses),
 	KUNIT_CASE(dp_event_storm),
 	KUNIT_CASE(dp_aer_never_answered),
+	KUNIT_CASE(dp_late_answer_detected),
 	{}
 };
 

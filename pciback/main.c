@@ -63,11 +63,11 @@ static int backends_show(struct seq_file *m, void *unused)
 
 	mutex_lock(&pcisplit_backs_lock);
 	list_for_each_entry(be, &pcisplit_backs, node)
-		seq_printf(m, "dom=%u epoch=%llu state=%s devices=%u irq=%d events=%lu spurious=%lu served=%lu flags=0x%lx shared=0x%x\n",
+		seq_printf(m, "dom=%u epoch=%llu state=%s devices=%u irq=%d events=%lu spurious=%lu served=%lu late=%lu flags=0x%lx shared=0x%x\n",
 			   be->fe.owner.domid, be->fe.owner.epoch,
 			   xenbus_strstate(xenbus_read_driver_state(be->xdev->nodename)),
 			   be->nr_exp, be->irq, be->events, be->spurious,
-			   be->served, be->flags,
+			   be->served, be->late, be->flags,
 			   be->sh ? READ_ONCE(be->sh->flags) : 0);
 	mutex_unlock(&pcisplit_backs_lock);
 	return 0;

@@ -95,6 +95,7 @@ struct pcisplit_back {
 	unsigned long served;		/* requests answered */
 	unsigned long events;		/* events from the frontend */
 	unsigned long spurious;		/* of which nothing to do */
+	unsigned long late;		/* answers dropped: the frontend gave up */
 	struct list_head node;		/* pcisplit_backs, for debugfs */
 	wait_queue_head_t aer_wq;	/* AER steps wait here for the guest */
 

@@ -41,12 +41,19 @@ static void ring_serve(struct work_struct *work)
 		mutex_lock(&be->exp_lock);
 		nvec = pcisplit_back_dispatch(&be->fe, &be->op);
 		mutex_unlock(&be->exp_lock);
-		pcisplit_back_answer(&be->sh->op, &be->op, nvec);
 		be->served++;
-		/* The answer must be visible before the flag says it is. */
-		wmb();
-		clear_bit(_XEN_PCIF_active, (unsigned long *)&be->sh->flags);
-		notify_remote_via_irq(be->irq);
+		if (pcisplit_back_still_asked(&be->sh->op, &be->op)) {
+			pcisplit_back_answer(&be->sh->op, &be->op, nvec);
+			/* The answer must be visible before the flag says so. */
+			wmb();
+			clear_bit(_XEN_PCIF_active,
+				  (unsigned long *)&be->sh->flags);
+			notify_remote_via_irq(be->irq);
+		} else {
+			be->late++;
+			pr_warn_ratelimited("dom%u: frontend gave up on command %u before its answer; dropped\n",
+					    be->fe.owner.domid, be->op.cmd);
+		}
 
 		clear_bit(PCISPLIT_BACK_OP_ACTIVE, &be->flags);
 		/* Order the clear before looking for another request. */

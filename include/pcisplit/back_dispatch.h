@@ -83,6 +83,15 @@ unsigned int pcisplit_back_dispatch(const struct pcisplit_back_fe *fe,
 /* Write err, value and @nvec vectors of @ans back to the shared page. */
 void pcisplit_back_answer(struct xen_pci_op *shared,
 			  const struct xen_pci_op *ans, unsigned int nvec);
+/*
+ * Whether the shared page still holds the request @copy was taken from.
+ * A frontend that gave up waiting (Linux's pcifront does after 2 s) has
+ * written its next request there: a late answer must not be taken for
+ * that one's.  Compares what the frontend wrote: the command, the device,
+ * and for config accesses the offset and size.
+ */
+bool pcisplit_back_still_asked(const struct xen_pci_op *shared,
+			       const struct xen_pci_op *copy);
 
 /* What an event from the frontend asks for. */
 enum pcisplit_back_event {
