@@ -35,6 +35,18 @@ static bool back_passthrough;
 DEFINE_MUTEX(pcisplit_backs_lock);
 LIST_HEAD(pcisplit_backs);
 
+/*
+ * Switch this backend's state.  libxl writes the state node itself (it
+ * sets Reconfiguring for hot-plug), behind the back of xenbus' cached
+ * copy, which would then take a switch to the cached state for a no-op
+ * and leave libxl's value in place: resynchronise the cache first.
+ */
+static int set_state(struct pcisplit_back *be, enum xenbus_state st)
+{
+	be->xdev->state = xenbus_read_driver_state(be->xdev->nodename);
+	return xenbus_switch_state(be->xdev, st);
+}
+
 /* ---- reading what libxl wrote ---------------------------------------- */
 
 static int read_num_devs(struct pcisplit_back *be, unsigned int *num)
@@ -391,7 +403,7 @@ static void try_attach(struct pcisplit_back *be)
 				 ref, port);
 		return;
 	}
-	err = xenbus_switch_state(xdev, XenbusStateConnected);
+	err = set_state(be, XenbusStateConnected);
 	if (err)
 		xenbus_dev_fatal(xdev, err, "switching to Connected");
 }
@@ -418,12 +430,12 @@ static void frontend_gone(struct pcisplit_back *be, enum xenbus_state fe)
 	dev_info(&be->xdev->dev, "frontend of dom%u %s; devices released\n",
 		 be->fe.owner.domid, xenbus_strstate(fe));
 	if (fe == XenbusStateClosing) {
-		xenbus_switch_state(be->xdev, XenbusStateClosing);
+		set_state(be, XenbusStateClosing);
 		return;
 	}
-	xenbus_switch_state(be->xdev, XenbusStateClosed);
+	set_state(be, XenbusStateClosed);
 	if (xenbus_dev_is_online(be->xdev))
-		xenbus_switch_state(be->xdev, XenbusStateConnected);
+		set_state(be, XenbusStateConnected);
 }
 
 /* A frontend that came back after it had gone.  state_lock held. */
@@ -432,7 +444,7 @@ static void frontend_returns(struct pcisplit_back *be)
 	new_incarnation(be);
 	if (process_devices(be, XenbusStateUnknown))
 		return;
-	xenbus_switch_state(be->xdev, XenbusStateInitialised);
+	set_state(be, XenbusStateInitialised);
 	try_attach(be);
 }
 
@@ -461,11 +473,11 @@ static void back_frontend_changed(struct xenbus_device *xdev,
 		if (me != XenbusStateReconfiguring)
 			break;
 		if (!process_devices(be, XenbusStateInitialising))
-			xenbus_switch_state(xdev, XenbusStateReconfigured);
+			set_state(be, XenbusStateReconfigured);
 		break;
 	case XenbusStateConnected:
 		if (me == XenbusStateReconfigured)
-			xenbus_switch_state(xdev, XenbusStateConnected);
+			set_state(be, XenbusStateConnected);
 		break;
 	case XenbusStateClosing:
 	case XenbusStateClosed:
@@ -503,7 +515,7 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 	case XenbusStateInitWait:
 		if (process_devices(be, XenbusStateUnknown))
 			break;
-		if (!xenbus_switch_state(be->xdev, XenbusStateInitialised))
+		if (!set_state(be, XenbusStateInitialised))
 			try_attach(be);
 		break;
 	case XenbusStateInitialised:
@@ -520,10 +532,10 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 		if (fe == XenbusStateClosing || fe == XenbusStateClosed ||
 		    fe == XenbusStateUnknown) {
 			/* No frontend any more: idle, ready for libxl. */
-			xenbus_switch_state(be->xdev, XenbusStateConnected);
+			set_state(be, XenbusStateConnected);
 		} else {
 			/* A frontend still booting: connect when it is ready. */
-			xenbus_switch_state(be->xdev, XenbusStateInitialised);
+			set_state(be, XenbusStateInitialised);
 			try_attach(be);
 		}
 		break;
