@@ -158,9 +158,11 @@ cp -a "$ROOTFS/usr/lib/xen-4.17/boot" "$d/usr/lib/xen-4.17/"
 mkdir -p "$d/usr/share/qemu" "$d/usr/share/seabios"
 cp "$ROOTFS"/usr/share/seabios/bios-256k.bin "$d/usr/share/seabios/"
 ln -sf ../seabios/bios-256k.bin "$d/usr/share/qemu/bios-256k.bin"
-# option ROMs and the keymap the device model opens at start (host's
-# qemu-system-data, a dependency of qemu-system-x86)
-for f in linuxboot_dma.bin kvmvapic.bin; do
+# option ROMs (linuxboot.bin: the direct kernel boot of an HVM guest;
+# without it SeaBIOS finds nothing to boot) and the keymaps the device
+# model opens at start: the host's qemu-system-data, a dependency of
+# qemu-system-x86
+for f in linuxboot.bin linuxboot_dma.bin kvmvapic.bin; do
 	[ -f /usr/share/qemu/$f ] && cp /usr/share/qemu/$f "$d/usr/share/qemu/"
 done
 [ -d /usr/share/qemu/keymaps ] && cp -a /usr/share/qemu/keymaps "$d/usr/share/qemu/"

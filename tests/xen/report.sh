@@ -71,7 +71,7 @@ for i in "${!dirs[@]}"; do
 		echo "$p $sc #$n ($text): $([ "$p" = stock/stock ] && echo 'FAIL(stock pair, baseline)' || echo FAIL)"
 		echo "    $detail" | fold -w 160 | sed '2,$s/^/    /'
 		# the log tail behind it: the step's evidence, the guests' consoles
-		grep -v "^result:" "$d/logs/steps/$sc/$n.txt" | tail -n 16 2>/dev/null | sed 's/^/    | /'
+		{ grep -v "^result:" "$d/logs/steps/$sc/$n.txt" 2>/dev/null || true; } | tail -n 16 | sed 's/^/    | /'
 	done <"$r"
 	awk -F'\t' '$4 == "skip" { print p " " $1 " #" $2 " (" $3 "): SKIP: " $6 }' p="$p" "$r" | sort -u -t: -k3 | head -n 5
 	echo "$p: $(awk -F'\t' '{ t += $5 } END { printf "%.0f", t }' "$r") s of steps, machine $(cat "$d/logs/duration" 2>/dev/null || echo ?) s"

@@ -34,6 +34,7 @@ guest_config() {
 			echo "serial = 'pty'"
 			echo "vga = 'none'"
 			echo "nographic = 1"
+			echo "vnc = 0"
 			echo "device_model_version = 'qemu-xen'"
 		else
 			echo "extra = 'console=hvc0 loglevel=5 e2e.front=$FRONT'"
