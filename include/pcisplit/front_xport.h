@@ -31,8 +31,9 @@
  * Answer validation (op layer): an error code that is neither 0, a
  * XEN_PCI_ERR_* code nor a negative errno; an answer whose echoed header
  * (cmd, domain, bus, devfn, offset, size, entry numbers) differs from the
- * request; a read value wider than the access; a pirq <= 0 or a pirq twice;
- * more vectors than were asked for: all are rejected with -EPROTO.
+ * request; a pirq <= 0 or a pirq twice; more vectors than were asked for:
+ * all are rejected with -EPROTO.  A read value wider than the access is
+ * cut to it (xen-pciback merges wider virtual fields into short reads).
  */
 #ifndef _PCISPLIT_FRONT_XPORT_H
 #define _PCISPLIT_FRONT_XPORT_H
