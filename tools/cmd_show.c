@@ -85,6 +85,12 @@ int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
 		const char *mode = "?";
 
 		dev_ids(ctx, devs[i], ids, sizeof(ids));
+		/* Records of a domain that is gone do not make an owner. */
+		if (dom >= 0 && xv.have_domains && !xsv_alive(&xv, dom)) {
+			pcisplit_warn("xenstore still names domain %d, which no longer exists, for %s: run pcisplit audit",
+				      dom, bdf_fmt(devs[i], bdf));
+			dom = -1;
+		}
 		if (dom >= 0)
 			dom_label(ctx, dom, owner, sizeof(owner));
 		else

@@ -485,6 +485,14 @@ case_audit_tree_left_by_reboot() {
 	expect_rc 1
 	expect_out "^STALE +xenstore PCI backend of domain 1, which no longer exists"
 	expect_out "^audit: 1 problem found"
+	# Once domain 2 is gone too, only the dead domain's tree names it: no
+	# owner, and list says why.
+	sed -i '/^dom 2$/d; /\/pci\/2\//d; /\/libxl\/pci\//d' "$T/host"
+	printf '%s\n' "device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" | table
+	run list
+	expect_rc 0
+	expect_out "^$DEV +8086:10d3 +- +- +INTx +0 +assignable$"
+	expect_err "xenstore still names domain 1, which no longer exists, for $DEV: run pcisplit audit"
 }
 
 # Expect: a planted stale record (a dead domain's libxl note) is flagged.
