@@ -126,12 +126,25 @@ static const struct cfg_field exp_fields[] = {
 	{}
 };
 
+/*
+ * AER (PCIe 4.0, 7.8.4): the guest's driver clears the error status it
+ * has handled; masks and severities stay dom0's.
+ */
+static const struct cfg_field aer_fields[] = {
+	{ .offset = 0x04, .size = 4, .kind = FLD_PLAIN, .w1c = 0xffffffff,
+	  .name = "AER uncorrectable status", },
+	{ .offset = 0x10, .size = 4, .kind = FLD_PLAIN, .w1c = 0xffffffff,
+	  .name = "AER correctable status", },
+	{}
+};
+
 enum cfg_block_id {
 	BLK_HEADER,
 	BLK_PM,
 	BLK_MSI,
 	BLK_MSIX,
 	BLK_EXP,
+	BLK_AER,
 	NR_BLOCKS,
 };
 
@@ -141,6 +154,7 @@ static const struct cfg_field *const block_fields[NR_BLOCKS] = {
 	[BLK_MSI] = msi_fields,
 	[BLK_MSIX] = msix_fields,
 	[BLK_EXP] = exp_fields,
+	[BLK_AER] = aer_fields,
 };
 
 /* MSI capability length from its Message Control (PCI 3.0, 6.8.1). */
@@ -150,6 +164,9 @@ static const struct cfg_field *const block_fields[NR_BLOCKS] = {
 #define EXP_CAP_LEN		0x3c
 #define PM_CAP_LEN		8
 #define HEADER_LEN		0x40
+#define AER_CAP_LEN		0x18
+/* Extended capabilities: 4-byte aligned headers in 0x100..0xffc. */
+#define ECAP_WALK_MAX		((PCISPLIT_CFG_SPACE_EXP - PCISPLIT_CFG_SPACE) / 4)
 /* At most 48 capabilities fit in the 192 bytes after the header. */
 #define CAP_WALK_MAX		48
 
@@ -189,13 +206,43 @@ static bool block_span(struct pcisplit_cfg *cfg, unsigned int b,
 		*len = MSIX_CAP_LEN;
 		break;
 	case BLK_EXP:
+		/*
+		 * Version 1 capabilities are shorter than 0x3c and may sit
+		 * near the end of the 256 bytes: rows past the end are unused.
+		 */
 		*base = cfg->cap_exp;
-		*len = EXP_CAP_LEN;
+		*len = min_t(unsigned int, EXP_CAP_LEN,
+			     PCISPLIT_CFG_SPACE - *base);
+		break;
+	case BLK_AER:
+		*base = cfg->ecap_aer;
+		*len = AER_CAP_LEN;
 		break;
 	default:
 		return false;
 	}
 	return *base != 0;
+}
+
+/* Find the AER extended capability (PCI Express devices only). */
+static void find_ecaps(struct pcisplit_cfg *cfg)
+{
+	unsigned int i, pos = PCISPLIT_CFG_SPACE;
+	u32 hdr;
+
+	for (i = 0; i < ECAP_WALK_MAX; i++) {
+		if (cfg->hw->read(cfg->priv, pos, 4, &hdr) || !hdr ||
+		    hdr == 0xffffffff)
+			return;
+		if ((hdr & 0xffff) == PCISPLIT_EXT_CAP_ID_AER &&
+		    pos + AER_CAP_LEN <= cfg->size) {
+			cfg->ecap_aer = pos;
+			return;
+		}
+		pos = (hdr >> 20) & 0xffc;
+		if (pos < PCISPLIT_CFG_SPACE)
+			return;
+	}
 }
 
 int pcisplit_cfg_init(struct pcisplit_cfg *cfg,
@@ -241,6 +288,8 @@ int pcisplit_cfg_init(struct pcisplit_cfg *cfg,
 			cfg->cap_exp = pos;
 		pos = ptr & 0xfc;
 	}
+	if (cfg->size == PCISPLIT_CFG_SPACE_EXP && cfg->cap_exp)
+		find_ecaps(cfg);
 	if (cfg->cap_msi)
 		cfg->msi_len = msi_cap_len(cfg);
 	/* Capabilities that would run past the standard space are ignored. */
@@ -250,8 +299,6 @@ int pcisplit_cfg_init(struct pcisplit_cfg *cfg,
 		cfg->cap_pm = 0;
 	if (cfg->cap_msix + MSIX_CAP_LEN > PCISPLIT_CFG_SPACE)
 		cfg->cap_msix = 0;
-	if (cfg->cap_exp + EXP_CAP_LEN > PCISPLIT_CFG_SPACE)
-		cfg->cap_exp = 0;
 	return 0;
 }
 

@@ -229,6 +229,46 @@ static void cs_pcie_device_control_mediated(struct kunit *test)
 	KUNIT_EXPECT_GE(test, f->cfg.stats.masked, 1UL);
 }
 
+/*
+ * Expect: a PCI Express capability near the end of the 256 bytes (e1000e
+ * has it at 0xe0) still has its Device Control mediated.
+ */
+static void cs_pcie_capability_at_0xe0(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	/* Move the capability: MSI-X points to 0xe0, 0xe0 ends the list. */
+	fake_dev_set(&f->dev, FAKE_DEV_CAP_MSI + 1, 1, FAKE_DEV_CAP_MSIX);
+	fake_dev_set(&f->dev, FAKE_DEV_CAP_MSIX + 1, 1, 0xe0);
+	fake_dev_set(&f->dev, 0xe0, 1, PCISPLIT_CAP_ID_EXP);
+	fake_dev_set(&f->dev, 0xe1, 1, 0);
+	fake_dev_set(&f->dev, 0xe8, 2, 0x2000);
+	KUNIT_ASSERT_EQ(test, fake_dev_cfg(&f->dev, &f->cfg), 0);
+	KUNIT_EXPECT_EQ(test, f->cfg.cap_exp, 0xe0);
+	cs_write(test, 0xe8, 2, 0x5000 | 0x0010);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, 0xe8, 2), 0x5010U);
+	KUNIT_EXPECT_EQ(test, f->cfg.stats.dropped, 0UL);
+}
+
+/*
+ * Expect: the guest clears the AER status bits it writes 1 to, and only
+ * those; the AER masks stay read-only.
+ */
+static void cs_aer_status_write_one_to_clear(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+	unsigned int unc = FAKE_DEV_ECAP_AER + 0x04;
+
+	KUNIT_ASSERT_EQ(test, f->cfg.ecap_aer, FAKE_DEV_ECAP_AER);
+	fake_dev_set(&f->dev, unc, 4, 0x00104010);
+	cs_write(test, unc, 4, 0x00100000);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, unc, 4), 0x00004010U);
+	cs_write(test, FAKE_DEV_ECAP_AER + 0x08, 4, 0xffffffff);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, FAKE_DEV_ECAP_AER + 0x08,
+					   4), 0U);
+	KUNIT_EXPECT_EQ(test, f->cfg.stats.dropped, 1UL);
+}
+
 /* Expect: registers no rule covers are read-only outside permissive. */
 static void cs_unhandled_read_only(struct kunit *test)
 {
@@ -316,6 +356,8 @@ static struct kunit_case cs_cases[] = {
 	KUNIT_CASE(cs_dword_command_status),
 	KUNIT_CASE(cs_msi_msix_mediated),
 	KUNIT_CASE(cs_pcie_device_control_mediated),
+	KUNIT_CASE(cs_pcie_capability_at_0xe0),
+	KUNIT_CASE(cs_aer_status_write_one_to_clear),
 	KUNIT_CASE(cs_unhandled_read_only),
 	KUNIT_CASE(cs_device_error),
 	KUNIT_CASE_PARAM(cs_access_bounds, access_gen_params),

@@ -36,6 +36,14 @@ static int fake_read(void *priv, unsigned int off, unsigned int size,
 	return 0;
 }
 
+static bool is_aer_status(unsigned int off)
+{
+	return (off >= FAKE_DEV_ECAP_AER + 0x04 &&
+		off < FAKE_DEV_ECAP_AER + 0x08) ||
+	       (off >= FAKE_DEV_ECAP_AER + 0x10 &&
+		off < FAKE_DEV_ECAP_AER + 0x14);
+}
+
 /*
  * Status registers behave like hardware: their error bits are cleared by
  * writing 1, their other bits are read-only.
@@ -51,6 +59,8 @@ static u8 w1c_byte(unsigned int off)
 	case FAKE_DEV_CAP_EXP + 0x0b:
 		return 0;
 	default:
+		if (is_aer_status(off))
+			return 0xff;
 		return 0xff;	/* not a status byte: plain read-write */
 	}
 }
@@ -58,7 +68,8 @@ static u8 w1c_byte(unsigned int off)
 static bool is_status_byte(unsigned int off)
 {
 	return off == PCISPLIT_CFG_STATUS || off == PCISPLIT_CFG_STATUS + 1 ||
-	       off == FAKE_DEV_CAP_EXP + 0x0a || off == FAKE_DEV_CAP_EXP + 0x0b;
+	       off == FAKE_DEV_CAP_EXP + 0x0a ||
+	       off == FAKE_DEV_CAP_EXP + 0x0b || is_aer_status(off);
 }
 
 static int fake_write(void *priv, unsigned int off, unsigned int size,
@@ -122,6 +133,11 @@ void fake_dev_init(struct fake_dev *d, u16 size)
 	fake_dev_set(d, FAKE_DEV_CAP_MSIX + 2, 2, FAKE_DEV_MSIX_SIZE - 1);
 	fake_dev_set(d, FAKE_DEV_CAP_MSIX + 4, 4, 0x00000003);	/* BAR3 */
 	fake_dev_set(d, FAKE_DEV_CAP_MSIX + 8, 4, 0x00002003);
+
+	if (size == PCISPLIT_CFG_SPACE_EXP)
+		/* AER, version 2, last in the extended list. */
+		fake_dev_set(d, FAKE_DEV_ECAP_AER, 4,
+			     PCISPLIT_EXT_CAP_ID_AER | 2 << 16);
 }
 
 int fake_dev_cfg(struct fake_dev *d, struct pcisplit_cfg *cfg)

@@ -15,6 +15,7 @@
 #define FAKE_DEV_CAP_MSI	0x50
 #define FAKE_DEV_CAP_EXP	0x70
 #define FAKE_DEV_CAP_MSIX	0xa0
+#define FAKE_DEV_ECAP_AER	0x100
 #define FAKE_DEV_MSIX_SIZE	16
 #define FAKE_DEV_MSI_MAX	8
 #define FAKE_DEV_BAR0		0xfebc0000U

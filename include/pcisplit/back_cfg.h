@@ -44,6 +44,7 @@
 #define PCISPLIT_CAP_ID_MSI		0x05
 #define PCISPLIT_CAP_ID_EXP		0x10
 #define PCISPLIT_CAP_ID_MSIX		0x11
+#define PCISPLIT_EXT_CAP_ID_AER		0x0001
 
 #define PCISPLIT_CFG_SPACE		256
 #define PCISPLIT_CFG_SPACE_EXP		4096
@@ -80,6 +81,7 @@ struct pcisplit_cfg {
 	u16 size;			/* 256, or 4096 for PCIe */
 	u8 cap_pm, cap_msi, cap_msix, cap_exp;	/* 0: absent */
 	u8 msi_len;			/* bytes of the MSI capability */
+	u16 ecap_aer;			/* AER extended capability; 0: absent */
 	u8 int_line;			/* what reads of Interrupt Line return */
 	bool permissive;		/* unhandled bytes are writable */
 	struct pcisplit_cfg_bar bar[PCISPLIT_CFG_NR_BARS];
