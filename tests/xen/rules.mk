@@ -8,9 +8,10 @@ BUILD ?= $(TOP)/build
 KDIR ?= $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64)))
 XEN_E2E := $(TOP)/tests/xen
 XEN_ENV := TOP=$(TOP) CACHE=$(CACHE) BUILD=$(BUILD) KDIR=$(KDIR)
-# Build our modules first when this is the project tree (the top-level
-# Makefile has `modules`); e2e.sh then picks ours/ours, else stock/stock.
-XEN_PRE := e2e-deps $(if $(wildcard $(TOP)/Kbuild),modules)
+# Build our modules first when included by the top-level Makefile (it has
+# `modules`; standalone, this file is the only makefile read); e2e.sh
+# then picks ours/ours when both exist, else stock/stock.
+XEN_PRE := e2e-deps $(if $(filter-out %tests/xen/rules.mk,$(MAKEFILE_LIST)),modules)
 
 .PHONY: e2e e2e-compare bench-e2e demo e2e-deps e2e-fetch
 
