@@ -57,8 +57,11 @@ logsize() { stat -c %s "$(conlog "$1")" 2>/dev/null || echo 0; }
 guest_tty() {
 	local id
 	id=$(domid "$1") || return 1
-	xenstore-read "/local/domain/$id/console/tty" 2>/dev/null ||
-		xenstore-read "/local/domain/$id/serial/0/tty"
+	# an HVM guest has a PV console too, but its agent is on the serial
+	case $1 in
+	hvm*) xenstore-read "/local/domain/$id/serial/0/tty" ;;
+	*) xenstore-read "/local/domain/$id/console/tty" ;;
+	esac
 }
 
 # guest_send NAME LINE: type a command line on the guest console
