@@ -12,7 +12,9 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}/pcifront/lint
 kdir=${KDIR:-}
+# Either unpacked tree: ours, or the one tests/kunit/run.sh unpacks.
 checkpatch=$top/.cache/linux-source-6.1/scripts/checkpatch.pl
+[ -f "$checkpatch" ] || checkpatch=$top/.cache/kunit/linux-source-6.1/scripts/checkpatch.pl
 pass=0 fail=0 skip=0
 
 ok() { pass=$((pass + 1)); [ "${V:-0}" = 1 ] && echo "  ok   $*"; return 0; }
@@ -38,7 +40,7 @@ else
 fi
 
 if [ ! -f "$checkpatch" ]; then
-	skipped "checkpatch: $checkpatch missing (unpack linux-source-6.1 into .cache)"
+	skipped "checkpatch: no unpacked linux-source-6.1 in .cache (run 'make kunit' once)"
 else
 	for f in "$top"/pcifront/*.[ch] "$top"/include/pcisplit/front_*.h; do
 		rel=${f#"$top"/}
