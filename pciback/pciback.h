@@ -91,6 +91,7 @@ struct pcisplit_back {
 	int irq;			/* its event channel, bound; 0: none */
 	unsigned long flags;		/* PCISPLIT_BACK_* */
 	struct work_struct op_work;	/* serves requests, on pcisplit_wq */
+	struct delayed_work reconf_work; /* a frontend slow to reconfigure */
 	struct xen_pci_op op;		/* the private copy being served */
 	unsigned long served;		/* requests answered */
 	unsigned long events;		/* events from the frontend */

@@ -31,6 +31,11 @@
 
 static bool back_passthrough;
 
+static unsigned int reconf_timeout_ms = 5000;
+module_param(reconf_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(reconf_timeout_ms,
+		 "How long a frontend may take to follow a hot-plug or unplug before the backend acts alone (ms; libxl gives up at 10000)");
+
 /* Guards pcisplit_backs (debugfs walks it; probe and remove edit it). */
 DEFINE_MUTEX(pcisplit_backs_lock);
 LIST_HEAD(pcisplit_backs);
@@ -470,7 +475,12 @@ static void back_frontend_changed(struct xenbus_device *xdev,
 			try_attach(be);
 		break;
 	case XenbusStateReconfiguring:
-		if (me != XenbusStateReconfiguring)
+		cancel_delayed_work(&be->reconf_work);
+		/*
+		 * Connected: the backend did the work alone after the
+		 * frontend took too long; finish the handshake all the same.
+		 */
+		if (me != XenbusStateReconfiguring && me != XenbusStateConnected)
 			break;
 		if (!process_devices(be, XenbusStateInitialising))
 			set_state(be, XenbusStateReconfigured);
@@ -500,6 +510,34 @@ static void back_frontend_changed(struct xenbus_device *xdev,
 	mutex_unlock(&be->state_lock);
 }
 
+/*
+ * libxl asked for a reconfiguration and the frontend has not followed in
+ * time (a crashed or paused guest, or a frontend that never will): give
+ * back the devices libxl is taking away now, before libxl (which waits
+ * 10 s) hands them to the next owner still running for this one.  On
+ * pcisplit_wq.
+ */
+static void back_reconf_timeout(struct work_struct *work)
+{
+	struct pcisplit_back *be = container_of(to_delayed_work(work),
+						struct pcisplit_back,
+						reconf_work);
+	enum xenbus_state fe;
+
+	mutex_lock(&be->state_lock);
+	fe = xenbus_read_driver_state(be->xdev->otherend);
+	if (xenbus_read_driver_state(be->xdev->nodename) ==
+	    XenbusStateReconfiguring &&
+	    fe != XenbusStateReconfiguring && fe != XenbusStateReconfigured) {
+		dev_warn(&be->xdev->dev,
+			 "frontend of dom%u did not follow a reconfiguration in %u ms: done without it\n",
+			 be->fe.owner.domid, reconf_timeout_ms);
+		if (!process_devices(be, XenbusStateInitialising))
+			set_state(be, XenbusStateConnected);
+	}
+	mutex_unlock(&be->state_lock);
+}
+
 /* Watch on the backend directory: libxl configured or reconfigured. */
 static void back_watch(struct xenbus_watch *watch, const char *path,
 		       const char *token)
@@ -523,10 +561,16 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 		process_devices(be, XenbusStateInitialising);
 		break;
 	case XenbusStateReconfiguring:
-		/* A live frontend does its part first (frontend_changed). */
+		/*
+		 * A live frontend does its part first (frontend_changed),
+		 * within reconf_timeout_ms, or the backend does it alone.
+		 */
 		if (fe == XenbusStateConnected || fe == XenbusStateReconfiguring ||
-		    fe == XenbusStateReconfigured)
+		    fe == XenbusStateReconfigured) {
+			mod_delayed_work(pcisplit_wq, &be->reconf_work,
+					 msecs_to_jiffies(reconf_timeout_ms));
 			break;
+		}
 		if (process_devices(be, XenbusStateInitialising))
 			break;
 		if (fe == XenbusStateClosing || fe == XenbusStateClosed ||
@@ -562,6 +606,7 @@ static int back_probe(struct xenbus_device *xdev,
 	mutex_init(&be->exp_lock);
 	spin_lock_init(&be->exp_spin);
 	pcisplit_ring_init(be);
+	INIT_DELAYED_WORK(&be->reconf_work, back_reconf_timeout);
 	be->fe.ops = &pcisplit_ring_ops;
 	be->fe.ctx = be;
 	be->fe.owner.domid = xdev->otherend_id;
@@ -608,6 +653,7 @@ static void back_remove(struct xenbus_device *xdev)
 		unregister_xenbus_watch(&be->be_watch);
 		be->watching = false;
 	}
+	cancel_delayed_work_sync(&be->reconf_work);
 	mutex_lock(&be->state_lock);
 	pcisplit_ring_disconnect(be);
 	release_all(be);
