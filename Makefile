@@ -22,9 +22,9 @@ export TOP CACHE BUILD KDIR
 
 # Suites `make check` runs, in order; each target ends its output with
 # `<suite>: N passed, M failed[, K skipped]`.
-CHECK_SUITES := unit kunit
+CHECK_SUITES := lint unit kunit
 
-.PHONY: all modules userspace check check-run deps help clean
+.PHONY: all modules userspace check check-run deps help clean lint
 all: modules userspace
 
 modules:
@@ -36,6 +36,7 @@ help:
 	@echo "  make            build the kernel modules (KDIR=$(KDIR)) and the userspace parts"
 	@echo "  make deps       install the Debian packages the build and tests need (idempotent)"
 	@echo "  make check      install what is missing, then run every suite: $(CHECK_SUITES)"
+	@echo "  make lint       checkpatch --strict over the kernel sources, W=1 module build"
 	@echo "  make unit       the userspace runner (ASan/UBSan, leak check)"
 	@echo "  make kunit      KUnit under UML (kunit.py from linux-source-6.1)"
 	@echo "  make bench      benchmarks, printed side by side with their references"
@@ -43,6 +44,9 @@ help:
 
 deps:
 	@$(TOP)/scripts/deps.sh
+
+lint:
+	@$(TOP)/tests/lint.sh
 
 # Install first in a separate make, so KDIR is found once the headers exist.
 check: deps
