@@ -10,7 +10,10 @@ UNIT_HDRS = $(wildcard $(TOP)/include/pcisplit/*.h $(TOP)/tests/shim/*/*.h \
 userspace: unit-build
 unit-build: $(UNIT_BIN)
 
-$(UNIT_BIN): $(UNIT_SRCS) $(UNIT_HDRS)
+# Second expansion: components append to UNIT_SRCS after this file is read,
+# and their sources must be prerequisites too.
+.SECONDEXPANSION:
+$(UNIT_BIN): $$(UNIT_SRCS) $$(UNIT_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -o $@ $(UNIT_SRCS)
 
