@@ -113,7 +113,7 @@ static u16 dk_devfn(enum sim_dk dk)
 
 /* ---- the PV vtab legs' channel: straight into the backend ---------- */
 
-static int xen_err(int err)
+int guest_xen_err(int err)
 {
 	switch (err) {
 	case XEN_PCI_ERR_success:
@@ -141,7 +141,7 @@ static int vt_op(struct sim_guest *g, enum sim_dk dk, struct xen_pci_op *op)
 	if (!xb_connected(g->slot))
 		return -ENOTCONN;
 	back_handle_op(g->slot, op);
-	return xen_err(op->err);
+	return guest_xen_err(op->err);
 }
 
 static int vt_probe_devfn(struct sim_guest *g, u8 devfn, u32 *id)
@@ -154,7 +154,7 @@ static int vt_probe_devfn(struct sim_guest *g, u8 devfn, u32 *id)
 		return -ENOTCONN;
 	back_handle_op(g->slot, &op);
 	*id = op.err ? ~0u : op.value;
-	return xen_err(op.err);
+	return guest_xen_err(op.err);
 }
 
 static int vt_conf_read(struct sim_guest *g, enum sim_dk dk, int off,

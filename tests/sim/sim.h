@@ -350,6 +350,8 @@ struct sim_guest {
 /* The domain a configuration currently runs as (NULL: none). */
 extern struct sim_guest *guests[SIM_NDC];
 
+/* An answer's op.err as a Linux 6.1 frontend reports it to its caller. */
+int guest_xen_err(int err);
 /* A new guest, not booted yet (its kernel has not started). */
 struct sim_guest *guest_new(int slot, enum sim_dc dc, bool hvm);
 /* The kernel boots: the frontend connects, drivers probe. */

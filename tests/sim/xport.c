@@ -738,22 +738,7 @@ static int stock_op(struct sim_guest *g, enum sim_dk dk, struct xen_pci_op *op,
 	err = pcisplit_front_xfer(&f->x, op, op, nent);
 	if (err)
 		return err;
-	switch (op->err) {
-	case XEN_PCI_ERR_success:
-		return 0;
-	case XEN_PCI_ERR_dev_not_found:
-		return -ENODEV;
-	case XEN_PCI_ERR_invalid_offset:
-		return -EINVAL;
-	case XEN_PCI_ERR_access_denied:
-		return -EACCES;
-	case XEN_PCI_ERR_not_implemented:
-		return -EOPNOTSUPP;
-	case XEN_PCI_ERR_op_failed:
-		return -EIO;
-	default:
-		return op->err;
-	}
+	return guest_xen_err(op->err);
 }
 
 static int s_probe_devfn(struct sim_guest *g, u8 devfn, u32 *id)
