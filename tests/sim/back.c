@@ -52,6 +52,25 @@ struct pcisplit_owner back_owner_mint(int slot)
 	return o;
 }
 
+/*
+ * A frontend came back in a domain whose previous frontend went away:
+ * pciback's new_incarnation().  The records of the old epoch were pruned
+ * when it went; any left would now be a stale owner's (check.c).
+ */
+struct pcisplit_owner back_owner_renew(int slot)
+{
+	struct pcisplit_owner o;
+
+	pthread_mutex_lock(&inc_lock);
+	inc[slot].serial = hv.dom[slot].serial;
+	inc[slot].domid = hv.dom[slot].domid;
+	inc[slot].epoch = next_epoch++;
+	o.domid = inc[slot].domid;
+	o.epoch = inc[slot].epoch;
+	pthread_mutex_unlock(&inc_lock);
+	return o;
+}
+
 void back_init(void)
 {
 	unsigned int i;
@@ -317,7 +336,12 @@ static void xb_disconnect(struct sim_xb *x, const char *why)
 	x->connected = false;
 }
 
-static void xb_connect(struct sim_xb *x)
+/*
+ * Map the frontend's page, bind its channel, lend the devices (the new
+ * ones, or on @again -- a frontend that came back -- every one libxl has
+ * not taken away) and serve.
+ */
+static void xb_connect(struct sim_xb *x, bool again)
 {
 	char p[96], magic[8];
 	int ref, port, num = 0, i, err;
@@ -355,9 +379,12 @@ static void xb_connect(struct sim_xb *x)
 	x->port = err;
 	snprintf(p, sizeof(p), "%s/num_devs", x->be);
 	xs_read_int(p, &num);
-	for (i = 0; i < num && i < 16; i++)
-		if (xb_dev_state(x, i) == 1)
+	for (i = 0; i < num && i < 16; i++) {
+		int sub = xb_dev_state(x, i);
+
+		if (sub == 1 || (again && sub != 5 && sub != 6))
 			xb_attach_dev(x, i);
+	}
 	/* Passthrough mode: the guest sees the host's bus 0000:00. */
 	snprintf(p, sizeof(p), "%s/root_num", x->be);
 	err = xs_write(p, "1");
@@ -426,8 +453,16 @@ static void xb_fe_changed(void *arg, const char *path)
 	}
 	switch (st) {
 	case 3:				/* Initialised */
-		if (!x->connected && xb_state(x) == 2)
-			xb_connect(x);
+		if (!x->connected && xb_state(x) == 2) {
+			xb_connect(x, false);
+		} else if (!x->connected && xb_state(x) == 4) {
+			/* Idle after its frontend went: a new one (reload). */
+			struct pcisplit_owner o = back_owner_renew(xb_slot(x));
+
+			sim_log(SEAM_LOG_INFO, "back: dom%u: frontend returns, epoch %llu",
+				x->domid, (unsigned long long)o.epoch);
+			xb_connect(x, true);
+		}
 		break;
 	case 7:				/* Reconfiguring */
 		if (x->connected && xb_state(x) == 7)
@@ -439,9 +474,19 @@ static void xb_fe_changed(void *arg, const char *path)
 		break;
 	case 5:				/* Closing */
 	case 6:				/* Closed */
-		if (x->connected)
+		if (x->connected || x->page)
 			xb_disconnect(x, "frontend closed");
-		xb_set_state(x, 6);
+		if (xb_state(x) == 6 || (xb_state(x) == 4 && !x->connected))
+			break;
+		xb_set_state(x, st);
+		/*
+		 * Closed while the toolstack keeps the device online (a
+		 * frontend module unloaded): idle Connected, as pciback
+		 * does, so libxl can still take devices away and a new
+		 * frontend can come.
+		 */
+		if (st == 6)
+			xb_set_state(x, 4);
 		break;
 	default:
 		break;

@@ -733,7 +733,12 @@ static int front_init(struct sim_guest *g)
 	char p[96];
 	int err;
 
-	g->page = aligned_alloc(4096, 4096);
+	/*
+	 * A reloaded frontend reuses the page: the backend of the previous
+	 * one may still have it mapped (the grant keeps it alive).
+	 */
+	if (!g->page)
+		g->page = aligned_alloc(4096, 4096);
 	if (!g->page)
 		return -ENOMEM;
 	memset(g->page, 0, 4096);
@@ -752,13 +757,52 @@ static int front_init(struct sim_guest *g)
 	err = err ?: xs_printf(p, "%d", g->port);
 	fe_path(g, p, sizeof(p), "magic");
 	err = err ?: xs_write(p, XEN_PCI_MAGIC);
+	/*
+	 * Linux's order: the driver's probe goes Initialised, then the
+	 * xenbus core watches the backend.
+	 */
+	err = err ?: fe_set_state(g, 3);
 	be_path(g, p, sizeof(p), "state");
 	err = err ?: xs_watch(p, fe_backend_changed, g);
-	err = err ?: fe_set_state(g, 3);
 	if (err)
 		sim_log(SEAM_LOG_ERR, "guest dom%u: frontend setup failed: %d",
 			domid, err);
 	return err;
+}
+
+/*
+ * Module unload: the xenbus driver's remove() unbinds every driver (each
+ * still talks to the backend while it frees its vectors), stops the
+ * transport and closes the channel; the xenbus core then writes Closed
+ * (the driver does not allow rebind).
+ */
+void guest_front_unload(struct sim_guest *g)
+{
+	char p[96];
+	unsigned int dk;
+
+	be_path(g, p, sizeof(p), "state");
+	xs_unwatch(p, g);
+	for (dk = 0; dk < SIM_NDEV; dk++) {
+		if (!g->dev[dk].present)
+			continue;
+		guest_remove(g, dk);
+		g->dev[dk].present = false;
+	}
+	sim_front_stop(g);
+	g->connected = false;
+	if (g->port > 0)
+		hv_evtchn_close(g->slot, g->port);
+	g->port = 0;
+	fe_set_state(g, 6);
+}
+
+/* Module load: the xenbus driver's probe, as at boot. */
+int guest_front_load(struct sim_guest *g)
+{
+	int err = fe_set_state(g, 1);
+
+	return err ?: front_init(g);
 }
 
 struct sim_guest *guest_new(int slot, enum sim_dc dc, bool hvm)

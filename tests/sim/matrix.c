@@ -11,8 +11,9 @@
  *
  * STEP: create DOM DEV[,DEV...] | reboot DOM | shutdown DOM |
  * shutdown-nodisable DOM | destroy DOM | crash DOM | pci-attach DOM DEV |
- * pci-detach DOM DEV | unbind-driver DOM DEV.  EXPECT: `DOM DEV MODE` or
- * `DEV free`.  Every malformed line is refused with FILE:LINE and why.
+ * pci-detach DOM DEV | unbind-driver DOM DEV | reload-front DOM (PV only).
+ * EXPECT: `DOM DEV MODE` or `DEV free`.  Every malformed line is refused
+ * with FILE:LINE and why.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -28,6 +29,7 @@ const char *const sim_step_names[STEP_NKIND] = {
 	[STEP_ATTACH] = "pci-attach",
 	[STEP_DETACH] = "pci-detach",
 	[STEP_UNBIND] = "unbind-driver",
+	[STEP_RELOAD_FRONT] = "reload-front",
 };
 
 /* Arguments after the step name: DOM only, DOM DEVLIST, DOM DEV. */
@@ -43,6 +45,7 @@ static const enum args step_args[STEP_NKIND] = {
 	[STEP_ATTACH] = A_DOM_DEV,
 	[STEP_DETACH] = A_DOM_DEV,
 	[STEP_UNBIND] = A_DOM_DEV,
+	[STEP_RELOAD_FRONT] = A_DOM,
 };
 
 struct parse {
@@ -208,6 +211,9 @@ static int parse_step(struct parse *p, char *line, struct sim_scenario *sc)
 			return fail(p, "'%s' takes one argument: DOM", w[0]);
 		if (parse_dom(p, w[1], &st->dc))
 			return -1;
+		if (k == STEP_RELOAD_FRONT && st->dc == SIM_HVM)
+			return fail(p, "'%s' needs a PV guest (PV1 or PV2): HVM has no PV frontend",
+				    w[0]);
 		break;
 	case A_DOM_DEVS:
 		if (n != 3)
@@ -421,6 +427,8 @@ static int step_do(const struct sim_step *st)
 		return tool_detach(st->dc, st->devs[0]);
 	case STEP_UNBIND:
 		return tool_unbind(st->dc, st->devs[0]);
+	case STEP_RELOAD_FRONT:
+		return tool_reload_front(st->dc);
 	default:
 		return -EINVAL;
 	}

@@ -306,6 +306,8 @@ void back_handle_op(int slot, struct xen_pci_op *op);
 bool back_owner_of(int slot, struct pcisplit_owner *o);
 /* The same, minting the epoch if the backend had not met it yet. */
 struct pcisplit_owner back_owner_mint(int slot);
+/* A frontend came back in the same domain: a new epoch for @slot. */
+struct pcisplit_owner back_owner_renew(int slot);
 
 /* xenbus: the backend side of the PV guests' pci devices */
 int xb_back_init(void);
@@ -368,6 +370,13 @@ void guest_front_changed(struct sim_guest *g);
 void guest_probe(struct sim_guest *g, enum sim_dk dk);
 /* Driver unbind / hot-unplug: the driver's remove(). */
 void guest_remove(struct sim_guest *g, enum sim_dk dk);
+/*
+ * PV: the frontend module is unloaded (drivers' remove(), transport
+ * stopped, event channel closed, frontend Closed), then loaded again
+ * (Initialising, a new channel, Initialised).  0 or -errno.
+ */
+void guest_front_unload(struct sim_guest *g);
+int guest_front_load(struct sim_guest *g);
 /*
  * How a guest's MSI layer reaches whoever enables interrupts for it: the
  * backend's request path (PV) or the device model (HVM).  0 or -errno.
@@ -462,6 +471,12 @@ int tool_crash(enum sim_dc dc);
 int tool_attach(enum sim_dc dc, enum sim_dk dk);
 int tool_detach(enum sim_dc dc, enum sim_dk dk);
 int tool_unbind(enum sim_dc dc, enum sim_dk dk);
+/*
+ * The PV guest's frontend module unloaded and loaded again while the
+ * guest runs; fails (with a log line) unless the backend released every
+ * device when the frontend went and lent them again to a new owner epoch.
+ */
+int tool_reload_front(enum sim_dc dc);
 /* Which configuration a device is attached to, -1: none. */
 extern int tool_attached[SIM_NDEV];
 
@@ -505,6 +520,7 @@ enum sim_step_kind {
 	STEP_ATTACH,
 	STEP_DETACH,
 	STEP_UNBIND,
+	STEP_RELOAD_FRONT,
 	STEP_NKIND,
 };
 

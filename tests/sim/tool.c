@@ -444,3 +444,71 @@ int tool_unbind(enum sim_dc dc, enum sim_dk dk)
 	xs_pump();
 	return 0;
 }
+
+/*
+ * rmmod + modprobe of the frontend in a running PV guest.  The backend
+ * must see the frontend close and give every device back (no record, no
+ * owner), then lend them again to a new owner epoch of the same domain
+ * once the new frontend connects; the drivers probe again.
+ */
+int tool_reload_front(enum sim_dc dc)
+{
+	struct sim_guest *g = running(dc);
+	struct pcisplit_owner before, after;
+	bool had;
+	unsigned int dk;
+	int err, bad = 0;
+
+	if (!g)
+		return -ESRCH;
+	if (g->hvm) {
+		sim_log(SEAM_LOG_ERR, "tool: reload-front: %s has no PV frontend",
+			sim_dc_names[dc]);
+		return -EINVAL;
+	}
+	/* The module is loaded at boot: a booting guest finishes first. */
+	tool_settle();
+	had = back_owner_of(g->slot, &before);
+	sim_log(SEAM_LOG_INFO, "tool: dom%u: rmmod of the frontend", g->domid);
+	guest_front_unload(g);
+	xs_pump();
+	for (dk = 0; dk < SIM_NDEV; dk++) {
+		struct pcisplit_vdev *vd = &bdevs[dk].vd;
+
+		if (tool_attached[dk] != (int)dc)
+			continue;
+		if (vd->nr || vd->owner.epoch || bdevs[dk].owner_slot >= 0) {
+			sim_log(SEAM_LOG_ERR, "tool: dom%u: frontend unloaded but %s still lent: owner dom%u epoch %llu, %u records",
+				g->domid, sim_dk_names[dk], vd->owner.domid,
+				(unsigned long long)vd->owner.epoch, vd->nr);
+			bad++;
+		}
+	}
+	sim_log(SEAM_LOG_INFO, "tool: dom%u: modprobe of the frontend", g->domid);
+	err = guest_front_load(g);
+	xs_pump();
+	if (err) {
+		sim_log(SEAM_LOG_ERR, "tool: dom%u: frontend load failed: %d",
+			g->domid, err);
+		return err;
+	}
+	if (!back_owner_of(g->slot, &after) ||
+	    (had && after.epoch == before.epoch)) {
+		sim_log(SEAM_LOG_ERR, "tool: dom%u: the reloaded frontend is not a new owner epoch (was %llu)",
+			g->domid, had ? (unsigned long long)before.epoch : 0ULL);
+		return -EPROTO;
+	}
+	for (dk = 0; dk < SIM_NDEV; dk++) {
+		if (tool_attached[dk] != (int)dc)
+			continue;
+		if (!pcisplit_owner_eq(&bdevs[dk].vd.owner, &after)) {
+			sim_log(SEAM_LOG_ERR, "tool: dom%u: after the reload %s belongs to dom%u epoch %llu, not the new epoch %llu",
+				g->domid, sim_dk_names[dk],
+				bdevs[dk].vd.owner.domid,
+				(unsigned long long)bdevs[dk].vd.owner.epoch,
+				(unsigned long long)after.epoch);
+			bad++;
+		}
+	}
+	return bad ? -EPROTO : 0;
+}
