@@ -113,6 +113,24 @@ do_unbind() {
 	wait_log "$name" "$off" "@@G unbound $2" 60 >/dev/null || { STEP_ERR="agent did not unbind $2"; return 1; }
 }
 
+# do_reload DOM: the guest's PCI frontend module unloaded and loaded again;
+# the agent waits (60 s) for every device to be back with a driver bound
+do_reload() {
+	local off name line
+	[ "$1" != HVM ] || { STEP_ERR="reload-front: HVM has no PV frontend"; return 1; }
+	name=$(gname "$1")
+	off=$(logsize "$name")
+	guest_send "$name" reload
+	line=$(wait_log "$name" "$off" "@@G reloaded rc=" 120) ||
+		{ STEP_ERR="agent did not reload the frontend within 120 s"; return 1; }
+	line=$(grep -m1 -o '@@G reloaded rc=.*' <<<"$line" | tr -d '\r')
+	echo "agent: $line" >>"$EVID"
+	case $line in
+	"@@G reloaded rc=0 "*) ;;
+	*) STEP_ERR="reload-front failed: ${line#@@G reloaded }"; return 1 ;;
+	esac
+}
+
 # wait_bound DOM DEV SEC: until DOM's agent has a driver on DEV
 wait_bound() {
 	local name end
@@ -309,6 +327,7 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 		pci-attach) do_attach "$dom" "$arg" || rc=$? ;;
 		pci-detach) do_detach "$dom" "$arg" || rc=$? ;;
 		unbind-driver) do_unbind "$dom" "$arg" || rc=$? ;;
+		reload-front) do_reload "$dom" || rc=$? ;;
 		*) STEP_ERR="unknown step $kind"; rc=1 ;;
 		esac
 	fi
