@@ -526,6 +526,14 @@ static void soak_step(struct soak_model *sm, struct sim_step *st)
 				sm->running[dc] = false;
 			break;
 		}
+		if (pick >= 95 && dc != SIM_HVM) {
+			/* The frontend reloaded: every device probes again. */
+			st->kind = STEP_RELOAD_FRONT;
+			for (dk = 0; dk < SIM_NDEV; dk++)
+				if (sm->att[dk] == (int)dc)
+					sm->unbound[dk] = false;
+			break;
+		}
 		dk = rndn(SIM_NDEV);
 		if (pick < 70 && sm->att[dk] < 0) {
 			st->kind = STEP_ATTACH;
