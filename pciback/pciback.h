@@ -41,6 +41,12 @@ struct pcisplit_pdev {
 	bool permissive;		/* sysfs "permissive" or opts-N */
 
 	struct pcisplit_back *be;	/* the frontend holding it, or NULL */
+	/*
+	 * The toolstack took it back (do_flr) while @be still holds it: its
+	 * requests find no device until @be lets go.  Set under
+	 * pcisplit_stub_lock, read locklessly by the request path.
+	 */
+	bool fenced;
 
 	struct pcisplit_vdev vd;	/* vector records (msi/) */
 	struct pcisplit_cfg cfg;	/* virtual config space */

@@ -198,7 +198,8 @@ static struct pcisplit_bdev *ring_lookup(void *ctx, u32 domain, u32 bus,
 	for (i = 0; i < be->nr_exp; i++) {
 		struct pcisplit_pdev *pd = be->exp[i].pd;
 
-		if (pd && be->exp[i].vsbdf == vsbdf && READ_ONCE(pd->be) == be)
+		if (pd && be->exp[i].vsbdf == vsbdf &&
+		    READ_ONCE(pd->be) == be && !READ_ONCE(pd->fenced))
 			return &pd->bd;
 	}
 	return NULL;

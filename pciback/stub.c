@@ -5,7 +5,7 @@
  * reset, restore), what releasing does (disable MSI/MSI-X, prune the
  * vector table, reset, restore, clear the owner), and the sysfs driver
  * attributes libxl uses: new_slot, remove_slot, slots, permissive,
- * quirks.
+ * quirks, do_flr.
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt
@@ -354,11 +354,18 @@ out_put:
 	return ERR_PTR(err);
 }
 
-/* Called with the device lock held (probe, remove, or a release). */
-static void pdev_release(struct pcisplit_pdev *pd, bool locked)
+/*
+ * Called with the device lock held (probe, remove, do_flr, or a
+ * release).  Bus mastering goes off first: until then the device may
+ * still be running the rings its last guest set up, and Xen's IOMMU is
+ * about to stop (or has stopped) translating for that guest.  @reset is
+ * false when do_flr has reset the device since the guest last reached it.
+ */
+static void pdev_release(struct pcisplit_pdev *pd, bool locked, bool reset)
 {
 	struct pcisplit_unmap_report rep;
 
+	pci_clear_master(pd->dev);
 	pcisplit_vdev_prune(&pd->vd, &rep);
 	pcisplit_vdev_set_owner(&pd->vd, NULL);
 	pcisplit_kmsi_sync(pd);
@@ -367,7 +374,8 @@ static void pdev_release(struct pcisplit_pdev *pd, bool locked)
 			 "released %u %s vectors (%u unmapped, %u of a dead domain)\n",
 			 rep.records, pcisplit_vmode_name(rep.mode),
 			 rep.unmapped, rep.gone);
-	pcisplit_stub_reset(pd, locked);
+	if (reset)
+		pcisplit_stub_reset(pd, locked);
 	pdev_quiesce(pd);
 	pcisplit_cfg_reset(&pd->cfg);
 	xen_unregister_device_domain_owner(pd->dev);
@@ -383,6 +391,7 @@ struct pcisplit_pdev *pcisplit_stub_get(u32 sbdf, struct pcisplit_back *be)
 			continue;
 		if (!pd->be) {
 			pd->be = be;
+			pd->fenced = false;
 			kref_get(&pd->kref);
 			found = pd;
 		}
@@ -400,9 +409,12 @@ void pcisplit_stub_put(struct pcisplit_pdev *pd)
 	mutex_lock(&pcisplit_stub_lock);
 	/* remove() may have released it already. */
 	if (pd->be) {
+		/* A request served before do_flr fenced it may have mapped more. */
+		bool reset = !pd->fenced;
+
 		pd->be = NULL;
 		mutex_unlock(&pcisplit_stub_lock);
-		pdev_release(pd, true);
+		pdev_release(pd, true, reset);
 	} else {
 		mutex_unlock(&pcisplit_stub_lock);
 	}
@@ -467,7 +479,7 @@ static void stub_remove(struct pci_dev *dev)
 	}
 	mutex_unlock(&pcisplit_stub_lock);
 
-	pdev_release(pd, true);
+	pdev_release(pd, true, true);
 	pdev_physdev_msix(pd, PHYSDEVOP_release_msix);
 	pci_clear_dev_assigned(dev);
 	pci_set_drvdata(dev, NULL);
@@ -585,6 +597,59 @@ static ssize_t permissive_show(struct device_driver *drv, char *buf)
 static DRIVER_ATTR_RW(permissive);
 
 /*
+ * do_flr: libxl writes a device's address here before it lends the device
+ * and before it takes it back (xl destroy, a guest's shutdown or reboot,
+ * xl pci-detach), falling back to the device's own "reset" file, which a
+ * device without FLR, PM or bus reset does not have.  On the way back
+ * libxl revokes the guest's access in Xen right after, while the guest
+ * may still be running and the device still running its rings: stop the
+ * DMA here, give back the vectors, reset what can be reset, and fence the
+ * guest's requests until its backend lets go, so nothing the device does
+ * meets the IOMMU after the guest has lost it.
+ */
+static ssize_t do_flr_store(struct device_driver *drv, const char *buf,
+			    size_t count)
+{
+	struct pcisplit_pdev *pd;
+	struct pcisplit_slot p;
+	bool lent = false;
+	int owner = -1;
+
+	if (pcisplit_slot_parse_exact(buf, &p)) {
+		pr_warn("do_flr: '%.*s' is not dddd:bb:ss.f\n",
+			(int)min_t(size_t, count, 32), buf);
+		return -EINVAL;
+	}
+	mutex_lock(&pcisplit_stub_lock);
+	pd = stub_find(&p);
+	if (pd) {
+		kref_get(&pd->kref);
+		if (pd->be) {
+			WRITE_ONCE(pd->fenced, true);
+			lent = true;
+			owner = xen_find_device_domain_owner(pd->dev);
+		}
+	}
+	mutex_unlock(&pcisplit_stub_lock);
+	if (!pd) {
+		pr_warn("do_flr: %04x:%02x:%02x.%u is not held by pciback\n",
+			p.seg, p.bus, p.slot, p.func);
+		return -ENODEV;
+	}
+
+	device_lock(&pd->dev->dev);
+	if (lent)
+		dev_info(&pd->dev->dev,
+			 "taken back from dom%d by the toolstack: DMA off, vectors released, requests refused\n",
+			 owner);
+	pdev_release(pd, true, true);
+	device_unlock(&pd->dev->dev);
+	kref_put(&pd->kref, pdev_free);
+	return count;
+}
+static DRIVER_ATTR_WO(do_flr);
+
+/*
  * quirks: the stock backend lists extra config fields here; this backend
  * has no per-device quirk fields (its rules are the static tables), so the
  * list is empty and writes are refused with a reason.
@@ -608,6 +673,7 @@ static struct attribute *stub_attrs[] = {
 	&driver_attr_slots.attr,
 	&driver_attr_permissive.attr,
 	&driver_attr_quirks.attr,
+	&driver_attr_do_flr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(stub);

@@ -148,6 +148,7 @@ X=usr/lib/xen-4.17/bin
 add_bins "$d" bin/bash usr/bin/lspci usr/bin/setpci \
 	$X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/libxl-save-helper \
 	usr/bin/xenstore-read usr/bin/xenstore-write usr/bin/xenstore-ls usr/bin/xenstore-list \
+	usr/bin/xenstore-rm usr/bin/xenstore-watch usr/bin/xenstore-exists \
 	usr/libexec/xen-qemu-system-i386
 # xl aborts in pthread_cancel without libgcc_s, which nothing links.
 cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$d/lib/x86_64-linux-gnu/"
