@@ -488,17 +488,25 @@ static void stub_remove(struct pci_dev *dev)
 
 /* ---- sysfs driver attributes ------------------------------------------ */
 
+/* A driver attribute's "dddd:bb:ss.f", exactly; a bad one is logged. */
+static int attr_parse_bdf(const char *attr, const char *buf, size_t count,
+			  struct pcisplit_slot *p)
+{
+	if (!pcisplit_slot_parse_exact(buf, p))
+		return 0;
+	pr_warn("%s: '%.*s' is not dddd:bb:ss.f\n", attr,
+		(int)min_t(size_t, count, 32), buf);
+	return -EINVAL;
+}
+
 static ssize_t new_slot_store(struct device_driver *drv, const char *buf,
 			      size_t count)
 {
 	struct pcisplit_slot p;
 	int err;
 
-	if (pcisplit_slot_parse_exact(buf, &p)) {
-		pr_warn("new_slot: '%.*s' is not dddd:bb:ss.f\n",
-			(int)min_t(size_t, count, 32), buf);
+	if (attr_parse_bdf("new_slot", buf, count, &p))
 		return -EINVAL;
-	}
 	err = slot_add(NULL, &p);
 	return err ? err : count;
 }
@@ -510,11 +518,8 @@ static ssize_t remove_slot_store(struct device_driver *drv, const char *buf,
 	struct pcisplit_slot p;
 	int err;
 
-	if (pcisplit_slot_parse_exact(buf, &p)) {
-		pr_warn("remove_slot: '%.*s' is not dddd:bb:ss.f\n",
-			(int)min_t(size_t, count, 32), buf);
+	if (attr_parse_bdf("remove_slot", buf, count, &p))
 		return -EINVAL;
-	}
 	err = slot_remove(&p);
 	return err ? err : count;
 }
@@ -563,11 +568,8 @@ static ssize_t permissive_store(struct device_driver *drv, const char *buf,
 	struct pcisplit_slot p;
 	int err = 0;
 
-	if (pcisplit_slot_parse_exact(buf, &p)) {
-		pr_warn("permissive: '%.*s' is not dddd:bb:ss.f\n",
-			(int)min_t(size_t, count, 32), buf);
+	if (attr_parse_bdf("permissive", buf, count, &p))
 		return -EINVAL;
-	}
 	mutex_lock(&pcisplit_stub_lock);
 	pd = stub_find(&p);
 	if (!pd) {
@@ -615,11 +617,8 @@ static ssize_t do_flr_store(struct device_driver *drv, const char *buf,
 	bool lent = false;
 	int owner = -1;
 
-	if (pcisplit_slot_parse_exact(buf, &p)) {
-		pr_warn("do_flr: '%.*s' is not dddd:bb:ss.f\n",
-			(int)min_t(size_t, count, 32), buf);
+	if (attr_parse_bdf("do_flr", buf, count, &p))
 		return -EINVAL;
-	}
 	mutex_lock(&pcisplit_stub_lock);
 	pd = stub_find(&p);
 	if (pd) {
