@@ -116,7 +116,7 @@ do_unbind() {
 # do_reload DOM: the guest's PCI frontend module unloaded and loaded again;
 # the agent waits (60 s) for every device to be back with a driver bound
 do_reload() {
-	local off name line
+	local off name line first
 	[ "$1" != HVM ] || { STEP_ERR="reload-front: HVM has no PV frontend"; return 1; }
 	name=$(gname "$1")
 	off=$(logsize "$name")
@@ -129,6 +129,11 @@ do_reload() {
 	"@@G reloaded rc=0 "*) ;;
 	*) STEP_ERR="reload-front failed: ${line#@@G reloaded }"; return 1 ;;
 	esac
+	# the xenbus core pins a frontend's module while its device is
+	# bound: the agent then unbinds the xenbus device first; say so
+	first=$(sed -n 's/.*first_rmmod="\([^"]*\)".*/\1/p' <<<"$line")
+	[ -z "$first" ] ||
+		say "  note: plain rmmod refused ($first); unloaded after unbinding the xenbus device ($(field "$line" via))"
 }
 
 # wait_bound DOM DEV SEC: until DOM's agent has a driver on DEV
