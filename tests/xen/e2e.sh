@@ -46,9 +46,18 @@ script=$out/.matrix-script.sh
 cat >"$script" <<SCRIPT
 E2E_ONLY='${only}'
 . /e2e/matrix.sh
+. /e2e/tools.sh
 run_matrix
+tools_final
 say "matrix done"
 SCRIPT
+# The operators' CLI, checked after every step (dom0/tools.sh), when built.
+tool_files=()
+if [ -x "$BUILD/tools/pcisplit" ]; then
+	tool_files=(--file "$BUILD/tools/pcisplit" --file "$TOP/tools/tests/dom0-check.sh")
+else
+	log "no $BUILD/tools/pcisplit: the CLI checks are left out (make userspace builds it)"
+fi
 
 t0=$(date +%s)
 dirs=()
@@ -59,7 +68,8 @@ for p in $pairings; do
 	log "pairing $p (backend $b, frontend $f)"
 	rc=0
 	"$HERE/vm.sh" --back "$b" --front "$f" --script "$script" \
-		--file "$TOP/tests/matrix/lifecycle.matrix" $hvm --out "$d" --timeout 3000 || rc=$?
+		--file "$TOP/tests/matrix/lifecycle.matrix" "${tool_files[@]}" \
+		$hvm --out "$d" --timeout 3000 || rc=$?
 	echo "$rc" >"$d/vm-rc"
 	[ "$rc" = 125 ] && log "pairing $p: the machine failed (see $d/logs/serial.log)"
 done

@@ -10,8 +10,9 @@ XEN_E2E := $(TOP)/tests/xen
 XEN_ENV := TOP=$(TOP) CACHE=$(CACHE) BUILD=$(BUILD) KDIR=$(KDIR)
 # Build our modules first when included by the top-level Makefile (it has
 # `modules`; standalone, this file is the only makefile read); e2e.sh
-# then picks ours/ours when both exist, else stock/stock.
-XEN_PRE := e2e-deps $(if $(filter-out %tests/xen/rules.mk,$(MAKEFILE_LIST)),modules)
+# then picks ours/ours when both exist, else stock/stock; and the CLI,
+# which the matrix checks in dom0 after every step.
+XEN_PRE := e2e-deps $(if $(filter-out %tests/xen/rules.mk,$(MAKEFILE_LIST)),modules $(TOOLS_BIN))
 
 .PHONY: e2e e2e-compare bench-e2e demo e2e-deps e2e-fetch
 
@@ -36,19 +37,17 @@ bench-e2e: $(XEN_PRE)
 demo: $(XEN_PRE)
 	@$(XEN_ENV) $(XEN_E2E)/demo.sh
 
-# What `make check` (and so CI) runs on real Xen: ours/ours over the PV
-# scenarios of the matrix that our pair passes today.  The rest of the
-# matrix fails on known, open problems (tests/xen/README.md: "Known
-# failures") and runs with `make e2e`; it is not hidden, only kept out of
-# the gate until fixed.
-E2E_CI_SCENARIOS := ^(shutdown-nodisable|hotplug-booting|two-guests|unbind-driver)$$
-
+# What `make check` (and so CI) runs on real Xen: ours/ours over the whole
+# matrix, PV legs only.  An HVM leg boots an HVM guest in nested SVM under
+# TCG (about a minute each, and now and then a triple fault: an
+# environment failure, not ours); those steps run with `make e2e` and are
+# reported skipped here, with Xen's reason.
 .PHONY: e2e-ci
 e2e-ci: $(XEN_PRE)
-	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --no-hvm --only '$(E2E_CI_SCENARIOS)'
+	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --no-hvm
 
 CHECK_SUITES += e2e-ci
-EXTRA_HELP += "make e2e-ci      what make check runs on real Xen: ours/ours, the PV scenarios that pass today"
+EXTRA_HELP += "make e2e-ci      what make check runs on real Xen: the ours/ours matrix, PV legs (HVM legs skipped)"
 EXTRA_HELP += "make e2e         the lifecycle matrix on real Xen in QEMU, ours/ours (stock/stock until built)"
 EXTRA_HELP += "make e2e-compare the matrix for every pairing (stock/stock, ours/stock, stock/ours, ours/ours)"
 EXTRA_HELP += "make bench-e2e   config-space, MSI-X enable and create/reboot-to-interrupts latency, ours vs stock"

@@ -1,0 +1,66 @@
+# The operators' CLI (tools/, `pcisplit`) checked against the matrix, in
+# dom0.  Sourced by matrix.sh after lib.sh.  Present only when e2e.sh
+# copied the binary in (/e2e/pcisplit, built by `make e2e`); without it
+# every function here does nothing.
+#
+#   check_tools     after each step: `pcisplit audit` is clean and
+#                   `pcisplit list` names the owner the matrix expects
+#   tools_final     after the whole matrix: audit clean, a planted stale
+#                   record flagged and cleared (tools/tests/dom0-check.sh);
+#                   one results row, scenario "tools"
+
+PCISPLIT=/e2e/pcisplit
+DOM0_CHECK=/e2e/dom0-check.sh
+
+# check_tools: uses FAILS, EVID, OWNER and ALLDEVS of the running step
+check_tools() {
+	local out list d b row owner want
+	[ -x "$PCISPLIT" ] || return 0
+	if ! out=$("$PCISPLIT" audit 2>&1); then
+		fail "pcisplit audit: $(grep -v '^ *->' <<<"$out" | grep -v '^audit:' | head -n 3 | tr -s ' \n' ' ')"
+	fi
+	printf 'pcisplit audit:\n%s\n' "$out" >>"$EVID"
+	if ! list=$("$PCISPLIT" list 2>&1); then
+		fail "pcisplit list failed: $(head -n 2 <<<"$list" | tr '\n' ' ')"
+		return 0
+	fi
+	printf 'pcisplit list:\n%s\n' "$list" >>"$EVID"
+	for d in $ALLDEVS; do
+		b=$(bdf "$d")
+		row=$(awk -v b="$b" '$1 == b' <<<"$list")
+		[ -n "$row" ] || { fail "pcisplit list has no row for $d ($b)"; continue; }
+		owner=$(awk '{ print $4 }' <<<"$row")
+		case ${OWNER[$d]:-} in
+		'') want=- ;;
+		# an HVM guest's device model holds it, not a PV frontend:
+		# the owner column then comes from libxl's note alone
+		HVM) continue ;;
+		*) want=$(domid "$(gname "${OWNER[$d]}")" || echo '?') ;;
+		esac
+		[ "$owner" = "$want" ] ||
+			fail "pcisplit list: $d ($b) owner $owner, expected $want (${OWNER[$d]:-none})"
+	done
+	return 0
+}
+
+# tools_final: the after-the-matrix checks, as one row of the results
+tools_final() {
+	local out rc=0 t0 t
+	[ -x "$PCISPLIT" ] || return 0
+	cleanup
+	t0=$(uptime_s)
+	say "tools #1: pcisplit audit after the matrix, and a planted stale record"
+	out=$({ PCISPLIT=$PCISPLIT bash "$DOM0_CHECK" clean &&
+		PCISPLIT=$PCISPLIT bash "$DOM0_CHECK" stale "$(bdf nic)"; } 2>&1) || rc=$?
+	mkdir -p /out/steps/tools
+	printf '%s\n' "$out" >/out/steps/tools/1.txt
+	t=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+	if [ $rc = 0 ]; then
+		printf 'tools\t1\tpcisplit audit, stale record\tpass\t%s\t\n' "$t" >>"$RESULTS"
+		say "  pass (${t}s)"
+	else
+		out=$(grep '^FAIL' <<<"$out" | tr '\n' ' ')
+		printf 'tools\t1\tpcisplit audit, stale record\tfail\t%s\t%s\n' "$t" "$out" >>"$RESULTS"
+		say "  fail (${t}s): ${out:0:300}"
+	fi
+}
