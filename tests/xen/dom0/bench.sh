@@ -4,7 +4,8 @@
 #   create_s   xl create -> the guest's MSI-X interrupts counted firing
 #   reboot_s   xl reboot -> the same, in the new incarnation
 #   cfg_ms     one 256-byte config space read from the guest (mean of N)
-#   bind_ms    driver unbind + bind in the guest (probe incl. MSI-X enable)
+#   bind_ms    driver unbind + bind in the guest (probe incl. MSI-X enable),
+#              median of 3; bind_modes: the mode each probe got
 # Each result is a line "pairing<TAB>metric<TAB>value" in /out/bench.tsv;
 # a measurement that cannot be made is "skip" with the reason.
 BENCH=/out/bench.tsv
@@ -47,12 +48,24 @@ bench_pairing() {	# BACK/FRONT
 	v=$(sed -n 's/.*cs=\([0-9]*\).*/\1/p' <<<"$line")
 	[ -n "$v" ] && put "$p" cfg_ms "$(awk -v c="$v" -v n="$CFG_READS" 'BEGIN { printf "%.2f", c * 10 / n }')" ||
 		put "$p" cfg_ms "skip ($line)"
+	# the time of every rebind counts, whatever mode the probe got: the
+	# stock pair's teardown leaves MSI-X on in dom0 (disable_msi sent
+	# instead of disable_msix), so its next probe falls back to MSI;
+	# the modes are printed beside the figure
+	: >/tmp/bind
+	modes=
 	for i in 1 2 3; do
-		line=$(agent pv1 "b$i" "bindbench b$i nic")
-		v=$(sed -n 's/.*cs=\([0-9]*\) mode=msix.*/\1/p' <<<"$line")
-		[ -n "$v" ] && echo $((v * 10))
-	done | sort -n | sed -n 2p >/tmp/bind
-	[ -s /tmp/bind ] && put "$p" bind_ms "$(cat /tmp/bind)" || put "$p" bind_ms "skip (no MSI-X after rebind: $line)"
+		line=$(agent pv1 "b$i" "bindbench b$i nic" || true)
+		v=$(sed -n 's/.*cs=\([0-9]*\) .*/\1/p' <<<"$line")
+		[ -n "$v" ] && echo $((v * 10)) >>/tmp/bind
+		modes+="${modes:+,}$(sed -n 's/.*mode=\([a-z]*\).*/\1/p' <<<"$line")"
+	done
+	if [ "$(wc -l </tmp/bind)" = 3 ]; then
+		put "$p" bind_ms "$(sort -n /tmp/bind | sed -n 2p)"
+	else
+		put "$p" bind_ms "skip (a rebind did not finish: $line)"
+	fi
+	put "$p" bind_modes "$modes"
 	off=$(logsize pv1)
 	t=$(now)
 	xl reboot pv1 >>/out/xl.log 2>&1
