@@ -355,6 +355,8 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 		echo "xl list: $(xl list | awk 'NR > 1 { print $1 "(" $2 "," $NF ")" }' | tr '\n' ' ')" >>"$EVID"
 		check_xen_pirqs
 		check_vtab
+		# the operators' CLI, when e2e.sh brought it (dom0/tools.sh)
+		! declare -F check_tools >/dev/null || check_tools
 		check_signatures
 		if [ ${#FAILS[@]} -gt 0 ] && [ "$dom" = HVM ] && e=$(env_failure) && [ -n "$e" ]; then
 			if [ "$kind" = create ] && [ -z "${E2E_RETRY:-}" ]; then
