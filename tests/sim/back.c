@@ -35,13 +35,17 @@ bool back_owner_of(int slot, struct pcisplit_owner *o)
 	return ok;
 }
 
-/* The owner for @slot, minting an epoch for a new incarnation. */
-struct pcisplit_owner back_owner_mint(int slot)
+/*
+ * The owner for @slot: a new epoch when @renew, or when the domain in the
+ * slot is not the one the slot's epoch was minted for.
+ */
+static struct pcisplit_owner back_owner(int slot, bool renew)
 {
 	struct pcisplit_owner o;
 
 	pthread_mutex_lock(&inc_lock);
-	if (!inc[slot].epoch || inc[slot].serial != hv.dom[slot].serial) {
+	if (renew || !inc[slot].epoch ||
+	    inc[slot].serial != hv.dom[slot].serial) {
 		inc[slot].serial = hv.dom[slot].serial;
 		inc[slot].domid = hv.dom[slot].domid;
 		inc[slot].epoch = next_epoch++;
@@ -52,6 +56,12 @@ struct pcisplit_owner back_owner_mint(int slot)
 	return o;
 }
 
+/* The owner for @slot, minting an epoch for a new incarnation. */
+struct pcisplit_owner back_owner_mint(int slot)
+{
+	return back_owner(slot, false);
+}
+
 /*
  * A frontend came back in a domain whose previous frontend went away:
  * pciback's new_incarnation().  The records of the old epoch were pruned
@@ -59,16 +69,7 @@ struct pcisplit_owner back_owner_mint(int slot)
  */
 struct pcisplit_owner back_owner_renew(int slot)
 {
-	struct pcisplit_owner o;
-
-	pthread_mutex_lock(&inc_lock);
-	inc[slot].serial = hv.dom[slot].serial;
-	inc[slot].domid = hv.dom[slot].domid;
-	inc[slot].epoch = next_epoch++;
-	o.domid = inc[slot].domid;
-	o.epoch = inc[slot].epoch;
-	pthread_mutex_unlock(&inc_lock);
-	return o;
+	return back_owner(slot, true);
 }
 
 void back_init(void)
