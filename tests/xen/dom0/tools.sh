@@ -3,8 +3,9 @@
 # copied the binary in (/e2e/pcisplit, built by `make e2e`); without it
 # every function here does nothing.
 #
-#   check_tools     after each step: `pcisplit audit` is clean and
-#                   `pcisplit list` names the owner the matrix expects
+#   check_tools     after each step: `pcisplit audit` is clean, and
+#                   `pcisplit list` and `pcisplit vectors` name the owner
+#                   the matrix expects, with pciback's own entry count
 #   tools_final     after the whole matrix: audit clean, a planted stale
 #                   record flagged and cleared (tools/tests/dom0-check.sh);
 #                   one results row, scenario "tools"
@@ -39,8 +40,27 @@ check_tools() {
 		esac
 		[ "$owner" = "$want" ] ||
 			fail "pcisplit list: $d ($b) owner $owner, expected $want (${OWNER[$d]:-none})"
+		check_tools_vectors "$d" "$b" "$want"
 	done
 	return 0
+}
+
+# check_tools_vectors DEV BDF OWNER: `pcisplit vectors BDF` names OWNER and
+# lists as many entry -> pirq rows as pciback's debugfs table (/tmp/vtab,
+# read by check_vtab for this step)
+check_tools_vectors() {
+	local out owner rows nent
+	[ "$BACK" = ours ] && [ -s /tmp/vtab ] || return 0
+	if ! out=$("$PCISPLIT" vectors "$2" 2>&1); then
+		fail "pcisplit vectors $2 failed: $(head -n 2 <<<"$out" | tr '\n' ' ')"
+		return 0
+	fi
+	printf 'pcisplit vectors %s:\n%s\n' "$2" "$out" >>"$EVID"
+	owner=$(sed -n 's/^[^ ]*  owner \([^ ]*\).*/\1/p' <<<"$out" | head -n 1)
+	rows=$(grep -cE '^ *[0-9]+ +[0-9]+ *$' <<<"$out" || true)
+	nent=$(awk -v b="device=$2" '$1 == b { p = 1; next } /^device=/ { p = 0 } p && /entry=/' /tmp/vtab | wc -l)
+	[ "$owner" = "$3" ] && [ "$rows" = "$nent" ] ||
+		fail "pcisplit vectors: $1 ($2) owner $owner with $rows rows, expected $3 with $nent (debugfs)"
 }
 
 # tools_final: the after-the-matrix checks, as one row of the results
