@@ -3,6 +3,7 @@
  * pcisplit-back: the kernel half's private header.
  *
  *   stub.c      the "pciback" pci_driver: seizing, hide=, sysfs, reset
+ *   quirks.c    device-specific quiescing where a reset leaves DMA running
  *   msi_xen.c   struct pcisplit_vtab_ops over the kernel's MSI layer
  *   xenbus.c    the xenbus backend: state machine, exports, topology
  *   ring.c      the shared page and event channel: serving requests
@@ -146,6 +147,10 @@ struct pcisplit_pdev *pcisplit_stub_get(u32 sbdf, struct pcisplit_back *be);
 void pcisplit_stub_put(struct pcisplit_pdev *pd);
 /* Reset and restore the seized state (holding the device lock or not). */
 void pcisplit_stub_reset(struct pcisplit_pdev *pd, bool locked);
+
+/* quirks.c: device-specific quiescing after a reset */
+void pcisplit_quirk_quiesce(struct pci_dev *dev);
+ssize_t pcisplit_quirk_show(char *buf, ssize_t n);
 
 /* msi_xen.c */
 extern const struct pcisplit_vtab_ops pcisplit_xen_vtab_ops;

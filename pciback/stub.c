@@ -282,6 +282,8 @@ void pcisplit_stub_reset(struct pcisplit_pdev *pd, bool locked)
 		       pci_reset_function(dev);
 	if (err)
 		dev_info(&dev->dev, "no reset method worked (%d)\n", err);
+	/* A reset the core counts as done may not stop the DMA engines. */
+	pcisplit_quirk_quiesce(dev);
 	if (pd->saved && !pci_load_saved_state(dev, pd->saved))
 		pci_restore_state(dev);
 	else
@@ -650,8 +652,9 @@ static DRIVER_ATTR_WO(do_flr);
 
 /*
  * quirks: the stock backend lists extra config fields here; this backend
- * has no per-device quirk fields (its rules are the static tables), so the
- * list is empty and writes are refused with a reason.
+ * has no per-device quirk fields (its rules are the static tables), so
+ * writes are refused with a reason.  It lists the devices that get a
+ * device-specific quiesce after each reset instead (quirks.c).
  */
 static ssize_t quirks_store(struct device_driver *drv, const char *buf,
 			    size_t count)
@@ -662,7 +665,7 @@ static ssize_t quirks_store(struct device_driver *drv, const char *buf,
 
 static ssize_t quirks_show(struct device_driver *drv, char *buf)
 {
-	return 0;
+	return pcisplit_quirk_show(buf, 0);
 }
 static DRIVER_ATTR_RW(quirks);
 
