@@ -67,3 +67,25 @@ check_tools_vectors() {
 	[ "$owner" = "$3" ] && [ "$rows" = "$nent" ] ||
 		fail "pcisplit vectors: $1 ($2) owner $owner with $rows rows, expected $3 with $nent (debugfs)"
 }
+
+# tools_final: the after-the-matrix checks, as one row of the results
+tools_final() {
+	local out rc=0 t0 t
+	[ -x "$PCISPLIT" ] || return 0
+	cleanup
+	t0=$(uptime_s)
+	say "tools #1: pcisplit audit after the matrix, and a planted stale record"
+	out=$({ PCISPLIT=$PCISPLIT bash "$DOM0_CHECK" clean &&
+		PCISPLIT=$PCISPLIT bash "$DOM0_CHECK" stale "$(bdf nic)"; } 2>&1) || rc=$?
+	mkdir -p /out/steps/tools
+	printf '%s\n' "$out" >/out/steps/tools/1.txt
+	t=$(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }')
+	if [ $rc = 0 ]; then
+		printf 'tools\t1\tpcisplit audit, stale record\tpass\t%s\t\n' "$t" >>"$RESULTS"
+		say "  pass (${t}s)"
+	else
+		out=$(grep '^FAIL' <<<"$out" | tr '\n' ' ')
+		printf 'tools\t1\tpcisplit audit, stale record\tfail\t%s\t%s\n' "$t" "$out" >>"$RESULTS"
+		say "  fail (${t}s): ${out:0:300}"
+	fi
+}
