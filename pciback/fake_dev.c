@@ -59,9 +59,8 @@ static u8 w1c_byte(unsigned int off)
 	case FAKE_DEV_CAP_EXP + 0x0b:
 		return 0;
 	default:
-		if (is_aer_status(off))
-			return 0xff;
-		return 0xff;	/* not a status byte: plain read-write */
+		/* AER status: all write-1-to-clear; unused elsewhere. */
+		return 0xff;
 	}
 }
 

@@ -150,7 +150,7 @@ void pcisplit_stub_reset(struct pcisplit_pdev *pd, bool locked);
 
 /* quirks.c: device-specific quiescing after a reset */
 void pcisplit_quirk_quiesce(struct pci_dev *dev);
-ssize_t pcisplit_quirk_show(char *buf, ssize_t n);
+ssize_t pcisplit_quirk_show(char *buf);
 
 /* msi_xen.c */
 extern const struct pcisplit_vtab_ops pcisplit_xen_vtab_ops;

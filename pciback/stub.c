@@ -411,7 +411,11 @@ void pcisplit_stub_put(struct pcisplit_pdev *pd)
 	mutex_lock(&pcisplit_stub_lock);
 	/* remove() may have released it already. */
 	if (pd->be) {
-		/* A request served before do_flr fenced it may have mapped more. */
+		/*
+		 * After do_flr the device is reset already; release it again
+		 * all the same, without a second reset: a request served just
+		 * before the fence may have mapped more vectors.
+		 */
 		bool reset = !pd->fenced;
 
 		pd->be = NULL;
@@ -665,7 +669,7 @@ static ssize_t quirks_store(struct device_driver *drv, const char *buf,
 
 static ssize_t quirks_show(struct device_driver *drv, char *buf)
 {
-	return pcisplit_quirk_show(buf, 0);
+	return pcisplit_quirk_show(buf);
 }
 static DRIVER_ATTR_RW(quirks);
 

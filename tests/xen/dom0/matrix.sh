@@ -202,7 +202,7 @@ check_free() {	# DEV
 # xen_drain: move Xen's new console lines into the step's /tmp/xen.new
 # (and the whole-run log); xl dmesg -c so nothing is read twice
 xen_drain() {
-	xl dmesg -c | tee -a /out/xen-dmesg.log >>/tmp/xen.new
+	xen_log >>/tmp/xen.new
 }
 
 # Xen must not hold a pirq for a domain that no longer exists.
@@ -212,7 +212,7 @@ check_xen_pirqs() {
 	xl debug-keys i
 	xl debug-keys M
 	sleep 1	# some handlers run from a tasklet
-	out=$(xl dmesg -c | tee -a /out/xen-dmesg.log)
+	out=$(xen_log)
 	# bulky: beside the step's evidence, not in it
 	printf 'xen debug-keys i M:\n%s\n' "$out" >"${EVID%.txt}.xen.txt"
 	live=" $(xl list | awk 'NR > 1 { print $2 }' | tr '\n' ' ') "
