@@ -14,6 +14,7 @@ set -euo pipefail
 # of this file during a (long) run cannot derail that run.
 {
 . "$(dirname "$0")/lib.sh"
+. "$HERE/results.sh"
 
 pairings= only= hvm=--hvm out=$XBUILD/e2e
 while [ $# -gt 0 ]; do
@@ -41,16 +42,17 @@ if [ "$pairings" = all ]; then
 fi
 
 mkdir -p "$out"
-# The dom0 side: the matrix runner, then leave the VM.
-script=$out/.matrix-script.sh
-cat >"$script" <<SCRIPT
-E2E_ONLY='${only}'
+# write_script FILE ONLY: the dom0 side, the matrix runner, then leave the VM
+write_script() {
+	cat >"$1" <<SCRIPT
+E2E_ONLY='$2'
 . /e2e/matrix.sh
 . /e2e/tools.sh
 run_matrix
 tools_final
 say "matrix done"
 SCRIPT
+}
 # The operators' CLI, checked after every step (dom0/tools.sh), when built.
 tool_files=()
 if [ -x "$BUILD/tools/pcisplit" ]; then
@@ -58,6 +60,54 @@ if [ -x "$BUILD/tools/pcisplit" ]; then
 else
 	log "no $BUILD/tools/pcisplit: the CLI checks are left out (make userspace builds it)"
 fi
+matrix=$TOP/tests/matrix/lifecycle.matrix
+
+# run_machine BACK FRONT DIR ONLY: one VM boot running the matrix
+run_machine() {
+	local rc=0
+	write_script "$out/.matrix-script.sh" "$4"
+	"$HERE/vm.sh" --back "$1" --front "$2" --script "$out/.matrix-script.sh" \
+		--file "$matrix" "${tool_files[@]}" \
+		$hvm --out "$3" --timeout 3000 || rc=$?
+	echo "$rc" >"$3/vm-rc"
+	[ "$rc" = 125 ] && log "machine failed (see $3/logs/serial.log)"
+	return 0
+}
+
+# scenarios_from SC ONLY: the matrix's scenarios from SC on that ONLY
+# selects, as a regex matching exactly those
+scenarios_from() {
+	awk -v from="$1" -v only="${2:-.}" '
+	$1 == "scenario" { if ($2 == from) on = 1; if (on && $2 ~ only) l = l (l ? "|" : "") $2 }
+	END { print "^(" l ")$" }' "$matrix"
+}
+
+# A machine whose QEMU died of a fault (machine_crashed) gets one more:
+# the scenario it was in and every later one run again from scratch, and
+# the first machine's rows of the scenarios it finished are kept.  The
+# crash stays on record (logs/restarts, printed by report.sh).
+resume_after_crash() {	# BACK FRONT DIR ONLY
+	local d=$3 why sc rest
+	why=$(machine_crashed "$d") || return 0
+	complete_from_serial "$d"
+	touch "$d/logs/results.tsv"
+	sc=$(awk -F'\t' 'index($6, "the machine ended during this step") == 1 { print $1 }' "$d/logs/results.tsv" | tail -n1)
+	# died before its first step (while booting): all of it again
+	[ -n "$sc" ] || [ -s "$d/logs/results.tsv" ] ||
+		sc=$(awk -v only="${4:-.}" '$1 == "scenario" && $2 ~ only { print $2; exit }' "$matrix")
+	[ -n "$sc" ] || return 0
+	rest=$(scenarios_from "$sc" "$4")
+	log "pairing $1/$2: $why during scenario $sc; it and the later ones run again in a new machine"
+	mv "$d" "$d.machine1"
+	run_machine "$1" "$2" "$d" "$rest"
+	mkdir -p "$d/logs"
+	{
+		awk -F'\t' -v rest="$rest" '$1 !~ rest' "$d.machine1/logs/results.tsv"
+		cat "$d/logs/results.tsv" 2>/dev/null || true
+	} >"$d/logs/results.merged" && mv "$d/logs/results.merged" "$d/logs/results.tsv"
+	echo $(($(cat "$d/logs/duration" 2>/dev/null || echo 0) + $(cat "$d.machine1/logs/duration" 2>/dev/null || echo 0))) >"$d/logs/duration"
+	echo "machine 1: $why during scenario $sc; scenarios $rest ran again in machine 2 (machine 1's logs: $d.machine1/logs)" >>"$d/logs/restarts"
+}
 
 t0=$(date +%s)
 dirs=()
@@ -65,13 +115,10 @@ for p in $pairings; do
 	b=${p%/*} f=${p#*/}
 	d=$out/$b-$f
 	dirs+=("$d")
+	rm -rf "$d.machine1"
 	log "pairing $p (backend $b, frontend $f)"
-	rc=0
-	"$HERE/vm.sh" --back "$b" --front "$f" --script "$script" \
-		--file "$TOP/tests/matrix/lifecycle.matrix" "${tool_files[@]}" \
-		$hvm --out "$d" --timeout 3000 || rc=$?
-	echo "$rc" >"$d/vm-rc"
-	[ "$rc" = 125 ] && log "pairing $p: the machine failed (see $d/logs/serial.log)"
+	run_machine "$b" "$f" "$d" "$only"
+	resume_after_crash "$b" "$f" "$d" "$only"
 done
 log "all pairings took $(($(date +%s) - t0)) s"
 exec "$HERE/report.sh" "${dirs[@]}"

@@ -11,11 +11,14 @@ set -euo pipefail
 # of this file during a (long) run cannot derail that run.
 {
 
+. "$(dirname "$0")/results.sh"
 dirs=("$@")
 names=()
 for d in "${dirs[@]}"; do names+=("$(basename "$d" | sed 's/-/\//')"); done
 json=$(dirname "${dirs[0]}")/results.json
 incomplete=0
+
+for d in "${dirs[@]}"; do complete_from_serial "$d"; done
 
 # The step list is the union, in order, of every run's results.
 first=
@@ -57,10 +60,16 @@ for i in "${!dirs[@]}"; do
 	d=${dirs[$i]} p=${names[$i]}
 	r=$d/logs/results.tsv
 	if [ ! -s "$r" ] || ! grep -q 'matrix done' "$d/logs/script.log" 2>/dev/null; then
-		echo "$p: the run did not finish (vm rc $(cat "$d/vm-rc" 2>/dev/null || echo ?)); serial tail:"
+		echo "$p: the run did not finish: $(machine_end "$d"); serial tail:"
 		tail -n 15 "$d/logs/serial.log" 2>/dev/null | sed 's/^/    /'
+		if [ -s "$d/logs/qemu.log" ]; then
+			echo "$p: QEMU's own messages (tail):"
+			tail -n 5 "$d/logs/qemu.log" | sed 's/^/    /'
+		fi
 		[ "$p" = stock/stock ] || incomplete=1
 	fi
+	# a machine lost to a QEMU crash, and what ran again (e2e.sh)
+	[ ! -f "$d/logs/restarts" ] || while IFS= read -r l; do echo "$p: $l"; done <"$d/logs/restarts"
 	[ -f "$r" ] || continue
 	pass=$((pass + $(awk -F'\t' '$4 == "pass"' "$r" | wc -l)))
 	skip=$((skip + $(awk -F'\t' '$4 == "skip"' "$r" | wc -l)))
@@ -82,7 +91,8 @@ done
 	echo '{"pairings": ['
 	for i in "${!dirs[@]}"; do
 		[ "$i" -gt 0 ] && echo ','
-		printf '{"pairing": "%s", "machine_seconds": %s, "steps": [' "${names[$i]}" "$(cat "${dirs[$i]}/logs/duration" 2>/dev/null || echo null)"
+		printf '{"pairing": "%s", "machine_seconds": %s, "machine_restarts": %s, "steps": [' "${names[$i]}" \
+			"$(cat "${dirs[$i]}/logs/duration" 2>/dev/null || echo null)" "$(wc -l <"${dirs[$i]}/logs/restarts" 2>/dev/null || echo 0)"
 		awk -F'\t' '{
 			gsub(/\\/, "\\\\"); gsub(/"/, "\\\"")
 			printf "%s\n{\"scenario\": \"%s\", \"step\": %d, \"text\": \"%s\", \"result\": \"%s\", \"seconds\": %s, \"detail\": \"%s\"}", (NR > 1 ? "," : ""), $1, $2, $3, $4, $5, $6

@@ -119,6 +119,7 @@ sleep 0.5
 tar -xf "$run/out.img" -C "$out/logs" 2>/dev/null || log "no logs on the output disk"
 rm -f "$run/nvme.img" "$run/sata.img" "$run/out.img"
 echo $((t1 - t0)) >"$out/logs/duration"
+echo "$qrc" >"$out/logs/qemu-rc"
 if [ -f "$out/logs/rc" ]; then
 	rc=$(cat "$out/logs/rc")
 	log "machine ran $((t1 - t0))s, script rc=$rc, logs in $out/logs"
