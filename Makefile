@@ -39,6 +39,7 @@ help:
 	@echo "  make lint       checkpatch --strict over the kernel sources, W=1 module build"
 	@echo "  make unit       the userspace runner (ASan/UBSan, leak check)"
 	@echo "  make kunit      KUnit under UML (kunit.py from linux-source-6.1)"
+	@echo "  make kunit-x86_64  the KUnit suites on x86_64 with CONFIG_XEN (PV dom0 and guest), in qemu"
 	@echo "  make bench      benchmarks, printed side by side with their references"
 	@printf '  %s\n' $(EXTRA_HELP)
 

@@ -2,6 +2,13 @@
 # .kunitconfig (relative to the top) to KUNIT_UML_CONFIGS.
 KUNIT_UML_CONFIGS += msi/.kunitconfig
 
-.PHONY: kunit
+.PHONY: kunit kunit-x86_64
 kunit:
 	@$(TOP)/tests/kunit/run.sh $(KUNIT_UML_CONFIGS)
+
+# The same suites on x86_64, in a kernel configured as a Xen PV dom0 and
+# guest (xen-x86_64.kunitconfig), booted by kunit.py in qemu-system-x86_64.
+kunit-x86_64:
+	@$(TOP)/tests/kunit/run.sh --arch=x86_64 $(KUNIT_UML_CONFIGS) tests/kunit/xen-x86_64.kunitconfig
+
+CHECK_SUITES += kunit-x86_64
