@@ -4,7 +4,7 @@
 # then print the table and write results.json (report.sh).
 #
 # usage: e2e.sh [--pairings "stock/stock ours/ours ..."] [--only REGEX]
-#               [--no-hvm] [--out DIR]
+#               [--no-hvm] [--out DIR] [--tcg-thread single|multi]
 # Default pairings: ours/ours when both our modules are built, else
 # stock/stock. "all" means every pairing whose modules exist.
 # Exit code: 1 if a pairing with one of our modules failed a check (the
@@ -16,13 +16,14 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$HERE/results.sh"
 
-pairings= only= hvm=--hvm out=$XBUILD/e2e
+pairings= only= hvm=--hvm out=$XBUILD/e2e tcg_thread=single
 while [ $# -gt 0 ]; do
 	case $1 in
 	--pairings) pairings=$2; shift ;;
 	--only) only=$2; shift ;;
 	--no-hvm) hvm= ;;
 	--out) out=$2; shift ;;
+	--tcg-thread) tcg_thread=$2; shift ;;
 	-h|--help) sed -n '2,12p' "$0"; exit 0 ;;
 	*) echo "e2e.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -62,12 +63,12 @@ else
 fi
 matrix=$TOP/tests/matrix/lifecycle.matrix
 
-# run_machine BACK FRONT DIR ONLY: one VM boot running the matrix
+# run_machine BACK FRONT DIR ONLY TCG-THREAD: one VM boot running the matrix
 run_machine() {
 	local rc=0
 	write_script "$out/.matrix-script.sh" "$4"
 	"$HERE/vm.sh" --back "$1" --front "$2" --script "$out/.matrix-script.sh" \
-		--file "$matrix" "${tool_files[@]}" \
+		--file "$matrix" "${tool_files[@]}" --tcg-thread "$5" \
 		$hvm --out "$3" --timeout 3000 || rc=$?
 	echo "$rc" >"$3/vm-rc"
 	[ "$rc" = 125 ] && log "machine failed (see $3/logs/serial.log)"
@@ -99,7 +100,7 @@ resume_after_crash() {	# BACK FRONT DIR ONLY
 	rest=$(scenarios_from "$sc" "$4")
 	log "pairing $1/$2: $why during scenario $sc; it and the later ones run again in a new machine"
 	mv "$d" "$d.machine1"
-	run_machine "$1" "$2" "$d" "$rest"
+	run_machine "$1" "$2" "$d" "$rest" single
 	mkdir -p "$d/logs"
 	{
 		awk -F'\t' -v rest="$rest" '$1 !~ rest' "$d.machine1/logs/results.tsv"
@@ -117,7 +118,7 @@ for p in $pairings; do
 	dirs+=("$d")
 	rm -rf "$d.machine1"
 	log "pairing $p (backend $b, frontend $f)"
-	run_machine "$b" "$f" "$d" "$only"
+	run_machine "$b" "$f" "$d" "$only" "$tcg_thread"
 	resume_after_crash "$b" "$f" "$d" "$only"
 done
 log "all pairings took $(($(date +%s) - t0)) s"
