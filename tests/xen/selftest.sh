@@ -1,0 +1,128 @@
+#!/bin/bash
+# The real-Xen harness's own logic, on made-up logs (seconds, no VM): how a
+# stock module's kernel bug is told from ours (dom0/stockbugs.sh), how a
+# run cut short by a QEMU crash is completed from its serial line and
+# recognised as a crash (results.sh), and how report.sh counts.
+# Prints `e2e-selftest: N passed, M failed` last; exit 1 on a failure.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/results.sh"
+. "$HERE/dom0/stockbugs.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 failn=0
+check() {	# NAME CONDITION-RESULT(0/1) WHY
+	if [ "$2" = 0 ]; then
+		echo "ok   $1"; pass=$((pass + 1))
+	else
+		echo "FAIL $1: $3"; failn=$((failn + 1))
+	fi
+}
+is() { [ "$2" = "$3" ] && check "$1" 0 || check "$1" 1 "got '$2', want '$3'"; }
+has() { grep -qF -- "$3" <<<"$2" && check "$1" 0 || check "$1" 1 "'$3' not in: ${2:0:300}"; }
+
+# ---- stock_bugs ----------------------------------------------------------
+con=$tmp/guest.new EVID=$tmp/evid
+: >"$EVID"
+cat >"$con" <<'EOF'
+pv1: [   10.1] before
+pv1: [   12.0] WARNING: CPU: 0 PID: 30 at fs/sysfs/group.c:278 sysfs_remove_group+0x71/0x80
+pv1: [   12.0] Modules linked in: e1000e [last unloaded: xen_pcifront]
+pv1: [   12.0]  pcifront_free_roots+0xb3/0x120 [xen_pcifront]
+pv1: [   12.0] ---[ end trace 0000000000000000 ]---
+pv1: [   13.0] WARNING: CPU: 0 PID: 31 at drivers/x.c:1 ours+0x1/0x2
+pv1: [   13.0]  ? stale+0x1/0x9 [xen_pcifront]
+pv1: [   13.0]  ours+0x1/0x2 [pcisplit_front]
+pv1: [   13.0] ---[ end trace 0000000000000000 ]---
+pv1: [   14.0] after
+EOF
+STOCK_FAILS=()
+stock_bugs guest xen_pcifront "$con"
+is "stock_bugs: one stock report found" "${#STOCK_FAILS[@]}" 1
+has "stock_bugs: names the stock frame" "${STOCK_FAILS[0]:-}" "runs through pcifront_free_roots+0xb3/0x120 [xen_pcifront]"
+has "stock_bugs: quotes the WARNING" "${STOCK_FAILS[0]:-}" "sysfs_remove_group+0x71/0x80"
+has "stock_bugs: the report goes to the evidence" "$(cat "$EVID")" "pcifront_free_roots"
+kept=$(cat "$con")
+has "stock_bugs: our report (only a '?' stock frame) stays" "$kept" "ours+0x1/0x2 [pcisplit_front]"
+has "stock_bugs: lines around the reports stay" "$kept" "after"
+grep -q sysfs_remove_group "$con" && r=1 || r=0
+check "stock_bugs: the stock report left the file" $r "still in: $kept"
+
+# a report cut short (no end trace) takes at most 80 lines with it
+{
+	echo "pv1: [ 1.0] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x1/0x2"
+	echo "pv1: [ 1.0]  pcifront_free_roots+0xb3/0x120 [xen_pcifront]"
+	for i in $(seq 1 100); do echo "pv1: [ 2.0] later $i"; done
+} >"$con"
+STOCK_FAILS=()
+stock_bugs guest xen_pcifront "$con"
+is "stock_bugs: a report cut short is bounded" "$(wc -l <"$con")" 22
+has "stock_bugs: what follows it stays" "$(tail -n1 "$con")" "later 100"
+
+# nothing of a stock module: the file is unchanged
+printf 'pv1: [ 1.0] BUG: unable to handle page fault\npv1: [ 1.0]  f+0x1 [pcisplit_front]\n' >"$con"
+cp "$con" "$tmp/want"
+STOCK_FAILS=()
+stock_bugs guest xen_pcifront "$con"
+is "stock_bugs: our BUG is not the stock module's" "${#STOCK_FAILS[@]}" 0
+cmp -s "$con" "$tmp/want" && r=0 || r=1
+check "stock_bugs: our BUG stays in the file" $r "changed"
+
+# ---- results.sh: a machine lost mid-run ------------------------------------
+d=$tmp/ours-ours
+mkdir -p "$d/logs"
+printf 'sc1\t1\tcreate PV1 nic\tpass\t10.0\t\n' >"$d/logs/results.tsv"
+cat >"$d/logs/serial.log" <<'EOF'
+@@P [0.5s] scenario sc1
+@@P [0.6s] sc1 #1: create PV1 nic -> PV1 nic msix
+(XEN) [ 1.0] noise
+@@P [10.6s]   pass (10.0s)
+@@P [11.0s] sc1 #2: destroy PV1 -> nic free
+@@P [20.0s]   stockfail (9.0s): the stock xen_pcifront's own bug
+@@P [21.0s] scenario sc2
+@@P [21.5s] sc2 #1: reload-front PV1 -> PV1 nic msix
+EOF
+echo 139 >"$d/logs/qemu-rc"
+echo "qemu-system-x86_64: something" >"$d/logs/qemu.log"
+why=$(machine_crashed "$d") && r=0 || r=1
+check "machine_crashed: qemu rc 139 is a crash" $r "not recognised"
+has "machine_end: names the signal" "$why" "QEMU exited with rc 139 (SEGV): qemu-system-x86_64: something"
+complete_from_serial "$d"
+is "complete_from_serial: rows added once" "$(wc -l <"$d/logs/results.tsv")" 3
+is "complete_from_serial: the finished step from the serial line" \
+	"$(awk -F'\t' '$1 == "sc1" && $2 == 2 { print $3 "|" $4 "|" $5 }' "$d/logs/results.tsv")" "destroy PV1|stockfail|9.0"
+has "complete_from_serial: the unfinished step fails with the cause" \
+	"$(awk -F'\t' '$1 == "sc2" && $2 == 1 { print $4 " " $6 }' "$d/logs/results.tsv")" \
+	"fail the machine ended during this step: QEMU exited with rc 139 (SEGV)"
+complete_from_serial "$d"
+is "complete_from_serial: a second call adds nothing" "$(wc -l <"$d/logs/results.tsv")" 3
+for rc in 0 124 143; do
+	echo "$rc" >"$d/logs/qemu-rc"
+	machine_crashed "$d" >/dev/null && r=1 || r=0
+	check "machine_crashed: qemu rc $rc is not a crash" $r "taken for one"
+done
+echo 139 >"$d/logs/qemu-rc"
+echo 0 >"$d/logs/rc"
+machine_crashed "$d" >/dev/null && r=1 || r=0
+check "machine_crashed: not once dom0's script has ended" $r "taken for one"
+
+# ---- report.sh: what counts ------------------------------------------------
+d=$tmp/ours-stock
+mkdir -p "$d/logs"
+printf 'sc1\t1\tcreate PV1 nic\tpass\t10.0\t\nsc1\t2\tdestroy PV1\tstockfail\t9.0\tthe stock bug\n' >"$d/logs/results.tsv"
+echo "@@P [30.0s] matrix done" >"$d/logs/script.log"
+out=$("$HERE/report.sh" "$d" 2>&1) && r=0 || r=1
+check "report.sh: a stock module's own bug alone does not fail the run" $r "exit 1: $(tail -n3 <<<"$out")"
+is "report.sh: its counts" "$(tail -n1 <<<"$out")" "e2e: 1 passed, 0 failed, 0 skipped"
+has "report.sh: shows it as FAIL(stock)" "$out" "FAIL(stock module's own bug, not counted)"
+printf 'sc1\t3\tcreate PV2 nvme\tfail\t5.0\tours broke\n' >>"$d/logs/results.tsv"
+out=$("$HERE/report.sh" "$d" 2>&1) && r=1 || r=0
+check "report.sh: a failure of ours fails the run" $r "exit 0"
+is "report.sh: counts it" "$(tail -n1 <<<"$out")" "e2e: 1 passed, 1 failed, 0 skipped"
+rm "$d/logs/script.log"
+out=$("$HERE/report.sh" "$tmp/ours-stock" 2>&1) && r=1 || r=0
+check "report.sh: a run that did not finish fails" $r "exit 0"
+
+echo "e2e-selftest: $pass passed, $failn failed"
+[ "$failn" = 0 ]
