@@ -16,7 +16,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$HERE/results.sh"
 
-pairings= only= hvm=--hvm out=$XBUILD/e2e tcg_thread=single
+pairings= only= hvm=--hvm out=$XBUILD/e2e tcg_thread=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--pairings) pairings=$2; shift ;;
@@ -63,12 +63,13 @@ else
 fi
 matrix=$TOP/tests/matrix/lifecycle.matrix
 
-# run_machine BACK FRONT DIR ONLY TCG-THREAD: one VM boot running the matrix
+# run_machine BACK FRONT DIR ONLY [TCG-THREAD]: one VM boot running the
+# matrix (TCG-THREAD empty: vm.sh's default)
 run_machine() {
 	local rc=0
 	write_script "$out/.matrix-script.sh" "$4"
 	"$HERE/vm.sh" --back "$1" --front "$2" --script "$out/.matrix-script.sh" \
-		--file "$matrix" "${tool_files[@]}" --tcg-thread "$5" \
+		--file "$matrix" "${tool_files[@]}" ${5:+--tcg-thread "$5"} \
 		$hvm --out "$3" --timeout 3000 || rc=$?
 	echo "$rc" >"$3/vm-rc"
 	[ "$rc" = 125 ] && log "machine failed (see $3/logs/serial.log)"
@@ -100,7 +101,7 @@ resume_after_crash() {	# BACK FRONT DIR ONLY
 	rest=$(scenarios_from "$sc" "$4")
 	log "pairing $1/$2: $why during scenario $sc; it and the later ones run again in a new machine"
 	mv "$d" "$d.machine1"
-	run_machine "$1" "$2" "$d" "$rest" single
+	run_machine "$1" "$2" "$d" "$rest" "$tcg_thread"
 	mkdir -p "$d/logs"
 	{
 		awk -F'\t' -v rest="$rest" '$1 !~ rest' "$d.machine1/logs/results.tsv"
