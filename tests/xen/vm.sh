@@ -8,11 +8,11 @@
 #              [--script FILE] [--out DIR] [--timeout SEC] [--no-assign]
 #              [--hvm] [--quiet] [--tcg-thread single|multi]
 # --tcg-thread: single runs both vCPUs on one host thread, the default
-# without --hvm: on 2 host cores faster than multi-threaded TCG
-# (two-guests 80 s against 129 s, front-reload 79 s against 134 s), and
-# free of QEMU 7.2's multi-threaded TCG race that segfaulted it.  With
-# --hvm the default is multi: an HVM guest (nested SVM) hung the
-# single-threaded machine in its first create (tests/xen/README).
+# without --hvm: free of QEMU 7.2's multi-threaded TCG race that
+# segfaulted it, for about 12% more time (the PV matrix: 1081 s of steps
+# against 969 s).  With --hvm the default is multi: an HVM guest (nested
+# SVM) hung the single-threaded machine in its first create
+# (tests/xen/README).
 # Exit code: the script's exit code; 125 if the machine failed before
 # the script finished (see serial.log).
 set -euo pipefail
