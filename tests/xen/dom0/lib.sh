@@ -87,11 +87,14 @@ wait_log() {
 
 declare -A HVM_FOLLOWER=()
 # hvm_follow NAME: keep copying NAME's serial pty into its log, whichever
-# incarnation of the domain (and of its device model) is current
+# incarnation of the domain (and of its device model) is current, until
+# the script ends.  It must end with it: forked inside a redirection, the
+# subshell holds bash's saved copy of the script's stdout (the pipe to
+# init's tee), and init waits for that pipe to close.
 hvm_follow() {
 	[ -n "${HVM_FOLLOWER[$1]:-}" ] && return 0
 	(
-		while :; do
+		while kill -0 $$ 2>/dev/null; do
 			id=$(xl domid "$1" 2>/dev/null) &&
 				tty=$(xenstore-read "/local/domain/$id/serial/0/tty" 2>/dev/null) &&
 				cat "$tty" >>"$(conlog "$1")" 2>/dev/null
