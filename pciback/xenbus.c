@@ -438,9 +438,14 @@ static void frontend_gone(struct pcisplit_back *be, enum xenbus_state fe)
 		set_state(be, XenbusStateClosing);
 		return;
 	}
-	set_state(be, XenbusStateClosed);
-	if (xenbus_dev_is_online(be->xdev))
-		set_state(be, XenbusStateConnected);
+	/*
+	 * Still online: straight to idle Connected, never through Closed.  A
+	 * frontend module loaded again in the running guest that saw a
+	 * passing Closed would take it for the backend going away and close
+	 * for good (1 reload in about 25 did).
+	 */
+	set_state(be, xenbus_dev_is_online(be->xdev) ? XenbusStateConnected :
+						       XenbusStateClosed);
 }
 
 /* A frontend that came back after it had gone.  state_lock held. */

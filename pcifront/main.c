@@ -13,11 +13,46 @@
 #include <asm/xen/swiotlb-xen.h>
 #include "pcifront.h"
 
-/* Scans the roots and goes Connected; xenwatch thread, may sleep. */
+/*
+ * Whether the backend serves this frontend's page: any answer, even
+ * dev_not_found, says it does.  A module loaded again in a running guest
+ * can see Connected left by its predecessor (pcisplit-back stays
+ * Connected, idle, for libxl) before the backend has read the new page;
+ * scanning then would find nothing and connect an empty bus.
+ */
+static bool front_backend_serves(struct pcifront_dev *fd)
+{
+	struct pcisplit_front_addr a = { 0 };
+	unsigned long flags;
+	u32 val;
+	int err;
+
+	/* Two bounded waits, each with interrupts off only for its own. */
+	raw_spin_lock_irqsave(&fd->xport_lock, flags);
+	err = pcisplit_front_xport_settle(&fd->xport);
+	raw_spin_unlock_irqrestore(&fd->xport_lock, flags);
+	if (err)
+		return false;
+	raw_spin_lock_irqsave(&fd->xport_lock, flags);
+	err = pcisplit_front_conf_read(&fd->xport, &a, PCI_VENDOR_ID, 2, &val);
+	raw_spin_unlock_irqrestore(&fd->xport_lock, flags);
+	return err != -ETIMEDOUT && err != -EBUSY;
+}
+
+/*
+ * Scans the roots; the caller goes Connected.  -EAGAIN: the backend does
+ * not serve this page yet; it will switch state when it does (Initialised,
+ * then Connected), and the next call connects.  xenwatch thread, may sleep.
+ */
 static int front_connect(struct pcifront_dev *fd)
 {
 	int err;
 
+	if (!front_backend_serves(fd)) {
+		dev_info(&fd->xdev->dev,
+			 "backend reads Connected but does not answer on this frontend's page yet: waiting for it\n");
+		return -EAGAIN;
+	}
 	if (!is_swiotlb_active(&fd->xdev->dev)) {
 		/* Passed-through devices DMA to machine addresses. */
 		err = pci_xen_swiotlb_init_late();

@@ -58,12 +58,35 @@ static bool xport_reclaim(struct pcisplit_front_xport *x)
 	return true;
 }
 
+/* Waits, up to the bound, for the backend to clear XEN_PCIF_active. */
+static int xport_await(struct pcisplit_front_xport *x)
+{
+	u64 start = x->ops->now(x->priv), t;
+
+	while (xport_pending(x)) {
+		t = x->ops->now(x->priv);
+		if (t - start >= x->timeout_ns)
+			return -ETIMEDOUT;
+		x->ops->wait(x->priv, x->timeout_ns - (t - start));
+	}
+	return 0;
+}
+
+int pcisplit_front_xport_settle(struct pcisplit_front_xport *x)
+{
+	if (!x->abandoned)
+		return 0;
+	if (xport_await(x))
+		return -ETIMEDOUT;
+	xport_reclaim(x);
+	return 0;
+}
+
 int pcisplit_front_xfer(struct pcisplit_front_xport *x,
 			const struct xen_pci_op *req, struct xen_pci_op *ans,
 			unsigned int nent)
 {
 	size_t len;
-	u64 start, t;
 
 	if (nent > SH_INFO_MAX_VEC)
 		return -E2BIG;
@@ -78,19 +101,14 @@ int pcisplit_front_xfer(struct pcisplit_front_xport *x,
 	x->stats.requests++;
 	x->ops->notify(x->priv);
 
-	start = x->ops->now(x->priv);
-	while (xport_pending(x)) {
-		t = x->ops->now(x->priv);
-		if (t - start >= x->timeout_ns) {
-			/* The backend still owns the op: leave the bit set. */
-			x->abandoned = true;
-			x->stats.timeouts++;
-			pr_err_ratelimited("backend did not answer %s within %llu ms\n",
-					   pcisplit_front_op_name(req->cmd),
-					   (unsigned long long)(x->timeout_ns / 1000000));
-			return -ETIMEDOUT;
-		}
-		x->ops->wait(x->priv, x->timeout_ns - (t - start));
+	if (xport_await(x)) {
+		/* The backend still owns the op: leave the bit set. */
+		x->abandoned = true;
+		x->stats.timeouts++;
+		pr_err_ratelimited("backend did not answer %s within %llu ms\n",
+				   pcisplit_front_op_name(req->cmd),
+				   (unsigned long long)(x->timeout_ns / 1000000));
+		return -ETIMEDOUT;
 	}
 	/* Read the answer only after seeing the bit the backend cleared last. */
 	smp_rmb();

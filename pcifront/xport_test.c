@@ -195,6 +195,66 @@ static void xport_late_answer_reclaimed_by_next_request(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, be->last.offset, 4);
 }
 
+/*
+ * settle with a request abandoned: the backend answers it a few waits
+ * later.  Expect: 0 once the answer lands (not a bound's worth of waits),
+ * the answer discarded as late, the next request served as usual.
+ */
+static void xport_settle_waits_for_the_late_answer(struct kunit *test)
+{
+	struct fake_be *be = test->priv;
+	struct xen_pci_op req, ans;
+	unsigned int waits;
+
+	be->answer_after = FAKE_BE_NEVER;
+	read_req(&req, 0);
+	KUNIT_ASSERT_EQ(test, pcisplit_front_xfer(&be->x, &req, &ans, 0),
+			-ETIMEDOUT);
+	waits = be->waits;
+	be->answer_after = be->waits_since_post + 3;
+	KUNIT_EXPECT_EQ(test, pcisplit_front_xport_settle(&be->x), 0);
+	KUNIT_EXPECT_EQ(test, be->waits - waits, 3);
+	KUNIT_EXPECT_FALSE(test, be->x.abandoned);
+	KUNIT_EXPECT_EQ(test, be->x.stats.late, 1);
+
+	be->answer_after = 0;
+	read_req(&req, 4);
+	KUNIT_ASSERT_EQ(test, pcisplit_front_xfer(&be->x, &req, &ans, 0), 0);
+	KUNIT_EXPECT_EQ(test, be->last.offset, 4);
+}
+
+/*
+ * settle against a backend that never answers the abandoned request.
+ * Expect: -ETIMEDOUT after one bound, the request still abandoned and
+ * nothing posted.
+ */
+static void xport_settle_bounded(struct kunit *test)
+{
+	struct fake_be *be = test->priv;
+	struct xen_pci_op req, ans;
+	u64 start;
+
+	be->answer_after = FAKE_BE_NEVER;
+	read_req(&req, 0);
+	KUNIT_ASSERT_EQ(test, pcisplit_front_xfer(&be->x, &req, &ans, 0),
+			-ETIMEDOUT);
+	start = be->clock;
+	KUNIT_EXPECT_EQ(test, pcisplit_front_xport_settle(&be->x), -ETIMEDOUT);
+	KUNIT_EXPECT_GE(test, be->clock - start, TIMEOUT_NS);
+	KUNIT_EXPECT_LE(test, be->clock - start, TIMEOUT_NS + FAKE_BE_STEP_NS);
+	KUNIT_EXPECT_TRUE(test, be->x.abandoned);
+	KUNIT_EXPECT_EQ(test, be->notifies, 1);
+}
+
+/* settle with nothing abandoned.  Expect: 0 at once, no wait. */
+static void xport_settle_idle(struct kunit *test)
+{
+	struct fake_be *be = test->priv;
+
+	KUNIT_EXPECT_EQ(test, pcisplit_front_xport_settle(&be->x), 0);
+	KUNIT_EXPECT_EQ(test, be->waits, 0);
+}
+
 /* A signal with nothing asked.  Expect: counted, ignored, no AER. */
 static void xport_spurious_signal(struct kunit *test)
 {
@@ -281,6 +341,9 @@ static struct kunit_case xport_cases[] = {
 	KUNIT_CASE(xport_bound_counts_time_not_waits),
 	KUNIT_CASE(xport_late_answer_is_not_taken_for_the_next),
 	KUNIT_CASE(xport_late_answer_reclaimed_by_next_request),
+	KUNIT_CASE(xport_settle_waits_for_the_late_answer),
+	KUNIT_CASE(xport_settle_bounded),
+	KUNIT_CASE(xport_settle_idle),
 	KUNIT_CASE(xport_spurious_signal),
 	KUNIT_CASE(xport_unasked_answer_changes_nothing),
 	KUNIT_CASE(xport_aer_roundtrip),

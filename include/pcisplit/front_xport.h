@@ -114,6 +114,14 @@ int pcisplit_front_xfer(struct pcisplit_front_xport *x,
 			unsigned int nent);
 
 /*
+ * Waits up to the bound for the backend to answer a request abandoned
+ * earlier, then discards that answer.  Returns 0 when no request is left
+ * abandoned, -ETIMEDOUT when the backend still owns it.  For a connect
+ * that must know whether the backend serves this page at all.
+ */
+int pcisplit_front_xport_settle(struct pcisplit_front_xport *x);
+
+/*
  * Called from the event handler (or a poll) when the backend signalled:
  * notices a late answer to an abandoned request and makes the transport
  * usable again.  Returns true when XEN_PCIB_active asks the frontend for an
