@@ -5,6 +5,9 @@
 #
 # usage: e2e.sh [--pairings "stock/stock ours/ours ..."] [--only REGEX]
 #               [--no-hvm] [--out DIR] [--tcg-thread single|multi]
+#               [--matrix FILE]
+# --matrix: another matrix file in the same language (an experiment, say
+# twenty reloads in a row); default tests/matrix/lifecycle.matrix.
 # Default pairings: ours/ours when both our modules are built, else
 # stock/stock. "all" means every pairing whose modules exist.
 # Exit code: 1 if a pairing with one of our modules failed a check (the
@@ -16,7 +19,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$HERE/results.sh"
 
-pairings= only= hvm=--hvm out=$XBUILD/e2e tcg_thread=
+pairings= only= hvm=--hvm out=$XBUILD/e2e tcg_thread= matrix_arg=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--pairings) pairings=$2; shift ;;
@@ -24,7 +27,8 @@ while [ $# -gt 0 ]; do
 	--no-hvm) hvm= ;;
 	--out) out=$2; shift ;;
 	--tcg-thread) tcg_thread=$2; shift ;;
-	-h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+	--matrix) matrix_arg=$2; shift ;;
+	-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
 	*) echo "e2e.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -62,6 +66,13 @@ else
 	log "no $BUILD/tools/pcisplit: the CLI checks are left out (make userspace builds it)"
 fi
 matrix=$TOP/tests/matrix/lifecycle.matrix
+if [ -n "$matrix_arg" ]; then
+	[ -f "$matrix_arg" ] || { echo "e2e.sh: --matrix $matrix_arg: no such file" >&2; exit 2; }
+	# dom0 reads /e2e/lifecycle.matrix: hand it over under that name
+	mkdir -p "$out/.matrix"
+	cp "$matrix_arg" "$out/.matrix/lifecycle.matrix"
+	matrix=$out/.matrix/lifecycle.matrix
+fi
 
 # run_machine BACK FRONT DIR ONLY [TCG-THREAD]: one VM boot running the
 # matrix (TCG-THREAD empty: vm.sh's default)

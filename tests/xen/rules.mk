@@ -51,14 +51,9 @@ EXTRA_HELP += "make e2e-selftest the real-Xen harness's own logic on made-up log
 # TCG (about a minute each, and now and then a triple fault: an
 # environment failure, not ours); those steps run with `make e2e` and are
 # reported skipped here, with Xen's reason.
-# front-reload is left out of make check, with its reason printed, until
-# the frontend's reconnect after a module reload is fixed: in 1 of about
-# 25 reloads the new frontend never got its devices back (CI run of
-# 2026-11-21, tests/xen/README); `make e2e` still runs it.
-E2E_CI_SCENARIOS := pv-lifecycle|shutdown-nodisable|handoff|hotplug-move|hotplug-booting|two-guests|unbind-driver|hvm-lifecycle
+E2E_CI_SCENARIOS := pv-lifecycle|shutdown-nodisable|handoff|hotplug-move|hotplug-booting|two-guests|unbind-driver|front-reload|hvm-lifecycle
 .PHONY: e2e-ci
 e2e-ci: $(XEN_PRE)
-	@echo "e2e-ci: scenario front-reload left out (open bug: after a frontend module reload the devices sometimes never come back; make e2e runs it)"
 	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --no-hvm --only '^($(E2E_CI_SCENARIOS))$$'
 
 CHECK_SUITES += e2e-ci

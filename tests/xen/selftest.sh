@@ -69,6 +69,32 @@ is "stock_bugs: our BUG is not the stock module's" "${#STOCK_FAILS[@]}" 0
 cmp -s "$con" "$tmp/want" && r=0 || r=1
 check "stock_bugs: our BUG stays in the file" $r "changed"
 
+# ---- the stock backend's dead end ------------------------------------------
+ev=$(stock_back_closed 6 1) && r=0 || r=1
+check "stock_back_closed: Closed and online is the dead end" $r "rc $r"
+has "stock_back_closed: names the state it read" "$ev" "state 6 (Closed) with online 1"
+stock_back_closed 6 0 >/dev/null && r=1 || r=0
+check "stock_back_closed: Closed and offline is a removal, not the dead end" $r "taken for the dead end"
+stock_back_closed 4 1 >/dev/null && r=1 || r=0
+check "stock_back_closed: Connected is not the dead end" $r "taken for the dead end"
+
+FAILS=("reload-front failed: rc=5 front=ours why=devices-not-back via=rmmod ndev=2"
+	"PV1 does not see nic"
+	"pcisplit audit (1 problem found): STALE xenstore PCI backend of domain 3, which no longer exists "
+	"vtab nic: owner=-, expected 3 (PV1)")
+STOCK_FAILS=()
+stock_back_consequences "since front-reload #2" 3
+is "stock_back_consequences: what follows from it moves" "${#STOCK_FAILS[@]}" 1
+has "stock_back_consequences: says where it was found" "${STOCK_FAILS[0]:-}" "(since front-reload #2)"
+is "stock_back_consequences: any other failure stays ours" "${FAILS[*]}" "vtab nic: owner=-, expected 3 (PV1)"
+
+FAILS=("pcisplit audit (2 problems found): STALE xenstore PCI backend of domain 3, which no longer exists MISMATCH x"
+	"pcisplit audit (1 problem found): STALE xenstore PCI backend of domain 4, which no longer exists "
+	"reload-front failed: rc=2 front=ours why=rmmod-refused")
+STOCK_FAILS=()
+stock_back_consequences "since front-reload #2" 3
+is "stock_back_consequences: another problem, another domain or another reload failure stay ours" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "3/0"
+
 # ---- results.sh: a machine lost mid-run ------------------------------------
 d=$tmp/ours-ours
 mkdir -p "$d/logs"

@@ -243,7 +243,6 @@ check_signatures() {
 	# a kernel bug report whose call trace runs through a stock module
 	# (xen_pcifront in a guest, xen_pciback in dom0) is that module's
 	# own: kept apart, and the step is FAIL(stock), not ours
-	STOCK_FAILS=()
 	[ "$FRONT" != stock ] || stock_bugs guest xen_pcifront
 	[ "$BACK" != stock ] || stock_bugs dom0 xen_pciback
 	while IFS=$'\t' read -r where re what; do
@@ -289,6 +288,39 @@ check_vtab() {
 			esac
 		fi
 	done
+}
+
+# With the stock backend: a frontend reload that leaves it Closed (its dead
+# end, dom0/stockbugs.sh) marks the scenario, and from then on what follows
+# from it is the stock backend's.  STOCK_BACK_STUCK: where it was found and
+# the evidence; STOCK_BACK_DOMID: the guest it stranded.
+STOCK_BACK_STUCK= STOCK_BACK_DOMID=
+stock_back_check() {	# STEP KIND DOM
+	local id be ev
+	[ "$BACK" = stock ] || return 0
+	if [ -z "$STOCK_BACK_STUCK" ] && [ "$2" = reload-front ] &&
+	   [ ${#FAILS[@]} -gt 0 ] && id=$(domid "$(gname "$3")"); then
+		be=/local/domain/0/backend/pci/$id/0
+		if ev=$(stock_back_closed "$(xenstore-read "$be/state" 2>/dev/null)" \
+					  "$(xenstore-read "$be/online" 2>/dev/null)"); then
+			STOCK_BACK_STUCK="since $1: $be reads $ev" STOCK_BACK_DOMID=$id
+			echo "stock backend's dead end: $be: $ev" >>"$EVID"
+		fi
+	fi
+	[ -z "$STOCK_BACK_STUCK" ] ||
+		stock_back_consequences "$STOCK_BACK_STUCK" "$STOCK_BACK_DOMID"
+}
+
+# The backend directory the stock backend's dead end left behind (libxl
+# gave up removing it) goes at the scenario's end, said aloud, so the next
+# scenarios start from a clean xenstore.
+stock_back_tidy() {
+	local dir=/local/domain/0/backend/pci/$STOCK_BACK_DOMID
+	if [ -n "$STOCK_BACK_DOMID" ] && xenstore-exists "$dir" 2>/dev/null; then
+		say "  removing $dir, left by the stock backend's dead end ($STOCK_BACK_STUCK)"
+		xenstore-rm "$dir"
+	fi
+	STOCK_BACK_STUCK= STOCK_BACK_DOMID=
 }
 
 # ---- the runner ----------------------------------------------------------
@@ -365,6 +397,7 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 		# the operators' CLI, when e2e.sh brought it (dom0/tools.sh)
 		! declare -F check_tools >/dev/null || check_tools
 		check_signatures
+		stock_back_check "$sc #$n" "$kind" "$dom"
 		if [ ${#FAILS[@]} -gt 0 ] && [ "$dom" = HVM ] && e=$(env_failure) && [ -n "$e" ]; then
 			if [ "$kind" = create ] && [ -z "${E2E_RETRY:-}" ]; then
 				# once more from scratch: the fault is the emulator's
@@ -416,7 +449,7 @@ run_matrix() {
 			cleanup
 			say "scenario $sc" ;;
 		end)
-			[ -n "$sc" ] && { cleanup; sh /e2e/collect.sh || true; }
+			[ -n "$sc" ] && { cleanup; stock_back_tidy; sh /e2e/collect.sh || true; }
 			sc= ;;
 		*)
 			[ -z "$sc" ] && continue

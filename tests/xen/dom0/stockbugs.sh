@@ -23,3 +23,38 @@ stock_bugs() {
 	cat "$f.stock" >>"$EVID"
 	rm -f "$f.stock"
 }
+
+# The stock xen-pciback's dead end (Linux 6.1): when its frontend closes in
+# a running guest (the frontend module unloaded), it goes Closed and stays
+# there although libxl keeps the device online, and it attaches a frontend
+# only from its own Initialised state; so a frontend loaded again is never
+# served, and libxl's later removal, which waits for Connected, gives up
+# ("Backend ... not ready") and leaves the backend's xenstore directory
+# behind.  The stock pair does the same (stock/stock front-reload).
+
+# stock_back_closed STATE ONLINE: prints the evidence when the stock
+# backend's state node reads Closed (6) with online 1
+stock_back_closed() {
+	[ "$1" = 6 ] && [ "$2" = 1 ] || return 1
+	echo "backend state 6 (Closed) with online 1"
+}
+
+# stock_back_consequences SINCE DOMID: every failure in FAILS that follows
+# from that dead end, found at step SINCE for domain DOMID (devices that
+# do not come back, a guest that does not see them, the backend directory
+# of DOMID left behind and nothing else wrong), moved into STOCK_FAILS;
+# any other failure stays ours
+stock_back_consequences() {
+	local f kept=() moved=()
+	for f in "${FAILS[@]}"; do
+		case $f in
+		"reload-front failed: "*why=devices-not-back*|*" does not see "*|\
+		"pcisplit audit (1 problem found): STALE xenstore PCI backend of domain $2, which no longer exists"*)
+			moved+=("$f") ;;
+		*) kept+=("$f") ;;
+		esac
+	done
+	[ ${#moved[@]} -gt 0 ] || return 0
+	FAILS=("${kept[@]}")
+	STOCK_FAILS+=("the stock xen_pciback stays Closed once its frontend closed in a running guest and never serves a frontend loaded again ($1): $(printf '%s; ' "${moved[@]}" | cut -c1-300)")
+}

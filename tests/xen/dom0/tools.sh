@@ -18,7 +18,9 @@ check_tools() {
 	local out list d b row owner want
 	[ -x "$PCISPLIT" ] || return 0
 	if ! out=$("$PCISPLIT" audit 2>&1); then
-		fail "pcisplit audit: $(grep -v '^ *->' <<<"$out" | grep -v '^audit:' | head -n 3 | tr -s ' \n' ' ')"
+		# the count first: "(1 problem found): STALE ..." says what
+		# else is wrong, if anything (dom0/stockbugs.sh relies on it)
+		fail "pcisplit audit ($(sed -n 's/^audit: //p' <<<"$out" | head -n 1)): $(grep -v -e '^ *->' -e '^audit:' -e '^pcisplit: warning' <<<"$out" | head -n 3 | tr -s ' \n' ' ')"
 	fi
 	printf 'pcisplit audit:\n%s\n' "$out" >>"$EVID"
 	if ! list=$("$PCISPLIT" list 2>&1); then
