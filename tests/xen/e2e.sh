@@ -87,11 +87,11 @@ run_machine() {
 	return 0
 }
 
-# scenarios_from SC ONLY: the matrix's scenarios from SC on that ONLY
-# selects, as a regex matching exactly those
+# scenarios_from SC ONLY: the matrix's scenarios from SC on (SC empty:
+# from the first) that ONLY selects, as a regex matching exactly those
 scenarios_from() {
 	awk -v from="$1" -v only="${2:-.}" '
-	$1 == "scenario" { if ($2 == from) on = 1; if (on && $2 ~ only) l = l (l ? "|" : "") $2 }
+	$1 == "scenario" { if ($2 == from || from == "") on = 1; if (on && $2 ~ only) l = l (l ? "|" : "") $2 }
 	END { print "^(" l ")$" }' "$matrix"
 }
 
@@ -105,11 +105,11 @@ resume_after_crash() {	# BACK FRONT DIR ONLY
 	complete_from_serial "$d"
 	touch "$d/logs/results.tsv"
 	sc=$(awk -F'\t' 'index($6, "the machine ended during this step") == 1 { print $1 }' "$d/logs/results.tsv" | tail -n1)
-	# died before its first step (while booting): all of it again
-	[ -n "$sc" ] || [ -s "$d/logs/results.tsv" ] ||
-		sc=$(awk -v only="${4:-.}" '$1 == "scenario" && $2 ~ only { print $2; exit }' "$matrix")
-	[ -n "$sc" ] || return 0
+	# no step cut short: between steps is not retried, but before the
+	# first step (while booting) all of it runs again
+	[ -n "$sc" ] || [ ! -s "$d/logs/results.tsv" ] || return 0
 	rest=$(scenarios_from "$sc" "$4")
+	sc=${sc:-"(none yet: while booting)"}
 	log "pairing $1/$2: $why during scenario $sc; it and the later ones run again in a new machine"
 	mv "$d" "$d.machine1"
 	run_machine "$1" "$2" "$d" "$rest" "$tcg_thread"

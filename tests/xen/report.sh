@@ -63,7 +63,7 @@ echo
 for i in "${!dirs[@]}"; do
 	d=${dirs[$i]} p=${names[$i]}
 	r=$d/logs/results.tsv
-	if [ ! -s "$r" ] || ! grep -q 'matrix done' "$d/logs/script.log" 2>/dev/null; then
+	if [ ! -s "$r" ] || ! run_finished "$d"; then
 		echo "$p: the run did not finish: $(machine_end "$d"); serial tail:"
 		tail -n 15 "$d/logs/serial.log" 2>/dev/null | sed 's/^/    /'
 		if [ -s "$d/logs/qemu.log" ]; then

@@ -18,13 +18,19 @@ machine_end() {
 	echo "QEMU exited with rc $rc$(grep -m1 -v 'vtd_\|New fault' "$1/logs/qemu.log" 2>/dev/null | sed 's/^/: /')"
 }
 
+# run_finished DIR: true when dom0's matrix ran to its end ("matrix done",
+# said by the script e2e.sh writes)
+run_finished() {
+	grep -q 'matrix done' "$1/logs/script.log" 2>/dev/null
+}
+
 # A machine that ended mid-run leaves results.tsv as dom0 last wrote its
 # logs (at the end of each scenario); the serial line has the rest.  Rows
 # it shows that results.tsv lacks are added, and the step it began and
 # never finished becomes a failure that says how the machine ended.
 complete_from_serial() {
 	local d=$1 why
-	grep -q 'matrix done' "$d/logs/script.log" 2>/dev/null && return 0
+	run_finished "$d" && return 0
 	[ -f "$d/logs/serial.log" ] || return 0
 	why="the machine ended during this step: $(machine_end "$d")"
 	touch "$d/logs/results.tsv"
