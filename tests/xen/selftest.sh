@@ -80,20 +80,42 @@ check "stock_back_closed: Connected is not the dead end" $r "taken for the dead 
 
 FAILS=("reload-front failed: rc=5 front=ours why=devices-not-back via=rmmod ndev=2"
 	"PV1 does not see nic"
-	"pcisplit audit (1 problem found): STALE xenstore PCI backend of domain 3, which no longer exists "
-	"vtab nic: owner=-, expected 3 (PV1)")
-STOCK_FAILS=()
-stock_back_consequences "since front-reload #2" 3
-is "stock_back_consequences: what follows from it moves" "${#STOCK_FAILS[@]}" 1
-has "stock_back_consequences: says where it was found" "${STOCK_FAILS[0]:-}" "(since front-reload #2)"
-is "stock_back_consequences: any other failure stays ours" "${FAILS[*]}" "vtab nic: owner=-, expected 3 (PV1)"
-
-FAILS=("pcisplit audit (2 problems found): STALE xenstore PCI backend of domain 3, which no longer exists MISMATCH x"
-	"pcisplit audit (1 problem found): STALE xenstore PCI backend of domain 4, which no longer exists "
+	"vtab nic: owner=-, expected 3 (PV1)"
 	"reload-front failed: rc=2 front=ours why=rmmod-refused")
 STOCK_FAILS=()
-stock_back_consequences "since front-reload #2" 3
-is "stock_back_consequences: another problem, another domain or another reload failure stay ours" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "3/0"
+stock_back_consequences "since front-reload #2"
+is "stock_back_consequences: what follows from it moves" "${#STOCK_FAILS[@]}" 1
+has "stock_back_consequences: says where it was found" "${STOCK_FAILS[0]:-}" "(since front-reload #2)"
+is "stock_back_consequences: any other failure stays ours" "${FAILS[*]}" "vtab nic: owner=-, expected 3 (PV1) reload-front failed: rc=2 front=ours why=rmmod-refused"
+
+xl=$tmp/xl.log
+echo "libxl: error: libxl_device.c:1470:libxl__wait_for_backend: Backend /local/domain/0/backend/pci/3/0 not ready" >"$xl"
+ev=$(stock_stale_dir "STALE      xenstore PCI backend of domain 3, which no longer exists" "$xl" "$tmp/none-*.log") && r=0 || r=1
+check "stock_stale_dir: a directory libxl gave up on is the dead end's" $r "not recognised"
+has "stock_stale_dir: quotes libxl" "$ev" "pci/3/0 not ready"
+stock_stale_dir "STALE      xenstore PCI backend of domain 31, which no longer exists" "$xl" >/dev/null && r=1 || r=0
+check "stock_stale_dir: another domain's directory is not" $r "domain 31 taken for domain 3"
+stock_stale_dir "MISMATCH   xenstore PCI backend of domain 3 names 0000:00:04.0" "$xl" >/dev/null && r=1 || r=0
+check "stock_stale_dir: another kind of finding is not" $r "a MISMATCH taken for it"
+
+audit="pcisplit: warning: vector table unavailable
+STALE      xenstore PCI backend of domain 3, which no longer exists
+           -> remove it: xenstore-rm /local/domain/0/backend/pci/3
+MISMATCH   pciback holds 0000:00:04.0 but libxl lists it nowhere
+           -> fix it
+audit: 2 problems found"
+FAILS=() STOCK_FAILS=()
+audit_failures "$audit" 1 "$xl"
+is "audit_failures: with the stock backend, one each" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "1/1"
+has "audit_failures: the other finding stays ours" "${FAILS[0]:-}" "pcisplit audit: MISMATCH pciback holds 0000:00:04.0"
+has "audit_failures: the stale directory is the stock backend's" "${STOCK_FAILS[0]:-}" "STALE xenstore PCI backend of domain 3"
+FAILS=() STOCK_FAILS=()
+audit_failures "$audit" 0 "$xl"
+is "audit_failures: with our backend every finding is ours" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "1/0"
+has "audit_failures: both listed" "${FAILS[0]:-}" "STALE xenstore PCI backend of domain 3, which no longer exists; MISMATCH"
+FAILS=() STOCK_FAILS=()
+audit_failures "pcisplit: cannot read xenstore: Permission denied" 1 "$xl"
+has "audit_failures: an audit that failed without findings is ours" "${FAILS[0]:-}" "cannot read xenstore"
 
 # ---- results.sh: a machine lost mid-run ------------------------------------
 d=$tmp/ours-ours

@@ -293,8 +293,8 @@ check_vtab() {
 # With the stock backend: a frontend reload that leaves it Closed (its dead
 # end, dom0/stockbugs.sh) marks the scenario, and from then on what follows
 # from it is the stock backend's.  STOCK_BACK_STUCK: where it was found and
-# the evidence; STOCK_BACK_DOMID: the guest it stranded.
-STOCK_BACK_STUCK= STOCK_BACK_DOMID=
+# the evidence.
+STOCK_BACK_STUCK=
 stock_back_check() {	# STEP KIND DOM
 	local id be ev
 	[ "$BACK" = stock ] || return 0
@@ -303,24 +303,28 @@ stock_back_check() {	# STEP KIND DOM
 		be=/local/domain/0/backend/pci/$id/0
 		if ev=$(stock_back_closed "$(xenstore-read "$be/state" 2>/dev/null)" \
 					  "$(xenstore-read "$be/online" 2>/dev/null)"); then
-			STOCK_BACK_STUCK="since $1: $be reads $ev" STOCK_BACK_DOMID=$id
+			STOCK_BACK_STUCK="since $1: $be reads $ev"
 			echo "stock backend's dead end: $be: $ev" >>"$EVID"
 		fi
 	fi
-	[ -z "$STOCK_BACK_STUCK" ] ||
-		stock_back_consequences "$STOCK_BACK_STUCK" "$STOCK_BACK_DOMID"
+	[ -z "$STOCK_BACK_STUCK" ] || stock_back_consequences "$STOCK_BACK_STUCK"
 }
 
-# The backend directory the stock backend's dead end left behind (libxl
-# gave up removing it) goes at the scenario's end, said aloud, so the next
-# scenarios start from a clean xenstore.
+# At a scenario's end, with the stock backend: the backend directories of
+# dead domains that libxl gave up removing (stock_stale_dir; each was
+# FAIL(stock) at its step) go, said aloud, so the next scenarios and the
+# final audit start from a clean xenstore.
 stock_back_tidy() {
-	local dir=/local/domain/0/backend/pci/$STOCK_BACK_DOMID
-	if [ -n "$STOCK_BACK_DOMID" ] && xenstore-exists "$dir" 2>/dev/null; then
-		say "  removing $dir, left by the stock backend's dead end ($STOCK_BACK_STUCK)"
-		xenstore-rm "$dir"
-	fi
-	STOCK_BACK_STUCK= STOCK_BACK_DOMID=
+	local d
+	STOCK_BACK_STUCK=
+	[ "$BACK" = stock ] || return 0
+	for d in $(xenstore-list /local/domain/0/backend/pci 2>/dev/null); do
+		xl list "$d" >/dev/null 2>&1 && continue
+		stock_stale_dir "STALE      xenstore PCI backend of domain $d, which no longer exists" \
+			/out/xl.log /var/log/xen/xl-*.log* >/dev/null || continue
+		say "  removing /local/domain/0/backend/pci/$d, left by the stock backend's dead end"
+		xenstore-rm "/local/domain/0/backend/pci/$d"
+	done
 }
 
 # ---- the runner ----------------------------------------------------------

@@ -24,13 +24,14 @@ stock_bugs() {
 	rm -f "$f.stock"
 }
 
-# The stock xen-pciback's dead end (Linux 6.1): when its frontend closes in
-# a running guest (the frontend module unloaded), it goes Closed and stays
-# there although libxl keeps the device online, and it attaches a frontend
-# only from its own Initialised state; so a frontend loaded again is never
-# served, and libxl's later removal, which waits for Connected, gives up
-# ("Backend ... not ready") and leaves the backend's xenstore directory
-# behind.  The stock pair does the same (stock/stock front-reload).
+# The stock xen-pciback's dead end (Linux 6.1): once its frontend closes
+# (a guest shutting down or rebooting, a frontend module unloaded) it goes
+# Closed and stays there although libxl keeps the device online, and it
+# attaches a frontend only from its own Initialised state.  So a frontend
+# loaded again is never served, and libxl's removal of the device, which
+# waits for Connected, gives up ("Backend .../pci/D/0 not ready") and
+# leaves the backend's xenstore directory behind (the stock pair's 21 s
+# reboot delay is the same wait).  stock/stock does all of it too.
 
 # stock_back_closed STATE ONLINE: prints the evidence when the stock
 # backend's state node reads Closed (6) with online 1
@@ -39,17 +40,15 @@ stock_back_closed() {
 	echo "backend state 6 (Closed) with online 1"
 }
 
-# stock_back_consequences SINCE DOMID: every failure in FAILS that follows
-# from that dead end, found at step SINCE for domain DOMID (devices that
-# do not come back, a guest that does not see them, the backend directory
-# of DOMID left behind and nothing else wrong), moved into STOCK_FAILS;
-# any other failure stays ours
+# stock_back_consequences SINCE: every failure in FAILS that follows from
+# a reload into that dead end, found at step SINCE (devices that do not
+# come back, a guest that does not see them), moved into STOCK_FAILS; any
+# other failure stays ours
 stock_back_consequences() {
 	local f kept=() moved=()
 	for f in "${FAILS[@]}"; do
 		case $f in
-		"reload-front failed: "*why=devices-not-back*|*" does not see "*|\
-		"pcisplit audit (1 problem found): STALE xenstore PCI backend of domain $2, which no longer exists"*)
+		"reload-front failed: "*why=devices-not-back*|*" does not see "*)
 			moved+=("$f") ;;
 		*) kept+=("$f") ;;
 		esac
@@ -57,4 +56,43 @@ stock_back_consequences() {
 	[ ${#moved[@]} -gt 0 ] || return 0
 	FAILS=("${kept[@]}")
 	STOCK_FAILS+=("the stock xen_pciback stays Closed once its frontend closed in a running guest and never serves a frontend loaded again ($1): $(printf '%s; ' "${moved[@]}" | cut -c1-300)")
+}
+
+# stock_stale_dir FINDING LOG...: prints libxl's line when FINDING (one
+# line of `pcisplit audit`) is the stale PCI backend directory of a dead
+# domain whose removal libxl gave up in one of the LOGs because the
+# backend was not Connected: the dead end's leftover
+stock_stale_dir() {
+	local f=$1 re='^STALE +xenstore PCI backend of domain ([0-9]+), which no longer exists' line
+	shift
+	[[ $f =~ $re ]] || return 1
+	# a LOG glob that matched nothing is no error
+	line=$(grep -h -F "Backend /local/domain/0/backend/pci/${BASH_REMATCH[1]}/0 not ready" "$@" 2>/dev/null |
+		head -n 1) || true
+	[ -n "$line" ] && echo "$line"
+}
+
+# audit_failures OUT STOCK LOG...: the findings of a failed `pcisplit
+# audit` (OUT): each a failure of ours in FAILS, except, when STOCK is 1
+# (the stock backend), the stale directories stock_stale_dir pins on its
+# dead end, which go to STOCK_FAILS
+audit_failures() {
+	local out=$1 stock=$2 line ours=() theirs=()
+	shift 2
+	while IFS= read -r line; do
+		# findings start with their kind (STALE, MISMATCH, ...)
+		[[ $line =~ ^[A-Z] ]] || continue
+		if [ "$stock" = 1 ] && stock_stale_dir "$line" "$@" >/dev/null; then
+			theirs+=("${line%%, which*}")
+		else
+			ours+=("$line")
+		fi
+	done <<<"$out"
+	# a failed audit with no finding line is ours too, as it printed
+	[ ${#ours[@]} -gt 0 ] || [ ${#theirs[@]} -gt 0 ] ||
+		ours=("$(grep -v '^pcisplit: warning' <<<"$out" | head -n 2)")
+	[ ${#ours[@]} -eq 0 ] ||
+		FAILS+=("pcisplit audit: $(printf '%s; ' "${ours[@]}" | tr -s ' \n' ' ' | cut -c1-400)")
+	[ ${#theirs[@]} -eq 0 ] ||
+		STOCK_FAILS+=("the stock xen_pciback stayed Closed after its frontend closed, so libxl gave up removing its directory (\"not ready\"): pcisplit audit: $(printf '%s; ' "${theirs[@]}" | tr -s ' ' | cut -c1-300)")
 }

@@ -18,9 +18,8 @@ check_tools() {
 	local out list d b row owner want
 	[ -x "$PCISPLIT" ] || return 0
 	if ! out=$("$PCISPLIT" audit 2>&1); then
-		# the count first: "(1 problem found): STALE ..." says what
-		# else is wrong, if anything (dom0/stockbugs.sh relies on it)
-		fail "pcisplit audit ($(sed -n 's/^audit: //p' <<<"$out" | head -n 1)): $(grep -v -e '^ *->' -e '^audit:' -e '^pcisplit: warning' <<<"$out" | head -n 3 | tr -s ' \n' ' ')"
+		audit_failures "$out" "$([ "$BACK" = stock ] && echo 1 || echo 0)" \
+			/out/xl.log /var/log/xen/xl-*.log*
 	fi
 	printf 'pcisplit audit:\n%s\n' "$out" >>"$EVID"
 	if ! list=$("$PCISPLIT" list 2>&1); then
