@@ -23,7 +23,7 @@ is() { [ "$2" = "$3" ] && check "$1" 0 || check "$1" 1 "got '$2', want '$3'"; }
 has() { grep -qF -- "$3" <<<"$2" && check "$1" 0 || check "$1" 1 "'$3' not in: ${2:0:300}"; }
 
 # ---- stock_bugs ----------------------------------------------------------
-con=$tmp/guest.new EVID=$tmp/evid
+con=$tmp/guest.new EVID=$tmp/evid STOCK_SITES=$tmp/sites
 : >"$EVID"
 cat >"$con" <<'EOF'
 pv1: [   10.1] before
@@ -68,6 +68,33 @@ stock_bugs guest xen_pcifront "$con"
 is "stock_bugs: our BUG is not the stock module's" "${#STOCK_FAILS[@]}" 0
 cmp -s "$con" "$tmp/want" && r=0 || r=1
 check "stock_bugs: our BUG stays in the file" $r "changed"
+
+# a WARNING cut short before its call trace (its domain went) is the stock
+# module's only at a site its traced reports showed (the first case above)
+cut_warning() {	# SITE: a console chunk ending inside a WARNING
+	echo "pv2: [ 27.5] before"
+	echo "pv2: [ 27.5] WARNING: CPU: 0 PID: 24 at $1"
+	echo "pv2: [ 27.5] Modules linked in: e1000e xen_pcifront"
+	echo "pv2: [ 27.5] RIP: e030:sysfs_remove_group+0x71/0x80"
+}
+cut_warning "fs/sysfs/group.c:278 sysfs_remove_group+0x71/0x80" >"$con"
+STOCK_FAILS=()
+stock_bugs guest xen_pcifront "$con"
+is "stock_bugs: a cut-short WARNING at a known stock site moves" "${#STOCK_FAILS[@]}" 1
+has "stock_bugs: says it was cut short" "${STOCK_FAILS[0]:-}" "cut short before its call trace"
+is "stock_bugs: what came before it stays" "$(cat "$con")" "pv2: [ 27.5] before"
+cut_warning "drivers/x.c:9 other+0x1/0x2" >"$con"
+STOCK_FAILS=()
+stock_bugs guest xen_pcifront "$con"
+is "stock_bugs: a cut-short WARNING at another site stays ours" "${#STOCK_FAILS[@]}/$(grep -c WARNING "$con")" "0/1"
+{ cut_warning "fs/sysfs/group.c:278 sysfs_remove_group+0x71/0x80"; echo "pv2: [ 27.5] Call Trace:"; echo "pv2: [ 27.5]  ours+0x1/0x2 [pcisplit_front]"; } >"$con"
+STOCK_FAILS=()
+stock_bugs guest xen_pcifront "$con"
+is "stock_bugs: at a known site but with a trace of its own, the trace decides" "${#STOCK_FAILS[@]}" 0
+STOCK_FAILS=()
+STOCK_SITES=$tmp/other-run cut_warning "fs/sysfs/group.c:278 sysfs_remove_group+0x71/0x80" >"$con"
+STOCK_SITES=$tmp/other-run stock_bugs guest xen_pcifront "$con"
+is "stock_bugs: a site no traced report showed in this run does not count" "${#STOCK_FAILS[@]}" 0
 
 # ---- the stock backend's dead end ------------------------------------------
 ev=$(stock_back_closed 6 1) && r=0 || r=1

@@ -6,20 +6,42 @@
 # Oops, up to its "end trace" line, 80 lines at most, so a report cut
 # short never swallows what follows) in FILE (/tmp/WHERE.new) whose call trace
 # names [MODULE] in a reliable frame (not a "? " one) out of that file,
-# into STOCK_FAILS, and the reports themselves onto $EVID
+# into STOCK_FAILS, and the reports themselves onto $EVID.
+# A WARNING whose call trace never came (the file ends inside it, before
+# "Call Trace:": its domain was destroyed while printing it) is moved too
+# when its site ("at FILE:LINE FUNCTION+OFF/LEN") is one this module's
+# traced reports showed earlier in the run; those sites are kept in
+# $STOCK_SITES.MODULE (default /tmp/stock-sites.MODULE).
 stock_bugs() {
-	local f=${3:-/tmp/$1.new} first frame
-	awk -v mod="[$2]" -v out="$f.stock" '
-	function flush() { if (n) { if (hit) { for (i = 1; i <= n; i++) print b[i] > out } else { for (i = 1; i <= n; i++) print b[i] } } n = 0; hit = 0 }
-	/WARNING: CPU:|BUG: |Oops|general protection fault/ { flush(); inb = 1 }
-	inb { b[++n] = $0; if (index($0, mod) && $0 !~ /\] +\? /) hit = 1; if ($0 ~ /end trace/ || n >= 80) { inb = 0; flush() }; next }
+	local f=${3:-/tmp/$1.new} sites=${STOCK_SITES:-/tmp/stock-sites}.$2 first frame
+	touch "$sites"
+	awk -v mod="[$2]" -v out="$f.stock" -v sitesf="$sites" '
+	function site(l) { return sub(/.*WARNING: CPU: [0-9]+ PID: [0-9]+ at /, "", l) ? l : "" }
+	function flush(cut,   i, st) {
+		st = site(b[1])
+		if (n && !hit && cut && !trace && st != "" && (st in known)) hit = 2
+		if (n && hit) {
+			for (i = 1; i <= n; i++) print b[i] > out
+			if (hit == 1 && st != "" && !(st in known)) { known[st] = 1; print st >> sitesf }
+		} else {
+			for (i = 1; i <= n; i++) print b[i]
+		}
+		n = 0; hit = 0; trace = 0
+	}
+	BEGIN { while ((getline l < sitesf) > 0) known[l] = 1 }
+	/WARNING: CPU:|BUG: |Oops|general protection fault/ { flush(0); inb = 1 }
+	inb { b[++n] = $0; if (index($0, "Call Trace:")) trace = 1; if (index($0, mod) && $0 !~ /\] +\? /) hit = 1; if ($0 ~ /end trace/ || n >= 80) { inb = 0; flush(0) }; next }
 	{ print }
-	END { flush() }' "$f" >"$f.ours"
+	END { flush(inb) }' "$f" >"$f.ours"
 	mv "$f.ours" "$f"
 	[ -s "$f.stock" ] || return 0
 	first=$(grep -m1 -E 'WARNING: CPU:|BUG: |Oops|general protection fault' "$f.stock")
 	frame=$(awk -v mod="[$2]" 'index($0, mod) && $0 !~ /\] +\? / { sub(/^[^]]*\] */, ""); print; exit }' "$f.stock")
-	STOCK_FAILS+=("the stock $2's own bug ($1; its trace runs through $frame): ${first:0:200}")
+	if [ -n "$frame" ]; then
+		STOCK_FAILS+=("the stock $2's own bug ($1; its trace runs through $frame): ${first:0:200}")
+	else
+		STOCK_FAILS+=("the stock $2's own bug ($1; cut short before its call trace as its domain went, at a site this module's traced reports showed earlier in the run): ${first:0:200}")
+	fi
 	cat "$f.stock" >>"$EVID"
 	rm -f "$f.stock"
 }
