@@ -55,6 +55,13 @@ stock_bugs() {
 # leaves the backend's xenstore directory behind (the stock pair's 21 s
 # reboot delay is the same wait).  stock/stock does all of it too.
 
+# joined ITEM...: the items, "; " between them
+joined() {
+	local IFS=$'\x1f' all
+	all="$*"
+	printf '%s' "${all//$'\x1f'/; }"
+}
+
 # stock_back_closed STATE ONLINE: prints the evidence when the stock
 # backend's state node reads Closed (6) with online 1
 stock_back_closed() {
@@ -77,7 +84,7 @@ stock_back_consequences() {
 	done
 	[ ${#moved[@]} -gt 0 ] || return 0
 	FAILS=("${kept[@]}")
-	STOCK_FAILS+=("the stock xen_pciback stays Closed once its frontend closed in a running guest and never serves a frontend loaded again ($1): $(printf '%s; ' "${moved[@]}" | cut -c1-300)")
+	STOCK_FAILS+=("the stock xen_pciback stays Closed once its frontend closed in a running guest and never serves a frontend loaded again ($1): $(joined "${moved[@]}" | cut -c1-300)")
 }
 
 # stock_stale_dir FINDING LOG...: prints libxl's line when FINDING (one
@@ -114,7 +121,7 @@ audit_failures() {
 	[ ${#ours[@]} -gt 0 ] || [ ${#theirs[@]} -gt 0 ] ||
 		ours=("$(grep -v '^pcisplit: warning' <<<"$out" | head -n 2)")
 	[ ${#ours[@]} -eq 0 ] ||
-		FAILS+=("pcisplit audit: $(printf '%s; ' "${ours[@]}" | tr -s ' \n' ' ' | cut -c1-400)")
+		FAILS+=("pcisplit audit: $(joined "${ours[@]}" | tr -s ' \n' ' ' | cut -c1-400)")
 	[ ${#theirs[@]} -eq 0 ] ||
-		STOCK_FAILS+=("the stock xen_pciback stayed Closed after its frontend closed, so libxl gave up removing its directory (\"not ready\"): pcisplit audit: $(printf '%s; ' "${theirs[@]}" | tr -s ' ' | cut -c1-300)")
+		STOCK_FAILS+=("the stock xen_pciback stayed Closed after its frontend closed, so libxl gave up removing its directory (\"not ready\"): pcisplit audit: $(joined "${theirs[@]}" | tr -s ' ' | cut -c1-300)")
 }
