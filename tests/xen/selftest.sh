@@ -115,6 +115,17 @@ is "stock_back_consequences: what follows from it moves" "${#STOCK_FAILS[@]}" 1
 has "stock_back_consequences: says where it was found" "${STOCK_FAILS[0]:-}" "(since front-reload #2)"
 is "stock_back_consequences: any other failure stays ours" "${FAILS[*]}" "vtab nic: owner=-, expected 3 (PV1) reload-front failed: rc=2 front=ours why=rmmod-refused"
 
+FAILS=("IOMMU fault (device DMA not allowed) (xen): (XEN) [VT-D]DMAR:[DMA Write] Request device [0000:00:04.0] fault addr ccc000|"
+	"PV1 nic: mode intx, expected msix")
+STOCK_FAILS=()
+stock_back_dma destroy
+is "stock_back_dma: a DMA fault as a guest goes is the stock backend's" "${#STOCK_FAILS[@]}" 1
+is "stock_back_dma: the rest stays ours" "${FAILS[*]}" "PV1 nic: mode intx, expected msix"
+FAILS=("IOMMU fault (device DMA not allowed) (xen): (XEN) [VT-D]DMAR:[DMA Read] Request device [0000:00:06.0]|")
+STOCK_FAILS=()
+stock_back_dma create
+is "stock_back_dma: a DMA fault while a guest starts stays ours" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "1/0"
+
 xl=$tmp/xl.log
 echo "libxl: error: libxl_device.c:1470:libxl__wait_for_backend: Backend /local/domain/0/backend/pci/3/0 not ready" >"$xl"
 ev=$(stock_stale_dir "STALE      xenstore PCI backend of domain 3, which no longer exists" "$xl" "$tmp/none-*.log") && r=0 || r=1

@@ -87,6 +87,27 @@ stock_back_consequences() {
 	STOCK_FAILS+=("the stock xen_pciback stays Closed once its frontend closed in a running guest and never serves a frontend loaded again ($1): $(joined "${moved[@]}" | cut -c1-300)")
 }
 
+# stock_back_dma KIND: with the stock backend, every DMA fault (the IOMMU
+# signature) in a step whose KIND takes a device from a guest that goes
+# (reboot, shutdown*, destroy, crash, pci-detach), moved into STOCK_FAILS.
+# The dead end makes libxl's removal fail, so nothing turns the device's
+# DMA off before Xen takes it back from the dead guest, and it goes on
+# DMAing (pcisplit-back turns DMA off first: ours/stock and ours/ours show
+# no such fault).  Any other failure stays ours.
+stock_back_dma() {
+	local f kept=() moved=()
+	case $1 in reboot|shutdown*|destroy|crash|pci-detach) ;; *) return 0 ;; esac
+	for f in "${FAILS[@]}"; do
+		case $f in
+		"IOMMU fault (device DMA not allowed) (xen): "*) moved+=("$f") ;;
+		*) kept+=("$f") ;;
+		esac
+	done
+	[ ${#moved[@]} -gt 0 ] || return 0
+	FAILS=("${kept[@]}")
+	STOCK_FAILS+=("the stock xen_pciback's dead end left the device's DMA on after its guest went ($1): $(joined "${moved[@]}" | cut -c1-300)")
+}
+
 # stock_stale_dir FINDING LOG...: prints libxl's line when FINDING (one
 # line of `pcisplit audit`) is the stale PCI backend directory of a dead
 # domain whose removal libxl gave up in one of the LOGs because the
