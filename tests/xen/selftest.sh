@@ -23,7 +23,7 @@ is() { [ "$2" = "$3" ] && check "$1" 0 || check "$1" 1 "got '$2', want '$3'"; }
 has() { grep -qF -- "$3" <<<"$2" && check "$1" 0 || check "$1" 1 "'$3' not in: ${2:0:300}"; }
 
 # ---- stock_bugs ----------------------------------------------------------
-con=$tmp/guest.new EVID=$tmp/evid STOCK_SITES=$tmp/sites
+con=$tmp/guest.new EVID=$tmp/evid STOCK_SITES=$tmp/sites STOCK_DMA=$tmp/dma
 : >"$EVID"
 cat >"$con" <<'EOF'
 pv1: [   10.1] before
@@ -121,10 +121,14 @@ STOCK_FAILS=()
 stock_back_dma destroy
 is "stock_back_dma: a DMA fault as a guest goes is the stock backend's" "${#STOCK_FAILS[@]}" 1
 is "stock_back_dma: the rest stays ours" "${FAILS[*]}" "PV1 nic: mode intx, expected msix"
-FAILS=("IOMMU fault (device DMA not allowed) (xen): (XEN) [VT-D]DMAR:[DMA Read] Request device [0000:00:06.0]|")
+FAILS=("IOMMU fault (device DMA not allowed) (xen): (XEN) [VT-D]DMAR:[DMA Read] Request device [0000:00:06.0] fault addr 17bb29000|")
 STOCK_FAILS=()
 stock_back_dma create
-is "stock_back_dma: a DMA fault while a guest starts stays ours" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "1/0"
+is "stock_back_dma: a new DMA fault while a guest starts stays ours" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "1/0"
+FAILS=("IOMMU fault (device DMA not allowed) (xen): (XEN) [VT-D]DMAR:[DMA Write] Request device [0000:00:04.0] fault addr ccc000|")
+STOCK_FAILS=()
+stock_back_dma create
+is "stock_back_dma: the same device at the same address later is the same DMA left on" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "0/1"
 
 xl=$tmp/xl.log
 echo "libxl: error: libxl_device.c:1470:libxl__wait_for_backend: Backend /local/domain/0/backend/pci/3/0 not ready" >"$xl"

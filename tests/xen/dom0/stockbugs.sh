@@ -93,15 +93,26 @@ stock_back_consequences() {
 # The dead end makes libxl's removal fail, so nothing turns the device's
 # DMA off before Xen takes it back from the dead guest, and it goes on
 # DMAing (pcisplit-back turns DMA off first: ours/stock and ours/ours show
-# no such fault).  Any other failure stays ours.
+# no such fault).  The (device, address) pairs are kept in
+# $STOCK_DMA (default /tmp/stock-dma): a later fault of the same device at
+# the same address, in any step (the next owner's create, say), is the
+# same DMA left on, and moves too.  Any other failure stays ours.
 stock_back_dma() {
-	local f kept=() moved=()
-	case $1 in reboot|shutdown*|destroy|crash|pci-detach) ;; *) return 0 ;; esac
+	local f kept=() moved=() pairs p known=${STOCK_DMA:-/tmp/stock-dma} going=0
+	case $1 in reboot|shutdown*|destroy|crash|pci-detach) going=1 ;; esac
+	touch "$known"
 	for f in "${FAILS[@]}"; do
 		case $f in
-		"IOMMU fault (device DMA not allowed) (xen): "*) moved+=("$f") ;;
-		*) kept+=("$f") ;;
+		"IOMMU fault (device DMA not allowed) (xen): "*) ;;
+		*) kept+=("$f"); continue ;;
 		esac
+		pairs=$(grep -o 'device \[[0-9a-f:.]*\] fault addr [0-9a-f]*' <<<"$f" | sort -u)
+		if [ $going = 1 ]; then
+			[ -z "$pairs" ] || echo "$pairs" >>"$known"
+		elif [ -z "$pairs" ] || grep -v -x -F -f "$known" <<<"$pairs" | grep -q .; then
+			kept+=("$f"); continue
+		fi
+		moved+=("$f")
 	done
 	[ ${#moved[@]} -gt 0 ] || return 0
 	FAILS=("${kept[@]}")
