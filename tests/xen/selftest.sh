@@ -125,6 +125,9 @@ FAILS=("IOMMU fault (device DMA not allowed) (xen): (XEN) [VT-D]DMAR:[DMA Read] 
 STOCK_FAILS=()
 stock_back_dma create
 is "stock_back_dma: a new DMA fault while a guest starts stays ours" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "1/0"
+STOCK_FAILS=()
+stock_back_dma create HVM
+is "stock_back_dma: a DMA fault in an HVM guest's step (no PV frontend) is the stock backend's" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "0/1"
 FAILS=("IOMMU fault (device DMA not allowed) (xen): (XEN) [VT-D]DMAR:[DMA Write] Request device [0000:00:04.0] fault addr ccc000|")
 STOCK_FAILS=()
 stock_back_dma create

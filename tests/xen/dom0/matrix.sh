@@ -308,7 +308,7 @@ stock_back_check() {	# STEP KIND DOM
 		fi
 	fi
 	[ -z "$STOCK_BACK_STUCK" ] || stock_back_consequences "$STOCK_BACK_STUCK"
-	stock_back_dma "$2"
+	stock_back_dma "$2" "$3"
 }
 
 # At a scenario's end, with the stock backend: the backend directories of
