@@ -135,13 +135,14 @@ is "stock_back_dma: the same device at the same address later is the same DMA le
 
 xl=$tmp/xl.log
 echo "libxl: error: libxl_device.c:1470:libxl__wait_for_backend: Backend /local/domain/0/backend/pci/3/0 not ready" >"$xl"
-ev=$(stock_stale_dir "STALE      xenstore PCI backend of domain 3, which no longer exists" "$xl" "$tmp/none-*.log") && r=0 || r=1
+ev=$(stock_stale_dir 3 "$xl" "$tmp/none-*.log") && r=0 || r=1
 check "stock_stale_dir: a directory libxl gave up on is the dead end's" $r "not recognised"
 has "stock_stale_dir: quotes libxl" "$ev" "pci/3/0 not ready"
-stock_stale_dir "STALE      xenstore PCI backend of domain 31, which no longer exists" "$xl" >/dev/null && r=1 || r=0
+stock_stale_dir 31 "$xl" >/dev/null && r=1 || r=0
 check "stock_stale_dir: another domain's directory is not" $r "domain 31 taken for domain 3"
-stock_stale_dir "MISMATCH   xenstore PCI backend of domain 3 names 0000:00:04.0" "$xl" >/dev/null && r=1 || r=0
-check "stock_stale_dir: another kind of finding is not" $r "a MISMATCH taken for it"
+FAILS=() STOCK_FAILS=()
+audit_failures "MISMATCH   xenstore PCI backend of domain 3 names 0000:00:04.0" 1 "$xl"
+is "audit_failures: another kind of finding about that domain is not" "${#FAILS[@]}/${#STOCK_FAILS[@]}" "1/0"
 
 audit="pcisplit: warning: vector table unavailable
 STALE      xenstore PCI backend of domain 3, which no longer exists

@@ -321,8 +321,7 @@ stock_back_tidy() {
 	[ "$BACK" = stock ] || return 0
 	for d in $(xenstore-list /local/domain/0/backend/pci 2>/dev/null); do
 		xl list "$d" >/dev/null 2>&1 && continue
-		stock_stale_dir "STALE      xenstore PCI backend of domain $d, which no longer exists" \
-			/out/xl.log /var/log/xen/xl-*.log* >/dev/null || continue
+		stock_stale_dir "$d" >/dev/null || continue
 		say "  removing /local/domain/0/backend/pci/$d, left by the stock backend's dead end"
 		xenstore-rm "/local/domain/0/backend/pci/$d"
 	done

@@ -123,31 +123,33 @@ stock_back_dma() {	# KIND [DOM]
 	STOCK_FAILS+=("the stock xen_pciback's dead end left the device's DMA on after its guest went ($1): $(joined "${moved[@]}" | cut -c1-300)")
 }
 
-# stock_stale_dir FINDING LOG...: prints libxl's line when FINDING (one
-# line of `pcisplit audit`) is the stale PCI backend directory of a dead
-# domain whose removal libxl gave up in one of the LOGs because the
+# stock_stale_dir DOMID [LOG...]: prints libxl's line when one of the LOGs
+# (default: dom0's xl output and every xl log, at the time of the call)
+# shows libxl gave up removing the PCI backend of domain DOMID because the
 # backend was not Connected: the dead end's leftover
 stock_stale_dir() {
-	local f=$1 re='^STALE +xenstore PCI backend of domain ([0-9]+), which no longer exists' line
+	local d=$1 line
 	shift
-	[[ $f =~ $re ]] || return 1
+	[ $# -gt 0 ] || set -- /out/xl.log /var/log/xen/xl-*.log*
 	# a LOG glob that matched nothing is no error
-	line=$(grep -h -F "Backend /local/domain/0/backend/pci/${BASH_REMATCH[1]}/0 not ready" "$@" 2>/dev/null |
+	line=$(grep -h -F "Backend /local/domain/0/backend/pci/$d/0 not ready" "$@" 2>/dev/null |
 		head -n 1) || true
 	[ -n "$line" ] && echo "$line"
 }
 
-# audit_failures OUT STOCK LOG...: the findings of a failed `pcisplit
+# audit_failures OUT STOCK [LOG...]: the findings of a failed `pcisplit
 # audit` (OUT): each a failure of ours in FAILS, except, when STOCK is 1
-# (the stock backend), the stale directories stock_stale_dir pins on its
-# dead end, which go to STOCK_FAILS
+# (the stock backend), the stale directories of dead domains that
+# stock_stale_dir pins on its dead end, which go to STOCK_FAILS
 audit_failures() {
 	local out=$1 stock=$2 line ours=() theirs=()
+	local stale='^STALE +xenstore PCI backend of domain ([0-9]+), which no longer exists'
 	shift 2
 	while IFS= read -r line; do
 		# findings start with their kind (STALE, MISMATCH, ...)
 		[[ $line =~ ^[A-Z] ]] || continue
-		if [ "$stock" = 1 ] && stock_stale_dir "$line" "$@" >/dev/null; then
+		if [ "$stock" = 1 ] && [[ $line =~ $stale ]] &&
+		   stock_stale_dir "${BASH_REMATCH[1]}" "$@" >/dev/null; then
 			theirs+=("${line%%, which*}")
 		else
 			ours+=("$line")

@@ -18,8 +18,7 @@ check_tools() {
 	local out list d b row owner want
 	[ -x "$PCISPLIT" ] || return 0
 	if ! out=$("$PCISPLIT" audit 2>&1); then
-		audit_failures "$out" "$([ "$BACK" = stock ] && echo 1 || echo 0)" \
-			/out/xl.log /var/log/xen/xl-*.log*
+		audit_failures "$out" "$([ "$BACK" = stock ] && echo 1 || echo 0)"
 	fi
 	printf 'pcisplit audit:\n%s\n' "$out" >>"$EVID"
 	if ! list=$("$PCISPLIT" list 2>&1); then
