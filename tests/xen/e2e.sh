@@ -1,7 +1,9 @@
 #!/bin/bash
 # Run the lifecycle matrix on real Xen for one or more backend/frontend
-# pairings, one VM boot per pairing (every scenario runs serially in it),
-# then print the table and write results.json (report.sh).
+# pairings, then print the table and write results.json (report.sh).  A
+# pairing boots one machine for the scenarios without an HVM step and,
+# unless --no-hvm, a second (SVM, multi-threaded TCG) for those with one;
+# every scenario runs serially in its machine (machines.sh).
 #
 # usage: e2e.sh [--pairings "stock/stock ours/ours ..."] [--only REGEX]
 #               [--no-hvm] [--out DIR] [--tcg-thread single|multi]
@@ -18,8 +20,9 @@ set -euo pipefail
 {
 . "$(dirname "$0")/lib.sh"
 . "$HERE/results.sh"
+. "$HERE/machines.sh"
 
-pairings= only= hvm=--hvm out=$XBUILD/e2e tcg_thread= matrix_arg=
+pairings= only= hvm=1 out=$XBUILD/e2e tcg_thread= matrix_arg=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--pairings) pairings=$2; shift ;;
@@ -47,14 +50,15 @@ if [ "$pairings" = all ]; then
 fi
 
 mkdir -p "$out"
-# write_script FILE ONLY: the dom0 side, the matrix runner, then leave the VM
+# write_script FILE ONLY TOOLS: the dom0 side, the matrix runner (and
+# the CLI's after-the-matrix row when TOOLS is 1), then leave the VM
 write_script() {
 	cat >"$1" <<SCRIPT
 E2E_ONLY='$2'
 . /e2e/matrix.sh
 . /e2e/tools.sh
 run_matrix
-tools_final
+[ $3 = 0 ] || tools_final
 say "matrix done"
 SCRIPT
 }
@@ -74,32 +78,25 @@ if [ -n "$matrix_arg" ]; then
 	matrix=$out/.matrix/lifecycle.matrix
 fi
 
-# run_machine BACK FRONT DIR ONLY [TCG-THREAD]: one VM boot running the
-# matrix (TCG-THREAD empty: vm.sh's default)
+# run_machine BACK FRONT DIR ONLY HVM TOOLS: one VM boot running the
+# matrix's scenarios ONLY selects; HVM is --hvm or empty, TOOLS 1 or 0
+# (write_script); --tcg-thread, when given, applies to every machine
 run_machine() {
 	local rc=0
-	write_script "$out/.matrix-script.sh" "$4"
+	write_script "$out/.matrix-script.sh" "$4" "$6"
 	"$HERE/vm.sh" --back "$1" --front "$2" --script "$out/.matrix-script.sh" \
-		--file "$matrix" "${tool_files[@]}" ${5:+--tcg-thread "$5"} \
-		$hvm --out "$3" --timeout 3000 || rc=$?
+		--file "$matrix" "${tool_files[@]}" ${tcg_thread:+--tcg-thread "$tcg_thread"} \
+		$5 --out "$3" --timeout 3000 || rc=$?
 	echo "$rc" >"$3/vm-rc"
 	[ "$rc" = 125 ] && log "machine failed (see $3/logs/serial.log)"
 	return 0
-}
-
-# scenarios_from SC ONLY: the matrix's scenarios from SC on (SC empty:
-# from the first) that ONLY selects, as a regex matching exactly those
-scenarios_from() {
-	awk -v from="$1" -v only="${2:-.}" '
-	$1 == "scenario" { if ($2 == from || from == "") on = 1; if (on && $2 ~ only) l = l (l ? "|" : "") $2 }
-	END { print "^(" l ")$" }' "$matrix"
 }
 
 # A machine whose QEMU died of a fault (machine_crashed) gets one more:
 # the scenario it was in and every later one run again from scratch, and
 # the first machine's rows of the scenarios it finished are kept.  The
 # crash stays on record (logs/restarts, printed by report.sh).
-resume_after_crash() {	# BACK FRONT DIR ONLY
+resume_after_crash() {	# BACK FRONT DIR ONLY HVM TOOLS
 	local d=$3 why sc rest
 	why=$(machine_crashed "$d") || return 0
 	complete_from_serial "$d"
@@ -108,11 +105,11 @@ resume_after_crash() {	# BACK FRONT DIR ONLY
 	# no step cut short: between steps is not retried, but before the
 	# first step (while booting) all of it runs again
 	[ -n "$sc" ] || [ ! -s "$d/logs/results.tsv" ] || return 0
-	rest=$(scenarios_from "$sc" "$4")
+	rest=$(scenarios_from "$matrix" "$sc" "$4")
 	sc=${sc:-"(none yet: while booting)"}
 	log "pairing $1/$2: $why during scenario $sc; it and the later ones run again in a new machine"
 	mv "$d" "$d.machine1"
-	run_machine "$1" "$2" "$d" "$rest" "$tcg_thread"
+	run_machine "$1" "$2" "$d" "$rest" "$5" "$6"
 	mkdir -p "$d/logs"
 	{
 		awk -F'\t' -v rest="$rest" '$1 !~ rest' "$d.machine1/logs/results.tsv"
@@ -122,16 +119,43 @@ resume_after_crash() {	# BACK FRONT DIR ONLY
 	echo "machine 1: $why during scenario $sc; scenarios $rest ran again in machine 2 (machine 1's logs: $d.machine1/logs)" >>"$d/logs/restarts"
 }
 
+# machine BACK FRONT DIR ONLY HVM TOOLS: run_machine, and once more after
+# a crash of the emulator
+machine() {
+	run_machine "$@"
+	resume_after_crash "$@"
+}
+
+# run_pairing BACK FRONT DIR: the selected scenarios in their machines;
+# with two, the second's results join the first's in DIR (the second's
+# own logs stay in DIR.hvm)
+run_pairing() {
+	local pv hv
+	rm -rf "$3.machine1" "$3.hvm" "$3.hvm.machine1"
+	if [ -z "$hvm" ]; then
+		machine "$1" "$2" "$3" "$only" "" 1
+		return
+	fi
+	{ read -r pv; read -r hv; } < <(scenarios_by_hvm "$matrix" "$only")
+	if [ -z "$hv" ]; then
+		machine "$1" "$2" "$3" "$pv" "" 1
+	elif [ -z "$pv" ]; then
+		machine "$1" "$2" "$3" "$hv" --hvm 1
+	else
+		machine "$1" "$2" "$3" "$pv" "" 0
+		log "pairing $1/$2: the scenarios with an HVM step, in a machine with SVM"
+		machine "$1" "$2" "$3.hvm" "$hv" --hvm 1
+		merge_machine "$3" "$3.hvm" "the HVM machine"
+	fi
+}
 t0=$(date +%s)
 dirs=()
 for p in $pairings; do
 	b=${p%/*} f=${p#*/}
 	d=$out/$b-$f
 	dirs+=("$d")
-	rm -rf "$d.machine1"
 	log "pairing $p (backend $b, frontend $f)"
-	run_machine "$b" "$f" "$d" "$only" "$tcg_thread"
-	resume_after_crash "$b" "$f" "$d" "$only"
+	run_pairing "$b" "$f" "$d"
 done
 log "all pairings took $(($(date +%s) - t0)) s"
 exec "$HERE/report.sh" "${dirs[@]}"

@@ -72,6 +72,12 @@ for i in "${!dirs[@]}"; do
 		fi
 		[ "$p" = stock/stock ] || incomplete=1
 	fi
+	# a second machine of the pairing (the HVM scenarios) that did not
+	# finish (machines.sh, merge_machine)
+	if [ -s "$d/logs/unfinished" ]; then
+		while IFS= read -r l; do echo "$p: $l"; done <"$d/logs/unfinished"
+		[ "$p" = stock/stock ] || incomplete=1
+	fi
 	# a machine lost to a QEMU crash, and what ran again (e2e.sh)
 	[ ! -f "$d/logs/restarts" ] || while IFS= read -r l; do echo "$p: $l"; done <"$d/logs/restarts"
 	[ -f "$r" ] || continue

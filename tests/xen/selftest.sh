@@ -2,11 +2,14 @@
 # The real-Xen harness's own logic, on made-up logs (seconds, no VM): how a
 # stock module's kernel bug is told from ours (dom0/stockbugs.sh), how a
 # run cut short by a QEMU crash is completed from its serial line and
-# recognised as a crash (results.sh), and how report.sh counts.
+# recognised as a crash (results.sh), how a pairing's scenarios are
+# spread over machines and their results joined (machines.sh), and how
+# report.sh counts.
 # Prints `e2e-selftest: N passed, M failed` last; exit 1 on a failure.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/results.sh"
+. "$HERE/machines.sh"
 . "$HERE/dom0/stockbugs.sh"
 
 tmp=$(mktemp -d)
@@ -200,6 +203,68 @@ echo 139 >"$d/logs/qemu-rc"
 echo 0 >"$d/logs/rc"
 machine_crashed "$d" >/dev/null && r=1 || r=0
 check "machine_crashed: not once dom0's script has ended" $r "taken for one"
+
+# ---- machines.sh: scenarios per machine, results joined ---------------------
+m=$tmp/t.matrix
+cat >"$m" <<'EOF'
+scenario alpha
+	# handed PV1 -> HVM in words only
+	create PV1 nic -> PV1 nic msix
+end
+scenario beta
+	create PV1 nic -> PV1 nic msix
+	create HVM nvme -> HVM nvme msix # HVM
+end
+scenario gamma
+	create PV2 nic
+end
+scenario hvm-only
+	create HVM nic
+end
+EOF
+is "scenarios_by_hvm: a comment naming HVM is no HVM step" "$(scenarios_by_hvm "$m" . | tr '\n' '/')" \
+	'^(alpha|gamma)$/^(beta|hvm-only)$/'
+is "scenarios_by_hvm: ONLY applies to both" "$(scenarios_by_hvm "$m" '^(alpha|beta)$' | tr '\n' '/')" '^(alpha)$/^(beta)$/'
+is "scenarios_by_hvm: none with an HVM step" "$(scenarios_by_hvm "$m" 'gamma' | tr '\n' '/')" '^(gamma)$//'
+is "scenarios_by_hvm: none without" "$(scenarios_by_hvm "$m" 'hvm' | tr '\n' '/')" '/^(hvm-only)$/'
+is "scenarios_from: from a scenario on" "$(scenarios_from "$m" beta '^(alpha|beta|hvm-only)$')" '^(beta|hvm-only)$'
+is "scenarios_from: from the start" "$(scenarios_from "$m" '' .)" '^(alpha|beta|gamma|hvm-only)$'
+
+d=$tmp/m/ours-ours
+mkdir -p "$d/logs/steps/alpha" "$d.hvm/logs/steps/beta"
+printf 'alpha\t1\tcreate PV1 nic\tpass\t10.0\t\n' >"$d/logs/results.tsv"
+echo "@@P [30.0s] matrix done" >"$d/logs/script.log"
+echo 100 >"$d/logs/duration"
+printf 'beta\t1\tcreate PV1 nic\tpass\t9.0\t\nbeta\t2\tcreate HVM nvme\tpass\t60.0\t\n' >"$d.hvm/logs/results.tsv"
+echo "step 2: create HVM nvme" >"$d.hvm/logs/steps/beta/2.txt"
+echo "@@P [90.0s] matrix done" >"$d.hvm/logs/script.log"
+echo 200 >"$d.hvm/logs/duration"
+echo "machine 1: QEMU exited with rc 139 (SEGV)" >"$d.hvm/logs/restarts"
+merge_machine "$d" "$d.hvm" "the HVM machine"
+is "merge_machine: the second machine's rows after the first's" "$(cut -f1,2 "$d/logs/results.tsv" | tr '\t\n' ':,')" 'alpha:1,beta:1,beta:2,'
+is "merge_machine: its step evidence" "$(cat "$d/logs/steps/beta/2.txt" 2>&1)" "step 2: create HVM nvme"
+is "merge_machine: machine time added up" "$(cat "$d/logs/duration")" 300
+is "merge_machine: its restarts, named" "$(cat "$d/logs/restarts")" "the HVM machine: machine 1: QEMU exited with rc 139 (SEGV)"
+check "merge_machine: both finished, nothing unfinished" "$([ ! -e "$d/logs/unfinished" ] && echo 0 || echo 1)" "$(cat "$d/logs/unfinished" 2>&1)"
+out=$("$HERE/report.sh" "$d" 2>&1) && r=0 || r=1
+check "report.sh: two finished machines pass" $r "exit 1: $(tail -n3 <<<"$out")"
+is "report.sh: counts both machines' rows" "$(tail -n1 <<<"$out")" "e2e: 3 passed, 0 failed, 0 skipped"
+
+d=$tmp/m2/ours-ours
+mkdir -p "$d/logs" "$d.hvm/logs"
+printf 'alpha\t1\tcreate PV1 nic\tpass\t10.0\t\n' >"$d/logs/results.tsv"
+echo "@@P [30.0s] matrix done" >"$d/logs/script.log"
+: >"$d.hvm/logs/results.tsv"
+printf '@@P [0.5s] scenario beta\n@@P [0.6s] beta #1: create PV1 nic -> PV1 nic msix\n' >"$d.hvm/logs/serial.log"
+echo 0 >"$d.hvm/logs/qemu-rc"
+merge_machine "$d" "$d.hvm" "the HVM machine"
+has "merge_machine: an unfinished second machine is recorded" "$(cat "$d/logs/unfinished" 2>&1)" \
+	"the HVM machine ($d.hvm) did not finish: QEMU exited with rc 0"
+has "merge_machine: its cut-short step fails" "$(awk -F'\t' '$1 == "beta" { print $4 " " $6 }' "$d/logs/results.tsv")" \
+	"fail the machine ended during this step"
+out=$("$HERE/report.sh" "$d" 2>&1) && r=1 || r=0
+check "report.sh: an unfinished second machine fails the run" $r "exit 0: $(tail -n3 <<<"$out")"
+has "report.sh: says which machine did not finish" "$out" "ours/ours: the HVM machine ($d.hvm) did not finish"
 
 # ---- report.sh: what counts ------------------------------------------------
 d=$tmp/ours-stock
