@@ -3,8 +3,8 @@
 # stock module's kernel bug is told from ours (dom0/stockbugs.sh), how a
 # run cut short by a QEMU crash is completed from its serial line and
 # recognised as a crash (results.sh), how a pairing's scenarios are
-# spread over machines and their results joined (machines.sh), and how
-# report.sh counts.
+# spread over machines and their results joined (machines.sh), how
+# report.sh counts, and bench-e2e's ratios (bench-report.sh).
 # Prints `e2e-selftest: N passed, M failed` last; exit 1 on a failure.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -265,6 +265,21 @@ has "merge_machine: its cut-short step fails" "$(awk -F'\t' '$1 == "beta" { prin
 out=$("$HERE/report.sh" "$d" 2>&1) && r=1 || r=0
 check "report.sh: an unfinished second machine fails the run" $r "exit 0: $(tail -n3 <<<"$out")"
 has "report.sh: says which machine did not finish" "$out" "ours/ours: the HVM machine ($d.hvm) did not finish"
+
+# ---- bench-report.sh: medians and per-round ratios -------------------------
+b=$tmp/bench.tsv
+printf '%s\n' "s/s	create_s	20.0	1" "s/s	cfg_us	100.0	1" "o/s	create_s	10.0	1" "o/s	cfg_us	50.0	1" \
+	"s/s	create_s	40.0	2" "s/s	cfg_us	200.0	2" "o/s	create_s	30.0	2" "o/s	cfg_us	140.0	2" \
+	"s/s	reboot_s	skip (no MSI-X within 300 s)	2" "o/s	reboot_s	33.0	2" \
+	"o/s	reboot_teardown_s	1.0	2" "o/s	reboot_up_s	29.0	2" | sed 's|s/s|stock/stock|; s|o/s|ours/stock|' >"$b"
+out=$("$HERE/bench-report.sh" "$b" "stock/stock ours/stock" 2>&1)
+has "bench-report: median and each round's figure" "$out" "30.00 (20.0/40.0)"
+# per round 0.5 and 0.7: 0.60x (the medians, 95 / 150, would give 0.63x)
+is "bench-report: the median of per-round ratios" "$(awk '$1 == "cfg_us" && $2 == "-" { print $3 }' <<<"$out")" "0.60x"
+has "bench-report: a skipped figure is left out" "$out" "stock/stock reboot_s / create_s n/a"
+has "bench-report: reboot against create, per round" "$out" "ours/stock  reboot_s / create_s 1.10   (reboot_teardown_s + reboot_up_s) / create_s 1.00   reboot_up_s / create_s 0.97"
+"$HERE/bench-report.sh" "$tmp/none.tsv" x >/dev/null 2>&1 && r=1 || r=0
+check "bench-report: a missing results file is an error" $r "exit 0"
 
 # ---- report.sh: what counts ------------------------------------------------
 d=$tmp/ours-stock

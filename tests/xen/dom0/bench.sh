@@ -1,20 +1,31 @@
-# bench-e2e's dom0 side (sourced after lib.sh and backend.sh): for each
-# pairing in $PAIRINGS, in this one dom0 boot, measure with a PV guest
-# holding the nic (e1000e, MSI-X):
-#   create_s   xl create -> the guest's MSI-X interrupts counted firing
-#   reboot_s   xl reboot -> the same, in the new incarnation
-#   cfg_ms     one 256-byte config space read from the guest (mean of N)
-#   bind_ms    driver unbind + bind in the guest (probe incl. MSI-X enable),
-#              median of 3; bind_modes: the mode each probe got
-# Each result is a line "pairing<TAB>metric<TAB>value" in /out/bench.tsv;
-# a measurement that cannot be made is "skip" with the reason.
+# bench-e2e's dom0 side (sourced after lib.sh and backend.sh): in this one
+# dom0 boot, BENCH_ROUNDS rounds, each going through every pairing of
+# $PAIRINGS in turn (so each pairing's figures of a round are measured
+# minutes apart, not a whole run apart), with a PV guest holding the nic
+# (e1000e, MSI-X):
+#   create_s          xl create -> the guest's MSI-X interrupts counted firing
+#   cfg_us            one forwarded 4-byte config read, from N reads of the
+#                     nic's 256-byte header by one guest process (cfgread)
+#   reboot_s          xl reboot -> the same as create_s, in the new incarnation,
+#                     in three parts:
+#   reboot_down_s       xl reboot -> the old incarnation has shut down (the
+#                       guest's own shutdown, its PCI frontend closing)
+#   reboot_teardown_s   -> the new incarnation exists (libxl tears the old
+#                       one down; the backend lets go of its devices)
+#   reboot_up_s         -> MSI-X firing (as create_s, minus domain building)
+#   bind_ms           round 1 only: driver unbind + bind in the guest (probe
+#                     incl. MSI-X enable), median of 3; bind_modes: the mode
+#                     each probe got
+# Each result is a line "pairing<TAB>metric<TAB>value<TAB>round" in
+# /out/bench.tsv; a measurement that cannot be made is "skip (why)".
 BENCH=/out/bench.tsv
 : >"$BENCH"
-CFG_READS=${CFG_READS:-100}
+CFG_READS=${CFG_READS:-200}
+BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 
 now() { echo "$EPOCHREALTIME"; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-put() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$BENCH"; say "$1 $2 = $3"; }
+since() { awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.2f", b - a }'; }
+put() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$ROUND" >>"$BENCH"; say "$1 $2 = $3 (round $ROUND)"; }
 
 # msix_firing NAME SEC: until the agent reports the nic in MSI-X with
 # interrupts counted
@@ -35,25 +46,49 @@ agent() {
 	wait_log "$1" "$off" "^@@B $2 " 120 | cut -d' ' -f3-
 }
 
-bench_pairing() {	# BACK/FRONT
-	local p=$1 t line i v off
-	backend_use "${p%/*}"
-	FRONT=${p#*/}
-	t=$(now)
-	guest_create_nowait pv1 pv nic >>/out/xl.log 2>&1
-	# the agent must be up before it is asked (input typed during its
-	# boot may be lost)
-	if wait_log pv1 "$E2E_OFF" '@@G ready' 240 >/dev/null && msix_firing pv1 120; then put "$p" create_s "$(since "$t")"; else put "$p" create_s "skip (no MSI-X within 240 s)"; fi
-	line=$(agent pv1 c1 "cfgbench c1 nic $CFG_READS")
-	v=$(sed -n 's/.*cs=\([0-9]*\).*/\1/p' <<<"$line")
-	[ -n "$v" ] && put "$p" cfg_ms "$(awk -v c="$v" -v n="$CFG_READS" 'BEGIN { printf "%.2f", c * 10 / n }')" ||
-		put "$p" cfg_ms "skip ($line)"
+# reboot_watch NAME OLD-DOMID FILE: in the background, write to FILE the
+# times at which NAME's old incarnation had shut down ("down T") and a
+# new one existed ("new T"), polling xl every 0.1 s for at most 300 s
+reboot_watch() {
+	local id st line down= end=$((SECONDS + 300))
+	: >"$3"
+	while [ $SECONDS -lt $end ]; do
+		# (dom0 has no /dev/fd: no process substitution)
+		line=$(xl list "$1" 2>/dev/null | awk 'NR == 2 { print $2, $5 }') || line=
+		read -r id st <<<"$line" || true
+		if [ -n "$id" ] && [ "$id" != "$2" ]; then
+			[ -n "$down" ] || echo "down $(now)" >>"$3"
+			echo "new $(now)" >>"$3"
+			return 0
+		fi
+		# gone, shut down (s) or dying (d): the guest's part is over
+		if [ -z "$down" ] && { [ -z "$id" ] || [[ $st == *[sd]* ]]; }; then
+			down=1
+			echo "down $(now)" >>"$3"
+		fi
+		sleep 0.1
+	done
+}
+
+cfg_round() {	# PAIRING
+	local line us bytes
+	line=$(agent pv1 "c$ROUND" "cfgbench c$ROUND nic $CFG_READS")
+	us=$(sed -n 's/.*us=\([0-9]*\).*/\1/p' <<<"$line")
+	bytes=$(sed -n 's/.*bytes=\([0-9]*\).*/\1/p' <<<"$line")
+	if [ -n "$us" ] && [ "${bytes:-0}" -gt 0 ]; then
+		put "$1" cfg_us "$(awk -v u="$us" -v b="$bytes" 'BEGIN { printf "%.1f", u / (b / 4) }')"
+	else
+		put "$1" cfg_us "skip (cfgread: $line)"
+	fi
+}
+
+bind_round() {	# PAIRING
+	local i line v modes=
 	# the time of every rebind counts, whatever mode the probe got: the
 	# stock pair's teardown leaves MSI-X on in dom0 (disable_msi sent
 	# instead of disable_msix), so its next probe falls back to MSI;
 	# the modes are printed beside the figure
 	: >/tmp/bind
-	modes=
 	for i in 1 2 3; do
 		line=$(agent pv1 "b$i" "bindbench b$i nic" || true)
 		v=$(sed -n 's/.*cs=\([0-9]*\) .*/\1/p' <<<"$line")
@@ -61,21 +96,62 @@ bench_pairing() {	# BACK/FRONT
 		modes+="${modes:+,}$(sed -n 's/.*mode=\([a-z]*\).*/\1/p' <<<"$line")"
 	done
 	if [ "$(wc -l </tmp/bind)" = 3 ]; then
-		put "$p" bind_ms "$(sort -n /tmp/bind | sed -n 2p)"
+		put "$1" bind_ms "$(sort -n /tmp/bind | sed -n 2p)"
 	else
-		put "$p" bind_ms "skip (a rebind did not finish: $line)"
+		put "$1" bind_ms "skip (a rebind did not finish: $line)"
 	fi
-	put "$p" bind_modes "$modes"
+	put "$1" bind_modes "$modes"
+}
+
+reboot_round() {	# PAIRING
+	local off t old down new watcher
+	old=$(domid pv1)
 	off=$(logsize pv1)
+	reboot_watch pv1 "$old" /tmp/phases &
+	watcher=$!
 	t=$(now)
 	xl reboot pv1 >>/out/xl.log 2>&1
-	if wait_log pv1 "$off" '@@G ready' 300 >/dev/null && msix_firing pv1 120; then put "$p" reboot_s "$(since "$t")"; else put "$p" reboot_s "skip (no MSI-X within 300 s)"; fi
+	if wait_log pv1 "$off" '@@G ready' 300 >/dev/null && msix_firing pv1 120; then
+		put "$1" reboot_s "$(since "$t")"
+		wait "$watcher" || true
+		down=$(awk '$1 == "down" { print $2 }' /tmp/phases)
+		new=$(awk '$1 == "new" { print $2 }' /tmp/phases)
+		if [ -n "$down" ] && [ -n "$new" ]; then
+			put "$1" reboot_down_s "$(since "$t" "$down")"
+			put "$1" reboot_teardown_s "$(since "$down" "$new")"
+			put "$1" reboot_up_s "$(since "$new")"
+		fi
+	else
+		put "$1" reboot_s "skip (no MSI-X within 300 s)"
+		kill "$watcher" 2>/dev/null || true
+		wait "$watcher" || true
+	fi
+}
+
+bench_pairing() {	# BACK/FRONT
+	local p=$1 t
+	backend_use "${p%/*}"
+	FRONT=${p#*/}
+	t=$(now)
+	guest_create_nowait pv1 pv nic >>/out/xl.log 2>&1
+	# the agent must be up before it is asked (input typed during its
+	# boot may be lost)
+	if wait_log pv1 "$E2E_OFF" '@@G ready' 240 >/dev/null && msix_firing pv1 120; then
+		put "$p" create_s "$(since "$t")"
+		cfg_round "$p"
+		[ "$ROUND" != 1 ] || bind_round "$p"
+		reboot_round "$p"
+	else
+		put "$p" create_s "skip (no MSI-X within 240 s)"
+	fi
 	xl destroy pv1 >>/out/xl.log 2>&1 || true
 	guest_gone pv1 60 || true
 }
 
-for p in $PAIRINGS; do
-	say "pairing $p"
-	bench_pairing "$p"
+for ROUND in $(seq 1 "$BENCH_ROUNDS"); do
+	for p in $PAIRINGS; do
+		say "round $ROUND: pairing $p"
+		bench_pairing "$p"
+	done
 done
 say "bench done"

@@ -1,0 +1,93 @@
+#!/bin/bash
+# bench-e2e's table (bench.sh), from dom0's results: each pairing's median
+# and per-round figures, the ratios (per round, then their median) against
+# stock/stock, and between pairings that differ in one module.
+# usage: bench-report.sh BENCH.TSV "PAIRING..."
+# BENCH.TSV: lines "pairing<TAB>metric<TAB>value<TAB>round" (dom0/bench.sh)
+set -euo pipefail
+res=$1 pairings=$2
+[ -f "$res" ] || { echo "bench-report: $res: no such file" >&2; exit 2; }
+metrics="create_s reboot_s reboot_down_s reboot_teardown_s reboot_up_s cfg_us bind_ms"
+# median of the numbers on stdin ("n/a" without any)
+median() {
+	sort -g | awk '{ a[NR] = $1 } END {
+		if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+# vals PAIRING METRIC: its figures, one per round
+vals() { awk -F'\t' -v p="$1" -v m="$2" '$1 == p && $2 == m && $3 ~ /^[0-9.]+$/ { print $3 }' "$res"; }
+# cell PAIRING METRIC: "median (r1/r2/...)"
+cell() {
+	local l
+	l=$(vals "$1" "$2" | paste -sd/)
+	[ -n "$l" ] || { echo n/a; return; }
+	case $l in */*) echo "$(vals "$1" "$2" | median) ($l)" ;; *) echo "$l" ;; esac
+}
+# ratio A B METRIC: the median over rounds of A's figure / B's figure of
+# the same round (each round measures every pairing minutes apart)
+ratio() {
+	awk -F'\t' -v a="$1" -v b="$2" -v m="$3" '
+	$2 == m && $3 ~ /^[0-9.]+$/ { if ($1 == a) x[$4] = $3; if ($1 == b) y[$4] = $3 }
+	END { for (r in x) if ((r in y) && y[r] > 0) printf "%.3f\n", x[r] / y[r] }' "$res" | median |
+		awk '{ if ($1 == "n/a") print; else printf "%.2fx\n", $1 }'
+}
+has() { [[ " $pairings " == *" $1 "* ]]; }
+
+printf '\n%-18s' metric
+for p in $pairings; do printf ' %-24s' "$p"; done
+printf '\n'
+for m in $metrics; do
+	printf '%-18s' "$m"
+	for p in $pairings; do printf ' %-24s' "$(cell "$p" "$m" | cut -c1-24)"; done
+	printf '\n'
+done
+printf '%-18s' bind_modes
+for p in $pairings; do printf ' %-24s' "$(awk -F'\t' -v p="$p" '$1 == p && $2 == "bind_modes" { print $3 }' "$res")"; done
+printf '\n\n%-18s' "to stock/stock"
+for p in $pairings; do printf ' %-24s' "$p"; done
+printf '\n'
+for m in $metrics; do
+	printf '%-18s' "$m"
+	for p in $pairings; do
+		if [ "$p" = stock/stock ]; then printf ' %-24s' -; else printf ' %-24s' "$(ratio "$p" stock/stock "$m")"; fi
+	done
+	printf '\n'
+done
+echo "(each ratio: the median over rounds of one round's ratio; < 1: faster than the stock pair)"
+echo
+echo "side by side, one module swapped (the targets: cfg_us <= 0.7x; a reboot no slower than a create):"
+for c in "ours/stock stock/stock backend" "ours/ours stock/ours backend" "stock/ours stock/stock frontend" "ours/ours ours/stock frontend"; do
+	read -r a b what <<<"$c"
+	has "$a" && has "$b" || continue
+	printf '  %-8s %-10s vs %-11s cfg_us %-6s reboot_down_s %-6s reboot_up_s %s\n' "$what" "$a" "$b" \
+		"$(ratio "$a" "$b" cfg_us)" "$(ratio "$a" "$b" reboot_down_s)" "$(ratio "$a" "$b" reboot_up_s)"
+done
+# per_round PAIRING EXPR: EXPR over one round's figures (v["metric"]),
+# for each round that has every figure EXPR names; their median
+per_round() {
+	awk -F'\t' -v p="$1" '$1 == p && $3 ~ /^[0-9.]+$/ { v[$4, $2] = $3; r[$4] = 1 }
+	END {
+		n = split("'"$2"'", need, " ")
+		for (i in r) {
+			ok = 1
+			for (k = 1; k <= n; k++) if (!((i, need[k]) in v)) ok = 0
+			if (!ok) continue
+			c = v[i, "create_s"]; rb = v[i, "reboot_s"]; td = v[i, "reboot_teardown_s"]; up = v[i, "reboot_up_s"]
+			if (c > 0) printf "%.3f\n", ('"$3"') / c
+		}
+	}' "$res" | median | awk '{ if ($1 == "n/a") print; else printf "%.2f\n", $1 }'
+}
+for p in $pairings; do
+	printf '  %-11s reboot_s / create_s %-6s (reboot_teardown_s + reboot_up_s) / create_s %-6s reboot_up_s / create_s %s\n' "$p" \
+		"$(per_round "$p" "create_s reboot_s" rb)" \
+		"$(per_round "$p" "create_s reboot_teardown_s reboot_up_s" "td + up")" \
+		"$(per_round "$p" "create_s reboot_up_s" up)"
+done
+grep -P '\tskip' "$res" | sed 's/^/skipped: /' || true
+echo "create_s/reboot_s: xl create / xl reboot until the guest's e1000e MSI-X interrupts are counted (s); reboot_s ="
+echo "  reboot_down_s (the guest shuts down, its frontend closes) + reboot_teardown_s (libxl tears the old"
+echo "  incarnation down, the backend releases its devices; it includes the 2 s that xl sleeps before it"
+echo "  creates a rebooted domain again, tools/xl/xl_vmcontrol.c) + reboot_up_s (the new one boots to MSI-X)"
+echo "cfg_us: one forwarded 4-byte config read from the PV guest (us), from $(awk -F'\t' '$2 == "cfg_us"' "$res" | wc -l) runs of cfgread"
+echo "bind_ms: e1000e unbind+bind in the guest, probe incl. MSI-X enable, median of 3, round 1 (ms)"
+echo "bind_modes: the interrupt mode each of the 3 probes got (the stock frontend's teardown leaves MSI-X on in dom0: its next probe falls back to MSI)"
+echo "Absolute numbers are TCG-inflated; compare ratios.  Results: $res"
