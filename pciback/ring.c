@@ -18,6 +18,8 @@
 #include <xen/grant_table.h>
 #include "pciback.h"
 
+static const struct pcisplit_back_ops ring_ops;
+
 static bool op_pending(struct pcisplit_back *be)
 {
 	return test_bit(_XEN_PCIF_active, (unsigned long *)&be->sh->flags);
@@ -181,10 +183,13 @@ void pcisplit_ring_disconnect(struct pcisplit_back *be)
 	mutex_unlock(&pcisplit_aer_lock);
 }
 
+/* Before any connect: the work, the AER wait and the dispatcher's view. */
 void pcisplit_ring_init(struct pcisplit_back *be)
 {
 	INIT_WORK(&be->op_work, ring_serve);
 	init_waitqueue_head(&be->aer_wq);
+	be->fe.ops = &ring_ops;
+	be->fe.ctx = be;
 }
 
 /* exp_lock or exp_spin held (the dispatcher runs under one of them). */
@@ -216,7 +221,7 @@ static bool ring_msix_mem_ok(void *ctx, struct pcisplit_bdev *bd)
 	return cmd & PCI_COMMAND_MEMORY;
 }
 
-const struct pcisplit_back_ops pcisplit_ring_ops = {
+static const struct pcisplit_back_ops ring_ops = {
 	.lookup = ring_lookup,
 	.msix_mem_ok = ring_msix_mem_ok,
 };

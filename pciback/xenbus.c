@@ -18,6 +18,11 @@
  *                 gone, the backend does the work alone
  *   Reconfigured  done; the frontend rescans and goes Connected
  *   Closing/Closed the frontend went away.
+ *
+ * The state machine reaches xenstore, the xenbus core, the ring, the
+ * devices and the owner registry only through be->xb (struct
+ * pcisplit_xb_ops): xenbus_xen.c binds it to Xen, the KUnit suite
+ * (xenbus_test.c) to a fake xenstore.
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt
@@ -26,10 +31,7 @@
 #include <linux/slab.h>
 #include <linux/pci.h>
 #include <xen/xenbus.h>
-#include <xen/pci.h>
 #include "pciback.h"
-
-static bool back_passthrough;
 
 static unsigned int reconf_timeout_ms = 5000;
 module_param(reconf_timeout_ms, uint, 0644);
@@ -40,6 +42,114 @@ MODULE_PARM_DESC(reconf_timeout_ms,
 DEFINE_MUTEX(pcisplit_backs_lock);
 LIST_HEAD(pcisplit_backs);
 
+/* ---- xenstore through be->xb, as the xenbus helpers read and write -- */
+
+/* xenbus_scanf: how many fields matched (-ERANGE: none), or -errno. */
+static __scanf(4, 5) int xb_scanf(struct pcisplit_back *be, const char *dir,
+				  const char *node, const char *fmt, ...)
+{
+	va_list ap;
+	char *val;
+	int n;
+
+	val = xb_read(be, dir, node);
+	if (IS_ERR(val))
+		return PTR_ERR(val);
+	va_start(ap, fmt);
+	n = vsscanf(val, fmt, ap);
+	va_end(ap);
+	kfree(val);
+	return n ? n : -ERANGE;
+}
+
+/* xenbus_printf */
+static __printf(4, 5) int xb_printf(struct pcisplit_back *be, const char *dir,
+				    const char *node, const char *fmt, ...)
+{
+	va_list ap;
+	char *val;
+	int err;
+
+	va_start(ap, fmt);
+	val = kvasprintf(GFP_NOIO | __GFP_HIGH, fmt, ap);
+	va_end(ap);
+	if (!val)
+		return -ENOMEM;
+	err = xb_write(be, dir, node, val);
+	kfree(val);
+	return err;
+}
+
+/* xenbus_read_unsigned: @def unless the node holds a number. */
+static unsigned int xb_read_unsigned(struct pcisplit_back *be,
+				     const char *dir, const char *node,
+				     unsigned int def)
+{
+	unsigned int val;
+
+	if (xb_scanf(be, dir, node, "%u", &val) <= 0)
+		return def;
+	return val;
+}
+
+/*
+ * xenbus_gather: (node, scanf format, result) triples up to a NULL node;
+ * the first error stops, a node that does not match its format is -EINVAL.
+ */
+static int xb_gather(struct pcisplit_back *be, const char *dir, ...)
+{
+	const char *node;
+	va_list ap;
+	int err = 0;
+
+	va_start(ap, dir);
+	while (!err && (node = va_arg(ap, const char *))) {
+		const char *fmt = va_arg(ap, const char *);
+		void *result = va_arg(ap, void *);
+		char *val = xb_read(be, dir, node);
+		int n;
+
+		if (IS_ERR(val)) {
+			err = PTR_ERR(val);
+			break;
+		}
+		n = sscanf(val, fmt, result);
+		kfree(val);
+		if (!n)
+			err = -EINVAL;
+	}
+	va_end(ap);
+	return err;
+}
+
+/* xenbus_read_driver_state: the state at @path, Unknown if none. */
+static enum xenbus_state xb_state(struct pcisplit_back *be, const char *path)
+{
+	int st;
+
+	if (xb_gather(be, path, "state", "%d", &st, NULL))
+		return XenbusStateUnknown;
+	return st;
+}
+
+/* xenbus_dev_is_online: the toolstack has not begun to remove it. */
+static bool xb_online(struct pcisplit_back *be)
+{
+	return xb_read_unsigned(be, be->xdev->nodename, "online", 0);
+}
+
+/* xenbus_dev_fatal */
+static __printf(4, 5) void xb_fatal(const struct pcisplit_xb_ops *xb,
+				    struct xenbus_device *xdev, int err,
+				    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	xb->fatal(xdev, err, fmt, ap);
+	va_end(ap);
+}
+
 /*
  * Switch this backend's state.  libxl writes the state node itself (it
  * sets Reconfiguring for hot-plug), behind the back of xenbus' cached
@@ -48,8 +158,8 @@ LIST_HEAD(pcisplit_backs);
  */
 static int set_state(struct pcisplit_back *be, enum xenbus_state st)
 {
-	be->xdev->state = xenbus_read_driver_state(be->xdev->nodename);
-	return xenbus_switch_state(be->xdev, st);
+	be->xdev->state = xb_state(be, be->xdev->nodename);
+	return xb_switch_state(be, st);
 }
 
 /* ---- reading what libxl wrote ---------------------------------------- */
@@ -58,13 +168,13 @@ static int read_num_devs(struct pcisplit_back *be, unsigned int *num)
 {
 	int err, n;
 
-	err = xenbus_scanf(XBT_NIL, be->xdev->nodename, "num_devs", "%d", &n);
+	err = xb_scanf(be, be->xdev->nodename, "num_devs", "%d", &n);
 	if (err != 1)
 		return err < 0 ? err : -EINVAL;
 	if (n < 0 || n > PCISPLIT_MAX_EXPORTS) {
-		xenbus_dev_fatal(be->xdev, -E2BIG,
-				 "num_devs %d: at most %d devices per guest",
-				 n, PCISPLIT_MAX_EXPORTS);
+		xb_fatal(be->xb, be->xdev, -E2BIG,
+			 "num_devs %d: at most %d devices per guest", n,
+			 PCISPLIT_MAX_EXPORTS);
 		return -E2BIG;
 	}
 	*num = n;
@@ -80,8 +190,8 @@ static int read_sbdf(struct pcisplit_back *be, const char *key, int i,
 	int err;
 
 	snprintf(node, sizeof(node), "%s-%d", key, i);
-	err = xenbus_scanf(XBT_NIL, be->xdev->nodename, node, "%x:%x:%x.%x",
-			   &seg, &bus, &slot, &func);
+	err = xb_scanf(be, be->xdev->nodename, node, "%x:%x:%x.%x", &seg, &bus,
+		       &slot, &func);
 	if (err != 4)
 		return err < 0 ? err : -EINVAL;
 	if (seg > 0xffff || bus > 0xff || slot > 0x1f || func > 7)
@@ -95,8 +205,8 @@ static unsigned int read_substate(struct pcisplit_back *be, int i)
 	char node[16];
 
 	snprintf(node, sizeof(node), "state-%d", i);
-	return xenbus_read_unsigned(be->xdev->nodename, node,
-				    XenbusStateUnknown);
+	return xb_read_unsigned(be, be->xdev->nodename, node,
+				XenbusStateUnknown);
 }
 
 static int write_substate(struct pcisplit_back *be, int i,
@@ -105,7 +215,7 @@ static int write_substate(struct pcisplit_back *be, int i,
 	char node[16];
 
 	snprintf(node, sizeof(node), "state-%d", i);
-	return xenbus_printf(XBT_NIL, be->xdev->nodename, node, "%d", st);
+	return xb_printf(be, be->xdev->nodename, node, "%d", st);
 }
 
 /* opts-N: "msitranslate=0,power_mgmt=0,permissive=1,rdm_policy=..." */
@@ -116,7 +226,7 @@ static bool read_permissive(struct pcisplit_back *be, int i)
 	bool on;
 
 	snprintf(node, sizeof(node), "opts-%d", i);
-	opts = xenbus_read(XBT_NIL, be->xdev->nodename, node, NULL);
+	opts = xb_read(be, be->xdev->nodename, node);
 	if (IS_ERR(opts))
 		return false;
 	on = strstr(opts, "permissive=1");
@@ -182,19 +292,11 @@ static int publish_roots(struct pcisplit_back *be)
 	mutex_lock(&be->exp_lock);
 	for (i = 0; i < be->nr_exp; i++) {
 		struct pcisplit_pdev *pd = be->exp[i].pd;
-		struct pci_bus *bus;
 		u32 root;
 
 		if (!pd)
 			continue;
-		if (be->passthrough) {
-			for (bus = pd->dev->bus; !pci_is_root_bus(bus);
-			     bus = bus->parent)
-				;
-			root = (u32)pci_domain_nr(bus) << 8 | bus->number;
-		} else {
-			root = 0;
-		}
+		root = be->passthrough ? xb_dev_root(be, pd) : 0;
 		for (j = 0; j < n && roots[j] != root; j++)
 			;
 		if (j == n)
@@ -204,12 +306,12 @@ static int publish_roots(struct pcisplit_back *be)
 
 	for (i = 0; i < n; i++) {
 		snprintf(node, sizeof(node), "root-%u", i);
-		err = xenbus_printf(XBT_NIL, be->xdev->nodename, node,
-				    "%04x:%02x", roots[i] >> 8, roots[i] & 0xff);
+		err = xb_printf(be, be->xdev->nodename, node, "%04x:%02x",
+				roots[i] >> 8, roots[i] & 0xff);
 		if (err)
 			return err;
 	}
-	return xenbus_printf(XBT_NIL, be->xdev->nodename, "root_num", "%u", n);
+	return xb_printf(be, be->xdev->nodename, "root_num", "%u", n);
 }
 
 /* Lend the device of dev-@i to this frontend.  state_lock held. */
@@ -219,11 +321,11 @@ static int export_one(struct pcisplit_back *be, int i)
 	struct pcisplit_pdev *pd;
 	u32 sbdf, vsbdf;
 	char node[16];
-	int err, owner;
+	int err;
 
 	err = read_sbdf(be, "dev", i, &sbdf);
 	if (err) {
-		xenbus_dev_fatal(be->xdev, err, "dev-%d is not dddd:bb:ss.f", i);
+		xb_fatal(be->xb, be->xdev, err, "dev-%d is not dddd:bb:ss.f", i);
 		return err;
 	}
 	mutex_lock(&be->exp_lock);
@@ -235,36 +337,28 @@ static int export_one(struct pcisplit_back *be, int i)
 	err = -ENOSPC;
 	if (be->nr_exp >= PCISPLIT_MAX_EXPORTS)
 		goto out_unlock;
-	pd = pcisplit_stub_get(sbdf, be);
+	pd = xb_dev_get(be, sbdf);
 	if (!pd) {
 		err = -ENODEV;
-		xenbus_dev_fatal(be->xdev, err,
-				 "dev-%d %04x:%02x:%02x.%u: not seized by pciback, or lent to another guest",
-				 i, sbdf >> 16, (sbdf >> 8) & 0xff,
-				 PCI_SLOT(sbdf & 0xff), PCI_FUNC(sbdf & 0xff));
+		xb_fatal(be->xb, be->xdev, err,
+			 "dev-%d %04x:%02x:%02x.%u: not seized by pciback, or lent to another guest",
+			 i, sbdf >> 16, (sbdf >> 8) & 0xff,
+			 PCI_SLOT(sbdf & 0xff), PCI_FUNC(sbdf & 0xff));
 		goto out_unlock;
 	}
 	err = assign_vsbdf(be, pd, &vsbdf);
 	if (err) {
 		mutex_unlock(&be->exp_lock);
-		pcisplit_stub_put(pd);
+		xb_dev_put(be, pd);
 		return err;
 	}
 
-	owner = xen_find_device_domain_owner(pd->dev);
-	if (owner >= 0 && owner != be->fe.owner.domid) {
-		dev_warn(&pd->dev->dev, "owner was dom%d, now dom%u\n", owner,
-			 be->fe.owner.domid);
-		xen_unregister_device_domain_owner(pd->dev);
-	}
-	if (owner != be->fe.owner.domid)
-		xen_register_device_domain_owner(pd->dev, be->fe.owner.domid);
-	pcisplit_vdev_set_owner(&pd->vd, &be->fe.owner);
-	pcisplit_kmsi_sync(pd);
-	pcisplit_cfg_reset(&pd->cfg);
-	if (read_permissive(be, i))
+	xb_dev_lend(be, pd);
+	/* opts-N adds to what the administrator set (dev_lend applied it). */
+	if (read_permissive(be, i)) {
 		pd->permissive = true;
-	pd->cfg.permissive = pd->permissive || pcisplit_permissive_all;
+		pd->cfg.permissive = true;
+	}
 
 	spin_lock_irq(&be->exp_spin);
 	be->exp[be->nr_exp].pd = pd;
@@ -280,10 +374,9 @@ out_publish:
 	mutex_unlock(&be->exp_lock);
 	snprintf(node, sizeof(node), "vdev-%d", i);
 	/* The protocol prints the function with %02x. */
-	err = xenbus_printf(XBT_NIL, be->xdev->nodename, node,
-			    "%04x:%02x:%02x.%02x", vsbdf >> 16,
-			    (vsbdf >> 8) & 0xff, PCI_SLOT(vsbdf & 0xff),
-			    PCI_FUNC(vsbdf & 0xff));
+	err = xb_printf(be, be->xdev->nodename, node, "%04x:%02x:%02x.%02x",
+			vsbdf >> 16, (vsbdf >> 8) & 0xff, PCI_SLOT(vsbdf & 0xff),
+			PCI_FUNC(vsbdf & 0xff));
 	return err;
 
 out_unlock:
@@ -310,7 +403,7 @@ static void unexport(struct pcisplit_back *be, u32 sbdf)
 	if (pd) {
 		dev_info(&pd->dev->dev, "taken back from dom%u\n",
 			 be->fe.owner.domid);
-		pcisplit_stub_put(pd);
+		xb_dev_put(be, pd);
 	}
 }
 
@@ -367,7 +460,7 @@ static int process_devices(struct pcisplit_back *be, enum xenbus_state want)
 		return 0;
 	err = publish_roots(be);
 	if (err)
-		xenbus_dev_fatal(be->xdev, err, "publishing root buses");
+		xb_fatal(be->xb, be->xdev, err, "publishing root buses");
 	return err;
 }
 
@@ -381,43 +474,42 @@ static void try_attach(struct pcisplit_back *be)
 	char *magic;
 	int err;
 
-	if (xenbus_read_driver_state(xdev->nodename) != XenbusStateInitialised ||
-	    xenbus_read_driver_state(xdev->otherend) != XenbusStateInitialised)
+	if (xb_state(be, xdev->nodename) != XenbusStateInitialised ||
+	    xb_state(be, xdev->otherend) != XenbusStateInitialised)
 		return;
 
-	err = xenbus_gather(XBT_NIL, xdev->otherend, "pci-op-ref", "%u", &ref,
-			    "event-channel", "%u", &port, NULL);
+	err = xb_gather(be, xdev->otherend, "pci-op-ref", "%u", &ref,
+			"event-channel", "%u", &port, NULL);
 	if (err) {
-		xenbus_dev_fatal(xdev, err, "reading pci-op-ref and event-channel");
+		xb_fatal(be->xb, xdev, err, "reading pci-op-ref and event-channel");
 		return;
 	}
-	magic = xenbus_read(XBT_NIL, xdev->otherend, "magic", NULL);
+	magic = xb_read(be, xdev->otherend, "magic");
 	if (IS_ERR(magic) || strcmp(magic, XEN_PCI_MAGIC)) {
-		xenbus_dev_fatal(xdev, -EPROTO,
-				 "frontend magic is not \"%s\": another protocol version",
-				 XEN_PCI_MAGIC);
+		xb_fatal(be->xb, xdev, -EPROTO,
+			 "frontend magic is not \"%s\": another protocol version",
+			 XEN_PCI_MAGIC);
 		if (!IS_ERR(magic))
 			kfree(magic);
 		return;
 	}
 	kfree(magic);
 
-	err = pcisplit_ring_connect(be, ref, port);
+	err = xb_ring_connect(be, ref, port);
 	if (err) {
-		xenbus_dev_fatal(xdev, err, "mapping page %u / binding channel %u",
-				 ref, port);
+		xb_fatal(be->xb, xdev, err, "mapping page %u / binding channel %u",
+			 ref, port);
 		return;
 	}
 	err = set_state(be, XenbusStateConnected);
 	if (err)
-		xenbus_dev_fatal(xdev, err, "switching to Connected");
+		xb_fatal(be->xb, xdev, err, "switching to Connected");
 }
 
 static void new_incarnation(struct pcisplit_back *be)
 {
-	pcisplit_owner_gone(&be->fe.owner);
-	be->fe.owner.epoch = pcisplit_next_epoch();
-	if (pcisplit_owner_register(&be->fe.owner))
+	xb_owner_gone(be);
+	if (xb_owner_new(be))
 		pr_warn("dom%u: could not record the new frontend\n",
 			be->fe.owner.domid);
 }
@@ -429,9 +521,9 @@ static void new_incarnation(struct pcisplit_back *be)
  */
 static void frontend_gone(struct pcisplit_back *be, enum xenbus_state fe)
 {
-	pcisplit_ring_disconnect(be);
+	xb_ring_disconnect(be);
 	release_all(be);
-	pcisplit_owner_gone(&be->fe.owner);
+	xb_owner_gone(be);
 	dev_info(&be->xdev->dev, "frontend of dom%u %s; devices released\n",
 		 be->fe.owner.domid, xenbus_strstate(fe));
 	if (fe == XenbusStateClosing) {
@@ -444,8 +536,7 @@ static void frontend_gone(struct pcisplit_back *be, enum xenbus_state fe)
 	 * passing Closed would take it for the backend going away and close
 	 * for good (1 reload in about 25 did).
 	 */
-	set_state(be, xenbus_dev_is_online(be->xdev) ? XenbusStateConnected :
-						       XenbusStateClosed);
+	set_state(be, xb_online(be) ? XenbusStateConnected : XenbusStateClosed);
 }
 
 /* A frontend that came back after it had gone.  state_lock held. */
@@ -464,14 +555,14 @@ static bool backend_idle(struct pcisplit_back *be)
 }
 
 /* Otherend watch callback: one flat switch.  May sleep. */
-static void back_frontend_changed(struct xenbus_device *xdev,
-				  enum xenbus_state fe)
+void pcisplit_back_frontend_changed(struct xenbus_device *xdev,
+				    enum xenbus_state fe)
 {
 	struct pcisplit_back *be = dev_get_drvdata(&xdev->dev);
 	enum xenbus_state me;
 
 	mutex_lock(&be->state_lock);
-	me = xenbus_read_driver_state(xdev->nodename);
+	me = xb_state(be, xdev->nodename);
 	switch (fe) {
 	case XenbusStateInitialised:
 		if (me == XenbusStateConnected && backend_idle(be))
@@ -503,9 +594,9 @@ static void back_frontend_changed(struct xenbus_device *xdev,
 		break;
 	case XenbusStateUnknown:
 		frontend_gone(be, fe);
-		if (!xenbus_dev_is_online(xdev)) {
+		if (!xb_online(be)) {
 			mutex_unlock(&be->state_lock);
-			device_unregister(&xdev->dev);
+			xb_unregister(be);
 			return;
 		}
 		break;
@@ -530,9 +621,8 @@ static void back_reconf_timeout(struct work_struct *work)
 	enum xenbus_state fe;
 
 	mutex_lock(&be->state_lock);
-	fe = xenbus_read_driver_state(be->xdev->otherend);
-	if (xenbus_read_driver_state(be->xdev->nodename) ==
-	    XenbusStateReconfiguring &&
+	fe = xb_state(be, be->xdev->otherend);
+	if (xb_state(be, be->xdev->nodename) == XenbusStateReconfiguring &&
 	    fe != XenbusStateReconfiguring && fe != XenbusStateReconfigured) {
 		dev_warn(&be->xdev->dev,
 			 "frontend of dom%u did not follow a reconfiguration in %u ms: done without it\n",
@@ -552,8 +642,8 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 	enum xenbus_state me, fe;
 
 	mutex_lock(&be->state_lock);
-	me = xenbus_read_driver_state(be->xdev->nodename);
-	fe = xenbus_read_driver_state(be->xdev->otherend);
+	me = xb_state(be, be->xdev->nodename);
+	fe = xb_state(be, be->xdev->otherend);
 	switch (me) {
 	case XenbusStateInitWait:
 		if (process_devices(be, XenbusStateUnknown))
@@ -572,8 +662,7 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 		 */
 		if (fe == XenbusStateConnected || fe == XenbusStateReconfiguring ||
 		    fe == XenbusStateReconfigured) {
-			mod_delayed_work(pcisplit_wq, &be->reconf_work,
-					 msecs_to_jiffies(reconf_timeout_ms));
+			xb_reconf_later(be, msecs_to_jiffies(reconf_timeout_ms));
 			break;
 		}
 		if (process_devices(be, XenbusStateInitialising))
@@ -594,38 +683,35 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 	mutex_unlock(&be->state_lock);
 }
 
-static int back_probe(struct xenbus_device *xdev,
-		      const struct xenbus_device_id *id)
+int pcisplit_back_probe(struct xenbus_device *xdev,
+			const struct pcisplit_xb_ops *ops, bool passthrough)
 {
 	struct pcisplit_back *be;
 	int err;
 
 	be = kzalloc(sizeof(*be), GFP_KERNEL);
 	if (!be) {
-		xenbus_dev_fatal(xdev, -ENOMEM, "allocating the backend");
+		xb_fatal(ops, xdev, -ENOMEM, "allocating the backend");
 		return -ENOMEM;
 	}
 	be->xdev = xdev;
-	be->passthrough = back_passthrough;
+	be->xb = ops;
+	be->passthrough = passthrough;
 	mutex_init(&be->state_lock);
 	mutex_init(&be->exp_lock);
 	spin_lock_init(&be->exp_spin);
-	pcisplit_ring_init(be);
+	xb_ring_init(be);
 	INIT_DELAYED_WORK(&be->reconf_work, back_reconf_timeout);
-	be->fe.ops = &pcisplit_ring_ops;
-	be->fe.ctx = be;
 	be->fe.owner.domid = xdev->otherend_id;
-	be->fe.owner.epoch = pcisplit_next_epoch();
-	err = pcisplit_owner_register(&be->fe.owner);
+	err = xb_owner_new(be);
 	if (err)
 		goto out_free;
 	dev_set_drvdata(&xdev->dev, be);
 
-	err = xenbus_switch_state(xdev, XenbusStateInitWait);
+	err = xb_switch_state(be, XenbusStateInitWait);
 	if (err)
 		goto out_owner;
-	err = xenbus_watch_path(xdev, xdev->nodename, &be->be_watch, NULL,
-				back_watch);
+	err = xb_watch(be, back_watch);
 	if (err)
 		goto out_owner;
 	be->watching = true;
@@ -637,14 +723,14 @@ static int back_probe(struct xenbus_device *xdev,
 	return 0;
 
 out_owner:
-	pcisplit_owner_gone(&be->fe.owner);
+	xb_owner_gone(be);
 out_free:
 	dev_set_drvdata(&xdev->dev, NULL);
 	kfree(be);
 	return err;
 }
 
-static void back_remove(struct xenbus_device *xdev)
+void pcisplit_back_remove(struct xenbus_device *xdev)
 {
 	struct pcisplit_back *be = dev_get_drvdata(&xdev->dev);
 
@@ -655,39 +741,15 @@ static void back_remove(struct xenbus_device *xdev)
 		list_del(&be->node);
 	mutex_unlock(&pcisplit_backs_lock);
 	if (be->watching) {
-		unregister_xenbus_watch(&be->be_watch);
+		xb_unwatch(be);
 		be->watching = false;
 	}
 	cancel_delayed_work_sync(&be->reconf_work);
 	mutex_lock(&be->state_lock);
-	pcisplit_ring_disconnect(be);
+	xb_ring_disconnect(be);
 	release_all(be);
 	mutex_unlock(&be->state_lock);
-	pcisplit_owner_gone(&be->fe.owner);
+	xb_owner_gone(be);
 	dev_set_drvdata(&xdev->dev, NULL);
 	kfree(be);
-}
-
-static const struct xenbus_device_id back_ids[] = {
-	{ "pci" },
-	{ "" },
-};
-
-static struct xenbus_driver back_driver = {
-	.name = "pcisplit-back",
-	.ids = back_ids,
-	.probe = back_probe,
-	.remove = back_remove,
-	.otherend_changed = back_frontend_changed,
-};
-
-int pcisplit_xenbus_init(bool passthrough)
-{
-	back_passthrough = passthrough;
-	return xenbus_register_backend(&back_driver);
-}
-
-void pcisplit_xenbus_exit(void)
-{
-	xenbus_unregister_driver(&back_driver);
 }
