@@ -10,6 +10,8 @@ UNIT_SRCS += $(PCIBACK_UNIT_SRCS)
 # This file is read after the runner's rule: name the prerequisites here.
 $(UNIT_BIN): $(PCIBACK_UNIT_SRCS) $(wildcard $(TOP)/pciback/*.h)
 KUNIT_UML_CONFIGS += pciback/.kunitconfig
+# The xenbus state machine needs CONFIG_XEN: x86_64 only.
+KUNIT_XEN_CONFIGS += pciback/xen.kunitconfig
 
 # On real Xen (tests/xen): our backend in dom0, stock xen-pcifront guests.
 .PHONY: pciback-e2e
