@@ -164,13 +164,26 @@ static int set_state(struct pcisplit_back *be, enum xenbus_state st)
 
 /* ---- reading what libxl wrote ---------------------------------------- */
 
+/*
+ * num_devs: -ENOENT while libxl has not written it; a value that is not a
+ * plain decimal number, or more devices than a guest may have, is fatal.
+ */
 static int read_num_devs(struct pcisplit_back *be, unsigned int *num)
 {
+	char *val;
 	int err, n;
 
-	err = xb_scanf(be, be->xdev->nodename, "num_devs", "%d", &n);
-	if (err != 1)
-		return err < 0 ? err : -EINVAL;
+	val = xb_read(be, be->xdev->nodename, "num_devs");
+	if (IS_ERR(val))
+		return PTR_ERR(val);
+	err = kstrtoint(val, 10, &n);
+	if (err) {
+		xb_fatal(be->xb, be->xdev, -EINVAL,
+			 "num_devs \"%.16s\" is not a number", val);
+		kfree(val);
+		return -EINVAL;
+	}
+	kfree(val);
 	if (n < 0 || n > PCISPLIT_MAX_EXPORTS) {
 		xb_fatal(be->xb, be->xdev, -E2BIG,
 			 "num_devs %d: at most %d devices per guest", n,
@@ -181,21 +194,29 @@ static int read_num_devs(struct pcisplit_back *be, unsigned int *num)
 	return 0;
 }
 
-/* dev-N (the host address) or vdev-N, as a segment/bus/devfn triple. */
+/*
+ * dev-N (the host address) or vdev-N: exactly dddd:bb:ss.f in hex, as
+ * libxl writes it.  Field widths keep an overlong number from wrapping
+ * into a valid one; %n catches anything left over.
+ */
 static int read_sbdf(struct pcisplit_back *be, const char *key, int i,
 		     u32 *sbdf)
 {
 	unsigned int seg, bus, slot, func;
-	char node[16];
-	int err;
+	char node[16], *val;
+	int used = -1;
 
 	snprintf(node, sizeof(node), "%s-%d", key, i);
-	err = xb_scanf(be, be->xdev->nodename, node, "%x:%x:%x.%x", &seg, &bus,
-		       &slot, &func);
-	if (err != 4)
-		return err < 0 ? err : -EINVAL;
-	if (seg > 0xffff || bus > 0xff || slot > 0x1f || func > 7)
+	val = xb_read(be, be->xdev->nodename, node);
+	if (IS_ERR(val))
+		return PTR_ERR(val);
+	if (sscanf(val, "%4x:%2x:%2x.%1x%n", &seg, &bus, &slot, &func,
+		   &used) != 4 || used < 0 || val[used] != '\0' ||
+	    slot > 0x1f || func > 7) {
+		kfree(val);
 		return -EINVAL;
+	}
+	kfree(val);
 	*sbdf = seg << 16 | bus << 8 | PCI_DEVFN(slot, func);
 	return 0;
 }
@@ -335,8 +356,12 @@ static int export_one(struct pcisplit_back *be, int i)
 		goto out_publish;
 	}
 	err = -ENOSPC;
-	if (be->nr_exp >= PCISPLIT_MAX_EXPORTS)
+	if (be->nr_exp >= PCISPLIT_MAX_EXPORTS) {
+		xb_fatal(be->xb, be->xdev, err,
+			 "dev-%d: the guest already has %d devices, the most it may have",
+			 i, PCISPLIT_MAX_EXPORTS);
 		goto out_unlock;
+	}
 	pd = xb_dev_get(be, sbdf);
 	if (!pd) {
 		err = -ENODEV;
@@ -348,6 +373,8 @@ static int export_one(struct pcisplit_back *be, int i)
 	}
 	err = assign_vsbdf(be, pd, &vsbdf);
 	if (err) {
+		xb_fatal(be->xb, be->xdev, err,
+			 "dev-%d: no free slot left on the guest's virtual bus", i);
 		mutex_unlock(&be->exp_lock);
 		xb_dev_put(be, pd);
 		return err;
@@ -477,6 +504,13 @@ static void try_attach(struct pcisplit_back *be)
 	if (xb_state(be, xdev->nodename) != XenbusStateInitialised ||
 	    xb_state(be, xdev->otherend) != XenbusStateInitialised)
 		return;
+	/*
+	 * Already serving this frontend's page: a hot-plug came after the
+	 * backend connected but before the frontend went Connected.  Mapping
+	 * the page again would leak the first mapping and channel.
+	 */
+	if (be->sh)
+		goto connected;
 
 	err = xb_gather(be, xdev->otherend, "pci-op-ref", "%u", &ref,
 			"event-channel", "%u", &port, NULL);
@@ -501,6 +535,7 @@ static void try_attach(struct pcisplit_back *be)
 			 ref, port);
 		return;
 	}
+connected:
 	err = set_state(be, XenbusStateConnected);
 	if (err)
 		xb_fatal(be->xb, xdev, err, "switching to Connected");

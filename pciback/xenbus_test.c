@@ -516,6 +516,32 @@ static void xb_hotplug_frontend_booting(struct kunit *test)
 }
 
 /*
+ * Expect: a hot-plug after the backend has mapped the frontend's page but
+ * before the frontend has gone Connected (it is still Initialised) lends
+ * the device and goes back to Connected on the same page: the ring is
+ * not mapped a second time over the first (which would leak the first
+ * mapping and event channel).
+ */
+static void xb_hotplug_before_frontend_connected(struct kunit *test)
+{
+	struct fake_xb *f = test->priv;
+	struct pcisplit_back *be = started(test, 1);
+
+	fe_publish(f);
+	KUNIT_ASSERT_EQ(test, f->connects, 1);
+	libxl_plug(f, 1, 1);
+	KUNIT_EXPECT_EQ(test, f->connects, 1);
+	KUNIT_EXPECT_PTR_EQ(test, be->sh, &f->sh);
+	KUNIT_EXPECT_PTR_EQ(test, f->devs[1].pd.be, be);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 1), "3");
+	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateConnected);
+	fe_state(f, XenbusStateConnected);
+	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateConnected);
+	KUNIT_EXPECT_EQ(test, f->connects, 1);
+	KUNIT_EXPECT_EQ(test, f->nr_fatal, 0);
+}
+
+/*
  * Expect: a frontend that does not follow an unplug within the timeout
  * has the device taken back by the backend alone, which goes Connected
  * for libxl; if the frontend follows late, the handshake still ends
@@ -631,12 +657,14 @@ static void expect_fatal(struct kunit *test, const struct bad_case *c)
 }
 
 /*
- * num_devs out of range is refused.  One that is not a number fails to
- * read as a missing one does, which xenbus.c takes for "not written yet":
- * no error, nothing exported, the backend still waiting in InitWait.
+ * num_devs that is not a plain decimal number, or out of range, is
+ * refused by name (a missing one is "not written yet": xb_start).
  */
 static const struct bad_case num_devs_cases[] = {
-	{ "abc", 0, NULL },
+	{ "abc", -EINVAL, "num_devs \"abc\" is not a number" },
+	{ "2x", -EINVAL, "num_devs \"2x\" is not a number" },
+	{ "4294967297", -EINVAL, "num_devs \"4294967297\" is not a number" },
+	{ "", -EINVAL, "num_devs \"\" is not a number" },
 	{ "-1", -E2BIG, "num_devs -1: at most 64 devices per guest" },
 	{ "65", -E2BIG, "num_devs 65: at most 64 devices per guest" },
 	{ "100000", -E2BIG, "num_devs 100000: at most 64 devices per guest" },
@@ -663,7 +691,10 @@ static void xb_bad_num_devs(struct kunit *test)
 }
 
 static const struct bad_case dev_cases[] = {
-	{ "garbage", -ERANGE, "dev-0 is not dddd:bb:ss.f" },
+	{ "garbage", -EINVAL, "dev-0 is not dddd:bb:ss.f" },
+	{ "0000:03:00.0x", -EINVAL, "dev-0 is not dddd:bb:ss.f" },
+	{ "100000000:03:00.0", -EINVAL, "dev-0 is not dddd:bb:ss.f" },
+	{ "0000:103:00.0", -EINVAL, "dev-0 is not dddd:bb:ss.f" },
 	{ "0000:03:00", -EINVAL, "dev-0 is not dddd:bb:ss.f" },
 	{ "0000:03:20.0", -EINVAL, "dev-0 is not dddd:bb:ss.f" },
 	{ "0000:03:00.8", -EINVAL, "dev-0 is not dddd:bb:ss.f" },
@@ -791,6 +822,7 @@ static struct kunit_case xb_cases[] = {
 	KUNIT_CASE(xb_hotunplug),
 	KUNIT_CASE(xb_unplug_frontend_gone),
 	KUNIT_CASE(xb_hotplug_frontend_booting),
+	KUNIT_CASE(xb_hotplug_before_frontend_connected),
 	KUNIT_CASE(xb_reconf_timeout),
 	KUNIT_CASE(xb_passthrough_roots),
 	KUNIT_CASE(xb_remove),
