@@ -61,26 +61,30 @@ for c in "ours/stock stock/stock backend" "ours/ours stock/ours backend" "stock/
 	printf '  %-8s %-10s vs %-11s cfg_us %-6s reboot_down_s %-6s reboot_up_s %s\n' "$what" "$a" "$b" \
 		"$(ratio "$a" "$b" cfg_us)" "$(ratio "$a" "$b" reboot_down_s)" "$(ratio "$a" "$b" reboot_up_s)"
 done
-# per_round PAIRING EXPR: EXPR over one round's figures (v["metric"]),
-# for each round that has every figure EXPR names; their median
-per_round() {
-	awk -F'\t' -v p="$1" '$1 == p && $3 ~ /^[0-9.]+$/ { v[$4, $2] = $3; r[$4] = 1 }
+# over_create PAIRING METRIC...: for each round that has create_s and
+# every METRIC, their sum / create_s; the median of those
+over_create() {
+	local p=$1
+	shift
+	awk -F'\t' -v p="$p" -v want="$*" '$1 == p && $3 ~ /^[0-9.]+$/ { v[$4, $2] = $3; r[$4] = 1 }
 	END {
-		n = split("'"$2"'", need, " ")
+		n = split(want, m, " ")
 		for (i in r) {
-			ok = 1
-			for (k = 1; k <= n; k++) if (!((i, need[k]) in v)) ok = 0
-			if (!ok) continue
-			c = v[i, "create_s"]; rb = v[i, "reboot_s"]; td = v[i, "reboot_teardown_s"]; up = v[i, "reboot_up_s"]
-			if (c > 0) printf "%.3f\n", ('"$3"') / c
+			if (!((i, "create_s") in v) || v[i, "create_s"] <= 0) continue
+			sum = 0
+			for (k = 1; k <= n; k++) {
+				if (!((i, m[k]) in v)) break
+				sum += v[i, m[k]]
+			}
+			if (k > n) printf "%.3f\n", sum / v[i, "create_s"]
 		}
 	}' "$res" | median | awk '{ if ($1 == "n/a") print; else printf "%.2f\n", $1 }'
 }
 for p in $pairings; do
 	printf '  %-11s reboot_s / create_s %-6s (reboot_teardown_s + reboot_up_s) / create_s %-6s reboot_up_s / create_s %s\n' "$p" \
-		"$(per_round "$p" "create_s reboot_s" rb)" \
-		"$(per_round "$p" "create_s reboot_teardown_s reboot_up_s" "td + up")" \
-		"$(per_round "$p" "create_s reboot_up_s" up)"
+		"$(over_create "$p" reboot_s)" \
+		"$(over_create "$p" reboot_teardown_s reboot_up_s)" \
+		"$(over_create "$p" reboot_up_s)"
 done
 grep -P '\tskip' "$res" | sed 's/^/skipped: /' || true
 echo "create_s/reboot_s: xl create / xl reboot until the guest's e1000e MSI-X interrupts are counted (s); reboot_s ="

@@ -115,7 +115,7 @@ resume_after_crash() {	# BACK FRONT DIR ONLY HVM TOOLS
 		awk -F'\t' -v rest="$rest" '$1 !~ rest' "$d.machine1/logs/results.tsv"
 		cat "$d/logs/results.tsv" 2>/dev/null || true
 	} >"$d/logs/results.merged" && mv "$d/logs/results.merged" "$d/logs/results.tsv"
-	echo $(($(cat "$d/logs/duration" 2>/dev/null || echo 0) + $(cat "$d.machine1/logs/duration" 2>/dev/null || echo 0))) >"$d/logs/duration"
+	add_duration "$d" "$d.machine1"
 	echo "machine 1: $why during scenario $sc; scenarios $rest ran again in machine 2 (machine 1's logs: $d.machine1/logs)" >>"$d/logs/restarts"
 }
 

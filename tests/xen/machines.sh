@@ -33,6 +33,11 @@ scenarios_by_hvm() {
 	}' "$1"
 }
 
+# add_duration DIR DIR2: DIR's machine time becomes both machines' time
+add_duration() {
+	echo $(($(cat "$1/logs/duration" 2>/dev/null || echo 0) + $(cat "$2/logs/duration" 2>/dev/null || echo 0))) >"$1/logs/duration"
+}
+
 # merge_machine DIR DIR2 WHAT: a second machine's run (DIR2, WHAT names
 # it) joins the pairing's (DIR): its rows after DIR's, its step evidence,
 # its time and its restarts; a second machine that did not finish is
@@ -46,10 +51,9 @@ merge_machine() {
 	touch "$d/logs/results.tsv"
 	cat "$m/logs/results.tsv" >>"$d/logs/results.tsv" 2>/dev/null || true
 	[ ! -d "$m/logs/steps" ] || cp -r "$m/logs/steps/." "$d/logs/steps/"
-	echo $(($(cat "$d/logs/duration" 2>/dev/null || echo 0) + $(cat "$m/logs/duration" 2>/dev/null || echo 0))) >"$d/logs/duration"
+	add_duration "$d" "$m"
 	[ ! -f "$m/logs/restarts" ] || sed "s|^|$what: |" "$m/logs/restarts" >>"$d/logs/restarts"
 	if [ ! -s "$m/logs/results.tsv" ] || ! run_finished "$m"; then
 		echo "$what ($m) did not finish: $(machine_end "$m")" >>"$d/logs/unfinished"
 	fi
-	echo "$what: $m/logs" >>"$d/logs/machines"
 }
