@@ -280,6 +280,29 @@ has "bench-report: a skipped figure is left out" "$out" "stock/stock reboot_s / 
 has "bench-report: reboot against create, per round" "$out" "ours/stock  reboot_s / create_s 1.10   (reboot_teardown_s + reboot_up_s) / create_s 1.00   reboot_up_s / create_s 0.97"
 "$HERE/bench-report.sh" "$tmp/none.tsv" x >/dev/null 2>&1 && r=1 || r=0
 check "bench-report: a missing results file is an error" $r "exit 0"
+printf '%s\n' "stock/stock	back_us	40.0	1" "ours/stock	back_us	10.0	1" >>"$b"
+out=$("$HERE/bench-report.sh" "$b" "stock/stock ours/stock" 2>&1)
+has "bench-report: the backend's part side by side" "$out" "backend  ours/stock vs stock/stock cfg_us 0.60x  back_us 0.25x"
+
+# ---- dom0/backtrace.sh: the backend's part of each request -----------------
+# shaped as tracefs prints them: irq 54 is the backend's, 60 another
+# backend instance's; the first answer's event fell before the trace
+cat >"$tmp/trace" <<'TRACE'
+# tracer: nop
+#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION
+     kworker/0:1-31      [000] d..1.   100.000100: answer: (notify_remote_via_irq+0x0/0x50) irq=54
+          <idle>-0       [000] d.h1.   100.000200: irq_handler_entry: irq=54 name=xen-pciback
+          <idle>-0       [001] d.h1.   100.000210: irq_handler_entry: irq=60 name=xen-pciback
+     kworker/0:1-31      [000] d..1.   100.000290: answer: (notify_remote_via_irq+0x0/0x50) irq=54
+     kworker/1:2-40      [001] d..1.   100.000330: answer: (notify_remote_via_irq+0x0/0x50) irq=60
+          <idle>-0       [000] d.h1.   100.001000: irq_handler_entry: irq=54 name=pcisplit-back
+          <idle>-0       [000] d.h1.   100.001012: answer: (notify_remote_via_irq+0x0/0x50) irq=54
+     kworker/0:1-31      [000] d..1.   100.001500: answer: (notify_remote_via_irq+0x0/0x50) irq=54
+TRACE
+. "$HERE/dom0/backtrace.sh"
+is "backtrace: each answer against its own irq's latest event, once" \
+	"$(backtrace_pairs <"$tmp/trace" | paste -sd' ')" "90.0 120.0 12.0"
+is "backtrace: an empty trace has no requests" "$(backtrace_pairs </dev/null | wc -l)" 0
 
 # ---- report.sh: what counts ------------------------------------------------
 d=$tmp/ours-stock

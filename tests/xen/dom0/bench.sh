@@ -6,6 +6,9 @@
 #   create_s          xl create -> the guest's MSI-X interrupts counted firing
 #   cfg_us            one forwarded 4-byte config read, from N reads of the
 #                     nic's 256-byte header by one guest process (cfgread)
+#   back_us           the backend's own part of such a read, from its event
+#                     handler's entry to its answer's notify: the median over
+#                     the same N reads again, traced in dom0 (backtrace.sh)
 #   reboot_s          xl reboot -> the same as create_s, in the new incarnation,
 #                     in three parts:
 #   reboot_down_s       xl reboot -> the old incarnation has shut down (the
@@ -18,6 +21,7 @@
 #                     each probe got
 # Each result is a line "pairing<TAB>metric<TAB>value<TAB>round" in
 # /out/bench.tsv; a measurement that cannot be made is "skip (why)".
+. /e2e/backtrace.sh
 BENCH=/out/bench.tsv
 : >"$BENCH"
 CFG_READS=${CFG_READS:-200}
@@ -79,6 +83,31 @@ cfg_round() {	# PAIRING
 		put "$1" cfg_us "$(awk -v u="$us" -v b="$bytes" 'BEGIN { printf "%.1f", u / (b / 4) }')"
 	else
 		put "$1" cfg_us "skip (cfgread: $line)"
+	fi
+	back_round "$1"
+}
+
+# back_round PAIRING: the same reads again, traced in dom0: back_us, the
+# median of the backend's own part of each (backtrace.sh); untraced
+# above, so that cfg_us carries no tracing cost
+back_round() {
+	local line bytes want n
+	if ! backtrace_start 2>>/out/xl.log; then
+		put "$1" back_us "skip (dom0's tracing could not be set up: see xl.log)"
+		return
+	fi
+	line=$(agent pv1 "t$ROUND" "cfgbench t$ROUND nic $CFG_READS")
+	backtrace_stop /tmp/back.trace
+	backtrace_pairs </tmp/back.trace | sort -n >/tmp/back.us
+	bytes=$(sed -n 's/.*bytes=\([0-9]*\).*/\1/p' <<<"$line")
+	want=$((${bytes:-0} / 4))
+	n=$(wc -l </tmp/back.us)
+	# every read must be seen, or the median is of a biased few
+	if [ "$want" -gt 0 ] && [ "$n" -ge $((want * 9 / 10)) ]; then
+		put "$1" back_us "$(sed -n "$(((n + 1) / 2))p" /tmp/back.us)"
+		say "$1 back_us from $n of $want reads"
+	else
+		put "$1" back_us "skip ($n requests traced of $want reads: $line)"
 	fi
 }
 
