@@ -20,6 +20,10 @@
  *
  * Whether a domain incarnation is alive: its backend instance registered
  * it (pcisplit_owner_register) and has not seen its frontend go.
+ *
+ * The MSI layer, Xen's pirq lookup and the device's owner are reached
+ * only through pd->kmsi_ops (struct pcisplit_kmsi_ops): kmsi_xen.c on
+ * Xen, a fake device in the KUnit suite (msi_xen_test.c).
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt
@@ -28,8 +32,6 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <xen/events.h>
-#include <xen/pci.h>
 #include "pciback.h"
 
 struct live_owner {
@@ -90,7 +92,7 @@ static bool xen_alive(void *priv, const struct pcisplit_owner *owner)
 static void kmsix_free(struct pcisplit_pdev *pd)
 {
 	if (pd->kmsix)
-		pci_disable_msix(pd->dev);
+		kmsi_msix_disable(pd);
 	kfree(pd->kmsix);
 	bitmap_free(pd->kmsix_claimed);
 	pd->kmsix = NULL;
@@ -116,7 +118,7 @@ static int kmsix_enable(struct pcisplit_pdev *pd)
 	}
 	for (i = 0; i < n; i++)
 		pd->kmsix[i].entry = req[i];
-	err = pci_enable_msix_exact(pd->dev, pd->kmsix, n);
+	err = kmsi_msix_enable(pd, pd->kmsix, n);
 	if (err)
 		goto out_free;
 	pd->kmsix_n = n;
@@ -147,7 +149,7 @@ static int map_msix(struct pcisplit_pdev *pd, unsigned int entry)
 			continue;
 		if (test_bit(i, pd->kmsix_claimed))
 			return -EEXIST;
-		pirq = xen_pirq_from_irq(pd->kmsix[i].vector);
+		pirq = kmsi_pirq(pd, pd->kmsix[i].vector);
 		if (pirq <= 0)
 			return -EIO;
 		__set_bit(i, pd->kmsix_claimed);
@@ -164,7 +166,7 @@ static int map_msi(struct pcisplit_pdev *pd, unsigned int count)
 
 	if (pd->kmsi_on || pd->kmsix)
 		return -EBUSY;
-	rc = pci_alloc_irq_vectors(pd->dev, count, count, PCI_IRQ_MSI);
+	rc = kmsi_msi_alloc(pd, count);
 	if (rc < 0 && count > 1) {
 		/*
 		 * Linux 6.1's Xen MSI domain does not offer multi-message
@@ -177,13 +179,13 @@ static int map_msi(struct pcisplit_pdev *pd, unsigned int count)
 	}
 	if (rc < 0)
 		return rc;
-	pirq = xen_pirq_from_irq(pci_irq_vector(pd->dev, 0));
+	pirq = kmsi_vector_pirq(pd, 0);
 	/* The table records a block by its first pirq: it must be one. */
 	for (i = 1; i < count && pirq > 0; i++)
-		if (xen_pirq_from_irq(pci_irq_vector(pd->dev, i)) != pirq + i)
+		if (kmsi_vector_pirq(pd, i) != pirq + i)
 			pirq = -EIO;
 	if (pirq <= 0) {
-		pci_free_irq_vectors(pd->dev);
+		kmsi_vectors_free(pd);
 		return -EIO;
 	}
 	pd->kmsi_on = true;
@@ -197,7 +199,7 @@ static int xen_map(void *priv, const struct pcisplit_vdev *vd,
 	struct pcisplit_pdev *pd = priv;
 
 	/* The kernel maps for the registered owner: it must be this one. */
-	if (xen_find_device_domain_owner(pd->dev) != owner->domid)
+	if (kmsi_owner(pd) != owner->domid)
 		return -EPERM;
 	if (mode == PCISPLIT_VMODE_MSIX)
 		return count == 1 ? map_msix(pd, index) : -EINVAL;
@@ -212,15 +214,14 @@ static int xen_unmap(void *priv, const struct pcisplit_vdev *vd,
 	struct pcisplit_pdev *pd = priv;
 	unsigned int i;
 
-	if (pd->kmsi_on &&
-	    xen_pirq_from_irq(pci_irq_vector(pd->dev, 0)) == pirq) {
-		pci_free_irq_vectors(pd->dev);
+	if (pd->kmsi_on && kmsi_vector_pirq(pd, 0) == pirq) {
+		kmsi_vectors_free(pd);
 		pd->kmsi_on = false;
 		return 0;
 	}
 	for (i = 0; i < pd->kmsix_n; i++) {
 		if (!test_bit(i, pd->kmsix_claimed) ||
-		    xen_pirq_from_irq(pd->kmsix[i].vector) != pirq)
+		    kmsi_pirq(pd, pd->kmsix[i].vector) != pirq)
 			continue;
 		__clear_bit(i, pd->kmsix_claimed);
 		if (!--pd->kmsix_nr_claimed)
@@ -237,14 +238,14 @@ void pcisplit_kmsi_sync(struct pcisplit_pdev *pd)
 		if (pd->kmsix)
 			kmsix_free(pd);
 		if (pd->kmsi_on) {
-			pci_free_irq_vectors(pd->dev);
+			kmsi_vectors_free(pd);
 			pd->kmsi_on = false;
 		}
 		/* Anything the kernel still has on is not ours: turn it off. */
-		if (pd->dev->msix_enabled)
-			pci_disable_msix(pd->dev);
-		if (pd->dev->msi_enabled)
-			pci_disable_msi(pd->dev);
+		if (kmsi_msix_on(pd))
+			kmsi_msix_disable(pd);
+		if (kmsi_msi_on(pd))
+			kmsi_msi_disable(pd);
 	}
 	mutex_unlock(&pd->vd.lock);
 }

@@ -5,6 +5,7 @@
  *   stub.c      the "pciback" pci_driver: seizing, hide=, sysfs, reset
  *   quirks.c    device-specific quiescing where a reset leaves DMA running
  *   msi_xen.c   struct pcisplit_vtab_ops over the kernel's MSI layer
+ *   kmsi_xen.c  that MSI layer and Xen's pirqs (struct pcisplit_kmsi_ops)
  *   xenbus.c    the xenbus backend: state machine, exports, topology
  *   xenbus_xen.c  its outside world on Xen (struct pcisplit_xb_ops) and
  *               the driver registered with the xenbus core
@@ -29,6 +30,7 @@
 
 struct pcisplit_back;
 struct pcisplit_xb_ops;
+struct pcisplit_kmsi_ops;
 
 /*
  * One device held by the "pciback" driver, from probe to remove.
@@ -59,8 +61,10 @@ struct pcisplit_pdev {
 	/*
 	 * The kernel MSI layer enables all MSI-X entries in one call, the
 	 * vector table maps them one at a time: see msi_xen.c.  Guarded by
-	 * vd.lock (the map/unmap ops run under it).
+	 * vd.lock (the map/unmap ops run under it).  kmsi_ops is set at
+	 * seize and never changes.
 	 */
+	const struct pcisplit_kmsi_ops *kmsi_ops;	/* that layer and Xen */
 	struct msix_entry *kmsix;	/* entries enabled in the kernel */
 	unsigned int kmsix_n;
 	unsigned long *kmsix_claimed;	/* bitmap over kmsix[] */
@@ -303,6 +307,93 @@ void pcisplit_stub_reset(struct pcisplit_pdev *pd, bool locked);
 /* quirks.c: device-specific quiescing after a reset */
 void pcisplit_quirk_quiesce(struct pci_dev *dev);
 ssize_t pcisplit_quirk_show(char *buf);
+
+/*
+ * The kernel's MSI layer and Xen's pirq lookup, as msi_xen.c uses them:
+ * msi_xen.c calls nothing else outside itself, so the same mapping logic
+ * runs on Xen (pcisplit_kmsi_xen_ops, kmsi_xen.c) and in KUnit against a
+ * fake device (fake_kmsi.c).  Each member gets the device it acts on and
+ * runs under its pcisplit_pdev's vd.lock; all may sleep.
+ */
+struct pcisplit_kmsi_ops {
+	/* pci_enable_msix_exact: all @n entries or none; 0 or -errno. */
+	int (*msix_enable)(struct pci_dev *dev, struct msix_entry *entries,
+			   int n);
+	/* pci_disable_msix: every MSI-X vector of @dev freed. */
+	void (*msix_disable)(struct pci_dev *dev);
+	/* pci_alloc_irq_vectors(@dev, @n, @n, PCI_IRQ_MSI): @n or -errno. */
+	int (*msi_alloc)(struct pci_dev *dev, unsigned int n);
+	/* pci_free_irq_vectors: whatever msi_alloc gave, freed. */
+	void (*vectors_free)(struct pci_dev *dev);
+	/* pci_disable_msi */
+	void (*msi_disable)(struct pci_dev *dev);
+	/* pci_irq_vector: the irq of @dev's vector @nr, or -errno. */
+	int (*irq_vector)(struct pci_dev *dev, unsigned int nr);
+	/* xen_pirq_from_irq: the pirq behind @dev's @irq; <= 0: none. */
+	int (*pirq)(struct pci_dev *dev, int irq);
+	/* xen_find_device_domain_owner: the domid mapped for, or -errno. */
+	int (*owner)(struct pci_dev *dev);
+	/* dev->msix_enabled: MSI-X is on in the kernel, ours or not. */
+	bool (*msix_on)(struct pci_dev *dev);
+	/* dev->msi_enabled */
+	bool (*msi_on)(struct pci_dev *dev);
+};
+
+static inline int kmsi_msix_enable(struct pcisplit_pdev *pd,
+				   struct msix_entry *entries, int n)
+{
+	return pd->kmsi_ops->msix_enable(pd->dev, entries, n);
+}
+
+static inline void kmsi_msix_disable(struct pcisplit_pdev *pd)
+{
+	pd->kmsi_ops->msix_disable(pd->dev);
+}
+
+static inline int kmsi_msi_alloc(struct pcisplit_pdev *pd, unsigned int n)
+{
+	return pd->kmsi_ops->msi_alloc(pd->dev, n);
+}
+
+static inline void kmsi_vectors_free(struct pcisplit_pdev *pd)
+{
+	pd->kmsi_ops->vectors_free(pd->dev);
+}
+
+static inline void kmsi_msi_disable(struct pcisplit_pdev *pd)
+{
+	pd->kmsi_ops->msi_disable(pd->dev);
+}
+
+/* The pirq behind @irq; <= 0: none. */
+static inline int kmsi_pirq(struct pcisplit_pdev *pd, int irq)
+{
+	return pd->kmsi_ops->pirq(pd->dev, irq);
+}
+
+/* The pirq behind MSI vector @nr (pci_irq_vector, then the lookup). */
+static inline int kmsi_vector_pirq(struct pcisplit_pdev *pd, unsigned int nr)
+{
+	return kmsi_pirq(pd, pd->kmsi_ops->irq_vector(pd->dev, nr));
+}
+
+static inline int kmsi_owner(struct pcisplit_pdev *pd)
+{
+	return pd->kmsi_ops->owner(pd->dev);
+}
+
+static inline bool kmsi_msix_on(struct pcisplit_pdev *pd)
+{
+	return pd->kmsi_ops->msix_on(pd->dev);
+}
+
+static inline bool kmsi_msi_on(struct pcisplit_pdev *pd)
+{
+	return pd->kmsi_ops->msi_on(pd->dev);
+}
+
+/* kmsi_xen.c */
+extern const struct pcisplit_kmsi_ops pcisplit_kmsi_xen_ops;
 
 /* msi_xen.c */
 extern const struct pcisplit_vtab_ops pcisplit_xen_vtab_ops;

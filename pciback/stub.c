@@ -314,6 +314,7 @@ static struct pcisplit_pdev *pdev_seize(struct pci_dev *dev)
 	if (!pd)
 		return ERR_PTR(-ENOMEM);
 	pd->dev = pci_dev_get(dev);
+	pd->kmsi_ops = &pcisplit_kmsi_xen_ops;
 	kref_init(&pd->kref);
 	INIT_LIST_HEAD(&pd->node);
 
