@@ -10,7 +10,7 @@ UNIT_SRCS += $(PCIBACK_UNIT_SRCS)
 # This file is read after the runner's rule: name the prerequisites here.
 $(UNIT_BIN): $(PCIBACK_UNIT_SRCS) $(wildcard $(TOP)/pciback/*.h)
 KUNIT_UML_CONFIGS += pciback/.kunitconfig
-# The xenbus state machine needs CONFIG_XEN: x86_64 only.
+# The xenbus state machine and the MSI ops need CONFIG_XEN: x86_64 only.
 KUNIT_XEN_CONFIGS += pciback/xen.kunitconfig
 
 # On real Xen (tests/xen): our backend in dom0, stock xen-pcifront guests.
