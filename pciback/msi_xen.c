@@ -14,9 +14,10 @@
  * enables the whole request (its entry list is in pcisplit_bdev.msix_req,
  * set by the dispatcher for the duration of the enable) and hands out its
  * entries' pirqs one by one; each unmap() gives one back and the last one
- * disables MSI-X.  An enable that fails half-way unmaps what it took, so
- * the kernel state follows the table in both directions.  An MSI block
- * is one map() and one unmap() either way.
+ * disables MSI-X.  An enable that fails half-way unmaps what it took, and
+ * a map() that fails before anything was handed out disables the request
+ * itself, so the kernel state follows the table in both directions.
+ * An MSI block is one map() and one unmap() either way.
  *
  * Whether a domain incarnation is alive: its backend instance registered
  * it (pcisplit_owner_register) and has not seen its frontend go.
@@ -132,18 +133,12 @@ out_free:
 	return err;
 }
 
-static int map_msix(struct pcisplit_pdev *pd, unsigned int entry)
+/* Hand out @entry of the enabled request: its pirq or -errno.  vd.lock held. */
+static int kmsix_claim(struct pcisplit_pdev *pd, unsigned int entry)
 {
 	unsigned int i;
-	int err, pirq;
+	int pirq;
 
-	if (pd->kmsi_on)
-		return -EBUSY;
-	if (!pd->kmsix) {
-		err = kmsix_enable(pd);
-		if (err)
-			return err;
-	}
 	for (i = 0; i < pd->kmsix_n; i++) {
 		if (pd->kmsix[i].entry != entry)
 			continue;
@@ -158,6 +153,28 @@ static int map_msix(struct pcisplit_pdev *pd, unsigned int entry)
 	}
 	/* Enabled for another request: the table should have said -EALREADY. */
 	return -EBUSY;
+}
+
+static int map_msix(struct pcisplit_pdev *pd, unsigned int entry)
+{
+	int err, pirq;
+
+	if (pd->kmsi_on)
+		return -EBUSY;
+	if (!pd->kmsix) {
+		err = kmsix_enable(pd);
+		if (err)
+			return err;
+	}
+	pirq = kmsix_claim(pd, entry);
+	/*
+	 * Nothing handed out yet means the table holds no record whose
+	 * unmap() would disable the request: do it here, or MSI-X would
+	 * stay on in the kernel for an empty table.
+	 */
+	if (pirq < 0 && !pd->kmsix_nr_claimed)
+		kmsix_free(pd);
+	return pirq;
 }
 
 static int map_msi(struct pcisplit_pdev *pd, unsigned int count)
