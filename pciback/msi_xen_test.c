@@ -72,6 +72,17 @@ static int map(struct kmsi_fix *x, enum pcisplit_vmode mode,
 	return ret;
 }
 
+/* A map() that must succeed: its pirq. */
+static int mapped(struct kunit *test, enum pcisplit_vmode mode,
+		  unsigned int index, unsigned int count)
+{
+	int pirq = map(test->priv, mode, index, count);
+
+	KUNIT_EXPECT_GT_MSG(test, pirq, 0, "%s index %u count %u",
+			    pcisplit_vmode_name(mode), index, count);
+	return pirq;
+}
+
 static int unmap(struct kmsi_fix *x, int pirq)
 {
 	struct pcisplit_vdev *vd = &x->f.pd.vd;
@@ -119,8 +130,7 @@ static void kmsi_msix_first_map_enables_request(struct kunit *test)
 
 	request(x, req, ARRAY_SIZE(req));
 	for (i = 0; i < ARRAY_SIZE(req); i++) {
-		pirq = map(x, PCISPLIT_VMODE_MSIX, req[i], 1);
-		KUNIT_EXPECT_GT_MSG(test, pirq, 0, "entry %u", req[i]);
+		pirq = mapped(test, PCISPLIT_VMODE_MSIX, req[i], 1);
 		KUNIT_EXPECT_EQ_MSG(test, pirq, fake_kmsi_pirq_of(&x->f, req[i]),
 				    "entry %u", req[i]);
 		KUNIT_EXPECT_EQ(test, x->f.msix_enables, 1);
@@ -137,11 +147,10 @@ static void kmsi_msix_map_twice(struct kunit *test)
 {
 	static const u16 req[] = { 3, 4 };
 	struct kmsi_fix *x = test->priv;
-	int pirq = 0;
+	int pirq;
 
 	request(x, req, ARRAY_SIZE(req));
-	pirq = map(x, PCISPLIT_VMODE_MSIX, 3, 1);
-	KUNIT_EXPECT_GT(test, pirq, 0);
+	pirq = mapped(test, PCISPLIT_VMODE_MSIX, 3, 1);
 	KUNIT_EXPECT_EQ(test, map(x, PCISPLIT_VMODE_MSIX, 3, 1), -EEXIST);
 	KUNIT_EXPECT_EQ(test, x->f.msix_enables, 1);
 	KUNIT_EXPECT_TRUE(test, x->f.msix_on);
@@ -164,7 +173,7 @@ static void kmsi_msix_entry_not_in_request(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map(x, PCISPLIT_VMODE_MSIX, 5, 1), -EBUSY);
 	expect_all_off(test);
 
-	KUNIT_EXPECT_GT(test, map(x, PCISPLIT_VMODE_MSIX, 1, 1), 0);
+	mapped(test, PCISPLIT_VMODE_MSIX, 1, 1);
 	KUNIT_EXPECT_EQ(test, map(x, PCISPLIT_VMODE_MSIX, 5, 1), -EBUSY);
 	KUNIT_EXPECT_TRUE(test, x->f.msix_on);
 	KUNIT_EXPECT_EQ(test, x->f.nr_on, 2);
@@ -220,7 +229,7 @@ static void kmsi_msix_last_unmap_disables(struct kunit *test)
 
 	request(x, req, ARRAY_SIZE(req));
 	for (i = 0; i < ARRAY_SIZE(req); i++)
-		pirqs[i] = map(x, PCISPLIT_VMODE_MSIX, req[i], 1);
+		pirqs[i] = mapped(test, PCISPLIT_VMODE_MSIX, req[i], 1);
 	for (i = 0; i < ARRAY_SIZE(order); i++) {
 		KUNIT_EXPECT_TRUE(test, x->f.msix_on);
 		KUNIT_EXPECT_EQ(test, unmap(x, pirqs[order[i]]), 0);
@@ -244,7 +253,7 @@ static void kmsi_msix_enable_fails(struct kunit *test)
 	expect_all_off(test);
 
 	x->f.msix_err = 0;
-	KUNIT_EXPECT_GT(test, map(x, PCISPLIT_VMODE_MSIX, 0, 1), 0);
+	mapped(test, PCISPLIT_VMODE_MSIX, 0, 1);
 	KUNIT_EXPECT_EQ(test, x->f.msix_enables, 2);
 	KUNIT_EXPECT_TRUE(test, x->f.msix_on);
 }
@@ -269,15 +278,13 @@ static void kmsi_modes_exclusive(struct kunit *test)
 	int pirq;
 
 	request(x, req, ARRAY_SIZE(req));
-	pirq = map(x, PCISPLIT_VMODE_MSIX, 0, 1);
-	KUNIT_EXPECT_GT(test, pirq, 0);
+	pirq = mapped(test, PCISPLIT_VMODE_MSIX, 0, 1);
 	KUNIT_EXPECT_EQ(test, map(x, PCISPLIT_VMODE_MSI, 0, 1), -EBUSY);
 	KUNIT_EXPECT_EQ(test, x->f.msi_allocs, 0);
 	KUNIT_EXPECT_TRUE(test, x->f.msix_on);
 	KUNIT_EXPECT_EQ(test, unmap(x, pirq), 0);
 
-	pirq = map(x, PCISPLIT_VMODE_MSI, 0, 1);
-	KUNIT_EXPECT_GT(test, pirq, 0);
+	pirq = mapped(test, PCISPLIT_VMODE_MSI, 0, 1);
 	KUNIT_EXPECT_EQ(test, map(x, PCISPLIT_VMODE_MSIX, 0, 1), -EBUSY);
 	KUNIT_EXPECT_EQ(test, x->f.msix_enables, 1);
 	KUNIT_EXPECT_TRUE(test, x->f.msi_on);
@@ -355,16 +362,14 @@ static void kmsi_unmap_unknown(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, unmap(x, FAKE_KMSI_FIRST_PIRQ), -ENOENT);
 
 	request(x, req, ARRAY_SIZE(req));
-	pirq = map(x, PCISPLIT_VMODE_MSIX, 0, 1);
-	KUNIT_EXPECT_GT(test, pirq, 0);
+	pirq = mapped(test, PCISPLIT_VMODE_MSIX, 0, 1);
 	/* Entry 1's pirq: enabled in the kernel, not handed out. */
 	KUNIT_EXPECT_EQ(test, unmap(x, fake_kmsi_pirq_of(&x->f, 1)), -ENOENT);
 	KUNIT_EXPECT_EQ(test, unmap(x, pirq + 100), -ENOENT);
 	KUNIT_EXPECT_TRUE(test, x->f.msix_on);
 	KUNIT_EXPECT_EQ(test, unmap(x, pirq), 0);
 
-	pirq = map(x, PCISPLIT_VMODE_MSI, 0, 1);
-	KUNIT_EXPECT_GT(test, pirq, 0);
+	pirq = mapped(test, PCISPLIT_VMODE_MSI, 0, 1);
 	KUNIT_EXPECT_EQ(test, unmap(x, pirq + 1), -ENOENT);
 	KUNIT_EXPECT_TRUE(test, x->f.msi_on);
 }
@@ -402,9 +407,9 @@ static void kmsi_sync_empty(struct kunit *test)
 
 	request(x, req, ARRAY_SIZE(req));
 	if (c->ours_msix)
-		KUNIT_EXPECT_GT(test, map(x, PCISPLIT_VMODE_MSIX, 2, 1), 0);
+		mapped(test, PCISPLIT_VMODE_MSIX, 2, 1);
 	if (c->ours_msi)
-		KUNIT_EXPECT_GT(test, map(x, PCISPLIT_VMODE_MSI, 0, 1), 0);
+		mapped(test, PCISPLIT_VMODE_MSI, 0, 1);
 	if (c->foreign_msix || c->foreign_msi)
 		fake_kmsi_foreign(&x->f, c->foreign_msix, 2);
 	KUNIT_ASSERT_EQ(test, x->f.pd.vd.nr, 0);
