@@ -2,7 +2,10 @@
 /*
  * pcisplit-back: the kernel half's private header.
  *
- *   stub.c      the "pciback" pci_driver: seizing, hide=, sysfs, reset
+ *   stub.c      the "pciback" pci_driver: hide=, slots, sysfs attributes
+ *   pdev.c      a device's lifecycle: seize, reset, lend, release, remove
+ *   pcidev_xen.c  the PCI core and Xen calls of pdev.c
+ *               (struct pcisplit_pcidev_ops)
  *   quirks.c    device-specific quiescing where a reset leaves DMA running
  *   msi_xen.c   struct pcisplit_vtab_ops over the kernel's MSI layer
  *   kmsi_xen.c  that MSI layer and Xen's pirqs (struct pcisplit_kmsi_ops)
@@ -31,6 +34,7 @@
 struct pcisplit_back;
 struct pcisplit_xb_ops;
 struct pcisplit_kmsi_ops;
+struct pcisplit_pcidev_ops;
 
 /*
  * One device held by the "pciback" driver, from probe to remove.
@@ -41,6 +45,8 @@ struct pcisplit_kmsi_ops;
  */
 struct pcisplit_pdev {
 	struct pci_dev *dev;
+	const struct pcisplit_pcidev_ops *ops;	/* PCI core and Xen; fixed */
+	struct pcisplit_vtab *vtab;	/* the table vd is in from seize on */
 	struct kref kref;
 	struct list_head node;		/* pcisplit_stub_devs */
 	struct pci_saved_state *saved;	/* state when seized, restored on release */
@@ -290,10 +296,83 @@ void pcisplit_ring_init(struct pcisplit_back *be);
 extern struct mutex pcisplit_aer_lock;
 extern const struct pci_error_handlers pcisplit_aer_handlers;
 
-/* stub.c */
-extern struct mutex pcisplit_stub_lock;
+/* stub.c: the pci_driver, hide= and the sysfs attributes */
 int pcisplit_stub_init(const char *hide);
 void pcisplit_stub_exit(void);
+
+/*
+ * Every PCI core and hypervisor call a device's lifecycle (pdev.c) makes:
+ * pdev.c calls nothing else of the PCI core's or Xen's, so seizing,
+ * resetting and releasing run on Xen (pcisplit_pcidev_xen_ops,
+ * pcidev_xen.c) and in KUnit against a fake device (fake_pcidev.c).
+ * Each member gets the device it acts on; all may sleep.  reset with
+ * @locked and everything seize, release and remove call run under the
+ * device lock.
+ */
+struct pcisplit_pcidev_ops {
+	/* The MSI layer the device's vectors go through (msi_xen.c). */
+	const struct pcisplit_kmsi_ops *kmsi;
+	/* pci_dev_get / pci_dev_put: the reference a seized device holds. */
+	struct pci_dev *(*get)(struct pci_dev *dev);
+	void (*put)(struct pci_dev *dev);
+	/* pci_enable_device: 0 or -errno. */
+	int (*enable)(struct pci_dev *dev);
+	/* pci_disable_device */
+	void (*disable)(struct pci_dev *dev);
+	/* pci_is_enabled */
+	bool (*is_enabled)(struct pci_dev *dev);
+	/* pci_set_master / pci_clear_master */
+	void (*set_master)(struct pci_dev *dev);
+	void (*clear_master)(struct pci_dev *dev);
+	/* Read @size (1, 2, 4) bytes of config space at @off: 0 or -EIO. */
+	int (*cfg_read)(struct pci_dev *dev, unsigned int off,
+			unsigned int size, u32 *val);
+	/* Write them: 0 or -EIO. */
+	int (*cfg_write)(struct pci_dev *dev, unsigned int off,
+			 unsigned int size, u32 val);
+	/* pci_save_state + pci_store_saved_state: a kmalloc'd copy or NULL. */
+	struct pci_saved_state *(*save)(struct pci_dev *dev);
+	/* pci_load_saved_state + pci_restore_state: 0, or -errno if unused. */
+	int (*restore)(struct pci_dev *dev, struct pci_saved_state *saved);
+	/* __pci_reset_function_locked if @locked, else pci_reset_function. */
+	int (*reset)(struct pci_dev *dev, bool locked);
+	/* pcisplit_quirk_quiesce: what a reset leaves running, stopped. */
+	void (*quirk_quiesce)(struct pci_dev *dev);
+	/* pci_msix_vec_count / pci_msi_vec_count: entries, or -errno. */
+	int (*msix_count)(struct pci_dev *dev);
+	int (*msi_count)(struct pci_dev *dev);
+	/* PHYSDEVOP_prepare_msix / _release_msix for @dev: 0 or -errno. */
+	int (*prepare_msix)(struct pci_dev *dev);
+	int (*release_msix)(struct pci_dev *dev);
+	/* xen_unregister_device_domain_owner */
+	void (*unregister_owner)(struct pci_dev *dev);
+};
+
+/* pcidev_xen.c */
+extern const struct pcisplit_pcidev_ops pcisplit_pcidev_xen_ops;
+
+/* pdev.c: guards pcisplit_stub_devs and every pcisplit_pdev.be */
+extern struct mutex pcisplit_stub_lock;
+extern struct list_head pcisplit_stub_devs;
+/*
+ * Seize @dev (probe, under its device lock): enable it, save its state,
+ * reset it, set up its vector records in @vtab and its virtual config
+ * space, quiesce it.  Not yet listed.  The pcisplit_pdev or ERR_PTR.
+ */
+struct pcisplit_pdev *pcisplit_pdev_seize(struct pci_dev *dev,
+					  const struct pcisplit_pcidev_ops *ops,
+					  struct pcisplit_vtab *vtab);
+/* List a seized device: pcisplit_stub_get can find it from now on. */
+void pcisplit_pdev_list(struct pcisplit_pdev *pd);
+/*
+ * Stop @pd and give back what its guest had (under the device lock):
+ * @reset is false when it was reset since its guest last reached it.
+ */
+void pcisplit_pdev_release(struct pcisplit_pdev *pd, bool locked, bool reset);
+/* remove(): unlist, release, give MSI-X back to Xen; drops a reference. */
+void pcisplit_pdev_remove(struct pcisplit_pdev *pd);
+/* Drop a reference; the last one frees @pd. */
+void pcisplit_pdev_unref(struct pcisplit_pdev *pd);
 /* Claim the device at @sbdf for @be; NULL if absent or held. */
 struct pcisplit_pdev *pcisplit_stub_get(u32 sbdf, struct pcisplit_back *be);
 /*

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "pciback" pci_driver: which devices it seizes (hide=, new_slot,
- * driver_override), what seizing does (enable, save the initial state,
- * reset, restore), what releasing does (disable MSI/MSI-X, prune the
- * vector table, reset, restore, clear the owner), and the sysfs driver
- * attributes libxl uses: new_slot, remove_slot, slots, permissive,
- * quirks, do_flr.
+ * driver_override), probe and remove (the device's lifecycle is in
+ * pdev.c), and the sysfs driver attributes libxl uses: new_slot,
+ * remove_slot, slots, permissive, quirks, do_flr.
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt
@@ -15,15 +13,8 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <xen/pci.h>
-#include <xen/interface/xen.h>
-#include <xen/interface/physdev.h>
-#include <asm/xen/hypercall.h>
 #include <pcisplit/back_slots.h>
 #include "pciback.h"
-
-/* Guards pcisplit_stub_devs and every pcisplit_pdev.be. */
-DEFINE_MUTEX(pcisplit_stub_lock);
-static LIST_HEAD(pcisplit_stub_devs);
 
 /* The addresses to seize (hide=, new_slot).  Guarded by slot_lock. */
 struct stub_slot {
@@ -102,332 +93,7 @@ static bool slot_wanted(struct pci_dev *dev)
 	return found;
 }
 
-/* ---- raw config access for the virtual config space ------------------ */
-
-static int pdev_cfg_read(void *priv, unsigned int off, unsigned int size,
-			 u32 *val)
-{
-	struct pcisplit_pdev *pd = priv;
-	u16 w;
-	u8 b;
-	int err;
-
-	switch (size) {
-	case 1:
-		err = pci_read_config_byte(pd->dev, off, &b);
-		*val = b;
-		break;
-	case 2:
-		err = pci_read_config_word(pd->dev, off, &w);
-		*val = w;
-		break;
-	default:
-		err = pci_read_config_dword(pd->dev, off, val);
-		break;
-	}
-	return err ? -EIO : 0;
-}
-
-/*
- * Keep dom0's view of the device in step with the command register the
- * guest just wrote: enabling it routes its INTx through dom0 (libxl maps
- * that interrupt into the guest), and the PCI core tracks bus mastering.
- * Runs in the serving work, may sleep.
- */
-static void pdev_sync_command(struct pcisplit_pdev *pd, u32 cmd)
-{
-	struct pci_dev *dev = pd->dev;
-	int err;
-
-	if ((cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)) &&
-	    !pci_is_enabled(dev)) {
-		err = pci_enable_device(dev);
-		if (err)
-			dev_warn_ratelimited(&dev->dev,
-					     "enabling for the guest failed: %d\n",
-					     err);
-	}
-	if ((cmd & PCI_COMMAND_MASTER) && !dev->is_busmaster)
-		pci_set_master(dev);
-	else if (!(cmd & PCI_COMMAND_MASTER) && dev->is_busmaster)
-		pci_clear_master(dev);
-}
-
-static int pdev_cfg_write(void *priv, unsigned int off, unsigned int size,
-			  u32 val)
-{
-	struct pcisplit_pdev *pd = priv;
-	int err;
-
-	switch (size) {
-	case 1:
-		err = pci_write_config_byte(pd->dev, off, val);
-		break;
-	case 2:
-		err = pci_write_config_word(pd->dev, off, val);
-		break;
-	default:
-		err = pci_write_config_dword(pd->dev, off, val);
-		break;
-	}
-	if (err)
-		return -EIO;
-	if (off == PCI_COMMAND)
-		pdev_sync_command(pd, val);
-	return 0;
-}
-
-static const struct pcisplit_cfg_hw_ops pdev_cfg_ops = {
-	.read = pdev_cfg_read,
-	.write = pdev_cfg_write,
-};
-
-/* What the guest reads from BAR @i normally and while sizing it. */
-static void bar_view(struct pci_dev *dev, int i, u32 reg,
-		     struct pcisplit_cfg_bar *bar)
-{
-	int res = i == PCISPLIT_CFG_ROM_SLOT ? PCI_ROM_RESOURCE : i;
-	struct resource *r = &dev->resource[res];
-	u64 mask;
-
-	bar->value = reg;
-	bar->present = false;
-	/* The upper half of a 64-bit BAR has no resource of its own. */
-	if (i > 0 && i < PCI_ROM_RESOURCE &&
-	    (dev->resource[i - 1].flags & IORESOURCE_MEM_64) &&
-	    !(r->flags & IORESOURCE_MEM)) {
-		mask = ~(resource_size(&dev->resource[i - 1]) - 1);
-		bar->sizing = mask >> 32;
-		bar->present = true;
-		return;
-	}
-	if (!r->flags || !resource_size(r))
-		return;
-	mask = ~(resource_size(r) - 1);
-	if (r->flags & IORESOURCE_IO)
-		bar->sizing = ((u32)mask & PCI_BASE_ADDRESS_IO_MASK) |
-			      (reg & ~PCI_BASE_ADDRESS_IO_MASK);
-	else if (i == PCISPLIT_CFG_ROM_SLOT)
-		bar->sizing = (u32)mask & PCI_ROM_ADDRESS_MASK;
-	else
-		bar->sizing = ((u32)mask & PCI_BASE_ADDRESS_MEM_MASK) |
-			      (reg & ~PCI_BASE_ADDRESS_MEM_MASK);
-	bar->present = true;
-}
-
-static int pdev_cfg_setup(struct pcisplit_pdev *pd)
-{
-	struct pcisplit_cfg_bar bars[PCISPLIT_CFG_NR_BARS] = {};
-	struct pci_dev *dev = pd->dev;
-	int i, nr, err;
-	u32 reg;
-
-	nr = dev->hdr_type == PCI_HEADER_TYPE_NORMAL ? PCI_ROM_RESOURCE : 2;
-	for (i = 0; i < nr; i++) {
-		pci_read_config_dword(dev, PCI_BASE_ADDRESS_0 + 4 * i, &reg);
-		bar_view(dev, i, reg, &bars[i]);
-	}
-	if (dev->hdr_type == PCI_HEADER_TYPE_NORMAL) {
-		pci_read_config_dword(dev, PCI_ROM_ADDRESS, &reg);
-		bar_view(dev, PCISPLIT_CFG_ROM_SLOT, reg,
-			 &bars[PCISPLIT_CFG_ROM_SLOT]);
-	}
-	err = pcisplit_cfg_init(&pd->cfg, &pdev_cfg_ops, pd, dev->cfg_size,
-				bars);
-	if (err)
-		return err;
-	pd->cfg.int_line = dev->irq;
-	pd->cfg.permissive = pd->permissive || pcisplit_permissive_all;
-	return 0;
-}
-
-/* ---- seizing, resetting, releasing ------------------------------------ */
-
-static void pdev_physdev_msix(struct pcisplit_pdev *pd, unsigned int cmd)
-{
-	struct pci_dev *dev = pd->dev;
-	struct physdev_pci_device ppdev = {
-		.seg = pci_domain_nr(dev->bus),
-		.bus = dev->bus->number,
-		.devfn = dev->devfn,
-	};
-	int err;
-
-	if (!dev->msix_cap)
-		return;
-	err = HYPERVISOR_physdev_op(cmd, &ppdev);
-	if (err)
-		dev_warn(&dev->dev, "MSI-X %s failed: %d\n",
-			 cmd == PHYSDEVOP_prepare_msix ? "preparation" :
-			 "release", err);
-}
-
-/* Quiesce: MSI/MSI-X off in the kernel too, bus mastering off. */
-static void pdev_quiesce(struct pcisplit_pdev *pd)
-{
-	struct pci_dev *dev = pd->dev;
-
-	pcisplit_kmsi_sync(pd);
-	if (pci_is_enabled(dev))
-		pci_disable_device(dev);
-	pci_clear_master(dev);
-}
-
-void pcisplit_stub_reset(struct pcisplit_pdev *pd, bool locked)
-{
-	struct pci_dev *dev = pd->dev;
-	int err;
-
-	err = locked ? __pci_reset_function_locked(dev) :
-		       pci_reset_function(dev);
-	if (err)
-		dev_info(&dev->dev, "no reset method worked (%d)\n", err);
-	/* A reset the core counts as done may not stop the DMA engines. */
-	pcisplit_quirk_quiesce(dev);
-	if (pd->saved && !pci_load_saved_state(dev, pd->saved))
-		pci_restore_state(dev);
-	else
-		dev_warn(&dev->dev, "could not restore the initial state\n");
-}
-
-static void pdev_free(struct kref *kref)
-{
-	struct pcisplit_pdev *pd = container_of(kref, struct pcisplit_pdev,
-						kref);
-
-	/* Last reference: no frontend request can reach the table now. */
-	if (pd->bd.vd) {
-		pcisplit_vtab_del(&pcisplit_vtab, &pd->vd);
-		pcisplit_vdev_destroy(&pd->vd);
-	}
-	kfree(pd->saved);
-	pci_dev_put(pd->dev);
-	kfree(pd);
-}
-
-static struct pcisplit_pdev *pdev_seize(struct pci_dev *dev)
-{
-	struct pcisplit_pdev *pd;
-	int msix, msi, err;
-
-	pd = kzalloc(sizeof(*pd), GFP_KERNEL);
-	if (!pd)
-		return ERR_PTR(-ENOMEM);
-	pd->dev = pci_dev_get(dev);
-	pd->kmsi_ops = &pcisplit_kmsi_xen_ops;
-	kref_init(&pd->kref);
-	INIT_LIST_HEAD(&pd->node);
-
-	err = pci_enable_device(dev);
-	if (err)
-		goto out_put;
-	pdev_physdev_msix(pd, PHYSDEVOP_prepare_msix);
-
-	pci_save_state(dev);
-	pd->saved = pci_store_saved_state(dev);
-	if (!pd->saved)
-		dev_warn(&dev->dev, "could not save the initial state\n");
-	/* probe() runs under the device lock. */
-	pcisplit_stub_reset(pd, true);
-
-	msix = dev->msix_cap ? pci_msix_vec_count(dev) : 0;
-	msi = dev->msi_cap ? pci_msi_vec_count(dev) : 0;
-	err = pcisplit_vdev_init(&pd->vd, pcisplit_sbdf(dev),
-				 msix > 0 ? msix : 0, msi > 0 ? msi : 0,
-				 SH_INFO_MAX_VEC, &pcisplit_xen_vtab_ops, pd);
-	if (err)
-		goto out_disable;
-	err = pdev_cfg_setup(pd);
-	if (err)
-		goto out_vdev;
-	pd->bd.cfg = &pd->cfg;
-	pd->bd.priv = pd;
-
-	pdev_quiesce(pd);
-	pcisplit_vtab_add(&pcisplit_vtab, &pd->vd);
-	pd->bd.vd = &pd->vd;
-	return pd;
-
-out_vdev:
-	pcisplit_vdev_destroy(&pd->vd);
-out_disable:
-	pci_disable_device(dev);
-out_put:
-	kref_put(&pd->kref, pdev_free);
-	return ERR_PTR(err);
-}
-
-/*
- * Called with the device lock held (probe, remove, do_flr, or a
- * release).  Bus mastering goes off first: until then the device may
- * still be running the rings its last guest set up, and Xen's IOMMU is
- * about to stop (or has stopped) translating for that guest.  @reset is
- * false when do_flr has reset the device since the guest last reached it.
- */
-static void pdev_release(struct pcisplit_pdev *pd, bool locked, bool reset)
-{
-	struct pcisplit_unmap_report rep;
-
-	pci_clear_master(pd->dev);
-	pcisplit_vdev_prune(&pd->vd, &rep);
-	pcisplit_vdev_set_owner(&pd->vd, NULL);
-	pcisplit_kmsi_sync(pd);
-	if (rep.records)
-		dev_info(&pd->dev->dev,
-			 "released %u %s vectors (%u unmapped, %u of a dead domain)\n",
-			 rep.records, pcisplit_vmode_name(rep.mode),
-			 rep.unmapped, rep.gone);
-	if (reset)
-		pcisplit_stub_reset(pd, locked);
-	pdev_quiesce(pd);
-	pcisplit_cfg_reset(&pd->cfg);
-	xen_unregister_device_domain_owner(pd->dev);
-}
-
-struct pcisplit_pdev *pcisplit_stub_get(u32 sbdf, struct pcisplit_back *be)
-{
-	struct pcisplit_pdev *pd, *found = NULL;
-
-	mutex_lock(&pcisplit_stub_lock);
-	list_for_each_entry(pd, &pcisplit_stub_devs, node) {
-		if (pd->vd.sbdf != sbdf)
-			continue;
-		if (!pd->be) {
-			pd->be = be;
-			pd->fenced = false;
-			kref_get(&pd->kref);
-			found = pd;
-		}
-		break;
-	}
-	mutex_unlock(&pcisplit_stub_lock);
-	return found;
-}
-
-void pcisplit_stub_put(struct pcisplit_pdev *pd)
-{
-	struct pci_dev *dev = pd->dev;
-
-	device_lock(&dev->dev);
-	mutex_lock(&pcisplit_stub_lock);
-	/* remove() may have released it already. */
-	if (pd->be) {
-		/*
-		 * After do_flr the device is reset already; release it again
-		 * all the same, without a second reset: a request served just
-		 * before the fence may have mapped more vectors.
-		 */
-		bool reset = !pd->fenced;
-
-		pd->be = NULL;
-		mutex_unlock(&pcisplit_stub_lock);
-		pdev_release(pd, true, reset);
-	} else {
-		mutex_unlock(&pcisplit_stub_lock);
-	}
-	device_unlock(&dev->dev);
-	kref_put(&pd->kref, pdev_free);
-}
+/* ---- probe and remove ------------------------------------------------- */
 
 static int stub_probe(struct pci_dev *dev, const struct pci_device_id *id)
 {
@@ -448,9 +114,10 @@ static int stub_probe(struct pci_dev *dev, const struct pci_device_id *id)
 	}
 
 	dev_info(&dev->dev, "seizing device\n");
-	pd = pdev_seize(dev);
+	pd = pcisplit_pdev_seize(dev, &pcisplit_pcidev_xen_ops, &pcisplit_vtab);
 	if (IS_ERR(pd))
 		return PTR_ERR(pd);
+	pd->cfg.permissive = pcisplit_permissive_all;
 	if (named) {
 		/* Show it in "slots" as libxl expects of a seized device. */
 		self.seg = pci_domain_nr(dev->bus);
@@ -463,34 +130,19 @@ static int stub_probe(struct pci_dev *dev, const struct pci_device_id *id)
 	}
 	pci_set_drvdata(dev, pd);
 	pci_set_dev_assigned(dev);
-	mutex_lock(&pcisplit_stub_lock);
-	list_add_tail(&pd->node, &pcisplit_stub_devs);
-	mutex_unlock(&pcisplit_stub_lock);
+	pcisplit_pdev_list(pd);
 	return 0;
 }
 
 static void stub_remove(struct pci_dev *dev)
 {
 	struct pcisplit_pdev *pd = pci_get_drvdata(dev);
-	struct pcisplit_back *held;
 
 	if (!pd)
 		return;
-	mutex_lock(&pcisplit_stub_lock);
-	list_del_init(&pd->node);
-	held = pd->be;
-	if (held) {
-		dev_warn(&dev->dev, "unbound while lent to dom%d: the guest loses it now\n",
-			 xen_find_device_domain_owner(dev));
-		pd->be = NULL;
-	}
-	mutex_unlock(&pcisplit_stub_lock);
-
-	pdev_release(pd, true, true);
-	pdev_physdev_msix(pd, PHYSDEVOP_release_msix);
+	pcisplit_pdev_remove(pd);
 	pci_clear_dev_assigned(dev);
 	pci_set_drvdata(dev, NULL);
-	kref_put(&pd->kref, pdev_free);
 }
 
 /* ---- sysfs driver attributes ------------------------------------------ */
@@ -648,9 +300,9 @@ static ssize_t do_flr_store(struct device_driver *drv, const char *buf,
 		dev_info(&pd->dev->dev,
 			 "taken back from dom%d by the toolstack: DMA off, vectors released, requests refused\n",
 			 owner);
-	pdev_release(pd, true, true);
+	pcisplit_pdev_release(pd, true, true);
 	device_unlock(&pd->dev->dev);
-	kref_put(&pd->kref, pdev_free);
+	pcisplit_pdev_unref(pd);
 	return count;
 }
 static DRIVER_ATTR_WO(do_flr);

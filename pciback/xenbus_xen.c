@@ -2,7 +2,7 @@
 /*
  * The xenbus state machine's outside world on Xen (struct pcisplit_xb_ops,
  * pciback.h): xenstore and the xenbus core, pcisplit_wq for the
- * reconfiguration timer, the ring (ring.c), the seized devices (stub.c,
+ * reconfiguration timer, the ring (ring.c), the seized devices (pdev.c,
  * msi_xen.c) and the registry of live frontends; and the driver for
  * device type "pci" that the xenbus core calls into xenbus.c through.
  */

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A seized device's lifecycle: what seizing does (enable, save the
+ * initial state, reset, restore), what releasing does (bus mastering
+ * off, prune the vector table, reset, restore, clear the owner), the
+ * claims of the xenbus backends (pcisplit_stub_get / _put) and remove.
+ * The PCI core and Xen are reached only through the device's struct
+ * pcisplit_pcidev_ops, so the same code runs in KUnit (pdev_test.c).
+ */
+
+#define pr_fmt(fmt) "pcisplit-back: " fmt
+#define dev_fmt pr_fmt
+
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include "pciback.h"
+
+/* Guards pcisplit_stub_devs and every pcisplit_pdev.be. */
+DEFINE_MUTEX(pcisplit_stub_lock);
+LIST_HEAD(pcisplit_stub_devs);
+
+/* ---- raw config access for the virtual config space ------------------ */
+
+static int pdev_cfg_read(void *priv, unsigned int off, unsigned int size,
+			 u32 *val)
+{
+	struct pcisplit_pdev *pd = priv;
+
+	return pd->ops->cfg_read(pd->dev, off, size, val);
+}
+
+/*
+ * Keep dom0's view of the device in step with the command register the
+ * guest just wrote: enabling it routes its INTx through dom0 (libxl maps
+ * that interrupt into the guest), and the PCI core tracks bus mastering.
+ * Runs in the serving work, may sleep.
+ */
+static void pdev_sync_command(struct pcisplit_pdev *pd, u32 cmd)
+{
+	struct pci_dev *dev = pd->dev;
+	int err;
+
+	if ((cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)) &&
+	    !pd->ops->is_enabled(dev)) {
+		err = pd->ops->enable(dev);
+		if (err)
+			dev_warn_ratelimited(&dev->dev,
+					     "enabling for the guest failed: %d\n",
+					     err);
+	}
+	if ((cmd & PCI_COMMAND_MASTER) && !dev->is_busmaster)
+		pd->ops->set_master(dev);
+	else if (!(cmd & PCI_COMMAND_MASTER) && dev->is_busmaster)
+		pd->ops->clear_master(dev);
+}
+
+static int pdev_cfg_write(void *priv, unsigned int off, unsigned int size,
+			  u32 val)
+{
+	struct pcisplit_pdev *pd = priv;
+	int err;
+
+	err = pd->ops->cfg_write(pd->dev, off, size, val);
+	if (err)
+		return err;
+	if (off == PCI_COMMAND)
+		pdev_sync_command(pd, val);
+	return 0;
+}
+
+static const struct pcisplit_cfg_hw_ops pdev_cfg_ops = {
+	.read = pdev_cfg_read,
+	.write = pdev_cfg_write,
+};
+
+/* What the guest reads from BAR @i normally and while sizing it. */
+static void bar_view(struct pci_dev *dev, int i, u32 reg,
+		     struct pcisplit_cfg_bar *bar)
+{
+	int res = i == PCISPLIT_CFG_ROM_SLOT ? PCI_ROM_RESOURCE : i;
+	struct resource *r = &dev->resource[res];
+	u64 mask;
+
+	bar->value = reg;
+	bar->present = false;
+	/* The upper half of a 64-bit BAR has no resource of its own. */
+	if (i > 0 && i < PCI_ROM_RESOURCE &&
+	    (dev->resource[i - 1].flags & IORESOURCE_MEM_64) &&
+	    !(r->flags & IORESOURCE_MEM)) {
+		mask = ~(resource_size(&dev->resource[i - 1]) - 1);
+		bar->sizing = mask >> 32;
+		bar->present = true;
+		return;
+	}
+	if (!r->flags || !resource_size(r))
+		return;
+	mask = ~(resource_size(r) - 1);
+	if (r->flags & IORESOURCE_IO)
+		bar->sizing = ((u32)mask & PCI_BASE_ADDRESS_IO_MASK) |
+			      (reg & ~PCI_BASE_ADDRESS_IO_MASK);
+	else if (i == PCISPLIT_CFG_ROM_SLOT)
+		bar->sizing = (u32)mask & PCI_ROM_ADDRESS_MASK;
+	else
+		bar->sizing = ((u32)mask & PCI_BASE_ADDRESS_MEM_MASK) |
+			      (reg & ~PCI_BASE_ADDRESS_MEM_MASK);
+	bar->present = true;
+}
+
+static int pdev_cfg_setup(struct pcisplit_pdev *pd)
+{
+	struct pcisplit_cfg_bar bars[PCISPLIT_CFG_NR_BARS] = {};
+	struct pci_dev *dev = pd->dev;
+	int i, nr, err;
+	u32 reg;
+
+	nr = dev->hdr_type == PCI_HEADER_TYPE_NORMAL ? PCI_ROM_RESOURCE : 2;
+	for (i = 0; i < nr; i++) {
+		reg = 0;
+		pd->ops->cfg_read(dev, PCI_BASE_ADDRESS_0 + 4 * i, 4, &reg);
+		bar_view(dev, i, reg, &bars[i]);
+	}
+	if (dev->hdr_type == PCI_HEADER_TYPE_NORMAL) {
+		reg = 0;
+		pd->ops->cfg_read(dev, PCI_ROM_ADDRESS, 4, &reg);
+		bar_view(dev, PCISPLIT_CFG_ROM_SLOT, reg,
+			 &bars[PCISPLIT_CFG_ROM_SLOT]);
+	}
+	err = pcisplit_cfg_init(&pd->cfg, &pdev_cfg_ops, pd, dev->cfg_size,
+				bars);
+	if (err)
+		return err;
+	pd->cfg.int_line = dev->irq;
+	return 0;
+}
+
+/* ---- seizing, resetting, releasing ------------------------------------ */
+
+/* Give Xen the MSI-X table (seize) or take it back (remove). */
+static void pdev_physdev_msix(struct pcisplit_pdev *pd, bool prepare)
+{
+	struct pci_dev *dev = pd->dev;
+	int err;
+
+	if (!dev->msix_cap)
+		return;
+	err = prepare ? pd->ops->prepare_msix(dev) :
+			pd->ops->release_msix(dev);
+	if (err)
+		dev_warn(&dev->dev, "MSI-X %s failed: %d\n",
+			 prepare ? "preparation" : "release", err);
+}
+
+/* Quiesce: MSI/MSI-X off in the kernel too, bus mastering off. */
+static void pdev_quiesce(struct pcisplit_pdev *pd)
+{
+	struct pci_dev *dev = pd->dev;
+
+	pcisplit_kmsi_sync(pd);
+	if (pd->ops->is_enabled(dev))
+		pd->ops->disable(dev);
+	pd->ops->clear_master(dev);
+}
+
+void pcisplit_stub_reset(struct pcisplit_pdev *pd, bool locked)
+{
+	struct pci_dev *dev = pd->dev;
+	int err;
+
+	err = pd->ops->reset(dev, locked);
+	if (err)
+		dev_info(&dev->dev, "no reset method worked (%d)\n", err);
+	/* A reset the core counts as done may not stop the DMA engines. */
+	pd->ops->quirk_quiesce(dev);
+	if (!pd->saved || pd->ops->restore(dev, pd->saved))
+		dev_warn(&dev->dev, "could not restore the initial state\n");
+}
+
+static void pdev_free(struct kref *kref)
+{
+	struct pcisplit_pdev *pd = container_of(kref, struct pcisplit_pdev,
+						kref);
+
+	/* Last reference: no frontend request can reach the table now. */
+	if (pd->bd.vd) {
+		pcisplit_vtab_del(pd->vtab, &pd->vd);
+		pcisplit_vdev_destroy(&pd->vd);
+	}
+	kfree(pd->saved);
+	pd->ops->put(pd->dev);
+	kfree(pd);
+}
+
+struct pcisplit_pdev *pcisplit_pdev_seize(struct pci_dev *dev,
+					  const struct pcisplit_pcidev_ops *ops,
+					  struct pcisplit_vtab *vtab)
+{
+	struct pcisplit_pdev *pd;
+	int msix, msi, err;
+
+	pd = kzalloc(sizeof(*pd), GFP_KERNEL);
+	if (!pd)
+		return ERR_PTR(-ENOMEM);
+	pd->ops = ops;
+	pd->vtab = vtab;
+	pd->dev = ops->get(dev);
+	pd->kmsi_ops = ops->kmsi;
+	kref_init(&pd->kref);
+	INIT_LIST_HEAD(&pd->node);
+
+	err = ops->enable(dev);
+	if (err)
+		goto out_put;
+	pdev_physdev_msix(pd, true);
+
+	pd->saved = ops->save(dev);
+	if (!pd->saved)
+		dev_warn(&dev->dev, "could not save the initial state\n");
+	/* probe() runs under the device lock. */
+	pcisplit_stub_reset(pd, true);
+
+	msix = dev->msix_cap ? ops->msix_count(dev) : 0;
+	msi = dev->msi_cap ? ops->msi_count(dev) : 0;
+	err = pcisplit_vdev_init(&pd->vd, pcisplit_sbdf(dev),
+				 msix > 0 ? msix : 0, msi > 0 ? msi : 0,
+				 SH_INFO_MAX_VEC, &pcisplit_xen_vtab_ops, pd);
+	if (err)
+		goto out_disable;
+	err = pdev_cfg_setup(pd);
+	if (err)
+		goto out_vdev;
+	pd->bd.cfg = &pd->cfg;
+	pd->bd.priv = pd;
+
+	pdev_quiesce(pd);
+	pcisplit_vtab_add(vtab, &pd->vd);
+	pd->bd.vd = &pd->vd;
+	return pd;
+
+out_vdev:
+	pcisplit_vdev_destroy(&pd->vd);
+out_disable:
+	ops->disable(dev);
+out_put:
+	kref_put(&pd->kref, pdev_free);
+	return ERR_PTR(err);
+}
+
+void pcisplit_pdev_list(struct pcisplit_pdev *pd)
+{
+	mutex_lock(&pcisplit_stub_lock);
+	list_add_tail(&pd->node, &pcisplit_stub_devs);
+	mutex_unlock(&pcisplit_stub_lock);
+}
+
+void pcisplit_pdev_unref(struct pcisplit_pdev *pd)
+{
+	kref_put(&pd->kref, pdev_free);
+}
+
+/*
+ * Called with the device lock held (probe, remove, do_flr, or a
+ * release).  Bus mastering goes off first: until then the device may
+ * still be running the rings its last guest set up, and Xen's IOMMU is
+ * about to stop (or has stopped) translating for that guest.  @reset is
+ * false when do_flr has reset the device since the guest last reached it.
+ */
+void pcisplit_pdev_release(struct pcisplit_pdev *pd, bool locked, bool reset)
+{
+	struct pcisplit_unmap_report rep;
+
+	pd->ops->clear_master(pd->dev);
+	pcisplit_vdev_prune(&pd->vd, &rep);
+	pcisplit_vdev_set_owner(&pd->vd, NULL);
+	pcisplit_kmsi_sync(pd);
+	if (rep.records)
+		dev_info(&pd->dev->dev,
+			 "released %u %s vectors (%u unmapped, %u of a dead domain)\n",
+			 rep.records, pcisplit_vmode_name(rep.mode),
+			 rep.unmapped, rep.gone);
+	if (reset)
+		pcisplit_stub_reset(pd, locked);
+	pdev_quiesce(pd);
+	pcisplit_cfg_reset(&pd->cfg);
+	pd->ops->unregister_owner(pd->dev);
+}
+
+struct pcisplit_pdev *pcisplit_stub_get(u32 sbdf, struct pcisplit_back *be)
+{
+	struct pcisplit_pdev *pd, *found = NULL;
+
+	mutex_lock(&pcisplit_stub_lock);
+	list_for_each_entry(pd, &pcisplit_stub_devs, node) {
+		if (pd->vd.sbdf != sbdf)
+			continue;
+		if (!pd->be) {
+			pd->be = be;
+			pd->fenced = false;
+			kref_get(&pd->kref);
+			found = pd;
+		}
+		break;
+	}
+	mutex_unlock(&pcisplit_stub_lock);
+	return found;
+}
+
+void pcisplit_stub_put(struct pcisplit_pdev *pd)
+{
+	struct pci_dev *dev = pd->dev;
+
+	device_lock(&dev->dev);
+	mutex_lock(&pcisplit_stub_lock);
+	/* remove() may have released it already. */
+	if (pd->be) {
+		/*
+		 * After do_flr the device is reset already; release it again
+		 * all the same, without a second reset: a request served just
+		 * before the fence may have mapped more vectors.
+		 */
+		bool reset = !pd->fenced;
+
+		pd->be = NULL;
+		mutex_unlock(&pcisplit_stub_lock);
+		pcisplit_pdev_release(pd, true, reset);
+	} else {
+		mutex_unlock(&pcisplit_stub_lock);
+	}
+	device_unlock(&dev->dev);
+	kref_put(&pd->kref, pdev_free);
+}
+
+void pcisplit_pdev_remove(struct pcisplit_pdev *pd)
+{
+	struct pci_dev *dev = pd->dev;
+
+	mutex_lock(&pcisplit_stub_lock);
+	list_del_init(&pd->node);
+	if (pd->be) {
+		dev_warn(&dev->dev, "unbound while lent to dom%d: the guest loses it now\n",
+			 kmsi_owner(pd));
+		pd->be = NULL;
+	}
+	mutex_unlock(&pcisplit_stub_lock);
+
+	pcisplit_pdev_release(pd, true, true);
+	pdev_physdev_msix(pd, false);
+	pcisplit_pdev_unref(pd);
+}
