@@ -170,8 +170,8 @@ void fake_kmsi_foreign(struct fake_kmsi *f, bool msix, unsigned int count)
 	f->msi_on = !msix;
 }
 
-int fake_kmsi_init(struct fake_kmsi *f, struct kunit *test, u16 msix_size,
-		   u8 msi_max, u8 msi_limit, u16 domid)
+void fake_kmsi_dev_init(struct fake_kmsi *f, struct kunit *test,
+			u16 msix_size, u8 msi_max, u8 msi_limit, u16 domid)
 {
 	memset(f, 0, sizeof(*f));
 	f->test = test;
@@ -186,6 +186,12 @@ int fake_kmsi_init(struct fake_kmsi *f, struct kunit *test, u16 msix_size,
 	f->pci.dev.init_name = "0000:03:00.0";
 	f->pd.dev = &f->pci;
 	f->pd.kmsi_ops = &fake_kmsi_ops;
+}
+
+int fake_kmsi_init(struct fake_kmsi *f, struct kunit *test, u16 msix_size,
+		   u8 msi_max, u8 msi_limit, u16 domid)
+{
+	fake_kmsi_dev_init(f, test, msix_size, msi_max, msi_limit, domid);
 	return pcisplit_vdev_init(&f->pd.vd, FAKE_KMSI_SBDF, msix_size,
 				  msi_max, SH_INFO_MAX_VEC,
 				  &pcisplit_xen_vtab_ops, &f->pd);

@@ -70,6 +70,9 @@ extern const struct pcisplit_kmsi_ops fake_kmsi_ops;
  */
 int fake_kmsi_init(struct fake_kmsi *f, struct kunit *test, u16 msix_size,
 		   u8 msi_max, u8 msi_limit, u16 domid);
+/* The same device and MSI layer, pd.vd left alone (pdev_test.c seizes). */
+void fake_kmsi_dev_init(struct fake_kmsi *f, struct kunit *test,
+			u16 msix_size, u8 msi_max, u8 msi_limit, u16 domid);
 /* Prune the table, sync the kernel state, free it all. */
 void fake_kmsi_fini(struct fake_kmsi *f);
 /* MSI-X entry (or MSI index) @entry's pirq, if on; else 0. */
