@@ -224,7 +224,7 @@ struct pcisplit_pdev *pcisplit_pdev_seize(struct pci_dev *dev,
 				 msix > 0 ? msix : 0, msi > 0 ? msi : 0,
 				 SH_INFO_MAX_VEC, &pcisplit_xen_vtab_ops, pd);
 	if (err)
-		goto out_disable;
+		goto out_msix;
 	err = pdev_cfg_setup(pd);
 	if (err)
 		goto out_vdev;
@@ -238,7 +238,9 @@ struct pcisplit_pdev *pcisplit_pdev_seize(struct pci_dev *dev,
 
 out_vdev:
 	pcisplit_vdev_destroy(&pd->vd);
-out_disable:
+out_msix:
+	/* The driver that binds next expects the MSI-X table back in Xen. */
+	pdev_physdev_msix(pd, false);
 	ops->disable(dev);
 out_put:
 	kref_put(&pd->kref, pdev_free);

@@ -211,9 +211,9 @@ static void seize_desc(const struct seize_case *c, char *desc)
 KUNIT_ARRAY_PARAM(seize, seize_cases, seize_desc);
 
 /*
- * Expect: a seize that fails leaves the device disabled and quiet, holds
- * no reference and has nothing in the vector table (pdev_exit checks;
- * kmemleak sees what was not freed).  One that survives a failure is
+ * Expect: a seize that fails leaves the device disabled and quiet, its
+ * MSI-X table not prepared in Xen, holds no reference and has nothing in
+ * the vector table (pdev_exit checks).  One that survives a failure is
  * seized all the same, restoring only a state it saved, quirks quiesced
  * even without a reset.
  */
@@ -233,6 +233,8 @@ static void pdev_seize_failure(struct kunit *test)
 	if (!c->seized) {
 		KUNIT_EXPECT_TRUE(test, IS_ERR(pd));
 		KUNIT_EXPECT_EQ(test, x->f.refs, 0);
+		/* What was given to Xen is taken back. */
+		KUNIT_EXPECT_EQ(test, x->f.msix_prepared, 0);
 		return;
 	}
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pd);
