@@ -94,6 +94,16 @@ is "stock_bugs: a cut-short WARNING at another site stays ours" "${#STOCK_FAILS[
 STOCK_FAILS=()
 stock_bugs guest xen_pcifront "$con"
 is "stock_bugs: at a known site but with a trace of its own, the trace decides" "${#STOCK_FAILS[@]}" 0
+# cut short inside the call trace, before any module's frame (seen:
+# ours/stock front-reload #4, the guest destroyed while printing)
+{ cut_warning "fs/sysfs/group.c:278 sysfs_remove_group+0x71/0x80"; echo "pv2: [ 27.5] Call Trace:"; echo "pv2: [ 27.5]  <TASK>"; echo "pv2: [ 27.5]  device_del+0xb2/0x410"; } >"$con"
+STOCK_FAILS=()
+stock_bugs guest xen_pcifront "$con"
+is "stock_bugs: cut short in the core kernel's frames at a known site moves" "${#STOCK_FAILS[@]}" 1
+{ cut_warning "fs/sysfs/group.c:278 sysfs_remove_group+0x71/0x80"; echo "pv2: [ 27.5] Call Trace:"; echo "pv2: [ 27.5]  f+0x1/0x2 [e1000e]"; } >"$con"
+STOCK_FAILS=()
+stock_bugs guest xen_pcifront "$con"
+is "stock_bugs: cut short after another module's frame stays ours" "${#STOCK_FAILS[@]}" 0
 STOCK_FAILS=()
 STOCK_SITES=$tmp/other-run cut_warning "fs/sysfs/group.c:278 sysfs_remove_group+0x71/0x80" >"$con"
 STOCK_SITES=$tmp/other-run stock_bugs guest xen_pcifront "$con"

@@ -7,11 +7,13 @@
 # short never swallows what follows) in FILE (/tmp/WHERE.new) whose call trace
 # names [MODULE] in a reliable frame (not a "? " one) out of that file,
 # into STOCK_FAILS, and the reports themselves onto $EVID.
-# A WARNING whose call trace never came (the file ends inside it, before
-# "Call Trace:": its domain was destroyed while printing it) is moved too
-# when its site ("at FILE:LINE FUNCTION+OFF/LEN") is one this module's
-# traced reports showed earlier in the run; those sites are kept in
-# $STOCK_SITES.MODULE (default /tmp/stock-sites.MODULE).
+# A WARNING cut short before its call trace named any module (the file
+# ends inside it: its domain was destroyed while printing it, before the
+# trace or within the core kernel's frames) is moved too when its site
+# ("at FILE:LINE FUNCTION+OFF/LEN") is one this module's traced reports
+# showed earlier in the run; those sites are kept in $STOCK_SITES.MODULE
+# (default /tmp/stock-sites.MODULE).  Any module frame it did print, ours
+# or another's, decides instead.
 stock_bugs() {
 	local f=${3:-/tmp/$1.new} sites=${STOCK_SITES:-/tmp/stock-sites}.$2 first frame
 	touch "$sites"
@@ -19,18 +21,18 @@ stock_bugs() {
 	function site(l) { return sub(/.*WARNING: CPU: [0-9]+ PID: [0-9]+ at /, "", l) ? l : "" }
 	function flush(cut,   i, st) {
 		st = site(b[1])
-		if (n && !hit && cut && !trace && st != "" && (st in known)) hit = 2
+		if (n && !hit && cut && !modframe && st != "" && (st in known)) hit = 2
 		if (n && hit) {
 			for (i = 1; i <= n; i++) print b[i] > out
 			if (hit == 1 && st != "" && !(st in known)) { known[st] = 1; print st >> sitesf }
 		} else {
 			for (i = 1; i <= n; i++) print b[i]
 		}
-		n = 0; hit = 0; trace = 0
+		n = 0; hit = 0; modframe = 0
 	}
 	BEGIN { while ((getline l < sitesf) > 0) known[l] = 1 }
 	/WARNING: CPU:|BUG: |Oops|general protection fault/ { flush(0); inb = 1 }
-	inb { b[++n] = $0; if (index($0, "Call Trace:")) trace = 1; if (index($0, mod) && $0 !~ /\] +\? /) hit = 1; if ($0 ~ /end trace/ || n >= 80) { inb = 0; flush(0) }; next }
+	inb { b[++n] = $0; if ($0 ~ /\+0x[0-9a-f]+\/0x[0-9a-f]+ \[[A-Za-z0-9_]+\]/ && $0 !~ /\] +\? /) modframe = 1; if (index($0, mod) && $0 !~ /\] +\? /) hit = 1; if ($0 ~ /end trace/ || n >= 80) { inb = 0; flush(0) }; next }
 	{ print }
 	END { flush(inb) }' "$f" >"$f.ours"
 	mv "$f.ours" "$f"
@@ -40,7 +42,7 @@ stock_bugs() {
 	if [ -n "$frame" ]; then
 		STOCK_FAILS+=("the stock $2's own bug ($1; its trace runs through $frame): ${first:0:200}")
 	else
-		STOCK_FAILS+=("the stock $2's own bug ($1; cut short before its call trace as its domain went, at a site this module's traced reports showed earlier in the run): ${first:0:200}")
+		STOCK_FAILS+=("the stock $2's own bug ($1; cut short before its call trace named a module, as its domain went, at a site this module's traced reports showed earlier in the run): ${first:0:200}")
 	fi
 	cat "$f.stock" >>"$EVID"
 	rm -f "$f.stock"
