@@ -31,9 +31,16 @@ modules:
 	@test -d "$(KDIR)" || { echo "KDIR '$(KDIR)' is not a kernel build tree: run 'make deps' or pass KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(TOP) $(MODULE_CONFIG) modules
 
+# Both modules for every supported kernel whose headers are installed,
+# one line per kernel; each kernel's .ko in build/modules/KVER/.
+.PHONY: modules-all
+modules-all:
+	@$(TOP)/scripts/modules.sh
+
 help:
 	@echo "pcisplit targets:"
 	@echo "  make            build the kernel modules (KDIR=$(KDIR)) and the userspace parts"
+	@echo "  make modules-all  both modules for every supported kernel installed (6.1, 6.12): build/modules/KVER/"
 	@echo "  make deps       install the Debian packages the build and tests need (idempotent)"
 	@echo "  make check      install what is missing, then run every suite: $(CHECK_SUITES)"
 	@echo "  make lint       checkpatch --strict over the kernel sources, W=1 module build"

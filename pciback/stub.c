@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <xen/pci.h>
 #include <pcisplit/back_slots.h>
+#include <pcisplit/compat.h>
 #include "pciback.h"
 
 /* The addresses to seize (hide=, new_slot).  Guarded by slot_lock. */
@@ -95,6 +96,8 @@ static bool slot_wanted(struct pci_dev *dev)
 
 /* ---- probe and remove ------------------------------------------------- */
 
+static struct pci_driver stub_driver;
+
 static int stub_probe(struct pci_dev *dev, const struct pci_device_id *id)
 {
 	struct pcisplit_slot self;
@@ -102,8 +105,7 @@ static int stub_probe(struct pci_dev *dev, const struct pci_device_id *id)
 	bool named;
 	int err;
 
-	named = dev->driver_override &&
-		!strcmp(dev->driver_override, PCISPLIT_DRV_NAME);
+	named = pcisplit_driver_override_is(dev, &stub_driver);
 	if (!named && !slot_wanted(dev))
 		return -ENODEV;
 	if (dev->hdr_type != PCI_HEADER_TYPE_NORMAL &&

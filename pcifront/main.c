@@ -7,10 +7,9 @@
 
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/swiotlb.h>
 #include <xen/xen.h>
 #include <xen/platform_pci.h>
-#include <asm/xen/swiotlb-xen.h>
+#include <pcisplit/compat.h>
 #include "pcifront.h"
 
 /*
@@ -53,13 +52,10 @@ static int front_connect(struct pcifront_dev *fd)
 			 "backend reads Connected but does not answer on this frontend's page yet: waiting for it\n");
 		return -EAGAIN;
 	}
-	if (!is_swiotlb_active(&fd->xdev->dev)) {
-		/* Passed-through devices DMA to machine addresses. */
-		err = pci_xen_swiotlb_init_late();
-		if (err) {
-			xenbus_dev_fatal(fd->xdev, err, "setting up swiotlb-xen");
-			return err;
-		}
+	err = pcisplit_xen_swiotlb_setup(&fd->xdev->dev);
+	if (err) {
+		xenbus_dev_fatal(fd->xdev, err, "setting up swiotlb-xen");
+		return err;
 	}
 	return pcifront_bus_scan_roots(fd);
 }
