@@ -2,33 +2,37 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run KUnit suites of this project with kunit.py from Debian's
-# linux-source-6.1.  The kernel tree is unpacked once into the cache; the
+# linux-source-6.1 or linux-source-6.12 (--tree=6.1|6.12, default 6.1).
+# The kernel tree is unpacked once into the cache; the
 # project's sources are copied (not linked: a kernel O= build must not see
 # the objects of the out-of-tree module build) to drivers/pcisplit, which
 # drivers/Kconfig and drivers/Makefile are taught to build.
 #
-# usage: run.sh [--arch=x86_64] KUNITCONFIG... [-- extra kunit.py args]
+# usage: run.sh [--arch=x86_64] [--tree=6.1|6.12] KUNITCONFIG... [-- extra kunit.py args]
 # KUNITCONFIG paths are relative to the project root.
-# Prints "kunit[-ARCH]: N passed, M failed[, K skipped]" last.
+# Prints "kunit[-ARCH][-6.12]: N passed, M failed[, K skipped]" last.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${CACHE:-$top/.cache}
 arch=um
+tree=6.1
 configs=()
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch=*) arch=${1#--arch=}; shift ;;
+	--tree=6.1|--tree=6.12) tree=${1#--tree=}; shift ;;
+	--tree=*) echo "kunit: --tree takes 6.1 or 6.12, not '${1#--tree=}'" >&2; exit 2 ;;
 	--) shift; extra=("$@"); break ;;
 	*) configs+=("$1"); shift ;;
 	esac
 done
 [ ${#configs[@]} -gt 0 ] || { echo "usage: $0 [--arch=ARCH] KUNITCONFIG..." >&2; exit 2; }
 
-tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null || true)
-[ -n "$tarball" ] || { echo "kunit: /usr/src/linux-source-6.1.tar.xz missing: run 'make deps'" >&2; exit 1; }
-src=$cache/kunit/linux-source-6.1
+tarball=$(ls "/usr/src/linux-source-$tree.tar.xz" 2>/dev/null || true)
+[ -n "$tarball" ] || { echo "kunit: /usr/src/linux-source-$tree.tar.xz missing: run 'make deps'" >&2; exit 1; }
+src=$cache/kunit/linux-source-$tree
 # Re-unpack when Debian ships a new linux-source (the stamp holds its mtime).
 stamp="$(stat -c %Y "$tarball")"
 if [ "$(cat "$src/.pcisplit-unpacked" 2>/dev/null)" != "$stamp" ]; then
@@ -71,13 +75,14 @@ for c in "${configs[@]}"; do
 done
 label=kunit
 [ "$arch" = um ] || label=kunit-$arch
+[ "$tree" = 6.1 ] || label=$label-$tree
 log=$cache/kunit/$label.log
 jobs=$(nproc)
 
 cd "$src"
 set +e
 python3 tools/testing/kunit/kunit.py run --arch="$arch" \
-	--build_dir="$cache/kunit/build-$arch" --jobs="$jobs" --timeout=600 \
+	--build_dir="$cache/kunit/build-$arch-$tree" --jobs="$jobs" --timeout=600 \
 	"${args[@]}" "${extra[@]}" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e

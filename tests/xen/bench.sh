@@ -13,9 +13,9 @@ set -euo pipefail
 
 out=$XBUILD/bench
 pairings=stock/stock
-[ -f "$TOP/pcisplit-back.ko" ] && pairings+=" ours/stock"
-[ -f "$TOP/pcisplit-front.ko" ] && pairings+=" stock/ours"
-[ -f "$TOP/pcisplit-back.ko" ] && [ -f "$TOP/pcisplit-front.ko" ] && pairings+=" ours/ours"
+[ -f "$BACK_KO" ] && pairings+=" ours/stock"
+[ -f "$FRONT_KO" ] && pairings+=" stock/ours"
+[ -f "$BACK_KO" ] && [ -f "$FRONT_KO" ] && pairings+=" ours/ours"
 rounds=${BENCH_ROUNDS:-3}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a whole number of rounds from 1 up, not '$rounds'"
 mkdir -p "$out"

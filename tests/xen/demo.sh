@@ -8,8 +8,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 back=stock front=stock
-[ -f "$TOP/pcisplit-back.ko" ] && back=ours
-[ -f "$TOP/pcisplit-front.ko" ] && front=ours
+[ -f "$BACK_KO" ] && back=ours
+[ -f "$FRONT_KO" ] && front=ours
 [ "$back/$front" = ours/ours ] || log "our modules are not both built (make modules): showing backend $back, frontend $front"
 script=$XBUILD/demo/.demo-script.sh
 mkdir -p "$(dirname "$script")"

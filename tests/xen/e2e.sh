@@ -6,8 +6,14 @@
 # every scenario runs serially in its machine (machines.sh).
 #
 # usage: e2e.sh [--pairings "stock/stock ours/ours ..."] [--only REGEX]
+#               [--platforms "deb13 deb12 deb12+deb13g ..."]
 #               [--no-hvm] [--out DIR] [--tcg-thread single|multi]
 #               [--matrix FILE]
+# --platforms: each platform (tests/xen/platforms.sh; PLAT+GUESTg is a
+# PLAT dom0 with GUEST's guest kernel) runs every pairing; the table has
+# a column per (platform, pairing).  PLAT=REGEX runs only those scenarios
+# there (and without HVM legs), overriding --only.  Default: $PLATFORM
+# (deb13).
 # --matrix: another matrix file in the same language (an experiment, say
 # twenty reloads in a row); default tests/matrix/lifecycle.matrix.
 # Default pairings: ours/ours when both our modules are built, else
@@ -22,32 +28,42 @@ set -euo pipefail
 . "$HERE/results.sh"
 . "$HERE/machines.sh"
 
-pairings= only= hvm=1 out=$XBUILD/e2e tcg_thread= matrix_arg=
+pairings= only= hvm=1 out=$XBUILD/e2e tcg_thread= matrix_arg= platforms=$PLAT_LABEL
 while [ $# -gt 0 ]; do
 	case $1 in
 	--pairings) pairings=$2; shift ;;
+	--platforms) platforms=$2; shift ;;
 	--only) only=$2; shift ;;
 	--no-hvm) hvm= ;;
 	--out) out=$2; shift ;;
 	--tcg-thread) tcg_thread=$2; shift ;;
 	--matrix) matrix_arg=$2; shift ;;
-	-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) echo "e2e.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
 done
-have_back=0 have_front=0
-[ -f "$TOP/pcisplit-back.ko" ] && have_back=1
-[ -f "$TOP/pcisplit-front.ko" ] && have_front=1
-if [ -z "$pairings" ]; then
-	if [ $have_back = 1 ] && [ $have_front = 1 ]; then pairings=ours/ours; else pairings=stock/stock; fi
-fi
-if [ "$pairings" = all ]; then
-	pairings=stock/stock
-	[ $have_back = 1 ] && pairings+=" ours/stock"
-	[ $have_front = 1 ] && pairings+=" stock/ours"
-	[ $have_back = 1 ] && [ $have_front = 1 ] && pairings+=" ours/ours"
-fi
+# pairings_for PAIRINGS: the pairings to run on the selected platform
+# (default: ours/ours when both our modules are built for its kernels,
+# else stock/stock; "all": every pairing whose modules exist)
+pairings_for() {
+	local have_back=0 have_front=0 p=$1
+	[ -f "$BACK_KO" ] && have_back=1
+	[ -f "$FRONT_KO" ] && have_front=1
+	if [ -z "$p" ]; then
+		if [ $have_back = 1 ] && [ $have_front = 1 ]; then p=ours/ours; else p=stock/stock; fi
+	fi
+	if [ "$p" = all ]; then
+		p=stock/stock
+		[ $have_back = 1 ] && p+=" ours/stock"
+		[ $have_front = 1 ] && p+=" stock/ours"
+		[ $have_back = 1 ] && [ $have_front = 1 ] && p+=" ours/ours"
+	fi
+	echo "$p"
+}
+for pl in $platforms; do
+	(platform_select "${pl%%=*}") || { echo "e2e.sh: --platforms: bad platform '${pl%%=*}'" >&2; exit 2; }
+done
 
 mkdir -p "$out"
 # write_script FILE ONLY TOOLS: the dom0 side, the matrix runner (and
@@ -150,12 +166,19 @@ run_pairing() {
 }
 t0=$(date +%s)
 dirs=()
-for p in $pairings; do
-	b=${p%/*} f=${p#*/}
-	d=$out/$b-$f
-	dirs+=("$d")
-	log "pairing $p (backend $b, frontend $f)"
-	run_pairing "$b" "$f" "$d"
+all_only=$only all_hvm=$hvm
+for pl in $platforms; do
+	only=$all_only hvm=$all_hvm
+	case $pl in *=*) only=${pl#*=} hvm= pl=${pl%%=*} ;; esac
+	platform_select "$pl"
+	for p in $(pairings_for "$pairings"); do
+		b=${p%/*} f=${p#*/}
+		d=$out/$pl/$b-$f
+		dirs+=("$d")
+		log "$pl: pairing $p (backend $b, frontend $f): Xen $XEN_VER, dom0 $DOM0_KVER, guests $GUEST_KVER"
+		run_pairing "$b" "$f" "$d"
+		echo "$pl" >"$d/platform"
+	done
 done
 log "all pairings took $(($(date +%s) - t0)) s"
 exec "$HERE/report.sh" "${dirs[@]}"

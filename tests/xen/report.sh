@@ -16,9 +16,15 @@ set -euo pipefail
 
 . "$(dirname "$0")/results.sh"
 dirs=("$@")
-names=()
-for d in "${dirs[@]}"; do names+=("$(basename "$d" | sed 's/-/\//')"); done
+# names: the pairing (stock/stock, ...), what the stock rules test;
+# labels: the column, "PLATFORM PAIRING" for a run that says its platform
+names=() labels=()
+for d in "${dirs[@]}"; do
+	names+=("$(basename "$d" | sed 's/-/\//')")
+	if [ -f "$d/platform" ]; then labels+=("$(cat "$d/platform") ${names[-1]}"); else labels+=("${names[-1]}"); fi
+done
 json=$(dirname "${dirs[0]}")/results.json
+[ -f "${dirs[0]}/platform" ] && json=$(dirname "$(dirname "${dirs[0]}")")/results.json
 incomplete=0
 
 for d in "${dirs[@]}"; do complete_from_serial "$d"; done
@@ -48,12 +54,12 @@ cell() {
 }
 
 printf '\n%-20s %-3s %-34s' scenario '#' step
-for n in "${names[@]}"; do printf ' %-12s' "$n"; done
+for n in "${labels[@]}"; do printf ' %-18s' "$n"; done
 printf '\n'
 prev=
 while IFS=$'\t' read -r sc n text _; do
 	printf '%-20s %-3s %-34s' "$([ "$sc" != "$prev" ] && echo "$sc")" "$n" "${text:0:34}"
-	for i in "${!dirs[@]}"; do printf ' %-12s' "$(cell "$i" "$sc" "$n")"; done
+	for i in "${!dirs[@]}"; do printf ' %-18s' "$(cell "$i" "$sc" "$n")"; done
 	printf '\n'
 	prev=$sc
 done <"$first"
@@ -61,13 +67,13 @@ done <"$first"
 pass=0 failn=0 skip=0 stockfail=0
 echo
 for i in "${!dirs[@]}"; do
-	d=${dirs[$i]} p=${names[$i]}
+	d=${dirs[$i]} p=${names[$i]} lab=${labels[$i]}
 	r=$d/logs/results.tsv
 	if [ ! -s "$r" ] || ! run_finished "$d"; then
-		echo "$p: the run did not finish: $(machine_end "$d"); serial tail:"
+		echo "$lab: the run did not finish: $(machine_end "$d"); serial tail:"
 		tail -n 15 "$d/logs/serial.log" 2>/dev/null | sed 's/^/    /'
 		if [ -s "$d/logs/qemu.log" ]; then
-			echo "$p: QEMU's own messages (tail):"
+			echo "$lab: QEMU's own messages (tail):"
 			tail -n 5 "$d/logs/qemu.log" | sed 's/^/    /'
 		fi
 		[ "$p" = stock/stock ] || incomplete=1
@@ -75,11 +81,11 @@ for i in "${!dirs[@]}"; do
 	# a second machine of the pairing (the HVM scenarios) that did not
 	# finish (machines.sh, merge_machine)
 	if [ -s "$d/logs/unfinished" ]; then
-		while IFS= read -r l; do echo "$p: $l"; done <"$d/logs/unfinished"
+		while IFS= read -r l; do echo "$lab: $l"; done <"$d/logs/unfinished"
 		[ "$p" = stock/stock ] || incomplete=1
 	fi
 	# a machine lost to a QEMU crash, and what ran again (e2e.sh)
-	[ ! -f "$d/logs/restarts" ] || while IFS= read -r l; do echo "$p: $l"; done <"$d/logs/restarts"
+	[ ! -f "$d/logs/restarts" ] || while IFS= read -r l; do echo "$lab: $l"; done <"$d/logs/restarts"
 	[ -f "$r" ] || continue
 	pass=$((pass + $(awk -F'\t' '$4 == "pass"' "$r" | wc -l)))
 	skip=$((skip + $(awk -F'\t' '$4 == "skip"' "$r" | wc -l)))
@@ -93,13 +99,13 @@ for i in "${!dirs[@]}"; do
 		stockfail) res="FAIL(stock module's own bug, not counted)" ;;
 		*) continue ;;
 		esac
-		echo "$p $sc #$n ($text): $res"
+		echo "$lab $sc #$n ($text): $res"
 		echo "    $detail" | fold -w 160 | sed '2,$s/^/    /'
 		# the log tail behind it: the step's evidence, the guests' consoles
 		{ grep -v "^result:" "$d/logs/steps/$sc/$n.txt" 2>/dev/null || true; } | tail -n 16 | sed 's/^/    | /'
 	done <"$r"
-	awk -F'\t' '$4 == "skip" { print p " " $1 " #" $2 " (" $3 "): SKIP: " $6 }' p="$p" "$r" | sort -u -t: -k3 | head -n 5
-	echo "$p: $(awk -F'\t' '{ t += $5 } END { printf "%.0f", t }' "$r") s of steps, machine $(cat "$d/logs/duration" 2>/dev/null || echo ?) s"
+	awk -F'\t' '$4 == "skip" { print p " " $1 " #" $2 " (" $3 "): SKIP: " $6 }' p="$lab" "$r" | sort -u -t: -k3 | head -n 5
+	echo "$lab: $(awk -F'\t' '{ t += $5 } END { printf "%.0f", t }' "$r") s of steps, machine $(cat "$d/logs/duration" 2>/dev/null || echo ?) s"
 done
 
 # results.json: one object per pairing with its steps
@@ -107,7 +113,8 @@ done
 	echo '{"pairings": ['
 	for i in "${!dirs[@]}"; do
 		[ "$i" -gt 0 ] && echo ','
-		printf '{"pairing": "%s", "machine_seconds": %s, "machine_restarts": %s, "steps": [' "${names[$i]}" \
+		printf '{"platform": "%s", "pairing": "%s", "machine_seconds": %s, "machine_restarts": %s, "steps": [' \
+			"$(cat "${dirs[$i]}/platform" 2>/dev/null || echo "${PLATFORM:-deb13}")" "${names[$i]}" \
 			"$(cat "${dirs[$i]}/logs/duration" 2>/dev/null || echo null)" "$(cat "${dirs[$i]}/logs/restarts" 2>/dev/null | wc -l)"
 		awk -F'\t' '{
 			gsub(/\\/, "\\\\"); gsub(/"/, "\\\"")
@@ -118,7 +125,7 @@ done
 	echo ']}'
 } >"$json"
 
-echo "results: $json; logs: $(dirname "${dirs[0]}")/*/logs/"
+echo "results: $json; logs: ${dirs[*]/%//logs/}"
 [ "$stockfail" -gt 0 ] && echo "stock modules: $stockfail step(s) fail on the stock pair or a stock module's own bug (not counted below)"
 echo "e2e: $pass passed, $failn failed, $skip skipped"
 [ "$failn" = 0 ] && [ "$incomplete" = 0 ]

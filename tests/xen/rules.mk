@@ -1,20 +1,23 @@
-# The real-Xen harness (tests/xen): Xen 4.17 + Debian 6.1 in QEMU (TCG).
+# The real-Xen harness (tests/xen): Xen in QEMU (TCG) on two platforms,
+# deb13 (Xen 4.20 + Linux 6.12, the default) and deb12 (Xen 4.17 + Linux
+# 6.1); PLATFORM=deb12 for the older one (tests/xen/platforms.sh).
 # Included by the top-level Makefile, which provides TOP, KDIR, CACHE,
 # BUILD and the `modules` target. Standalone (no top-level Makefile):
 #   make -f tests/xen/rules.mk TOP=$PWD e2e
 TOP ?= $(CURDIR)
 CACHE ?= $(TOP)/.cache
 BUILD ?= $(TOP)/build
-KDIR ?= $(lastword $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64)))
 XEN_E2E := $(TOP)/tests/xen
-XEN_ENV := TOP=$(TOP) CACHE=$(CACHE) BUILD=$(BUILD) KDIR=$(KDIR)
-# Build our modules first when included by the top-level Makefile (it has
-# `modules`; standalone, this file is the only makefile read); e2e.sh
+PLATFORM ?= deb13
+XEN_ENV := TOP=$(TOP) CACHE=$(CACHE) BUILD=$(BUILD) PLATFORM=$(PLATFORM)
+# Build our modules first, for every kernel, when included by the
+# top-level Makefile (it has `modules-all`; standalone, this file is the
+# only makefile read); e2e.sh
 # then picks ours/ours when both exist, else stock/stock; and the CLI,
 # which the matrix checks in dom0 after every step.
-XEN_PRE := e2e-deps $(if $(filter-out %tests/xen/rules.mk,$(MAKEFILE_LIST)),modules $(TOOLS_BIN))
+XEN_PRE := e2e-deps $(if $(filter-out %tests/xen/rules.mk,$(MAKEFILE_LIST)),modules-all $(TOOLS_BIN))
 
-.PHONY: e2e e2e-compare bench-e2e demo e2e-deps e2e-fetch
+.PHONY: e2e e2e-compare e2e-mixed e2e-check bench-e2e demo e2e-deps e2e-fetch
 
 e2e-deps:
 	@$(XEN_E2E)/deps.sh
@@ -23,13 +26,33 @@ e2e-deps:
 e2e-fetch: e2e-deps
 	@$(XEN_ENV) $(XEN_E2E)/fetch.sh
 
-# The matrix with ours/ours (stock/stock until our modules exist).
+# The matrix with ours/ours (stock/stock until our modules exist), on
+# $(PLATFORM).
 e2e: $(XEN_PRE)
 	@$(XEN_ENV) $(XEN_E2E)/e2e.sh
 
-# Every pairing whose modules exist, side by side with stock/stock.
+# Every pairing whose modules exist, side by side with stock/stock, on
+# both platforms: one table.
 e2e-compare: $(XEN_PRE)
-	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --pairings all
+	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --pairings all --platforms "deb13 deb12"
+
+# The mixed-kernel pairings: 6.12 guests on the 6.1 dom0 and 6.1 guests
+# on the 6.12 dom0, every pairing, pv-lifecycle and handoff.
+E2E_MIXED_ONLY := ^(pv-lifecycle|handoff)$$
+e2e-mixed: $(XEN_PRE)
+	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --pairings all --platforms "deb12+deb13g deb13+deb12g" \
+		--only '$(E2E_MIXED_ONLY)'
+
+# What make check runs on real Xen (within CI's 90 minutes on 2 cores):
+# ours/ours over the whole matrix on deb13, HVM legs included, and a PV
+# smoke on deb12 (pv-lifecycle, no HVM machine).  The rest is
+# `make e2e-compare` and `make e2e-mixed`.
+E2E_CHECK_PLATFORMS := deb12=^pv-lifecycle$$ deb13
+e2e-check: $(XEN_PRE)
+	@echo "e2e-check: ours/ours; deb13 (Xen 4.20, Linux 6.12): the whole matrix, HVM legs included;" \
+		"deb12 (Xen 4.17, Linux 6.1): pv-lifecycle.  Not run here: make e2e-compare (every pairing," \
+		"both platforms), make e2e-mixed (mixed kernels), make e2e PLATFORM=deb12 (deb12's whole matrix)"
+	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --platforms '$(E2E_CHECK_PLATFORMS)'
 
 bench-e2e: $(XEN_PRE)
 	@$(XEN_ENV) $(XEN_E2E)/bench.sh
@@ -46,10 +69,11 @@ e2e-selftest:
 CHECK_SUITES += e2e-selftest
 EXTRA_HELP += "make e2e-selftest the real-Xen harness's own logic on made-up logs (no VM)"
 
-# `make check` (and so CI) runs `make e2e`: ours/ours over the whole
-# matrix, HVM legs included (a second machine, e2e.sh / machines.sh).
-CHECK_SUITES += e2e
-EXTRA_HELP += "make e2e         the lifecycle matrix on real Xen in QEMU, ours/ours (stock/stock until built); in make check"
-EXTRA_HELP += "make e2e-compare the matrix for every pairing (stock/stock, ours/stock, stock/ours, ours/ours)"
+# `make check` (and so CI) runs e2e-check (above).
+CHECK_SUITES += e2e-check
+EXTRA_HELP += "make e2e         the lifecycle matrix on real Xen in QEMU, ours/ours, on PLATFORM=deb13 (or deb12)"
+EXTRA_HELP += "make e2e-check   make check's real-Xen part: deb13 whole matrix + deb12 pv-lifecycle, ours/ours"
+EXTRA_HELP += "make e2e-compare the matrix for every pairing (stock/stock, ours/stock, stock/ours, ours/ours), deb13 and deb12"
+EXTRA_HELP += "make e2e-mixed   6.12 guests on a 6.1 dom0 and the reverse, every pairing, pv-lifecycle and handoff"
 EXTRA_HELP += "make bench-e2e   config-space, MSI-X enable and create/reboot-to-interrupts latency, ours vs stock"
 EXTRA_HELP += "make demo        a narrated run: Xen in QEMU, a PV guest with our pair, its MSI-X and pciback's vector table"

@@ -1,5 +1,7 @@
 #!/bin/bash
-# Boot Xen 4.17 + a Debian 6.1 PV dom0 in QEMU (TCG) with the four
+# Boot the platform's Xen and PV dom0 (PLATFORM=deb12: Xen 4.17 + Linux
+# 6.1; deb13, the default: Xen 4.20 + Linux 6.12; GUEST_PLATFORM for the
+# guests' kernel, lib.sh) in QEMU (TCG) with the four
 # passthrough test devices, load the chosen backend in dom0, run a bash
 # script in dom0 (which may start guests with the chosen frontend through
 # the helpers of dom0/lib.sh), and collect every log under the output dir.
@@ -23,7 +25,7 @@ set -euo pipefail
 
 back=stock front=stock script=$HERE/examples/smoke.sh
 out=$XBUILD/vm timeout=1500 assign=1 hvm=0 quiet=0 tcg_thread=
-back_ko=$TOP/pcisplit-back.ko front_ko=$TOP/pcisplit-front.ko
+back_ko=$BACK_KO front_ko=$FRONT_KO
 extra_files=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -50,8 +52,8 @@ esac
 # A path to a .ko means "ours, from this file".
 case $back in stock|ours) ;; *) back_ko=$(readlink -f "$back"); back=ours ;; esac
 case $front in stock|ours) ;; *) front_ko=$(readlink -f "$front"); front=ours ;; esac
-[ "$back" = stock ] || [ -f "$back_ko" ] || die "--back ours: $back_ko not built"
-[ "$front" = stock ] || [ -f "$front_ko" ] || die "--front ours: $front_ko not built"
+[ "$back" = stock ] || [ -f "$back_ko" ] || die "--back ours: $back_ko not built (make modules-all)"
+[ "$front" = stock ] || [ -f "$front_ko" ] || die "--front ours: $front_ko not built (make modules-all)"
 [ -f "$script" ] || die "no script $script"
 
 "$HERE/fetch.sh" >&2
@@ -95,8 +97,8 @@ qemu=(
 	qemu-system-x86_64 -machine q35 -accel "tcg,thread=$tcg_thread" -cpu "$cpu" -smp 2 -m 4096
 	-display none -no-reboot -monitor none
 	-serial "file:$out/logs/serial.log"
-	-kernel "$ROOTFS/boot/xen-4.17-amd64" -append "$xen_args"
-	-initrd "$ROOTFS/boot/vmlinuz-$KVER $dom0_args,$run/initrd"
+	-kernel "$ROOTFS/boot/xen-$XEN_VER-amd64" -append "$xen_args"
+	-initrd "$DOM0_KROOT/boot/vmlinuz-$DOM0_KVER $dom0_args,$run/initrd"
 	# the IOMMU first: Xen refuses passthrough without one
 	-device intel-iommu,intremap=on
 	-netdev user,id=n0 -device e1000e,netdev=n0,addr=04.0
@@ -120,7 +122,7 @@ if [ "$quiet" = 0 ]; then
 	trap 'kill $tailer 2>/dev/null || true' EXIT
 fi
 
-log "booting Xen (back=$back front=$front), logs in $out/logs"
+log "booting $PLAT_LABEL: Xen $XEN_VER, dom0 $DOM0_KVER, guests $GUEST_KVER (back=$back front=$front), logs in $out/logs"
 t0=$(date +%s)
 qrc=0
 flock "$QEMU_LOCK" timeout $((timeout + 300)) "${qemu[@]}" </dev/null >"$out/logs/qemu.log" 2>&1 || qrc=$?
