@@ -7,7 +7,7 @@
 set -euo pipefail
 res=$1 pairings=$2
 [ -f "$res" ] || { echo "bench-report: $res: no such file" >&2; exit 2; }
-metrics="create_s reboot_s reboot_down_s reboot_teardown_s reboot_up_s cfg_us back_us bind_ms"
+metrics="create_s reboot_s reboot_down_s reboot_teardown_s reboot_up_s cfg_us back_us evt_us bind_ms"
 # median of the numbers on stdin ("n/a" without any)
 median() {
 	sort -g | awk '{ a[NR] = $1 } END {
@@ -87,6 +87,18 @@ for p in $pairings; do
 		"$(over_create "$p" reboot_teardown_s reboot_up_s)" \
 		"$(over_create "$p" reboot_up_s)"
 done
+# per_evt PAIRING: the median over rounds of that round's cfg_us / evt_us
+per_evt() {
+	awk -F'\t' -v p="$1" '$1 == p && $3 ~ /^[0-9.]+$/ { v[$4, $2] = $3; r[$4] = 1 }
+	END { for (i in r) if (((i, "cfg_us") in v) && ((i, "evt_us") in v) && v[i, "evt_us"] > 0)
+		printf "%.3f\n", v[i, "cfg_us"] / v[i, "evt_us"] }' "$res" | median |
+		awk '{ if ($1 == "n/a") print; else printf "%.2fx\n", $1 }'
+}
+echo
+echo "a forwarded config read against the physical limit (cfg_us / evt_us, the same round's bare event-channel round trip):"
+for p in $pairings; do
+	printf '  %-11s cfg_us / evt_us %s\n' "$p" "$(per_evt "$p")"
+done
 grep -P '\tskip' "$res" | sed 's/^/skipped: /' || true
 echo "create_s/reboot_s: xl create / xl reboot until the guest's e1000e MSI-X interrupts are counted (s); reboot_s ="
 echo "  reboot_down_s (the guest shuts down, its frontend closes) + reboot_teardown_s (libxl tears the old"
@@ -96,6 +108,9 @@ echo "cfg_us: one forwarded 4-byte config read from the PV guest (us), from $(aw
 echo "back_us: the backend's own part of such a read (us): from its event handler's entry to its notify of the"
 echo "  answer, the median over the same reads again, traced in dom0 (tracefs: irq_handler_entry, a kprobe on"
 echo "  notify_remote_via_irq); cfg_us adds what no backend changes: Xen scheduling both domains, the frontend's wait"
+echo "evt_us: the bare event-channel round trip dom0 <-> the PV guest (us): evtping notifies through /dev/xen/evtchn"
+echo "  and dom0's evtping answers, no request and no shared page; the median of $(awk -F'\t' '$2 == "evt_us"' "$res" | wc -l) runs"
+echo "  (both ends wake in userspace, where the backend answers from its irq handler: an upper bound of the floor)"
 echo "bind_ms: e1000e unbind+bind in the guest, probe incl. MSI-X enable, median of 3, round 1 (ms)"
 echo "bind_modes: the interrupt mode each of the 3 probes got (the stock frontend's teardown leaves MSI-X on in dom0: its next probe falls back to MSI)"
 echo "Absolute numbers are TCG-inflated; compare ratios.  Results: $res"

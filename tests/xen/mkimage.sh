@@ -162,6 +162,8 @@ add_busybox "$g"
 install -m755 "$HERE/guest/init" "$g/init"
 # the config-read timer of bench-e2e (static: the image has no libc)
 gcc -static -O2 -Wall -Wextra -Werror -o "$g/bin/cfgread" "$HERE/guest/cfgread.c"
+# the bare event-channel round trip of bench-e2e, both ends
+gcc -static -O2 -Wall -Wextra -Werror -o "$g/bin/evtping" "$HERE/guest/evtping.c"
 # The kernel's orderly reboot/poweroff (xl reboot/shutdown) runs these; the
 # agent is no init that would act on busybox's signals, so go straight to
 # the reboot syscall, which still runs every driver's shutdown hook.
@@ -169,11 +171,12 @@ rm -f "$g/sbin/reboot" "$g/sbin/poweroff" "$g/bin/reboot" "$g/bin/poweroff"
 printf '#!/bin/sh\nexec /bin/busybox reboot -f\n' >"$g/sbin/reboot"
 printf '#!/bin/sh\nexec /bin/busybox poweroff -f\n' >"$g/sbin/poweroff"
 chmod 755 "$g/sbin/reboot" "$g/sbin/poweroff"
-# The device drivers, in the order the guest loads them (guest/init reads
+# The modules the guest loads, in order (guest/init reads
 # /etc/e2e-modules); 6.1's nvme asks the crypto API for crct10dif and
 # crc64-rocksoft by alias, 6.12's ships neither as a module.
 gmods=()
-for m in crct10dif_generic crc64_rocksoft_generic e1000e e1000 nvme ahci sd_mod; do
+# xen-evtchn: /dev/xen/evtchn for evtping.
+for m in xen-evtchn crct10dif_generic crc64_rocksoft_generic e1000e e1000 nvme ahci sd_mod; do
 	has_module "$GUEST_KROOT" "$GUEST_KVER" "$m" && gmods+=("$m")
 done
 add_modules "$g" "$GUEST_KROOT" "$GUEST_KVER" xen-pcifront "${gmods[@]}"
@@ -224,6 +227,7 @@ done
 mkdir -p "$d"/var/{lib/xen,log/xen/console,run/xen,run/xenstored,lock} "$d/guest"
 cp "$GUEST_KROOT/boot/vmlinuz-$GUEST_KVER" "$d/guest/vmlinuz"
 cp "$OUT/guest.cpio.gz" "$d/guest/initrd"
+install -D -m755 "$g/bin/evtping" "$d/usr/bin/evtping"
 echo "root:x:0:0:root:/root:/bin/sh" >"$d/etc/passwd"
 pack "$d" "$OUT/dom0.cpio.gz"
 log "images ready: $(du -h "$OUT/dom0.cpio.gz" | cut -f1) dom0, $(du -h "$OUT/guest.cpio.gz" | cut -f1) guest"

@@ -294,6 +294,14 @@ printf '%s\n' "stock/stock	back_us	40.0	1" "ours/stock	back_us	10.0	1" >>"$b"
 out=$("$HERE/bench-report.sh" "$b" "stock/stock ours/stock" 2>&1)
 has "bench-report: the backend's part side by side" "$out" "backend  ours/stock vs stock/stock cfg_us 0.60x  back_us 0.25x"
 
+# cfg_us / evt_us per round (50/25 and 140/28: 2.0 and 5.0, so 3.50x), against the same round's
+# round trip; a round without evt_us is left out
+printf '%s\n' "ours/stock	evt_us	25.0	1" "ours/stock	evt_us	28.0	2" "ours/stock	cfg_us	90.0	3" >>"$b"
+out=$("$HERE/bench-report.sh" "$b" "stock/stock ours/stock" 2>&1)
+has "bench-report: a forwarded read as a multiple of the event-channel round trip" "$out" \
+	"ours/stock  cfg_us / evt_us 3.50x"
+has "bench-report: no round trip, no multiple" "$out" "stock/stock cfg_us / evt_us n/a"
+
 # ---- dom0/backtrace.sh: the backend's part of each request -----------------
 # shaped as tracefs prints them: irq 54 is the backend's, 60 another
 # backend instance's; the first answer's event fell before the trace

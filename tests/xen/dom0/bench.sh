@@ -6,6 +6,9 @@
 #   create_s          xl create -> the guest's MSI-X interrupts counted firing
 #   cfg_us            one forwarded 4-byte config read, from N reads of the
 #                     nic's 256-byte header by one guest process (cfgread)
+#   evt_us            the physical limit of such a read: a bare event-channel
+#                     round trip dom0 <-> guest (evtping at both ends, through
+#                     /dev/xen/evtchn: notify, answer), the median of N
 #   back_us           the backend's own part of such a read, from its event
 #                     handler's entry to its answer's notify: the median over
 #                     the same N reads again, traced in dom0 (backtrace.sh)
@@ -25,6 +28,7 @@
 BENCH=/out/bench.tsv
 : >"$BENCH"
 CFG_READS=${CFG_READS:-200}
+EVT_ROUNDS=${EVT_ROUNDS:-200}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 
 now() { echo "$EPOCHREALTIME"; }
@@ -113,6 +117,32 @@ back_round() {
 	fi
 }
 
+# evt_round PAIRING: evt_us, with dom0's evtping serving the guest's
+evt_round() {
+	local id port= line us srv i
+	id=$(domid pv1)
+	evtping serve "$id" "$EVT_ROUNDS" >/tmp/evt.out 2>&1 &
+	srv=$!
+	for i in $(seq 50); do
+		port=$(sed -n 's/^port=//p' /tmp/evt.out)
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	if [ -z "$port" ]; then
+		kill "$srv" 2>/dev/null || true
+		put "$1" evt_us "skip (evtping serve: $(tr '\n' ' ' </tmp/evt.out))"
+		return
+	fi
+	line=$(agent pv1 "e$ROUND" "evtbench e$ROUND $port $EVT_ROUNDS")
+	wait "$srv" || true
+	us=$(sed -n 's/.* us=\([0-9.]*\).*/\1/p' <<<"$line")
+	if [ -n "$us" ]; then
+		put "$1" evt_us "$us"
+	else
+		put "$1" evt_us "skip (evtping: $line; dom0: $(tr '\n' ' ' </tmp/evt.out))"
+	fi
+}
+
 bind_round() {	# PAIRING
 	local i line v modes=
 	# the time of every rebind counts, whatever mode the probe got: the
@@ -170,6 +200,7 @@ bench_pairing() {	# BACK/FRONT
 	if wait_log pv1 "$E2E_OFF" '@@G ready' 240 >/dev/null && msix_firing pv1 120; then
 		put "$p" create_s "$(since "$t")"
 		cfg_round "$p"
+		evt_round "$p"
 		[ "$ROUND" != 1 ] || bind_round "$p"
 		reboot_round "$p"
 	else
