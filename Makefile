@@ -46,7 +46,7 @@ help:
 	@echo "  make lint       checkpatch --strict over the kernel sources, W=1 module build"
 	@echo "  make unit       the userspace runner (ASan/UBSan, leak check)"
 	@echo "  make kunit      KUnit under UML (kunit.py from linux-source-6.1)"
-	@echo "  make kunit-x86_64  the KUnit suites on x86_64 with CONFIG_XEN (PV dom0 and guest), in qemu"
+	@echo "  make kunit-x86_64  the KUnit suites on x86_64 with CONFIG_XEN (PV dom0 and guest), in qemu (6.1)"
 	@echo "  make bench      benchmarks, printed side by side with their references"
 	@printf '  %s\n' $(EXTRA_HELP)
 
@@ -61,6 +61,9 @@ check: deps
 	@$(MAKE) --no-print-directory check-run
 
 check-run:
+	@echo "check: suites $(CHECK_SUITES)"
+	@echo "check: KUnit UML on linux-source 6.1 and 6.12, x86_64 on 6.12 (6.1's: make kunit-x86_64);" \
+		"real Xen: see e2e-check below (the rest: make e2e-compare, make e2e-mixed)"
 	@$(TOP)/tests/run-suites.sh $(CHECK_SUITES)
 
 clean:
