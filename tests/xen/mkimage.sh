@@ -89,11 +89,13 @@ add_modules() {
 	depmod -b "$stage" "$kver"
 }
 
-# add_ours STAGE KO: our module, if built, beside the stock ones
+# add_ours STAGE KO NAME: our module, if built, beside the stock ones,
+# under the name the images load it by (a --back/--front FILE.ko of
+# another name is still the one loaded)
 add_ours() {
 	mkdir -p "$1/lib/modules/extra"
 	if [ -f "$2" ]; then
-		install -m644 "$2" "$1/lib/modules/extra/"
+		install -m644 "$2" "$1/lib/modules/extra/$3"
 	fi
 }
 
@@ -181,7 +183,7 @@ for m in xen-evtchn crct10dif_generic crc64_rocksoft_generic e1000e e1000 nvme a
 done
 add_modules "$g" "$GUEST_KROOT" "$GUEST_KVER" xen-pcifront "${gmods[@]}"
 printf '%s\n' "${gmods[@]}" >"$g/etc/e2e-modules"
-add_ours "$g" "$front_ko"
+add_ours "$g" "$front_ko" pcisplit-front.ko
 pack "$g" "$OUT/guest.cpio.gz"
 
 log "building dom0 image"
@@ -197,7 +199,7 @@ for m in crct10dif_generic crc64_rocksoft_generic; do
 done
 add_modules "$d" "$DOM0_KROOT" "$DOM0_KVER" xen-evtchn xen-privcmd xenfs xen-gntdev \
 	xen-gntalloc xen-pciback xen-blkback xen-netback ahci sd_mod "${dmods[@]}"
-add_ours "$d" "$back_ko"
+add_ours "$d" "$back_ko" pcisplit-back.ko
 X=usr/lib/xen-$XEN_VER/bin
 add_bins "$d" bin/bash usr/bin/lspci usr/bin/setpci \
 	$X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/libxl-save-helper \

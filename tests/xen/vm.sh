@@ -9,6 +9,9 @@
 # usage: vm.sh [--back stock|ours|FILE.ko] [--front stock|ours|FILE.ko]
 #              [--script FILE] [--out DIR] [--timeout SEC] [--no-assign]
 #              [--hvm] [--quiet] [--tcg-thread single|multi]
+#              [--guest-loglevel N]
+# --guest-loglevel: the guests' console loglevel (default 5: warnings and
+# notices; 7 shows the modules' pr_info and dev_info lines too).
 # --tcg-thread: single runs both vCPUs on one host thread, the default
 # without --hvm: free of QEMU 7.2's multi-threaded TCG race that
 # segfaulted it, for about 12% more time (the PV matrix: 1081 s of steps
@@ -24,7 +27,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 back=stock front=stock script=$HERE/examples/smoke.sh
-out=$XBUILD/vm timeout=1500 assign=1 hvm=0 quiet=0 tcg_thread=
+out=$XBUILD/vm timeout=1500 assign=1 hvm=0 quiet=0 tcg_thread= guest_loglevel=5
 back_ko=$BACK_KO front_ko=$FRONT_KO
 extra_files=()
 while [ $# -gt 0 ]; do
@@ -38,13 +41,15 @@ while [ $# -gt 0 ]; do
 	--hvm) hvm=1 ;;
 	--quiet) quiet=1 ;;
 	--tcg-thread) tcg_thread=$2; shift ;;
+	--guest-loglevel) guest_loglevel=$2; shift ;;
 	--file) extra_files+=("$2"); shift ;;	# copied to /e2e/ in dom0
-	-h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
 	*) echo "vm.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
 done
 [ -n "$tcg_thread" ] || { [ "$hvm" = 1 ] && tcg_thread=multi || tcg_thread=single; }
+[[ $guest_loglevel =~ ^[0-8]$ ]] || die "--guest-loglevel takes 0..8, not '$guest_loglevel'"
 case $tcg_thread in
 single|multi) ;;
 *) die "--tcg-thread takes single or multi, not '$tcg_thread'" ;;
@@ -70,6 +75,7 @@ devices="0000:00:04.0 0000:00:05.0 0000:00:06.0 0000:00:07.0"
 cat >"$run/e2e/run.conf" <<CONF
 BACK=$back
 FRONT=$front
+GUEST_LOGLEVEL=$guest_loglevel
 ASSIGN=$assign
 TIMEOUT=$timeout
 DEVICES="$devices"

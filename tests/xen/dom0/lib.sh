@@ -30,14 +30,14 @@ guest_config() {
 		echo "pci = [ ${pci%,} ]"
 		echo "on_crash = 'destroy'"
 		if [ "$type" = hvm ]; then
-			echo "cmdline = 'console=ttyS0,115200 loglevel=5 e2e.front=$FRONT'"
+			echo "cmdline = 'console=ttyS0,115200 loglevel=${GUEST_LOGLEVEL:-5} e2e.front=$FRONT'"
 			echo "serial = 'pty'"
 			echo "vga = 'none'"
 			echo "nographic = 1"
 			echo "vnc = 0"
 			echo "device_model_version = 'qemu-xen'"
 		else
-			echo "extra = 'console=hvc0 loglevel=5 e2e.front=$FRONT'"
+			echo "extra = 'console=hvc0 loglevel=${GUEST_LOGLEVEL:-5} e2e.front=$FRONT'"
 		fi
 	} >"/etc/xen/$name.cfg"
 }
