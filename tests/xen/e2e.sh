@@ -78,13 +78,19 @@ run_matrix
 say "matrix done"
 SCRIPT
 }
-# The operators' CLI, checked after every step (dom0/tools.sh), when built.
+# The operators' CLI, checked after every step (dom0/tools.sh), built for
+# each platform's Xen (cli.sh) where the project's own build exists.
 tool_files=()
-if [ -x "$BUILD/tools/pcisplit" ]; then
-	tool_files=(--file "$BUILD/tools/pcisplit" --file "$TOP/tools/tests/dom0-check.sh")
-else
-	log "no $BUILD/tools/pcisplit: the CLI checks are left out (make userspace builds it)"
-fi
+tools_for_platform() {
+	local bin
+	tool_files=()
+	if [ ! -x "$BUILD/tools/pcisplit" ]; then
+		log "no $BUILD/tools/pcisplit: the CLI checks are left out (make userspace builds it)"
+		return 0
+	fi
+	bin=$("$HERE/cli.sh") || die "$PLAT_LABEL: the CLI for Xen $XEN_VER did not build"
+	tool_files=(--file "$bin" --file "$TOP/tools/tests/dom0-check.sh")
+}
 matrix=$TOP/tests/matrix/lifecycle.matrix
 if [ -n "$matrix_arg" ]; then
 	[ -f "$matrix_arg" ] || { echo "e2e.sh: --matrix $matrix_arg: no such file" >&2; exit 2; }
@@ -171,6 +177,7 @@ for pl in $platforms; do
 	only=$all_only hvm=$all_hvm
 	case $pl in *=*) only=${pl#*=} hvm= pl=${pl%%=*} ;; esac
 	platform_select "$pl"
+	tools_for_platform
 	for p in $(pairings_for "$pairings"); do
 		b=${p%/*} f=${p#*/}
 		d=$out/$pl/$b-$f

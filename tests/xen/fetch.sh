@@ -74,6 +74,9 @@ fetch_platform() {
 	local pkgs=("${xen_pkgs[@]}") debs=$XCACHE/debs/$XEN_SUITE want stamp=$ROOTFS/.pkgs
 	suite_apt
 	if [ "$XEN_SUITE" != bookworm ]; then
+		# The operators' CLI is built against this Xen's headers and
+		# libraries (cli.sh): the host's libxen-dev is bookworm's.
+		pkgs+=(libxen-dev)
 		# Another suite's binaries need its libraries, libc and loader:
 		# every library package in the dependency closure.
 		mapfile -t -O ${#pkgs[@]} pkgs < <(apt-cache "${apt_opts[@]}" depends --recurse \
