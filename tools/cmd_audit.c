@@ -369,7 +369,7 @@ int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	char err[256];
 	int opt, rc = EXIT_FAIL;
 
-	FOREACH_OPT(opt, spec, "", 0, 0) {
+	FOREACH_OPT(opt, spec, "", NULL, 0, 0) {
 	}
 	if (!pciback_loaded(ctx)) {
 		pcisplit_err("nothing to audit: no pciback driver in sysfs (%s%s); load pcisplit-back (modprobe pcisplit-back) or xen-pciback",

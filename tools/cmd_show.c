@@ -61,7 +61,7 @@ int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
 	sbdf_t *devs = NULL;
 	int opt, n, i, have_vt, rc = EXIT_FAIL;
 
-	FOREACH_OPT(opt, spec, "", 0, 0) {
+	FOREACH_OPT(opt, spec, "", NULL, 0, 0) {
 	}
 	if (need_pciback(ctx))
 		goto out;
@@ -145,7 +145,7 @@ int cmd_vectors(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	sbdf_t sbdf = 0;
 	bool one;
 
-	FOREACH_OPT(opt, spec, "", 0, 1) {
+	FOREACH_OPT(opt, spec, "", NULL, 0, 1) {
 	}
 	one = optind < argc;
 	if (one && arg_bdf(spec, argv[optind], &sbdf))

@@ -65,7 +65,8 @@ for c in list vectors audit assignable-add assignable-remove \
 	real_case "$c -h" 0 "" "$c" -h
 done
 real_case "no command" 2 "no command given"
-real_case "bad BDF" 2 "is not a PCI address" reset 3:0.0
+real_case "bad BDF" 2 "is not a PCI address" reset 3:0.8
+real_case "--version" 0 "" --version
 real_case "bad root" 2 "not a directory" --root "$T/none" list
 real_case "no pciback" 1 "no pciback driver" --root "$T" list
 mkdir -p "$T/sys/bus/pci/drivers/pciback"
