@@ -274,11 +274,9 @@ int cmd_assignable_list(struct pcisplit_ctx *ctx,
 		goto out;
 	}
 	if (json) {
-		j = json_open(spec->name);
+		j = json_open_list(spec->name, "devices");
 		if (!j)
 			goto out;
-		json_key(j, "devices");
-		json_array_open(j);
 	}
 	for (i = 0; i < n; i++) {
 		char bdf[BDF_STRLEN];
@@ -296,8 +294,7 @@ int cmd_assignable_list(struct pcisplit_ctx *ctx,
 		}
 	}
 	if (j) {
-		json_array_close(j);
-		if (json_close(j, true))
+		if (json_close_list(j))
 			goto out;
 	}
 	rc = EXIT_OK;

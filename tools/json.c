@@ -48,6 +48,23 @@ struct json *json_open(const char *command)
 	return j;
 }
 
+struct json *json_open_list(const char *command, const char *key)
+{
+	struct json *j = json_open(command);
+
+	if (j) {
+		json_key(j, key);
+		json_array_open(j);
+	}
+	return j;
+}
+
+int json_close_list(struct json *j)
+{
+	json_array_close(j);
+	return json_close(j, true);
+}
+
 void json_map_open(struct json *j)
 {
 	note_status(j, yajl_gen_map_open(j->g));

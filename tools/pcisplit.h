@@ -162,6 +162,9 @@ int pciback_devices(const struct pcisplit_ctx *ctx, sbdf_t **out);
  * wildcard slot of its bus or device, 0 not, or -1 with errno.
  */
 int pciback_has_slot(const struct pcisplit_ctx *ctx, sbdf_t sbdf);
+/* A "0x..." sysfs attribute of the device, at most @max; 0 or -1. */
+int dev_hex_attr(const struct pcisplit_ctx *ctx, sbdf_t sbdf,
+		 const char *attr, unsigned long max, unsigned int *out);
 /* "8086:10d3", or "?" when the IDs cannot be read. */
 void dev_ids(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
 	     size_t len);
@@ -173,6 +176,20 @@ int dev_driver(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
 	       size_t len);
 /* Whether @p is "/sys/bus/pci/drivers/NAME" with a plain NAME. */
 bool driver_path_ok(const char *p);
+
+/* ---- pciname.c: device names as lspci shows them (libpci, pci.ids) ---- */
+struct pci_access;
+/* The name database, or NULL (then no names: never an error). */
+struct pci_access *pciname_open(void);
+void pciname_close(struct pci_access *pacc);
+/*
+ * "Ethernet controller: Intel Corporation 82574L Gigabit Network
+ * Connection" from the device's class, vendor and device IDs, as lspci
+ * prints it; NULL when the IDs cannot be read.
+ */
+const char *pciname_describe(struct pci_access *pacc,
+			     const struct pcisplit_ctx *ctx, sbdf_t sbdf,
+			     char *buf, size_t len);
 
 /* ---- vtab_text.c: the debugfs dump of pcisplit-back ---- */
 enum vt_mode { VT_NONE, VT_MSI, VT_MSIX };
@@ -271,6 +288,10 @@ char *dom_label(struct pcisplit_ctx *ctx, unsigned int domid, char *buf,
 struct json;
 /* A document {"schema": N, "command": @command, ...}; NULL on failure. */
 struct json *json_open(const char *command);
+/* A document whose last member @key is an array, open for its elements. */
+struct json *json_open_list(const char *command, const char *key);
+/* Close that array and the document, print it: json_close(j, true). */
+int json_close_list(struct json *j);
 void json_map_open(struct json *j);
 void json_map_close(struct json *j);
 void json_array_open(struct json *j);
@@ -290,6 +311,10 @@ void json_kv_bool(struct json *j, const char *k, bool v);
  * fine).  0, or -1 (said on stderr) when the document could not be made.
  */
 int json_close(struct json *j, bool print);
+/* cmd_show.c: the --json long option, and an owner as {domid, name}|null. */
+extern const struct option json_longopts[];
+struct pcisplit_ctx;
+void json_owner(struct json *j, struct pcisplit_ctx *ctx, int domid);
 
 /* ---- guard.c ---- */
 /*

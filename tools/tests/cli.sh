@@ -61,6 +61,7 @@ bind_dev() {
 
 # The debugfs table, from stdin (printf keeps exact bytes).
 table() { cat > "$R/sys/kernel/debug/pcisplit/vectors"; }
+table_append() { cat >> "$R/sys/kernel/debug/pcisplit/vectors"; }
 host() { cat >> "$T/host"; }
 
 # A guest with the device through a connected PCI backend.
@@ -221,8 +222,8 @@ case_list_owned_and_idle() {
 	run list
 	expect_rc 0
 	expect_out "^BDF +ID +NAME +OWNER +MODE +VECTORS +STATE"
-	expect_out "^$DEV +8086:10d3 +- +1 \(guest1\) +MSI-X +3 +assigned$"
-	expect_out "^$DEV2 +1b36:0010 +nvme0 +- +INTx +0 +assignable$"
+	expect_out "^$DEV +8086:10d3 +- +1 \(guest1\) +MSI-X +3 +assigned +"
+	expect_out "^$DEV2 +1b36:0010 +nvme0 +- +INTx +0 +assignable +"
 }
 
 # Expect: with the stock xen-pciback (no table) list still works from
@@ -234,7 +235,7 @@ case_list_stock_backend() {
 	guest_has 5 web1 $DEV
 	run list
 	expect_rc 0
-	expect_out "^$DEV +8086:10d3 +- +5 \(web1\) +\? +\? +assigned$"
+	expect_out "^$DEV +8086:10d3 +- +5 \(web1\) +\? +\? +assigned +"
 	expect_err "vector table unavailable"
 }
 
@@ -501,7 +502,7 @@ case_audit_tree_left_by_reboot() {
 		table
 	run list
 	expect_rc 0
-	expect_out "^$DEV +8086:10d3 +- +2 \(guest1\) +MSI-X +1 +assigned$"
+	expect_out "^$DEV +8086:10d3 +- +2 \(guest1\) +MSI-X +1 +assigned +"
 	run audit
 	expect_rc 1
 	expect_out "^STALE +xenstore PCI backend of domain 1, which no longer exists"
@@ -512,7 +513,7 @@ case_audit_tree_left_by_reboot() {
 	printf '%s\n' "device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" | table
 	run list
 	expect_rc 0
-	expect_out "^$DEV +8086:10d3 +- +- +INTx +0 +assignable$"
+	expect_out "^$DEV +8086:10d3 +- +- +INTx +0 +assignable +"
 	expect_err "xenstore still names domain 1, which no longer exists, for $DEV: run pcisplit audit"
 }
 
@@ -796,6 +797,105 @@ case_assignable_list() {
 	run assignable-list --show-names
 	expect_rc 0
 	expect_out "^0000:05:00.0 disk1$"
+}
+
+# ---- --json ----
+
+# expect_json PYTHON-EXPR: stdout is one JSON document (d) for which the
+# expression holds, read by Python's json module.
+expect_json() {
+	python3 - "$T/out" "$1" <<-'PY' || fail "JSON: $1"
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	if not eval(sys.argv[2]):
+	    print("  JSON was:", json.dumps(d), file=sys.stderr)
+	    sys.exit(1)
+	PY
+}
+
+# Expect: list --json is one document with every device, its owner as
+# {domid, name}, its table state, and lspci's description from libpci.
+case_json_list() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	echo 0x020000 > "$R/sys/bus/pci/devices/$DEV/class"
+	add_dev $DEV2 1b36 0010 pciback
+	guest_has 1 guest1 $DEV
+	echo "xs /libxl/pci/0000-04-00-0/name nvme0" | host
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=msix table=5 vectors=2" \
+		"  entry=0 pirq=55" "  entry=1 pirq=54" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" |
+		table
+	run list --json
+	expect_rc 0
+	expect_json 'd["schema"] == 1 and d["command"] == "list" and d["vector_table"] is True'
+	expect_json '[x["bdf"] for x in d["devices"]] == ["'$DEV'", "'$DEV2'"]'
+	expect_json 'd["devices"][0]["owner"] == {"domid": 1, "name": "guest1"} and d["devices"][0]["state"] == "assigned"'
+	expect_json 'd["devices"][0]["mode"] == "msix" and d["devices"][0]["vectors"] == 2 and d["devices"][0]["id"] == "8086:10d3"'
+	expect_json 'd["devices"][0]["description"] == "Ethernet controller: Intel Corporation 82574L Gigabit Network Connection"'
+	expect_json 'd["devices"][1]["owner"] is None and d["devices"][1]["name"] == "nvme0" and d["devices"][1]["state"] == "assignable"'
+	# The table, as lspci names the device.
+	run list
+	expect_rc 0
+	expect_out "^$DEV .*assigned +Ethernet controller: Intel Corporation 82574L Gigabit Network Connection$"
+	# Without the vector table (stock backend): null mode and count.
+	rm "$R/sys/kernel/debug/pcisplit/vectors"
+	run list --json
+	expect_rc 0
+	expect_json 'd["vector_table"] is False and d["devices"][1]["mode"] is None and d["devices"][1]["vectors"] is None'
+}
+
+# Expect: vectors --json lists each device's entry -> pirq records; with a
+# BDF only that device.
+case_json_vectors() {
+	new_root
+	echo "dom 1" | host
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=msix table=5 vectors=2" \
+		"  entry=0 pirq=55" "  entry=4 pirq=54" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" |
+		table
+	run vectors --json
+	expect_rc 0
+	expect_json 'len(d["devices"]) == 2 and d["devices"][0]["vectors"] == [{"entry": 0, "pirq": 55}, {"entry": 4, "pirq": 54}]'
+	expect_json 'd["devices"][0]["epoch"] == 3 and d["devices"][0]["table"] == 5 and d["devices"][1]["owner"] is None'
+	run vectors --json 4:0.0
+	expect_rc 0
+	expect_json '[x["bdf"] for x in d["devices"]] == ["'$DEV2'"] and d["devices"][0]["vectors"] == []'
+}
+
+# Expect: audit --json gives each finding as {kind, problem, next} and
+# exits 1 when there is one; clean is true and exit 0 otherwise.
+case_json_audit() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	echo "dom 0" | host
+	echo "device=$DEV owner=7 epoch=2 mode=msi table=0 vectors=1" | table
+	echo "  entry=0 pirq=60" | table_append
+	run audit --json
+	expect_rc 1
+	expect_json 'd["clean"] is False and len(d["problems"]) >= 1 and all(set(p) == {"kind", "problem", "next"} for p in d["problems"])'
+	expect_json 'any("'$DEV'" in p["problem"] for p in d["problems"])'
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	echo "dom 0" | host
+	echo "device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" | table
+	run audit --json
+	expect_rc 0
+	expect_json 'd["clean"] is True and d["problems"] == [] and d["held"] == 1 and d["vector_table"] is True'
+}
+
+# Expect: assignable-list --json names every assignable device, null for
+# no name.
+case_json_assignable_list() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	add_dev 0000:05:00.0 1b36 0010 pciback
+	echo "xs /libxl/pci/0000-05-00-0/name disk1" | host
+	run assignable-list --json
+	expect_rc 0
+	expect_json 'd["devices"] == [{"bdf": "'$DEV'", "name": None}, {"bdf": "0000:05:00.0", "name": "disk1"}]'
 }
 
 # ---- reset ----
