@@ -308,15 +308,18 @@ static ssize_t do_flr_store(struct device_driver *drv, const char *buf,
 static DRIVER_ATTR_WO(do_flr);
 
 /*
- * quirks: the stock backend lists extra config fields here; this backend
- * has no per-device quirk fields (its rules are the static tables), so
- * writes are refused with a reason.  It lists the devices that get a
+ * quirks: the stock backend takes "dddd:bb:ss.f-reg:size:mask" here to
+ * make one more config register guest-writable; this backend has no
+ * per-device quirk fields (its rules are the static tables), so writes
+ * are refused, naming the alternative: the device's permissive flag
+ * (every register no rule covers).  It lists the devices that get a
  * device-specific quiesce after each reset instead (quirks.c).
  */
 static ssize_t quirks_store(struct device_driver *drv, const char *buf,
 			    size_t count)
 {
-	pr_warn("quirks: extra config fields are not supported; use permissive\n");
+	pr_warn_ratelimited("quirks: '%.*s' refused: no extra config fields here; write the device's address to permissive instead\n",
+			    (int)min_t(size_t, strcspn(buf, "\n"), 48), buf);
 	return -EOPNOTSUPP;
 }
 
@@ -326,6 +329,90 @@ static ssize_t quirks_show(struct device_driver *drv, char *buf)
 }
 static DRIVER_ATTR_RW(quirks);
 
+/*
+ * irq_handlers, irq_handler_state: the stock backend can put a handler on
+ * a lent device's INTx line that it shares with dom0 devices, acking for
+ * the guest (xen_pcibk_control_isr).  This backend never installs one: a
+ * lent device's INTx reaches the guest through its pirq only.  So
+ * irq_handlers lists every held device in the stock format with that
+ * handler off ("dddd:bb:ss.f:off:not acking:0"), and turning it on is
+ * refused with the reason.
+ */
+static ssize_t irq_handlers_show(struct device_driver *drv, char *buf)
+{
+	struct pcisplit_pdev *pd;
+	ssize_t n = 0;
+
+	mutex_lock(&pcisplit_stub_lock);
+	list_for_each_entry(pd, &pcisplit_stub_devs, node)
+		n += sysfs_emit_at(buf, n, "%s:off:not acking:0\n",
+				   pci_name(pd->dev));
+	mutex_unlock(&pcisplit_stub_lock);
+	return n;
+}
+static DRIVER_ATTR_RO(irq_handlers);
+
+/* Whether pciback holds the device a driver attribute names. */
+static int attr_held(const char *attr, const char *buf, size_t count,
+		     struct pcisplit_slot *p)
+{
+	bool held;
+
+	if (attr_parse_bdf(attr, buf, count, p))
+		return -EINVAL;
+	mutex_lock(&pcisplit_stub_lock);
+	held = stub_find(p);
+	mutex_unlock(&pcisplit_stub_lock);
+	if (held)
+		return 0;
+	pr_warn_ratelimited("%s: %04x:%02x:%02x.%u is not held by pciback\n",
+			    attr, p->seg, p->bus, p->slot, p->func);
+	return -ENODEV;
+}
+
+static ssize_t irq_handler_state_store(struct device_driver *drv,
+				       const char *buf, size_t count)
+{
+	struct pcisplit_slot p;
+	int err = attr_held("irq_handler_state", buf, count, &p);
+
+	if (err)
+		return err;
+	pr_warn_ratelimited("irq_handler_state: %04x:%02x:%02x.%u: refused: pcisplit-back installs no shared INTx handler; its INTx reaches the guest through its pirq\n",
+			    p.seg, p.bus, p.slot, p.func);
+	return -EOPNOTSUPP;
+}
+static DRIVER_ATTR_WO(irq_handler_state);
+
+/*
+ * allow_interrupt_control: on the stock backend it lets the guest (a
+ * stub-domain device model) write the MSI and MSI-X enable bits and INTx
+ * disable through config space.  Here INTx disable is the guest's on
+ * every device, and MSI/MSI-X enable are the vector table's, reached only
+ * through the protocol's enable/disable requests (so that every pirq is
+ * accounted for): the write is refused with that reason, and no device is
+ * listed.
+ */
+static ssize_t allow_interrupt_control_store(struct device_driver *drv,
+					     const char *buf, size_t count)
+{
+	struct pcisplit_slot p;
+	int err = attr_held("allow_interrupt_control", buf, count, &p);
+
+	if (err)
+		return err;
+	pr_warn_ratelimited("allow_interrupt_control: %04x:%02x:%02x.%u: refused: MSI/MSI-X enable go through XEN_PCI_OP_enable_msi/msix only (INTx disable is always the guest's)\n",
+			    p.seg, p.bus, p.slot, p.func);
+	return -EOPNOTSUPP;
+}
+
+static ssize_t allow_interrupt_control_show(struct device_driver *drv,
+					    char *buf)
+{
+	return 0;
+}
+static DRIVER_ATTR_RW(allow_interrupt_control);
+
 static struct attribute *stub_attrs[] = {
 	&driver_attr_new_slot.attr,
 	&driver_attr_remove_slot.attr,
@@ -333,6 +420,9 @@ static struct attribute *stub_attrs[] = {
 	&driver_attr_permissive.attr,
 	&driver_attr_quirks.attr,
 	&driver_attr_do_flr.attr,
+	&driver_attr_irq_handlers.attr,
+	&driver_attr_irq_handler_state.attr,
+	&driver_attr_allow_interrupt_control.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(stub);
