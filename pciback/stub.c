@@ -352,35 +352,32 @@ static ssize_t irq_handlers_show(struct device_driver *drv, char *buf)
 }
 static DRIVER_ATTR_RO(irq_handlers);
 
-/* Whether pciback holds the device a driver attribute names. */
-static int attr_held(const char *attr, const char *buf, size_t count,
-		     struct pcisplit_slot *p)
+/*
+ * A write this backend refuses: EINVAL for a malformed address, ENODEV
+ * for a device pciback does not hold, else EOPNOTSUPP with @why logged.
+ */
+static int attr_refuse(const char *attr, const char *buf, size_t count,
+		       const char *why)
 {
+	struct pcisplit_slot p;
 	bool held;
 
-	if (attr_parse_bdf(attr, buf, count, p))
+	if (attr_parse_bdf(attr, buf, count, &p))
 		return -EINVAL;
 	mutex_lock(&pcisplit_stub_lock);
-	held = stub_find(p);
+	held = stub_find(&p);
 	mutex_unlock(&pcisplit_stub_lock);
-	if (held)
-		return 0;
-	pr_warn_ratelimited("%s: %04x:%02x:%02x.%u is not held by pciback\n",
-			    attr, p->seg, p->bus, p->slot, p->func);
-	return -ENODEV;
+	pr_warn_ratelimited("%s: %04x:%02x:%02x.%u: %s\n", attr, p.seg, p.bus,
+			    p.slot, p.func,
+			    held ? why : "not held by pciback");
+	return held ? -EOPNOTSUPP : -ENODEV;
 }
 
 static ssize_t irq_handler_state_store(struct device_driver *drv,
 				       const char *buf, size_t count)
 {
-	struct pcisplit_slot p;
-	int err = attr_held("irq_handler_state", buf, count, &p);
-
-	if (err)
-		return err;
-	pr_warn_ratelimited("irq_handler_state: %04x:%02x:%02x.%u: refused: pcisplit-back installs no shared INTx handler; its INTx reaches the guest through its pirq\n",
-			    p.seg, p.bus, p.slot, p.func);
-	return -EOPNOTSUPP;
+	return attr_refuse("irq_handler_state", buf, count,
+			   "refused: pcisplit-back installs no shared INTx handler; its INTx reaches the guest through its pirq");
 }
 static DRIVER_ATTR_WO(irq_handler_state);
 
@@ -396,14 +393,8 @@ static DRIVER_ATTR_WO(irq_handler_state);
 static ssize_t allow_interrupt_control_store(struct device_driver *drv,
 					     const char *buf, size_t count)
 {
-	struct pcisplit_slot p;
-	int err = attr_held("allow_interrupt_control", buf, count, &p);
-
-	if (err)
-		return err;
-	pr_warn_ratelimited("allow_interrupt_control: %04x:%02x:%02x.%u: refused: MSI/MSI-X enable go through XEN_PCI_OP_enable_msi/msix only (INTx disable is always the guest's)\n",
-			    p.seg, p.bus, p.slot, p.func);
-	return -EOPNOTSUPP;
+	return attr_refuse("allow_interrupt_control", buf, count,
+			   "refused: MSI/MSI-X enable go through XEN_PCI_OP_enable_msi/msix only (INTx disable is always the guest's)");
 }
 
 static ssize_t allow_interrupt_control_show(struct device_driver *drv,
