@@ -80,6 +80,41 @@ else
 		--root "$T" list
 fi
 
+# 4. The man pages: rendered by man -l without a warning, and covering
+# every module parameter and every pciback driver attribute the sources
+# define, and every command of the CLI.
+TOP=$(cd "$HERE/../.." && pwd)
+man_case() { # NAME PAGE WORD...: PAGE renders cleanly and has each WORD
+	local name=$1 page=$2 w missing= warn
+	shift 2
+	warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+	txt=$(LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$page" 2>/dev/null | col -b)
+	for w in "$@"; do
+		grep -qw -- "$w" <<< "$txt" || missing+=" $w"
+	done
+	if [ -z "$warn" ] && [ -z "$missing" ] && [ $# -gt 0 ]; then
+		PASS=$((PASS + 1))
+		[ -n "$V" ] && echo "ok   man: $name"
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL man: $name: warnings '$warn', missing:$missing"
+	fi
+}
+params() { # DIR: module parameter names in the module's sources
+	cat "$TOP/$1"/*.c | grep -v '_test\.c' |
+		sed -n 's/^module_param\(_named\)\?(\([a-z_]*\),.*/\2/p' | sort -u
+}
+back_params=$(params pciback)
+back_attrs=$(sed -n 's/^static DRIVER_ATTR_\(RO\|WO\|RW\)(\([a-z_]*\));/\2/p' "$TOP/pciback/stub.c")
+man_case "pcisplit-back(4): parameters and driver attributes" \
+	"$TOP/pciback/pcisplit-back.4" $back_params $back_attrs bind unbind \
+	vectors backends
+man_case "pcisplit-front(4): parameters" "$TOP/pcifront/pcisplit-front.4" \
+	$(params pcifront) state
+cmds=$(sed -n 's/^\t\t\.name = "\([a-z-]*\)",$/\1/p' "$TOP/tools/main.c")
+man_case "pcisplit(8): commands and options" "$TOP/tools/pcisplit.8" \
+	$cmds --json --version --root --name --show-names --rebind schema
+
 if [ "$SKIP" != 0 ]; then
 	echo "tools: $PASS passed, $FAILED failed, $SKIP skipped"
 else
