@@ -2,7 +2,8 @@
 #
 # Installing and packaging (included by tools/rules.mk).
 #   make install         install-tools and install-dkms
-#   make install-tools   the CLI in $(DESTDIR)$(PREFIX)/sbin, its man page
+#   make install-tools   the CLI and pcisplit-switch-backend in
+#                        $(DESTDIR)$(PREFIX)/sbin, their man pages
 #   make install-dkms    the DKMS source tree in $(DESTDIR)/usr/src, the
 #                        modprobe.d file, the initramfs hook and script,
 #                        the modules' man pages
@@ -32,7 +33,9 @@ install: install-tools install-dkms
 
 install-tools: $(TOOLS_BIN)
 	install -D -m 0755 $(TOOLS_BIN) $(DESTDIR)$(SBINDIR)/pcisplit
+	install -D -m 0755 $(TOOLS_DIR)/pcisplit-switch-backend $(DESTDIR)$(SBINDIR)/pcisplit-switch-backend
 	install -D -m 0644 $(TOOLS_DIR)/pcisplit.8 $(DESTDIR)$(MANDIR)/man8/pcisplit.8
+	install -D -m 0644 $(TOOLS_DIR)/pcisplit-switch-backend.8 $(DESTDIR)$(MANDIR)/man8/pcisplit-switch-backend.8
 
 install-dkms:
 	$(TOOLS_DIR)/dkms-src.sh $(TOP) $(DESTDIR)$(DKMS_SRCDIR)/pcisplit-$(PKG_VERSION)

@@ -101,7 +101,8 @@ for f in /usr/src/pcisplit-$VER/dkms.conf /usr/src/pcisplit-$VER/Kbuild \
 	 /usr/share/man/man4/pcisplit-back.4.gz /usr/share/man/man4/pcisplit-front.4.gz; do
 	grep -qx -- "$f" <<< "$dkms_files" || { echo "  pcisplit-dkms lacks $f"; want_ok=0; }
 done
-for f in /usr/sbin/pcisplit /usr/share/man/man8/pcisplit.8.gz; do
+for f in /usr/sbin/pcisplit /usr/sbin/pcisplit-switch-backend \
+	 /usr/share/man/man8/pcisplit.8.gz /usr/share/man/man8/pcisplit-switch-backend.8.gz; do
 	grep -qx -- "$f" <<< "$tools_files" || { echo "  pcisplit-tools lacks $f"; want_ok=0; }
 done
 stray=$(grep -E '_test\.c$|/fake_|/tests/|/tools/|\.sh$|kunitconfig' <<< "$dkms_files" | tr '\n' ' ')
@@ -216,13 +217,13 @@ for p in pcisplit-dkms pcisplit-tools; do
 done
 v=$(/usr/sbin/pcisplit --version 2>&1)
 grep -q "^pcisplit $VER\$" <<< "$v" || { echo "  pcisplit --version: '$v'"; ok=0; }
-for m in /usr/share/man/man8/pcisplit.8.gz /usr/share/man/man4/pcisplit-back.4.gz \
-	 /usr/share/man/man4/pcisplit-front.4.gz; do
+for m in /usr/share/man/man8/pcisplit.8.gz /usr/share/man/man8/pcisplit-switch-backend.8.gz \
+	 /usr/share/man/man4/pcisplit-back.4.gz /usr/share/man/man4/pcisplit-front.4.gz; do
 	w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$m" 2>&1 > /dev/null)
 	[ -z "$w" ] || { echo "  man -l $m: $w"; ok=0; }
 done
 if [ $ok = 1 ]; then
-	pass "installed files: every dpkg -L path exists; pcisplit --version says $VER; man -l renders the three pages without a warning"
+	pass "installed files: every dpkg -L path exists; pcisplit --version says $VER; man -l renders the four pages without a warning"
 else
 	fail "installed files, CLI or man pages"
 fi

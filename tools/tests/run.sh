@@ -114,6 +114,8 @@ man_case "pcisplit-front(4): parameters" "$TOP/pcifront/pcisplit-front.4" \
 cmds=$(sed -n 's/^\t\t\.name = "\([a-z-]*\)",$/\1/p' "$TOP/tools/main.c")
 man_case "pcisplit(8): commands and options" "$TOP/tools/pcisplit.8" \
 	$cmds --json --version --root --name --show-names --rebind schema
+man_case "pcisplit-switch-backend(8)" "$TOP/tools/pcisplit-switch-backend.8" \
+	ours stock --ko --dry-run hide permissive passthrough
 
 if [ "$SKIP" != 0 ]; then
 	echo "tools: $PASS passed, $FAILED failed, $SKIP skipped"
