@@ -117,6 +117,38 @@ man_case "pcisplit(8): commands and options" "$TOP/tools/pcisplit.8" \
 man_case "pcisplit-switch-backend(8)" "$TOP/tools/pcisplit-switch-backend.8" \
 	ours stock --ko --dry-run hide permissive passthrough
 
+# 5. make install honours DESTDIR and PREFIX: the CLI and man pages under
+# PREFIX, what dkms, kmod and initramfs-tools read at their own paths,
+# everything under DESTDIR and nothing elsewhere.
+inst=$T/inst
+if make -s -C "$TOP" install DESTDIR="$inst" PREFIX=/opt/pcisplit \
+	> "$T/install.log" 2>&1; then
+	got=$(cd "$inst" && find . -type f | sed 's|^\.||' | sort)
+	want=$(printf '%s\n' /opt/pcisplit/sbin/pcisplit \
+		/opt/pcisplit/sbin/pcisplit-switch-backend \
+		/opt/pcisplit/share/man/man8/pcisplit.8 \
+		/opt/pcisplit/share/man/man8/pcisplit-switch-backend.8 \
+		/opt/pcisplit/share/man/man4/pcisplit-back.4 \
+		/opt/pcisplit/share/man/man4/pcisplit-front.4 \
+		/lib/modprobe.d/pcisplit.conf \
+		/usr/share/initramfs-tools/hooks/pcisplit \
+		/usr/share/initramfs-tools/scripts/init-top/pcisplit | sort)
+	extra=$(comm -13 <(echo "$want") <(echo "$got") | grep -v '^/usr/src/pcisplit-[0-9.]*/' | tr '\n' ' ')
+	missing=$(comm -23 <(echo "$want") <(echo "$got") | tr '\n' ' ')
+	if [ -z "$extra$missing" ] && [ -x "$inst/opt/pcisplit/sbin/pcisplit" ] &&
+	   grep -q '^/usr/src/pcisplit-[0-9.]*/dkms.conf$' <<< "$got"; then
+		PASS=$((PASS + 1))
+		[ -n "$V" ] && echo "ok   make install DESTDIR= PREFIX="
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL make install DESTDIR= PREFIX=: missing '$missing', unexpected '$extra'"
+	fi
+else
+	FAILED=$((FAILED + 1))
+	echo "FAIL make install DESTDIR= PREFIX= failed:"
+	sed 's/^/  | /' "$T/install.log" | tail -n 10
+fi
+
 if [ "$SKIP" != 0 ]; then
 	echo "tools: $PASS passed, $FAILED failed, $SKIP skipped"
 else
