@@ -12,6 +12,7 @@
 #include <linux/seq_file.h>
 #include <linux/atomic.h>
 #include <xen/xen.h>
+#include <pcisplit/version.h>
 #include "pciback.h"
 
 static char *hide;
@@ -123,4 +124,5 @@ module_exit(pcisplit_back_exit);
 
 MODULE_DESCRIPTION("Xen PCI backend with exact MSI/MSI-X vector accounting");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(PCISPLIT_VERSION);
 MODULE_ALIAS("xen-backend:pci");

@@ -310,15 +310,18 @@ static ssize_t do_flr_store(struct device_driver *drv, const char *buf,
 static DRIVER_ATTR_WO(do_flr);
 
 /*
- * quirks: the stock backend lists extra config fields here; this backend
- * has no per-device quirk fields (its rules are the static tables), so
- * writes are refused with a reason.  It lists the devices that get a
+ * quirks: the stock backend takes "dddd:bb:ss.f-reg:size:mask" here to
+ * make one more config register guest-writable; this backend has no
+ * per-device quirk fields (its rules are the static tables), so writes
+ * are refused, naming the alternative: the device's permissive flag
+ * (every register no rule covers).  It lists the devices that get a
  * device-specific quiesce after each reset instead (quirks.c).
  */
 static ssize_t quirks_store(struct device_driver *drv, const char *buf,
 			    size_t count)
 {
-	pr_warn("quirks: extra config fields are not supported; use permissive\n");
+	pr_warn_ratelimited("quirks: '%.*s' refused: no extra config fields here; write the device's address to permissive instead\n",
+			    (int)min_t(size_t, strcspn(buf, "\n"), 48), buf);
 	return -EOPNOTSUPP;
 }
 
@@ -328,6 +331,81 @@ static ssize_t quirks_show(struct device_driver *drv, char *buf)
 }
 static DRIVER_ATTR_RW(quirks);
 
+/*
+ * irq_handlers, irq_handler_state: the stock backend can put a handler on
+ * a lent device's INTx line that it shares with dom0 devices, acking for
+ * the guest (xen_pcibk_control_isr).  This backend never installs one: a
+ * lent device's INTx reaches the guest through its pirq only.  So
+ * irq_handlers lists every held device in the stock format with that
+ * handler off ("dddd:bb:ss.f:off:not acking:0"), and turning it on is
+ * refused with the reason.
+ */
+static ssize_t irq_handlers_show(struct device_driver *drv, char *buf)
+{
+	struct pcisplit_pdev *pd;
+	ssize_t n = 0;
+
+	mutex_lock(&pcisplit_stub_lock);
+	list_for_each_entry(pd, &pcisplit_stub_devs, node)
+		n += sysfs_emit_at(buf, n, "%s:off:not acking:0\n",
+				   pci_name(pd->dev));
+	mutex_unlock(&pcisplit_stub_lock);
+	return n;
+}
+static DRIVER_ATTR_RO(irq_handlers);
+
+/*
+ * A write this backend refuses: EINVAL for a malformed address, ENODEV
+ * for a device pciback does not hold, else EOPNOTSUPP with @why logged.
+ */
+static int attr_refuse(const char *attr, const char *buf, size_t count,
+		       const char *why)
+{
+	struct pcisplit_slot p;
+	bool held;
+
+	if (attr_parse_bdf(attr, buf, count, &p))
+		return -EINVAL;
+	mutex_lock(&pcisplit_stub_lock);
+	held = stub_find(&p);
+	mutex_unlock(&pcisplit_stub_lock);
+	pr_warn_ratelimited("%s: %04x:%02x:%02x.%u: %s\n", attr, p.seg, p.bus,
+			    p.slot, p.func,
+			    held ? why : "not held by pciback");
+	return held ? -EOPNOTSUPP : -ENODEV;
+}
+
+static ssize_t irq_handler_state_store(struct device_driver *drv,
+				       const char *buf, size_t count)
+{
+	return attr_refuse("irq_handler_state", buf, count,
+			   "refused: pcisplit-back installs no shared INTx handler; its INTx reaches the guest through its pirq");
+}
+static DRIVER_ATTR_WO(irq_handler_state);
+
+/*
+ * allow_interrupt_control: on the stock backend it lets the guest (a
+ * stub-domain device model) write the MSI and MSI-X enable bits and INTx
+ * disable through config space.  Here INTx disable is the guest's on
+ * every device, and MSI/MSI-X enable are the vector table's, reached only
+ * through the protocol's enable/disable requests (so that every pirq is
+ * accounted for): the write is refused with that reason, and no device is
+ * listed.
+ */
+static ssize_t allow_interrupt_control_store(struct device_driver *drv,
+					     const char *buf, size_t count)
+{
+	return attr_refuse("allow_interrupt_control", buf, count,
+			   "refused: MSI/MSI-X enable go through XEN_PCI_OP_enable_msi/msix only (INTx disable is always the guest's)");
+}
+
+static ssize_t allow_interrupt_control_show(struct device_driver *drv,
+					    char *buf)
+{
+	return 0;
+}
+static DRIVER_ATTR_RW(allow_interrupt_control);
+
 static struct attribute *stub_attrs[] = {
 	&driver_attr_new_slot.attr,
 	&driver_attr_remove_slot.attr,
@@ -335,6 +413,9 @@ static struct attribute *stub_attrs[] = {
 	&driver_attr_permissive.attr,
 	&driver_attr_quirks.attr,
 	&driver_attr_do_flr.attr,
+	&driver_attr_irq_handlers.attr,
+	&driver_attr_irq_handler_state.attr,
+	&driver_attr_allow_interrupt_control.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(stub);

@@ -10,6 +10,7 @@
 #include <xen/xen.h>
 #include <xen/platform_pci.h>
 #include <pcisplit/compat.h>
+#include <pcisplit/version.h>
 #include "pcifront.h"
 
 /*
@@ -270,4 +271,5 @@ module_exit(front_exit);
 
 MODULE_DESCRIPTION("pcisplit: Xen PV PCI frontend with exact MSI/MSI-X teardown");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(PCISPLIT_VERSION);
 MODULE_ALIAS("xen:pci");

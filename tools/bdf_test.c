@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PCI addresses as operators type them and libxl stores them: one exact
- * spelling each, everything else refused (suite tools_bdf).
+ * PCI addresses as operators type them (what xl accepts, through
+ * libxlutil) and as libxl stores them (suite tools_bdf).
  */
 #include <kunit/test.h>
 
@@ -17,15 +17,25 @@ struct bdf_case {
 static const struct bdf_case bdf_cases[] = {
 	{ "0000:03:00.0", 0, 0x00300, "full address" },
 	{ "03:00.0", 0, 0x00300, "segment 0 may be left out" },
+	{ "3:0.0", 0, 0x00300, "short fields, as xl takes them" },
+	{ "0:3:0.0", 0, 0x00300, "short segment too" },
 	{ "ffff:ff:1f.7", 0, 0xffffffff, "largest of every field" },
 	{ "0001:0A:1f.3", 0, 0x10afb, "upper-case hex" },
 	{ "0000:03:20.0", -1, 0, "device above 0x1f" },
 	{ "0000:03:00.8", -1, 0, "function above 7" },
-	{ "3:00.0", -1, 0, "short bus" },
-	{ "0000:03:00.0 ", -1, 0, "trailing space" },
+	{ "03:00.*", -1, 0, "function wildcard: one device is meant" },
+	{ "0000:03:00.0 ", -1, 0, "trailing space (xl ignores it)" },
 	{ "0000:03:00.0\n", -1, 0, "trailing newline" },
+	{ "0000:03:00.0x", -1, 0, "trailing letter" },
 	{ "+000:03:00.0", -1, 0, "sign" },
 	{ "10000:03:00.0", -1, 0, "five-digit segment" },
+	{ "0000:03:00", -1, 0, "no function (libxlutil would read past it)" },
+	{ "03:00", -1, 0, "no function, short form" },
+	{ "03:00*.0", -1, 0, "a star before the dot" },
+	{ "03:00.0:1", -1, 0, "a colon after the function" },
+	{ "03:00.", -1, 0, "nothing after the dot" },
+	{ "03:00.0.1", -1, 0, "two dots" },
+	{ "1:2:3:4.0", -1, 0, "three colons" },
 	{ "0000-03-00-0", -1, 0, "xenstore spelling" },
 	{ "", -1, 0, "empty" },
 };

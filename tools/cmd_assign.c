@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * assignable-add / -remove / -list, with xl's semantics and state so that
- * either tool can undo the other: the device is unbound from its driver,
- * given a pciback slot and bound to pciback, then quarantined (given to
- * DOMID_IO); the original driver is kept in xenstore under
- * /libxl/pci/<SSSS-BB-DD-F>/driver_path for `assignable-remove -r`, and an
- * optional name under .../name.
+ * assignable-add / -remove / -list: xl's pci-assignable-* commands, done
+ * by libxl itself (libxl_device_pci_assignable_add/_remove/_list through
+ * the host ops), so that xl and pcisplit keep one state and undo each
+ * other.  On top of libxl: the checks that name the device and the next
+ * step before libxl is asked (no such device, no pciback, a running guest
+ * has it by xenstore or by pcisplit-back's vector table), and --json.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -46,90 +46,69 @@ static int open_view(struct pcisplit_ctx *ctx, struct xs_view *xv)
 	return -1;
 }
 
-/* Write @what to a pciback attribute; an error names the device. */
-static int pciback_write(struct pcisplit_ctx *ctx, const char *attr,
-			 sbdf_t sbdf)
+static void no_device(sbdf_t sbdf, const struct pcisplit_ctx *ctx)
 {
-	char path[PATH_MAX], bdf[BDF_STRLEN];
+	char bdf[BDF_STRLEN];
 
-	bdf_fmt(sbdf, bdf);
-	if (root_path(ctx, path, sizeof(path), SYSFS_PCIBACK "/%s", attr) ||
-	    write_attr(ctx, path, bdf)) {
-		pcisplit_err("%s: writing it to %s%s/%s failed: %s (see dmesg)",
-			     bdf, ctx->root, SYSFS_PCIBACK, attr,
-			     strerror(errno));
-		return -1;
-	}
-	return 0;
+	pcisplit_err("%s: no such PCI device (no %s%s/%s): check the address with lspci -D",
+		     bdf_fmt(sbdf, bdf), ctx->root, SYSFS_PCI_DEVICES, bdf);
 }
 
-/* Write the BDF to <driver>/<attr> ("bind" or "unbind"). */
-static int driver_write(struct pcisplit_ctx *ctx, const char *driver,
-			const char *attr, sbdf_t sbdf)
+static int need_pciback(const struct pcisplit_ctx *ctx, const char *what)
 {
-	char path[PATH_MAX], bdf[BDF_STRLEN];
-
-	if (root_path(ctx, path, sizeof(path), "%s/%s", driver, attr))
-		return -1;
-	return write_attr(ctx, path, bdf_fmt(sbdf, bdf));
-}
-
-static int bind_to_pciback(struct pcisplit_ctx *ctx, sbdf_t sbdf)
-{
-	char drv[PATH_MAX], bdf[BDF_STRLEN], xs[BDF_STRLEN];
-	int has_drv, slot;
-
-	bdf_fmt(sbdf, bdf);
-	bdf_fmt_xs(sbdf, xs);
-	has_drv = dev_driver(ctx, sbdf, drv, sizeof(drv));
-	if (has_drv < 0) {
-		pcisplit_err("%s: cannot find its driver: %s", bdf,
-			     strerror(errno));
-		return -1;
-	}
-	if (has_drv) {
-		if (driver_write(ctx, drv, "unbind", sbdf)) {
-			pcisplit_err("%s: cannot unbind it from %s: %s; stop whatever uses it in dom0 and try again",
-				     bdf, drv, strerror(errno));
-			return -1;
-		}
-		/* Where `assignable-remove -r` (ours or xl's) rebinds it. */
-		if (xs_writef(ctx, drv, "%s/%s/driver_path", XS_LIBXL_PCI, xs))
-			pcisplit_warn("%s: cannot record its driver %s in xenstore (%s): assignable-remove -r will not rebind it",
-				      bdf, drv, strerror(errno));
-	} else {
-		pcisplit_note(ctx, "%s is bound to no driver", bdf);
-	}
-
-	slot = pciback_has_slot(ctx, sbdf);
-	if (slot < 0) {
-		pcisplit_err("%s: cannot read %s%s/slots: %s", bdf, ctx->root,
-			     SYSFS_PCIBACK, strerror(errno));
-		goto out_rebind;
-	}
-	/* A second new_slot would list the device twice. */
-	if (!slot && pciback_write(ctx, "new_slot", sbdf))
-		goto out_rebind;
-	if (pciback_write(ctx, "bind", sbdf))
-		goto out_rebind;
-	return 0;
-
-out_rebind:
-	if (has_drv && !driver_write(ctx, drv, "bind", sbdf))
-		pcisplit_err("%s: given back to %s", bdf, drv);
+	if (pciback_loaded(ctx))
+		return 0;
+	pcisplit_err("%s: no pciback driver (%s%s): load pcisplit-back (modprobe pcisplit-back) or xen-pciback",
+		     what, ctx->root, SYSFS_PCIBACK);
 	return -1;
+}
+
+/* libxl said no: it printed its reason; add what it was asked and why. */
+static void libxl_failed(const struct pcisplit_ctx *ctx, const char *bdf,
+			 const char *what)
+{
+	if (errno == ENOTSUP)
+		pcisplit_err("%s: not done: libxl works on the real /sys only, so %s needs no --root",
+			     bdf, what);
+	else
+		pcisplit_err("%s: libxl could not %s (its message is above; xl dmesg and dmesg may say more)",
+			     bdf, what);
+}
+
+/* The owner check: a running guest has it by xenstore or the vector table. */
+static int check_owner(struct pcisplit_ctx *ctx, const struct xs_view *xv,
+		       sbdf_t sbdf)
+{
+	struct vt_table vt = { 0 };
+	char bdf[BDF_STRLEN], err[256];
+	bool have_vt;
+	int rc;
+
+	have_vt = !vt_load(ctx, &vt, err, sizeof(err));
+	if (!have_vt && errno != ENOENT) {
+		pcisplit_err("%s: cannot tell who owns it: vector table %s",
+			     bdf_fmt(sbdf, bdf), err);
+		return -1;
+	}
+	rc = refuse_if_assigned(ctx, xv, have_vt ? &vt : NULL, sbdf);
+	vt_free(&vt);
+	return rc;
 }
 
 int cmd_assignable_add(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 		       int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct xs_view xv = { 0 };
 	const char *name = NULL;
-	char bdf[BDF_STRLEN], xs[BDF_STRLEN];
+	char bdf[BDF_STRLEN];
 	int opt, rc = EXIT_FAIL;
 	sbdf_t sbdf;
 
-	FOREACH_OPT(opt, spec, "n:", 1, 1) {
+	FOREACH_OPT(opt, spec, "n:", longopts, 1, 1) {
 	case 'n':
 		name = optarg;
 		break;
@@ -138,75 +117,32 @@ int cmd_assignable_add(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	    (name && check_name(spec, name)))
 		return EXIT_USAGE;
 	bdf_fmt(sbdf, bdf);
-	bdf_fmt_xs(sbdf, xs);
 	if (!dev_exists(ctx, sbdf)) {
-		pcisplit_err("%s: no such PCI device (no %s%s/%s): check the address with lspci -D",
-			     bdf, ctx->root, SYSFS_PCI_DEVICES, bdf);
+		no_device(sbdf, ctx);
 		goto out;
 	}
-	if (!pciback_loaded(ctx)) {
-		pcisplit_err("%s: no pciback driver to give it to: load pcisplit-back (modprobe pcisplit-back) or xen-pciback",
-			     bdf);
+	if (need_pciback(ctx, bdf) || open_view(ctx, &xv))
 		goto out;
-	}
-	if (open_view(ctx, &xv))
+	/* Xen would not quarantine it under a running guest anyway. */
+	if (pciback_holds(ctx, sbdf) && check_owner(ctx, &xv, sbdf))
 		goto out;
+	pcisplit_note(ctx, "libxl: make %s assignable%s%s", bdf,
+		      name ? " as " : "", name ?: "");
+	if (ctx->host->assignable_add(ctx->host_priv, sbdf, name)) {
+		char drv[PATH_MAX];
 
-	if (pciback_holds(ctx, sbdf)) {
-		/* Xen would refuse to quarantine it under a running guest. */
-		if (refuse_if_assigned(ctx, &xv, NULL, sbdf))
-			goto out;
-		pcisplit_note(ctx, "%s is already bound to pciback", bdf);
-	} else if (bind_to_pciback(ctx, sbdf)) {
-		goto out;
-	}
-
-	if (name ? xs_writef(ctx, name, "%s/%s/name", XS_LIBXL_PCI, xs) :
-		   xs_rmf(ctx, "%s/%s/name", XS_LIBXL_PCI, xs))
-		pcisplit_warn("%s: cannot record its name in xenstore: %s", bdf,
-			      strerror(errno));
-
-	pcisplit_note(ctx, "quarantine %s (assign it to DOMID_IO)", bdf);
-	if (ctx->host->quarantine(ctx->host_priv, sbdf)) {
-		pcisplit_err("%s is bound to pciback but Xen refused to quarantine it: %s; passthrough needs an IOMMU (Xen option iommu=on; see xl dmesg)",
-			     bdf, strerror(errno));
+		libxl_failed(ctx, bdf, "make it assignable");
+		/* libxl unbinds first and does not undo that on failure. */
+		if (errno != ENOTSUP && !pciback_holds(ctx, sbdf) &&
+		    !dev_driver(ctx, sbdf, drv, sizeof(drv)))
+			pcisplit_err("%s is now bound to no driver: pcisplit assignable-remove -r %s gives it back",
+				     bdf, bdf);
 		goto out;
 	}
 	rc = EXIT_OK;
 out:
 	xsv_free(&xv);
 	return rc;
-}
-
-static int rebind_original(struct pcisplit_ctx *ctx,
-			   const struct xs_libxl_pci *lp, sbdf_t sbdf)
-{
-	char bdf[BDF_STRLEN], xs[BDF_STRLEN];
-
-	bdf_fmt(sbdf, bdf);
-	bdf_fmt_xs(sbdf, xs);
-	if (!lp || !lp->driver_path) {
-		pcisplit_warn("%s: its original driver is not known, so it stays unbound; bind one by hand: echo %s > %s/NAME/bind",
-			      bdf, bdf, SYSFS_PCI_DRIVERS);
-		return 0;
-	}
-	/* An untrusted xenstore value: only ever a driver directory. */
-	if (!driver_path_ok(lp->driver_path)) {
-		pcisplit_err("%s: not rebinding to '%s' from %s/%s/driver_path: not a %s/NAME path; bind a driver by hand",
-			     bdf, lp->driver_path, XS_LIBXL_PCI, xs,
-			     SYSFS_PCI_DRIVERS);
-		return -1;
-	}
-	if (driver_write(ctx, lp->driver_path, "bind", sbdf)) {
-		pcisplit_err("%s: cannot rebind it to %s: %s; is that driver loaded? (modprobe it, then echo %s > %s/bind)",
-			     bdf, lp->driver_path, strerror(errno), bdf,
-			     lp->driver_path);
-		return -1;
-	}
-	if (xs_rmf(ctx, "%s/%s/driver_path", XS_LIBXL_PCI, xs))
-		pcisplit_warn("%s: cannot remove %s/%s/driver_path: %s", bdf,
-			      XS_LIBXL_PCI, xs, strerror(errno));
-	return 0;
 }
 
 static const struct xs_libxl_pci *find_name(const struct xs_view *xv,
@@ -223,83 +159,81 @@ static const struct xs_libxl_pci *find_name(const struct xs_view *xv,
 int cmd_assignable_remove(struct pcisplit_ctx *ctx,
 			  const struct cmd_spec *spec, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "rebind", no_argument, NULL, 'r' },
+		{ "name", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct xs_view xv = { 0 };
-	struct vt_table vt = { 0 };
 	const struct xs_libxl_pci *lp;
-	const char *name = NULL;
-	char bdf[BDF_STRLEN], xs[BDF_STRLEN], err[256];
-	int opt, slot, rc = EXIT_FAIL;
-	bool rebind = false, have_vt;
+	const char *ident = NULL;
+	char bdf[BDF_STRLEN], xs[BDF_STRLEN];
+	int opt, rc = EXIT_FAIL;
+	bool rebind = false, by_name = false, is_bdf;
 	sbdf_t sbdf = 0;
 
-	FOREACH_OPT(opt, spec, "rn:", 0, 1) {
+	FOREACH_OPT(opt, spec, "rn:", longopts, 0, 1) {
 	case 'r':
 		rebind = true;
 		break;
 	case 'n':
-		name = optarg;
+		ident = optarg;
+		by_name = true;
 		break;
 	}
-	if (!name == (optind == argc)) {
-		pcisplit_err("%s: give either a BDF or -n NAME", spec->name);
-		cmd_usage(spec, true);
+	if (!ident == (optind == argc)) {
+		pcisplit_err("%s: give one device: a BDF or a name (-n NAME is the same as NAME)",
+			     spec->name);
+		cmd_short_usage(spec);
 		return EXIT_USAGE;
 	}
-	if (name ? check_name(spec, name) : arg_bdf(spec, argv[optind], &sbdf))
+	if (!ident)
+		ident = argv[optind];
+	/* As xl: a name first, then an address. */
+	is_bdf = !by_name && !bdf_parse(ident, &sbdf);
+	if (!is_bdf && check_name(spec, ident)) {
+		if (!by_name)
+			pcisplit_err("%s: '%s' is neither a PCI address ([SSSS:]BB:DD.F) nor a device name",
+				     spec->name, ident);
 		return EXIT_USAGE;
-	if (open_view(ctx, &xv))
+	}
+	if (open_view(ctx, &xv)) {
+		if (is_bdf && !dev_exists(ctx, sbdf))
+			no_device(sbdf, ctx);
 		goto out;
-	if (name) {
-		lp = find_name(&xv, name);
-		if (!lp) {
-			pcisplit_err("no device is remembered as '%s' (pcisplit assignable-list shows the names)",
-				     name);
-			goto out;
-		}
+	}
+	lp = find_name(&xv, ident);
+	if (lp) {
 		sbdf = lp->sbdf;
+	} else if (!is_bdf) {
+		pcisplit_err("no device is named '%s' (pcisplit assignable-list -n shows the names)",
+			     ident);
+		goto out;
 	}
 	bdf_fmt(sbdf, bdf);
-	bdf_fmt_xs(sbdf, xs);
+	if (!dev_exists(ctx, sbdf)) {
+		no_device(sbdf, ctx);
+		goto out;
+	}
+	if (check_owner(ctx, &xv, sbdf))
+		goto out;
+	/* libxl writes to <driver_path>/bind as it finds it in xenstore. */
 	lp = xsv_libxl(&xv, sbdf);
-
-	have_vt = !vt_load(ctx, &vt, err, sizeof(err));
-	if (!have_vt && errno != ENOENT) {
-		pcisplit_err("%s: cannot tell who owns it: vector table %s", bdf,
-			     err);
+	if (rebind && lp && lp->driver_path &&
+	    !driver_path_ok(lp->driver_path)) {
+		pcisplit_err("%s: not rebinding to '%s' from %s/%s/driver_path: not a %s/NAME path; remove it without -r, then bind a driver by hand",
+			     bdf, lp->driver_path, XS_LIBXL_PCI,
+			     bdf_fmt_xs(sbdf, xs), SYSFS_PCI_DRIVERS);
 		goto out;
 	}
-	if (refuse_if_assigned(ctx, &xv, have_vt ? &vt : NULL, sbdf))
+	pcisplit_note(ctx, "libxl: give %s back to dom0%s", bdf,
+		      rebind ? ", rebinding its driver" : "");
+	if (ctx->host->assignable_remove(ctx->host_priv, sbdf, rebind)) {
+		libxl_failed(ctx, bdf, "give it back to dom0");
 		goto out;
-
-	pcisplit_note(ctx, "take %s out of quarantine (from DOMID_IO)", bdf);
-	if (ctx->host->unquarantine(ctx->host_priv, sbdf)) {
-		if (errno != ENODEV) {
-			pcisplit_err("%s: Xen refused to take it out of quarantine: %s (see xl dmesg)",
-				     bdf, strerror(errno));
-			goto out;
-		}
-		pcisplit_warn("%s was not quarantined; going on", bdf);
 	}
-
-	if (pciback_holds(ctx, sbdf)) {
-		if (pciback_write(ctx, "unbind", sbdf))
-			goto out;
-		/* Its own slot only: a wildcard stays for the others. */
-		slot = pciback_has_slot(ctx, sbdf);
-		if (slot == 1 && pciback_write(ctx, "remove_slot", sbdf))
-			goto out;
-	} else {
-		pcisplit_warn("%s was not bound to pciback", bdf);
-	}
-
-	if (rebind && rebind_original(ctx, lp, sbdf))
-		goto out;
-	if (xs_rmf(ctx, "%s/%s/name", XS_LIBXL_PCI, xs))
-		pcisplit_warn("%s: cannot remove its name from xenstore: %s",
-			      bdf, strerror(errno));
 	rc = EXIT_OK;
 out:
-	vt_free(&vt);
 	xsv_free(&xv);
 	return rc;
 }
@@ -307,40 +241,67 @@ out:
 int cmd_assignable_list(struct pcisplit_ctx *ctx,
 			const struct cmd_spec *spec, int argc, char **argv)
 {
-	struct xs_view xv = { 0 };
+	static const struct option longopts[] = {
+		{ "show-names", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct json *j = NULL;
 	sbdf_t *devs = NULL;
-	int opt, i, n, rc = EXIT_FAIL;
+	char **names = NULL;
+	bool show_names = false, json = false;
+	int opt, i, n = 0, rc = EXIT_FAIL;
 
-	FOREACH_OPT(opt, spec, "", 0, 0) {
+	FOREACH_OPT(opt, spec, "n", longopts, 0, 0) {
+	case 'n':
+		show_names = true;
+		break;
+	case 'j':
+		json = true;
+		break;
 	}
-	if (!pciback_loaded(ctx)) {
-		pcisplit_err("no pciback driver in sysfs (%s%s): load pcisplit-back (modprobe pcisplit-back) or xen-pciback",
-			     ctx->root, SYSFS_PCIBACK);
+	if (need_pciback(ctx, spec->name))
 		goto out;
-	}
-	n = pciback_devices(ctx, &devs);
-	if (n < 0) {
-		pcisplit_err("cannot read %s%s: %s", ctx->root, SYSFS_PCIBACK,
+	if (host_open(ctx)) {
+		pcisplit_err("cannot read xenstore (%s): run pcisplit as root in dom0 with xenstored running",
 			     strerror(errno));
 		goto out;
 	}
-	if (open_view(ctx, &xv))
+	n = ctx->host->assignable_list(ctx->host_priv, &devs, &names);
+	if (n < 0) {
+		pcisplit_err("libxl could not list the assignable devices (its message is above)");
+		n = 0;
 		goto out;
+	}
+	if (json) {
+		j = json_open_list(spec->name, "devices");
+		if (!j)
+			goto out;
+	}
 	for (i = 0; i < n; i++) {
-		const struct xs_libxl_pci *lp = xsv_libxl(&xv, devs[i]);
-		const struct xs_backend *be = xsv_backend_of(&xv, devs[i]);
 		char bdf[BDF_STRLEN];
 
-		/* Assigned: by libxl's record, or by a live backend tree. */
-		if ((lp && lp->domid >= 0) ||
-		    (be && (!xv.have_domains || xsv_alive(&xv, be->domid))))
-			continue;
-		printf("%s%s%s\n", bdf_fmt(devs[i], bdf),
-		       lp && lp->name ? " " : "", lp && lp->name ? lp->name : "");
+		bdf_fmt(devs[i], bdf);
+		if (j) {
+			json_map_open(j);
+			json_kv_str(j, "bdf", bdf);
+			json_kv_str(j, "name", names[i]);
+			json_map_close(j);
+		} else {
+			/* xl's own format, trailing space included. */
+			printf("%s %s\n", bdf,
+			       show_names && names[i] ? names[i] : "");
+		}
+	}
+	if (j) {
+		if (json_close_list(j))
+			goto out;
 	}
 	rc = EXIT_OK;
 out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	free(devs);
-	xsv_free(&xv);
 	return rc;
 }

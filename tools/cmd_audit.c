@@ -28,6 +28,7 @@ struct audit {
 	sbdf_t *held;
 	int nheld;
 	unsigned int problems;
+	struct json *json;	/* --json: findings go here, not to stdout */
 };
 
 static void finding(struct audit *a, const char *kind, const char *next,
@@ -37,14 +38,22 @@ static void finding(struct audit *a, const char *kind, const char *next,
 static void finding(struct audit *a, const char *kind, const char *next,
 		    const char *fmt, ...)
 {
+	char what[512];
 	va_list ap;
 
-	printf("%-10s ", kind);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	printf("\n%-10s -> %s\n", "", next);
 	a->problems++;
+	if (a->json) {
+		json_map_open(a->json);
+		json_kv_str(a->json, "kind", kind);
+		json_kv_str(a->json, "problem", what);
+		json_kv_str(a->json, "next", next);
+		json_map_close(a->json);
+		return;
+	}
+	printf("%-10s %s\n%-10s -> %s\n", kind, what, "", next);
 }
 
 static bool held(const struct audit *a, sbdf_t sbdf)
@@ -368,8 +377,12 @@ int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	struct audit a = { .ctx = ctx };
 	char err[256];
 	int opt, rc = EXIT_FAIL;
+	bool json = false;
 
-	FOREACH_OPT(opt, spec, "", 0, 0) {
+	FOREACH_OPT(opt, spec, "", json_longopts, 0, 0) {
+	case 'j':
+		json = true;
+		break;
 	}
 	if (!pciback_loaded(ctx)) {
 		pcisplit_err("nothing to audit: no pciback driver in sysfs (%s%s); load pcisplit-back (modprobe pcisplit-back) or xen-pciback",
@@ -386,6 +399,13 @@ int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 		pcisplit_err("cannot audit without xenstore (%s): run pcisplit as root in dom0 with xenstored running",
 			     strerror(errno));
 		goto out;
+	}
+	if (json) {
+		a.json = json_open(spec->name);
+		if (!a.json)
+			goto out;
+		json_key(a.json, "problems");
+		json_array_open(a.json);
 	}
 	if (!a.xv.have_domains)
 		finding(&a, "UNCHECKED",
@@ -406,6 +426,18 @@ int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	check_backends(&a);
 	check_libxl(&a);
 
+	if (a.json) {
+		json_array_close(a.json);
+		json_kv_bool(a.json, "clean", !a.problems);
+		json_kv_bool(a.json, "vector_table", a.have_vt);
+		json_kv_uint(a.json, "held", a.nheld);
+		json_kv_uint(a.json, "table_devices", a.vt.ndev);
+		json_kv_uint(a.json, "backends", a.xv.nbe);
+		json_kv_uint(a.json, "domains", a.xv.ndom);
+		rc = json_close(a.json, true) || a.problems ? EXIT_FAIL : EXIT_OK;
+		a.json = NULL;
+		goto out;
+	}
 	if (a.problems) {
 		printf("audit: %u problem%s found\n", a.problems,
 		       a.problems == 1 ? "" : "s");
@@ -417,6 +449,7 @@ int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	       a.xv.nbe == 1 ? "" : "s", a.xv.ndom, a.xv.ndom == 1 ? "" : "s");
 	rc = EXIT_OK;
 out:
+	json_close(a.json, false);
 	free(a.held);
 	vt_free(&a.vt);
 	xsv_free(&a.xv);

@@ -54,7 +54,7 @@ int cmd_reset(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	bool have_vt;
 	sbdf_t sbdf;
 
-	FOREACH_OPT(opt, spec, "", 1, 1) {
+	FOREACH_OPT(opt, spec, "", NULL, 1, 1) {
 	}
 	if (arg_bdf(spec, argv[optind], &sbdf))
 		return EXIT_USAGE;

@@ -53,15 +53,51 @@ static int need_xenstore(struct pcisplit_ctx *ctx, struct xs_view *xv)
 	return -1;
 }
 
+/* --json, the one long option of list, vectors and audit. */
+const struct option json_longopts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The mode as the debugfs table and the JSON schema spell it. */
+static const char *json_mode(enum vt_mode mode)
+{
+	return mode == VT_MSIX ? "msix" : mode == VT_MSI ? "msi" : "none";
+}
+
+/* {"domid": N, "name": "..."|null}, or null for no owner. */
+void json_owner(struct json *j, struct pcisplit_ctx *ctx, int domid)
+{
+	char *name = NULL;
+
+	if (domid < 0) {
+		json_str(j, NULL);
+		return;
+	}
+	if (ctx->host_ok)
+		name = xs_readf(ctx, "/local/domain/%d/name", domid);
+	json_map_open(j);
+	json_kv_uint(j, "domid", domid);
+	json_kv_str(j, "name", name);
+	json_map_close(j);
+	free(name);
+}
+
 int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
 	     char **argv)
 {
 	struct vt_table vt = { 0 };
 	struct xs_view xv = { 0 };
+	struct pci_access *pacc = NULL;
+	struct json *j = NULL;
 	sbdf_t *devs = NULL;
 	int opt, n, i, have_vt, rc = EXIT_FAIL;
+	bool json = false;
 
-	FOREACH_OPT(opt, spec, "", 0, 0) {
+	FOREACH_OPT(opt, spec, "", json_longopts, 0, 0) {
+	case 'j':
+		json = true;
+		break;
 	}
 	if (need_pciback(ctx))
 		goto out;
@@ -74,17 +110,30 @@ int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
 	have_vt = load_table(ctx, &vt, false);
 	if (have_vt < 0 || need_xenstore(ctx, &xv))
 		goto out;
-
-	printf("%-12s  %-9s  %-12s  %-20s  %-5s  %7s  %s\n", "BDF", "ID",
-	       "NAME", "OWNER", "MODE", "VECTORS", "STATE");
+	pacc = pciname_open();
+	if (json) {
+		j = json_open(spec->name);
+		if (!j)
+			goto out;
+		json_kv_bool(j, "vector_table", have_vt);
+		json_key(j, "devices");
+		json_array_open(j);
+	} else {
+		printf("%-12s  %-9s  %-12s  %-20s  %-5s  %7s  %-10s  %s\n",
+		       "BDF", "ID", "NAME", "OWNER", "MODE", "VECTORS", "STATE",
+		       "DEVICE");
+	}
 	for (i = 0; i < n; i++) {
 		const struct xs_libxl_pci *lp = xsv_libxl(&xv, devs[i]);
 		const struct vt_dev *d = have_vt ? vt_find(&vt, devs[i]) : NULL;
 		char bdf[BDF_STRLEN], ids[16], owner[LABEL_LEN], nvec[16];
+		char descbuf[384];
 		int dom = xsv_owner(&xv, devs[i]);
-		const char *mode = "?";
+		const char *mode = "?", *desc;
 
 		dev_ids(ctx, devs[i], ids, sizeof(ids));
+		desc = pciname_describe(pacc, ctx, devs[i], descbuf,
+					sizeof(descbuf));
 		/* Records of a domain that is gone do not make an owner. */
 		if (dom >= 0 && xv.have_domains && !xsv_alive(&xv, dom)) {
 			pcisplit_warn("xenstore still names domain %d, which no longer exists, for %s: run pcisplit audit",
@@ -100,19 +149,68 @@ int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
 			mode = vt_mode_label(d->mode);
 			snprintf(nvec, sizeof(nvec), "%u", d->nvec);
 		}
-		printf("%-12s  %-9s  %-12s  %-20s  %-5s  %7s  %s\n",
+		if (j) {
+			json_map_open(j);
+			json_kv_str(j, "bdf", bdf_fmt(devs[i], bdf));
+			json_kv_str(j, "id", strcmp(ids, "?") ? ids : NULL);
+			json_kv_str(j, "description", desc);
+			json_kv_str(j, "name", lp ? lp->name : NULL);
+			json_key(j, "owner");
+			json_owner(j, ctx, dom);
+			json_kv_str(j, "mode", d ? json_mode(d->mode) : NULL);
+			json_key(j, "vectors");
+			if (d)
+				json_uint(j, d->nvec);
+			else
+				json_str(j, NULL);
+			json_kv_str(j, "state",
+				    dom >= 0 ? "assigned" : "assignable");
+			json_map_close(j);
+			continue;
+		}
+		printf("%-12s  %-9s  %-12s  %-20s  %-5s  %7s  %-10s  %s\n",
 		       bdf_fmt(devs[i], bdf), ids,
 		       lp && lp->name ? lp->name : "-", owner, mode, nvec,
-		       dom >= 0 ? "assigned" : "assignable");
+		       dom >= 0 ? "assigned" : "assignable", desc ?: "-");
 	}
-	if (!n)
+	if (j) {
+		if (json_close_list(j))
+			goto out;
+	} else if (!n) {
 		printf("(pciback holds no device: make one assignable with pcisplit assignable-add BDF)\n");
+	}
 	rc = EXIT_OK;
 out:
+	pciname_close(pacc);
 	free(devs);
 	vt_free(&vt);
 	xsv_free(&xv);
 	return rc;
+}
+
+static void json_device(struct json *j, struct pcisplit_ctx *ctx,
+			const struct vt_dev *d)
+{
+	char bdf[BDF_STRLEN];
+	unsigned int i;
+
+	json_map_open(j);
+	json_kv_str(j, "bdf", bdf_fmt(d->sbdf, bdf));
+	json_key(j, "owner");
+	json_owner(j, ctx, d->owned ? (int)d->domid : -1);
+	json_kv_uint(j, "epoch", d->epoch);
+	json_kv_str(j, "mode", json_mode(d->mode));
+	json_kv_uint(j, "table", d->table);
+	json_key(j, "vectors");
+	json_array_open(j);
+	for (i = 0; i < d->nvec; i++) {
+		json_map_open(j);
+		json_kv_uint(j, "entry", d->vec[i].entry);
+		json_kv_uint(j, "pirq", d->vec[i].pirq);
+		json_map_close(j);
+	}
+	json_array_close(j);
+	json_map_close(j);
 }
 
 static void show_device(struct pcisplit_ctx *ctx, const struct vt_dev *d)
@@ -138,14 +236,18 @@ int cmd_vectors(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 		int argc, char **argv)
 {
 	struct vt_table vt = { 0 };
-	const struct vt_dev *d;
+	const struct vt_dev *d = NULL;
+	struct json *j = NULL;
 	char bdf[BDF_STRLEN];
 	int opt, have, rc = EXIT_FAIL;
 	unsigned int i;
 	sbdf_t sbdf = 0;
-	bool one;
+	bool one, json = false;
 
-	FOREACH_OPT(opt, spec, "", 0, 1) {
+	FOREACH_OPT(opt, spec, "", json_longopts, 0, 1) {
+	case 'j':
+		json = true;
+		break;
 	}
 	one = optind < argc;
 	if (one && arg_bdf(spec, argv[optind], &sbdf))
@@ -169,6 +271,17 @@ int cmd_vectors(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 				     bdf_fmt(sbdf, bdf), bdf);
 			goto out;
 		}
+	}
+	if (json) {
+		j = json_open_list(spec->name, "devices");
+		if (!j)
+			goto out;
+		for (i = 0; i < vt.ndev; i++)
+			if (!d || d == &vt.dev[i])
+				json_device(j, ctx, &vt.dev[i]);
+		if (json_close_list(j))
+			goto out;
+	} else if (d) {
 		show_device(ctx, d);
 	} else {
 		for (i = 0; i < vt.ndev; i++)

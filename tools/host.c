@@ -15,7 +15,7 @@ int host_open(struct pcisplit_ctx *ctx)
 		errno = ctx->host_errno;
 		return -1;
 	}
-	if (ctx->host->open(&ctx->host_priv)) {
+	if (ctx->host->open(&ctx->host_priv, ctx)) {
 		ctx->host_errno = errno ?: EIO;
 		return -1;
 	}

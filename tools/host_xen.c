@@ -1,26 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The real host: xenstore through libxenstore, the domain list and the
- * quarantine through libxenctrl (as libxl does: assign to DOMID_IO with
- * XEN_DOMCTL_DEV_RDM_RELAXED, since DOMID_IO has no memory to reserve).
- * libxenctrl is opened on first use, so commands that only read xenstore
- * work where privcmd is missing.
+ * The real host: xenstore through libxenstore, the domain list through
+ * libxenctrl, making devices assignable through libxl's public API (as xl
+ * does).  libxenctrl and libxl are opened on first use, so commands that
+ * only read xenstore work where privcmd is missing.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxl.h>
 #include <xenctrl.h>
 #include <xenstore.h>
+#include <xentoollog.h>
 
 #include "pcisplit.h"
 
 struct xen_host {
+	const struct pcisplit_ctx *ctx;
 	struct xs_handle *xs;
 	xc_interface *xc;
+	xentoollog_logger_stdiostream *log;
+	libxl_ctx *xl;
 };
 
-static int xh_open(void **priv)
+static int xh_open(void **priv, const struct pcisplit_ctx *ctx)
 {
 	struct xen_host *h = calloc(1, sizeof(*h));
 
@@ -36,6 +40,7 @@ static int xh_open(void **priv)
 		errno = saved;
 		return -1;
 	}
+	h->ctx = ctx;
 	*priv = h;
 	return 0;
 }
@@ -46,6 +51,10 @@ static void xh_close(void *priv)
 
 	if (!h)
 		return;
+	if (h->xl)
+		libxl_ctx_free(h->xl);
+	if (h->log)
+		xtl_logger_destroy((xentoollog_logger *)h->log);
 	if (h->xc)
 		xc_interface_close(h->xc);
 	xs_close(h->xs);
@@ -129,23 +138,128 @@ static int xh_domains(void *priv, struct pcisplit_dominfo *out,
 	return n;
 }
 
-static int xh_quarantine(void *priv, sbdf_t sbdf)
+/*
+ * libxl, as xl opens it: messages at warning level and above on stderr
+ * (-v: from "info").  libxl works on the real /sys, so not under --root.
+ */
+static libxl_ctx *xh_libxl(struct xen_host *h)
 {
-	struct xen_host *h = priv;
-
-	if (!xh_xc(h))
-		return -1;
-	return xc_assign_device(h->xc, DOMID_IO, sbdf,
-				XEN_DOMCTL_DEV_RDM_RELAXED) ? -1 : 0;
+	if (h->xl)
+		return h->xl;
+	if (h->ctx->root[0]) {
+		errno = ENOTSUP;
+		return NULL;
+	}
+	if (!h->log) {
+		h->log = xtl_createlogger_stdiostream(stderr,
+			h->ctx->verbose ? XTL_INFO : XTL_WARN, 0);
+		if (!h->log) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	if (libxl_ctx_alloc(&h->xl, LIBXL_VERSION, 0,
+			    (xentoollog_logger *)h->log)) {
+		h->xl = NULL;
+		errno = errno ?: EACCES;
+		return NULL;
+	}
+	return h->xl;
 }
 
-static int xh_unquarantine(void *priv, sbdf_t sbdf)
+static void pci_of(libxl_device_pci *pci, sbdf_t sbdf)
 {
-	struct xen_host *h = priv;
+	libxl_device_pci_init(pci);
+	pci->domain = sbdf >> 16;
+	pci->bus = (sbdf >> 8) & 0xff;
+	pci->dev = (sbdf >> 3) & 0x1f;
+	pci->func = sbdf & 7;
+}
 
-	if (!xh_xc(h))
+/* libxl's ERROR_* as errno (libxl printed the reason). */
+static int libxl_rc(int rc)
+{
+	if (!rc)
+		return 0;
+	errno = rc == ERROR_NOTFOUND ? ENOENT : EIO;
+	return -1;
+}
+
+/* libxl_device_pci_assignable_add() (@add) or _remove() for one device. */
+static int xh_assignable(void *priv, sbdf_t sbdf, const char *name, bool add,
+			 bool rebind)
+{
+	libxl_ctx *xl = xh_libxl(priv);
+	libxl_device_pci pci;
+	int rc;
+
+	if (!xl)
 		return -1;
-	return xc_deassign_device(h->xc, DOMID_IO, sbdf) ? -1 : 0;
+	pci_of(&pci, sbdf);
+	if (name) {
+		pci.name = strdup(name);
+		if (!pci.name) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	rc = add ? libxl_device_pci_assignable_add(xl, &pci, rebind) :
+		   libxl_device_pci_assignable_remove(xl, &pci, rebind);
+	libxl_device_pci_dispose(&pci);
+	return libxl_rc(rc);
+}
+
+static int xh_assignable_add(void *priv, sbdf_t sbdf, const char *name)
+{
+	/* rebind=1: remember the driver, as xl pci-assignable-add does. */
+	return xh_assignable(priv, sbdf, name, true, true);
+}
+
+static int xh_assignable_remove(void *priv, sbdf_t sbdf, bool rebind)
+{
+	return xh_assignable(priv, sbdf, NULL, false, rebind);
+}
+
+static int xh_assignable_list(void *priv, sbdf_t **devs, char ***names)
+{
+	libxl_ctx *xl = xh_libxl(priv);
+	libxl_device_pci *pcis;
+	int i, n = 0;
+
+	*devs = NULL;
+	*names = NULL;
+	if (!xl)
+		return -1;
+	/* NULL with n == 0 is an empty list or an error libxl logged. */
+	pcis = libxl_device_pci_assignable_list(xl, &n);
+	if (!n) {
+		libxl_device_pci_assignable_list_free(pcis, 0);
+		return 0;
+	}
+	*devs = calloc(n, sizeof(**devs));
+	*names = calloc(n, sizeof(**names));
+	if (!*devs || !*names)
+		goto out_nomem;
+	for (i = 0; i < n; i++) {
+		(*devs)[i] = (sbdf_t)pcis[i].domain << 16 | pcis[i].bus << 8 |
+			     pcis[i].dev << 3 | pcis[i].func;
+		if (pcis[i].name && !((*names)[i] = strdup(pcis[i].name)))
+			goto out_nomem;
+	}
+	libxl_device_pci_assignable_list_free(pcis, n);
+	return n;
+
+out_nomem:
+	libxl_device_pci_assignable_list_free(pcis, n);
+	if (*names)
+		for (i = 0; i < n; i++)
+			free((*names)[i]);
+	free(*names);
+	free(*devs);
+	*devs = NULL;
+	*names = NULL;
+	errno = ENOMEM;
+	return -1;
 }
 
 const struct pcisplit_host_ops pcisplit_host_ops = {
@@ -156,6 +270,7 @@ const struct pcisplit_host_ops pcisplit_host_ops = {
 	.write = xh_write,
 	.rm = xh_rm,
 	.domains = xh_domains,
-	.quarantine = xh_quarantine,
-	.unquarantine = xh_unquarantine,
+	.assignable_add = xh_assignable_add,
+	.assignable_remove = xh_assignable_remove,
+	.assignable_list = xh_assignable_list,
 };

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <pcisplit/version.h>
+
 #include "pcisplit.h"
 
 static int cmd_help(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
@@ -26,40 +28,45 @@ static const struct cmd_spec cmd_table[] = {
 		.name = "list",
 		.fn = cmd_list,
 		.help = "List the devices pciback holds, their owner, mode and vectors",
-		.usage = "",
+		.usage = "[--json]",
+		.options = "--json          one JSON document (pcisplit(8), JSON OUTPUT)",
 	},
 	{
 		.name = "vectors",
 		.fn = cmd_vectors,
 		.help = "Show the entry -> pirq table of one device or of all",
-		.usage = "[BDF]",
+		.usage = "[--json] [BDF]",
+		.options = "--json          one JSON document (pcisplit(8), JSON OUTPUT)",
 	},
 	{
 		.name = "audit",
 		.fn = cmd_audit,
 		.help = "Cross-check the vector table, xenstore and the live domains",
-		.usage = "",
+		.usage = "[--json]",
+		.options = "--json          one JSON document (pcisplit(8), JSON OUTPUT)",
 	},
 	{
 		.name = "assignable-add",
 		.fn = cmd_assignable_add,
 		.help = "Make a device assignable to guests (as xl pci-assignable-add)",
 		.usage = "[-n NAME] BDF",
-		.options = "-n NAME  remember the device under NAME (as xl does)",
+		.options = "-n, --name=NAME remember the device under NAME (as xl does)",
 	},
 	{
 		.name = "assignable-remove",
 		.fn = cmd_assignable_remove,
 		.help = "Give an assignable device back to dom0 (as xl pci-assignable-remove)",
-		.usage = "[-r] BDF | [-r] -n NAME",
-		.options = "-r       rebind the driver it had before assignable-add\n"
-			   "-n NAME  the device remembered under NAME",
+		.usage = "[-r] BDF|NAME",
+		.options = "-r, --rebind    rebind the driver it had before assignable-add\n"
+			   "-n NAME         the device named NAME (NAME alone does the same)",
 	},
 	{
 		.name = "assignable-list",
 		.fn = cmd_assignable_list,
 		.help = "List the devices that are assignable and not assigned",
-		.usage = "",
+		.usage = "[-n] [--json]",
+		.options = "-n, --show-names  show each device's name (as xl does)\n"
+			   "--json          one JSON document (pcisplit(8), JSON OUTPUT)",
 	},
 	{
 		.name = "reset",
@@ -81,11 +88,13 @@ static void global_usage(FILE *f)
 {
 	unsigned int i;
 
-	fprintf(f, "Usage: pcisplit [-v] [--root DIR] COMMAND [ARGS...]\n\n");
+	fprintf(f, "Usage: pcisplit [-v] [--root DIR] COMMAND [ARGS...]\n"
+		   "       pcisplit --version\n\n");
 	for (i = 0; i < NR_CMDS; i++)
 		fprintf(f, " %-18s %s\n", cmd_table[i].name,
 			cmd_table[i].help);
 	fprintf(f, "\n -v, --verbose      say every sysfs and xenstore write\n"
+		   " --version          print pcisplit's version\n"
 		   " --root DIR         read sysfs and debugfs under DIR (tests, images);\n"
 		   "                    also $PCISPLIT_SYSFS_ROOT\n"
 		   "'pcisplit COMMAND -h' shows a command's usage.\n");
@@ -121,27 +130,55 @@ void cmd_usage(const struct cmd_spec *spec, bool to_stderr)
 			p = nl + 1;
 		}
 	}
-	fprintf(f, " -h       show this help\n");
+	fprintf(f, " -h, --help        show this help\n");
+}
+
+void cmd_short_usage(const struct cmd_spec *spec)
+{
+	fprintf(stderr, "Usage: pcisplit %s%s%s\n'pcisplit %s --help' for more.\n",
+		spec->name, *spec->usage ? " " : "", spec->usage, spec->name);
+}
+
+/* The option as the user wrote it ("-x", "--name"), for a message. */
+static const char *opt_text(int argc, char **argv, char *buf, size_t len)
+{
+	const char *a = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+
+	if (!strncmp(a, "--", 2))
+		snprintf(buf, len, "%.*s", (int)strcspn(a, "="), a);
+	else
+		snprintf(buf, len, "-%c", optopt);
+	return buf;
 }
 
 int cmd_getopt(const struct cmd_spec *spec, int argc, char **argv,
-	       const char *opts, int min_args, int max_args)
+	       const char *opts, const struct option *longopts, int min_args,
+	       int max_args)
 {
-	char optstring[32];
+	struct option all[16];
+	char optstring[32], what[64];
+	unsigned int n = 0;
 	int opt, left;
 
+	/* The command's long options, then --help (xl's COMMON_LONG_OPTS). */
+	for (; longopts && longopts[n].name && n < ARRAY_SIZE(all) - 2; n++)
+		all[n] = longopts[n];
+	all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	all[n] = (struct option){ NULL, 0, NULL, 0 };
 	snprintf(optstring, sizeof(optstring), "+:h%s", opts);
-	opt = getopt(argc, argv, optstring);
+	optopt = 0;
+	opt = getopt_long(argc, argv, optstring, all, NULL);
 	switch (opt) {
 	case 'h':
 		cmd_usage(spec, false);
 		return OPT_HELP;
 	case '?':
-		pcisplit_err("%s: unknown option -%c", spec->name, optopt);
+		pcisplit_err("%s: unknown option '%s'", spec->name,
+			     opt_text(argc, argv, what, sizeof(what)));
 		goto usage;
 	case ':':
-		pcisplit_err("%s: option -%c needs an argument", spec->name,
-			     optopt);
+		pcisplit_err("%s: option '%s' needs an argument", spec->name,
+			     opt_text(argc, argv, what, sizeof(what)));
 		goto usage;
 	case -1:
 		break;
@@ -160,7 +197,7 @@ int cmd_getopt(const struct cmd_spec *spec, int argc, char **argv,
 	}
 	return OPT_DONE;
 usage:
-	cmd_usage(spec, true);
+	cmd_short_usage(spec);
 	return OPT_USAGE;
 }
 
@@ -168,8 +205,12 @@ int arg_bdf(const struct cmd_spec *spec, const char *arg, sbdf_t *out)
 {
 	if (!bdf_parse(arg, out))
 		return 0;
-	pcisplit_err("%s: '%s' is not a PCI address: expected [SSSS:]BB:DD.F in hex, as lspci -D prints it",
-		     spec->name, arg);
+	if (errno == EDOM)
+		pcisplit_err("%s: '%s' names every function of a device; give one, e.g. %.*s0",
+			     spec->name, arg, (int)strlen(arg) - 1, arg);
+	else
+		pcisplit_err("%s: '%s' is not a PCI address: expected [SSSS:]BB:DD.F in hex, as xl takes it and lspci -D prints it",
+			     spec->name, arg);
 	return -1;
 }
 
@@ -179,7 +220,7 @@ static int cmd_help(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	const struct cmd_spec *c;
 	int opt;
 
-	FOREACH_OPT(opt, spec, "", 0, 1) {
+	FOREACH_OPT(opt, spec, "", NULL, 0, 1) {
 	}
 	if (optind == argc) {
 		global_usage(stdout);
@@ -225,6 +266,7 @@ int main(int argc, char **argv)
 		{ "root", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pcisplit_ctx *ctx;
@@ -253,6 +295,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			global_usage(stdout);
+			rc = EXIT_OK;
+			goto out;
+		case 'V':
+			printf("pcisplit %s\n", PCISPLIT_VERSION);
 			rc = EXIT_OK;
 			goto out;
 		default:

@@ -22,7 +22,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <unistd.h>	/* optind, optarg for FOREACH_OPT */
+#include <getopt.h>	/* struct option, optind, optarg for FOREACH_OPT */
+#include <unistd.h>
 
 #ifndef __printf
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
@@ -55,8 +56,10 @@ typedef uint32_t sbdf_t;
 
 /* ---- bdf.c ---- */
 /*
- * Parse "[SSSS:]BB:DD.F" (hex; segment 0 when omitted) exactly, nothing
- * after it.  0, or -1 with errno EINVAL.
+ * An address as xl takes it, parsed by libxlutil's xlu_pci_parse_bdf():
+ * "[SSSS:]BB:DD.F" in hex, any number of digits per field within its
+ * range (3:0.0 is 0000:03:00.0), nothing after it.  0; -1 with errno
+ * EINVAL (not an address) or EDOM (a function wildcard, "03:00.*").
  */
 int bdf_parse(const char *s, sbdf_t *out);
 /* "0000:03:00.0" into @buf (at least BDF_STRLEN bytes); returns @buf. */
@@ -66,6 +69,7 @@ char *bdf_fmt_xs(sbdf_t sbdf, char *buf);
 int bdf_parse_xs(const char *s, sbdf_t *out);
 
 /* ---- host.c: the hypervisor and xenstore, behind a const ops table ---- */
+struct pcisplit_ctx;
 struct pcisplit_dominfo {
 	unsigned int domid;
 	bool dying;		/* being destroyed: as good as gone */
@@ -73,8 +77,8 @@ struct pcisplit_dominfo {
 };
 
 struct pcisplit_host_ops {
-	/* Connect to xenstore; 0, or -1 with errno. */
-	int (*open)(void **priv);
+	/* Connect to xenstore; 0, or -1 with errno.  @ctx outlives @priv. */
+	int (*open)(void **priv, const struct pcisplit_ctx *ctx);
 	/* Disconnect and free @priv (NULL is fine). */
 	void (*close)(void *priv);
 	/* Value of a node (malloc'd); NULL with errno ENOENT when absent. */
@@ -88,10 +92,22 @@ struct pcisplit_host_ops {
 	/* Fill @out with up to @max live domains; their count or -1. */
 	int (*domains)(void *priv, struct pcisplit_dominfo *out,
 		       unsigned int max);
-	/* Give the device to DOMID_IO (quarantine), as libxl does. */
-	int (*quarantine)(void *priv, sbdf_t sbdf);
-	/* Take the device back from DOMID_IO; errno ENODEV: it was not there. */
-	int (*unquarantine)(void *priv, sbdf_t sbdf);
+	/*
+	 * libxl_device_pci_assignable_add(..., rebind=1), as xl calls it:
+	 * unbind the device from its driver (kept in xenstore for a later
+	 * rebind), bind it to pciback, name it (@name NULL: drop the name),
+	 * quarantine it.  0, or -1 with errno (libxl said why on stderr;
+	 * ENOTSUP: not possible under --root).
+	 */
+	int (*assignable_add)(void *priv, sbdf_t sbdf, const char *name);
+	/* libxl_device_pci_assignable_remove(); @rebind: its old driver. */
+	int (*assignable_remove)(void *priv, sbdf_t sbdf, bool rebind);
+	/*
+	 * libxl_device_pci_assignable_list(): the devices pciback holds that
+	 * no domain has, and their names (NULL: none); malloc'd arrays of
+	 * the returned count (free each name and both arrays), or -1.
+	 */
+	int (*assignable_list)(void *priv, sbdf_t **devs, char ***names);
 };
 
 /* The host implementation linked in: libxen (host_xen.c) or a test fake. */
@@ -146,6 +162,9 @@ int pciback_devices(const struct pcisplit_ctx *ctx, sbdf_t **out);
  * wildcard slot of its bus or device, 0 not, or -1 with errno.
  */
 int pciback_has_slot(const struct pcisplit_ctx *ctx, sbdf_t sbdf);
+/* A "0x..." sysfs attribute of the device, at most @max; 0 or -1. */
+int dev_hex_attr(const struct pcisplit_ctx *ctx, sbdf_t sbdf,
+		 const char *attr, unsigned long max, unsigned int *out);
 /* "8086:10d3", or "?" when the IDs cannot be read. */
 void dev_ids(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
 	     size_t len);
@@ -157,6 +176,20 @@ int dev_driver(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
 	       size_t len);
 /* Whether @p is "/sys/bus/pci/drivers/NAME" with a plain NAME. */
 bool driver_path_ok(const char *p);
+
+/* ---- pciname.c: device names as lspci shows them (libpci, pci.ids) ---- */
+struct pci_access;
+/* The name database, or NULL (then no names: never an error). */
+struct pci_access *pciname_open(void);
+void pciname_close(struct pci_access *pacc);
+/*
+ * "Ethernet controller: Intel Corporation 82574L Gigabit Network
+ * Connection" from the device's class, vendor and device IDs, as lspci
+ * prints it; NULL when the IDs cannot be read.
+ */
+const char *pciname_describe(struct pci_access *pacc,
+			     const struct pcisplit_ctx *ctx, sbdf_t sbdf,
+			     char *buf, size_t len);
 
 /* ---- vtab_text.c: the debugfs dump of pcisplit-back ---- */
 enum vt_mode { VT_NONE, VT_MSI, VT_MSIX };
@@ -249,6 +282,40 @@ int xsv_owner(const struct xs_view *v, sbdf_t sbdf);
 char *dom_label(struct pcisplit_ctx *ctx, unsigned int domid, char *buf,
 		size_t len);
 
+/* ---- json.c: --json documents (yajl) ---- */
+/* The "schema" member of every document; bumped on an incompatible change. */
+#define PCISPLIT_JSON_SCHEMA	1
+struct json;
+/* A document {"schema": N, "command": @command, ...}; NULL on failure. */
+struct json *json_open(const char *command);
+/* A document whose last member @key is an array, open for its elements. */
+struct json *json_open_list(const char *command, const char *key);
+/* Close that array and the document, print it: json_close(j, true). */
+int json_close_list(struct json *j);
+void json_map_open(struct json *j);
+void json_map_close(struct json *j);
+void json_array_open(struct json *j);
+void json_array_close(struct json *j);
+void json_key(struct json *j, const char *k);
+/* A string, or null for NULL. */
+void json_str(struct json *j, const char *s);
+void json_uint(struct json *j, unsigned long long v);
+void json_int(struct json *j, long long v);
+void json_bool(struct json *j, bool v);
+void json_kv_str(struct json *j, const char *k, const char *v);
+void json_kv_uint(struct json *j, const char *k, unsigned long long v);
+void json_kv_int(struct json *j, const char *k, long long v);
+void json_kv_bool(struct json *j, const char *k, bool v);
+/*
+ * End the document, print it to stdout when @print, free @j (NULL is
+ * fine).  0, or -1 (said on stderr) when the document could not be made.
+ */
+int json_close(struct json *j, bool print);
+/* cmd_show.c: the --json long option, and an owner as {domid, name}|null. */
+extern const struct option json_longopts[];
+struct pcisplit_ctx;
+void json_owner(struct json *j, struct pcisplit_ctx *ctx, int domid);
+
 /* ---- guard.c ---- */
 /*
  * Refuse (printing why and what to do) when a running guest has the
@@ -274,18 +341,22 @@ struct cmd_spec {
 #define OPT_USAGE	(-3)
 
 /*
- * getopt over @opts plus -h; at the end checks that between @min_args and
- * @max_args operands remain (printing usage otherwise).  Leaves optind at
- * the first operand.
+ * getopt_long over @opts and @longopts (NULL: none) plus -h/--help; at the
+ * end checks that between @min_args and @max_args operands remain.  A
+ * usage error names the option or argument and prints the usage line.
+ * Leaves optind at the first operand.
  */
 int cmd_getopt(const struct cmd_spec *spec, int argc, char **argv,
-	       const char *opts, int min_args, int max_args);
+	       const char *opts, const struct option *longopts, int min_args,
+	       int max_args);
 void cmd_usage(const struct cmd_spec *spec, bool to_stderr);
+/* After a usage error: the command's usage line and where its help is. */
+void cmd_short_usage(const struct cmd_spec *spec);
 
 /* One helper for every handler's option loop, in the manner of xl. */
-#define FOREACH_OPT(opt, spec, opts, min, max)				\
-	while (((opt) = cmd_getopt((spec), argc, argv, (opts), (min),	\
-				   (max))) != OPT_DONE)			\
+#define FOREACH_OPT(opt, spec, opts, longopts, min, max)		\
+	while (((opt) = cmd_getopt((spec), argc, argv, (opts),		\
+				   (longopts), (min), (max))) != OPT_DONE) \
 		if ((opt) == OPT_HELP)					\
 			return EXIT_OK;					\
 		else if ((opt) == OPT_USAGE)				\

@@ -8,6 +8,8 @@
 #                        fake host, all under ASan/UBSan
 #   make dkms            `dkms build` of both modules for $(KDIR)
 #   make dkms-src        stage the DKMS source tree in $(BUILD)/dkms/src
+# The real binary takes CPPFLAGS, CFLAGS and LDFLAGS from the environment
+# (dpkg-buildflags' hardening flags in the package build).
 
 TOOLS_DIR := $(TOP)/tools
 TOOLS_BIN := $(BUILD)/tools/pcisplit
@@ -21,8 +23,11 @@ TOOLS_TESTS := $(wildcard $(TOOLS_DIR)/*_test.c)
 TOOLS_UNIT_SRCS := $(addprefix $(TOOLS_DIR)/,bdf.c util.c sysfs.c vtab_text.c)
 TOOLS_HDRS := $(TOOLS_DIR)/pcisplit.h
 TOOLS_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
-	-Wno-unused-parameter
-TOOLS_LIBS := -lxenstore -lxenctrl
+	-Wno-unused-parameter -I$(TOP)/include
+# libxlutil parses addresses as xl does (every binary); libxenlight makes
+# devices assignable; yajl writes --json; libpci names devices.
+TOOLS_LIBS_COMMON := -lxlutil -lxenlight -lyajl -lpci
+TOOLS_LIBS := $(TOOLS_LIBS_COMMON) -lxentoollog -lxenstore -lxenctrl
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
 
 CHECK_SUITES += tools dkms
@@ -36,14 +41,14 @@ tools-build: $(TOOLS_BIN) $(TOOLS_FAKE) $(TOOLS_UNIT)
 
 $(TOOLS_BIN): $(TOOLS_CORE) $(TOOLS_DIR)/host_xen.c $(TOOLS_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(TOOLS_CFLAGS) -o $@ $(TOOLS_CORE) $(TOOLS_DIR)/host_xen.c \
-		$(TOOLS_LIBS)
+	$(CC) $(TOOLS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
+		$(TOOLS_CORE) $(TOOLS_DIR)/host_xen.c $(TOOLS_LIBS)
 
 # The same commands over the fake host, for the CLI tests.
 $(TOOLS_FAKE): $(TOOLS_CORE) $(TOOLS_DIR)/tests/fake_host.c $(TOOLS_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOLS_CFLAGS) -O1 $(SAN_FLAGS) -o $@ $(TOOLS_CORE) \
-		$(TOOLS_DIR)/tests/fake_host.c
+		$(TOOLS_DIR)/tests/fake_host.c $(TOOLS_LIBS_COMMON)
 
 # The KUnit-API cases of the parsers, in the project's userspace runner.
 $(TOOLS_UNIT): $(TOOLS_UNIT_SRCS) $(TOOLS_TESTS) $(TOOLS_HDRS) \
@@ -51,7 +56,7 @@ $(TOOLS_UNIT): $(TOOLS_UNIT_SRCS) $(TOOLS_TESTS) $(TOOLS_HDRS) \
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -D_GNU_SOURCE $(SAN_FLAGS) -o $@ \
 		$(TOP)/tests/unit/runner.c $(TOP)/tests/shim/seam.c \
-		$(TOOLS_UNIT_SRCS) $(TOOLS_TESTS)
+		$(TOOLS_UNIT_SRCS) $(TOOLS_TESTS) $(TOOLS_LIBS_COMMON)
 
 tools: tools-build
 	@$(TOOLS_DIR)/tests/run.sh $(TOOLS_BIN) $(TOOLS_FAKE) $(TOOLS_UNIT)
@@ -61,3 +66,4 @@ dkms-src:
 
 dkms:
 	@KDIR=$(KDIR) $(TOOLS_DIR)/tests/dkms-check.sh
+-include $(TOOLS_DIR)/pkg.mk

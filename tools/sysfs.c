@@ -228,8 +228,8 @@ int pciback_has_slot(const struct pcisplit_ctx *ctx, sbdf_t sbdf)
 	return found;
 }
 
-static int read_hex_id(const struct pcisplit_ctx *ctx, sbdf_t sbdf,
-		       const char *attr, unsigned int *out)
+int dev_hex_attr(const struct pcisplit_ctx *ctx, sbdf_t sbdf,
+		 const char *attr, unsigned long max, unsigned int *out)
 {
 	char path[PATH_MAX], bdf[BDF_STRLEN], *text, *end;
 	unsigned long v;
@@ -243,7 +243,7 @@ static int read_hex_id(const struct pcisplit_ctx *ctx, sbdf_t sbdf,
 		return -1;
 	errno = 0;
 	v = strtoul(text, &end, 16);
-	if (strncmp(text, "0x", 2) || errno || v > 0xffff ||
+	if (strncmp(text, "0x", 2) || errno || v > max ||
 	    (*end && strcmp(end, "\n"))) {
 		errno = EINVAL;
 		goto out;
@@ -260,8 +260,8 @@ void dev_ids(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
 {
 	unsigned int vendor, device;
 
-	if (read_hex_id(ctx, sbdf, "vendor", &vendor) ||
-	    read_hex_id(ctx, sbdf, "device", &device))
+	if (dev_hex_attr(ctx, sbdf, "vendor", 0xffff, &vendor) ||
+	    dev_hex_attr(ctx, sbdf, "device", 0xffff, &device))
 		snprintf(buf, len, "?");
 	else
 		snprintf(buf, len, "%04x:%04x", vendor, device);

@@ -29,6 +29,7 @@ T= R= CASE_FAILED=0
 
 # A new root with the PCI bus and a loaded pciback driver.
 new_root() {
+	rm -rf "$R"
 	mkdir -p "$R/sys/bus/pci/devices" "$R/sys/bus/pci/drivers/pciback" \
 		"$R/sys/kernel/debug/pcisplit"
 	local a
@@ -60,6 +61,7 @@ bind_dev() {
 
 # The debugfs table, from stdin (printf keeps exact bytes).
 table() { cat > "$R/sys/kernel/debug/pcisplit/vectors"; }
+table_append() { cat >> "$R/sys/kernel/debug/pcisplit/vectors"; }
 host() { cat >> "$T/host"; }
 
 # A guest with the device through a connected PCI backend.
@@ -152,31 +154,51 @@ case_usage_errors() {
 	run frobnicate; expect_rc 2; expect_err "unknown command 'frobnicate'"
 	run reset; expect_rc 2; expect_err "reset: missing argument"
 	run reset $DEV $DEV2; expect_rc 2; expect_err "unexpected argument"
-	run list -x; expect_rc 2; expect_err "unknown option -x"
-	run assignable-add -n; expect_rc 2; expect_err "needs an argument"
-	run assignable-remove; expect_rc 2; expect_err "either a BDF or -n NAME"
+	run list -x; expect_rc 2; expect_err "list: unknown option '-x'"
+	# A usage error prints the usage line, not the whole help.
+	expect_err "^Usage: pcisplit list \\[--json\\]$"
+	expect_err "'pcisplit list --help' for more"
+	! grep -q "Options:" "$T/err" || fail "a usage error printed the help"
+	run list --bogus; expect_rc 2; expect_err "list: unknown option '--bogus'"
+	run list --json=1; expect_rc 2; expect_err "unknown option '--json'"
+	run assignable-add -n; expect_rc 2; expect_err "option '-n' needs an argument"
+	run assignable-add --name; expect_rc 2
+	expect_err "option '--name' needs an argument"
+	run assignable-remove; expect_rc 2; expect_err "give one device: a BDF or a name"
 	run assignable-remove -n nic $DEV; expect_rc 2
+	run assignable-remove "two words"; expect_rc 2
+	expect_err "'two words' is neither a PCI address"
+	run assignable-list -x; expect_rc 2; expect_err "unknown option '-x'"
+	run --version; expect_rc 0; expect_out "^pcisplit [0-9][0-9.]*$"
+	run list --help; expect_rc 0; expect_out "^Usage: pcisplit list"
 	run assignable-add -n "two words" $DEV; expect_rc 2
 	expect_err "printable characters without spaces"
 	run assignable-add -n "$(printf 'x%.0s' $(seq 65))" $DEV; expect_rc 2
 }
 
-# Expect: a BDF is [SSSS:]BB:DD.F in hex and nothing else.
+# Expect: a BDF is what xl takes ([SSSS:]BB:DD.F in hex, short fields
+# too), with nothing after it.
 case_bdf_forms() {
 	new_root
 	table < /dev/null
 	local bad
-	for bad in 3:00.0 0000:03:20.0 0000:03:00.8 0000:03:00.0x \
+	for bad in 0000:03:20.0 0000:03:00.8 0000:03:00.0x \
 		   +000:03:00.0 0000:03:00 " 03:00.0" 10000:03:00.0 \
 		   0000-03-00-0; do
 		run vectors "$bad"
 		expect_rc 2
 		expect_err "is not a PCI address"
 	done
+	run vectors 03:00.*
+	expect_rc 2
+	expect_err "'03:00.\\*' names every function of a device; give one, e.g. 03:00.0"
 	# Well-formed but absent: a failure, not a usage error.
-	run vectors 03:00.0
-	expect_rc 1
-	expect_err "0000:03:00.0 is not in the vector table"
+	local ok
+	for ok in 03:00.0 3:0.0 0:3:0.0; do
+		run vectors $ok
+		expect_rc 1
+		expect_err "0000:03:00.0 is not in the vector table"
+	done
 	run vectors 0000:0A:1f.7
 	expect_rc 1
 	expect_err "0000:0a:1f.7 is not in the vector table"
@@ -200,8 +222,8 @@ case_list_owned_and_idle() {
 	run list
 	expect_rc 0
 	expect_out "^BDF +ID +NAME +OWNER +MODE +VECTORS +STATE"
-	expect_out "^$DEV +8086:10d3 +- +1 \(guest1\) +MSI-X +3 +assigned$"
-	expect_out "^$DEV2 +1b36:0010 +nvme0 +- +INTx +0 +assignable$"
+	expect_out "^$DEV +8086:10d3 +- +1 \(guest1\) +MSI-X +3 +assigned +"
+	expect_out "^$DEV2 +1b36:0010 +nvme0 +- +INTx +0 +assignable +"
 }
 
 # Expect: with the stock xen-pciback (no table) list still works from
@@ -213,7 +235,7 @@ case_list_stock_backend() {
 	guest_has 5 web1 $DEV
 	run list
 	expect_rc 0
-	expect_out "^$DEV +8086:10d3 +- +5 \(web1\) +\? +\? +assigned$"
+	expect_out "^$DEV +8086:10d3 +- +5 \(web1\) +\? +\? +assigned +"
 	expect_err "vector table unavailable"
 }
 
@@ -480,7 +502,7 @@ case_audit_tree_left_by_reboot() {
 		table
 	run list
 	expect_rc 0
-	expect_out "^$DEV +8086:10d3 +- +2 \(guest1\) +MSI-X +1 +assigned$"
+	expect_out "^$DEV +8086:10d3 +- +2 \(guest1\) +MSI-X +1 +assigned +"
 	run audit
 	expect_rc 1
 	expect_out "^STALE +xenstore PCI backend of domain 1, which no longer exists"
@@ -491,7 +513,7 @@ case_audit_tree_left_by_reboot() {
 	printf '%s\n' "device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" | table
 	run list
 	expect_rc 0
-	expect_out "^$DEV +8086:10d3 +- +- +INTx +0 +assignable$"
+	expect_out "^$DEV +8086:10d3 +- +- +INTx +0 +assignable +"
 	expect_err "xenstore still names domain 1, which no longer exists, for $DEV: run pcisplit audit"
 }
 
@@ -568,13 +590,21 @@ case_add_from_driver() {
 	expect_host "xs /libxl/pci/0000-03-00-0/driver_path /sys/bus/pci/drivers/e1000e"
 	expect_host "xs /libxl/pci/0000-03-00-0/name nic0"
 	expect_host "quarantined $DEV"
-	expect_order "e1000e/unbind" "new_slot"
-	expect_order "new_slot" "pciback/bind"
-	expect_order "pciback/bind" "quarantine $DEV"
+	expect_err "libxl: make $DEV assignable as nic0"
+	# --name= and a short address, as xl takes them; no name drops one.
+	new_root
+	add_dev $DEV 8086 10d3 e1000e
+	run assignable-add --name=nic1 3:0.0
+	expect_rc 0
+	expect_host "xs /libxl/pci/0000-03-00-0/name nic1"
+	run assignable-add $DEV
+	expect_rc 0
+	expect_no_host "name nic1"
 }
 
-# Expect: a device already in pciback's slots gets no second new_slot; a
-# device already bound to pciback is only (re)quarantined.
+# Expect (libxl's way): a device with its own slot gets no second
+# new_slot, a wildcard slot does not count; a device already bound to
+# pciback is only (re)quarantined.
 case_add_slot_and_rebound() {
 	new_root
 	add_dev $DEV 8086 10d3
@@ -586,7 +616,7 @@ case_add_slot_and_rebound() {
 	expect_no_host "driver_path"
 	# Wildcard slots (hide=(0000:03:*.*)) cover the device too; others not.
 	local slots
-	for slots in "0000:03:00.*" "0000:03:*.*" "0000:04:*.*|new" "0000:03:01.*|new"; do
+	for slots in "0000:03:00.0" "0000:03:00.*|new" "0000:03:*.*|new" "0000:04:00.0|new"; do
 		new_root
 		add_dev $DEV 8086 10d3
 		echo "${slots%|new}" > "$R$PB/slots"
@@ -625,19 +655,20 @@ case_add_failures() {
 	echo "fail quarantine EPERM" | host
 	run assignable-add $DEV
 	expect_rc 1
-	expect_err "$DEV is bound to pciback but Xen refused to quarantine it: Operation not permitted; passthrough needs an IOMMU"
+	expect_err "libxl: error: failed to quarantine $DEV"
+	expect_err "$DEV: libxl could not make it assignable \\(its message is above"
 	new_root
 	add_dev $DEV 8086 10d3 e1000e
 	rm "$R$PB/bind"
 	run assignable-add $DEV
 	expect_rc 1
-	expect_err "$DEV: writing it to .*pciback/bind failed"
-	expect_err "$DEV: given back to /sys/bus/pci/drivers/e1000e"
-	expect_file /sys/bus/pci/drivers/e1000e/bind $DEV
+	expect_err "libxl: error: Couldn't bind device $DEV to pciback"
+	# libxl leaves it without a driver: say how to give it back.
+	expect_err "$DEV is now bound to no driver: pcisplit assignable-remove -r $DEV gives it back"
 	rm -rf "$R$PB"
 	run assignable-add $DEV
 	expect_rc 1
-	expect_err "$DEV: no pciback driver to give it to: load pcisplit-back"
+	expect_err "$DEV: no pciback driver \\(.*\\): load pcisplit-back"
 }
 
 # State as `xl pci-assignable-add 03:00.0` (or ours) leaves it.
@@ -667,8 +698,7 @@ case_remove_rebind() {
 	expect_no_host "quarantined"
 	expect_no_host "driver_path"
 	expect_no_host "name nic0"
-	expect_order "unquarantine|out of quarantine" "pciback/unbind"
-	expect_order "pciback/unbind" "e1000e/bind"
+	expect_err "libxl: give $DEV back to dom0, rebinding its driver"
 	# A wildcard slot is left for the bus's other devices.
 	assignable_state
 	echo "0000:03:*.*" > "$R$PB/slots"
@@ -681,16 +711,30 @@ case_remove_rebind() {
 # Expect: without -r the driver is not rebound and its record is kept
 # (as xl does), and the device can be named instead of addressed.
 case_remove_keep_and_by_name() {
+	local how
+	for how in "nic0" "-n nic0" "3:0.0"; do
+		assignable_state
+		run assignable-remove $how
+		expect_rc 0
+		expect_file $PB/unbind $DEV
+		expect_file /sys/bus/pci/drivers/e1000e/bind ""
+		expect_host "xs /libxl/pci/0000-03-00-0/driver_path /sys/bus/pci/drivers/e1000e"
+		expect_no_host "name nic0"
+	done
 	assignable_state
-	run assignable-remove -n nic0
-	expect_rc 0
-	expect_file $PB/unbind $DEV
-	expect_file /sys/bus/pci/drivers/e1000e/bind ""
-	expect_host "xs /libxl/pci/0000-03-00-0/driver_path /sys/bus/pci/drivers/e1000e"
-	assignable_state
-	run assignable-remove -n nosuch
+	run assignable-remove nosuch
 	expect_rc 1
-	expect_err "no device is remembered as 'nosuch'"
+	expect_err "no device is named 'nosuch' \\(pcisplit assignable-list -n shows the names\\)"
+	# An address that is no device says so, before xenstore is asked.
+	assignable_state
+	echo "fail open EACCES" | host
+	run assignable-remove 0000:09:00.0
+	expect_rc 1
+	expect_err "0000:09:00.0: no such PCI device"
+	assignable_state
+	run assignable-remove 0000:09:00.0
+	expect_rc 1
+	expect_err "0000:09:00.0: no such PCI device"
 }
 
 # Expect: a device a running guest has is refused, naming the domain and
@@ -712,20 +756,23 @@ case_remove_assigned_refused() {
 	expect_err "$DEV is assigned to domain 6 \(by the vector table\): detach it first with xl pci-detach 6 $DEV"
 }
 
-# Expect: an untrusted driver_path outside /sys/bus/pci/drivers is never
-# written to; a device never quarantined is still released.
+# Expect: an untrusted driver_path outside /sys/bus/pci/drivers is
+# refused before libxl would write to it; a device never quarantined is
+# refused by libxl, as xl pci-assignable-remove is.
 case_remove_untrusted_and_unquarantined() {
 	assignable_state
 	sed -i 's|driver_path .*|driver_path /sys/bus/pci/drivers/../../../../tmp|' "$T/host"
 	run assignable-remove -r $DEV
 	expect_rc 1
 	expect_err "not rebinding to '/sys/bus/pci/drivers/../../../../tmp'"
+	expect_file $PB/unbind ""
+	expect_host "quarantined $DEV"
 	assignable_state
 	sed -i '/^quarantined/d' "$T/host"
 	run assignable-remove $DEV
-	expect_rc 0
-	expect_err "$DEV was not quarantined; going on"
-	expect_file $PB/unbind $DEV
+	expect_rc 1
+	expect_err "libxl: error: failed to de-quarantine $DEV"
+	expect_file $PB/unbind ""
 }
 
 # Expect: assignable-list shows held devices no domain has, with names.
@@ -737,11 +784,118 @@ case_assignable_list() {
 	add_dev 0000:06:00.0 1b36 0010 e1000e
 	guest_has 1 guest1 $DEV2
 	echo "xs /libxl/pci/0000-05-00-0/name disk1" | host
+	# xl's format: "BDF " and, with -n, the name after the space.
 	run assignable-list
 	expect_rc 0
-	expect_out "^$DEV$"
+	expect_out "^$DEV $"
+	expect_out "^0000:05:00.0 $"
+	expect_no_out "$DEV2|0000:06:00.0|disk1"
+	run assignable-list -n
+	expect_rc 0
+	expect_out "^$DEV $"
 	expect_out "^0000:05:00.0 disk1$"
-	expect_no_out "$DEV2|0000:06:00.0"
+	run assignable-list --show-names
+	expect_rc 0
+	expect_out "^0000:05:00.0 disk1$"
+}
+
+# ---- --json ----
+
+# expect_json PYTHON-EXPR: stdout is one JSON document (d) for which the
+# expression holds, read by Python's json module.
+expect_json() {
+	python3 - "$T/out" "$1" <<-'PY' || fail "JSON: $1"
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	if not eval(sys.argv[2]):
+	    print("  JSON was:", json.dumps(d), file=sys.stderr)
+	    sys.exit(1)
+	PY
+}
+
+# Expect: list --json is one document with every device, its owner as
+# {domid, name}, its table state, and lspci's description from libpci.
+case_json_list() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	echo 0x020000 > "$R/sys/bus/pci/devices/$DEV/class"
+	add_dev $DEV2 1b36 0010 pciback
+	guest_has 1 guest1 $DEV
+	echo "xs /libxl/pci/0000-04-00-0/name nvme0" | host
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=msix table=5 vectors=2" \
+		"  entry=0 pirq=55" "  entry=1 pirq=54" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" |
+		table
+	run list --json
+	expect_rc 0
+	expect_json 'd["schema"] == 1 and d["command"] == "list" and d["vector_table"] is True'
+	expect_json '[x["bdf"] for x in d["devices"]] == ["'$DEV'", "'$DEV2'"]'
+	expect_json 'd["devices"][0]["owner"] == {"domid": 1, "name": "guest1"} and d["devices"][0]["state"] == "assigned"'
+	expect_json 'd["devices"][0]["mode"] == "msix" and d["devices"][0]["vectors"] == 2 and d["devices"][0]["id"] == "8086:10d3"'
+	expect_json 'd["devices"][0]["description"] == "Ethernet controller: Intel Corporation 82574L Gigabit Network Connection"'
+	expect_json 'd["devices"][1]["owner"] is None and d["devices"][1]["name"] == "nvme0" and d["devices"][1]["state"] == "assignable"'
+	# The table, as lspci names the device.
+	run list
+	expect_rc 0
+	expect_out "^$DEV .*assigned +Ethernet controller: Intel Corporation 82574L Gigabit Network Connection$"
+	# Without the vector table (stock backend): null mode and count.
+	rm "$R/sys/kernel/debug/pcisplit/vectors"
+	run list --json
+	expect_rc 0
+	expect_json 'd["vector_table"] is False and d["devices"][1]["mode"] is None and d["devices"][1]["vectors"] is None'
+}
+
+# Expect: vectors --json lists each device's entry -> pirq records; with a
+# BDF only that device.
+case_json_vectors() {
+	new_root
+	echo "dom 1" | host
+	printf '%s\n' \
+		"device=$DEV owner=1 epoch=3 mode=msix table=5 vectors=2" \
+		"  entry=0 pirq=55" "  entry=4 pirq=54" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" |
+		table
+	run vectors --json
+	expect_rc 0
+	expect_json 'len(d["devices"]) == 2 and d["devices"][0]["vectors"] == [{"entry": 0, "pirq": 55}, {"entry": 4, "pirq": 54}]'
+	expect_json 'd["devices"][0]["epoch"] == 3 and d["devices"][0]["table"] == 5 and d["devices"][1]["owner"] is None'
+	run vectors --json 4:0.0
+	expect_rc 0
+	expect_json '[x["bdf"] for x in d["devices"]] == ["'$DEV2'"] and d["devices"][0]["vectors"] == []'
+}
+
+# Expect: audit --json gives each finding as {kind, problem, next} and
+# exits 1 when there is one; clean is true and exit 0 otherwise.
+case_json_audit() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	echo "dom 0" | host
+	echo "device=$DEV owner=7 epoch=2 mode=msi table=0 vectors=1" | table
+	echo "  entry=0 pirq=60" | table_append
+	run audit --json
+	expect_rc 1
+	expect_json 'd["clean"] is False and len(d["problems"]) >= 1 and all(set(p) == {"kind", "problem", "next"} for p in d["problems"])'
+	expect_json 'any("'$DEV'" in p["problem"] for p in d["problems"])'
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	echo "dom 0" | host
+	echo "device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" | table
+	run audit --json
+	expect_rc 0
+	expect_json 'd["clean"] is True and d["problems"] == [] and d["held"] == 1 and d["vector_table"] is True'
+}
+
+# Expect: assignable-list --json names every assignable device, null for
+# no name.
+case_json_assignable_list() {
+	new_root
+	add_dev $DEV 8086 10d3 pciback
+	add_dev 0000:05:00.0 1b36 0010 pciback
+	echo "xs /libxl/pci/0000-05-00-0/name disk1" | host
+	run assignable-list --json
+	expect_rc 0
+	expect_json 'd["devices"] == [{"bdf": "'$DEV'", "name": None}, {"bdf": "0000:05:00.0", "name": "disk1"}]'
 }
 
 # ---- reset ----

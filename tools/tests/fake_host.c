@@ -16,11 +16,19 @@
  * absent node gives ENOENT; a directory lists the immediate children of
  * every node below it; rm takes the subtree; quarantining twice is fine;
  * unquarantining a device not in quarantine gives ENODEV (Xen's answer).
+ *
+ * The assignable_* ops do what libxl 4.17's libxl_device_pci_assignable_*
+ * do (tools/libs/light/libxl_pci.c), on the fake sysfs tree under --root
+ * and this xenstore: the sysfs writes and xenstore nodes in the same
+ * order, the same refusals, a "libxl: error:" line on stderr where libxl
+ * logs one.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../pcisplit.h"
 
@@ -41,6 +49,7 @@ static const struct {
 };
 
 struct fake {
+	const struct pcisplit_ctx *ctx;
 	char *path[MAX_LINES], *val[MAX_LINES];
 	unsigned int nxs;
 	unsigned int dom[MAX_LINES];
@@ -120,7 +129,7 @@ static int parse_line(struct fake *f, char *line)
 	return -1;
 }
 
-static int fk_open(void **priv)
+static int fk_open(void **priv, const struct pcisplit_ctx *ctx)
 {
 	const char *state = getenv("PCISPLIT_FAKE_HOST");
 	const char *logpath = getenv("PCISPLIT_FAKE_LOG");
@@ -161,6 +170,7 @@ static int fk_open(void **priv)
 	}
 	if (logpath)
 		f->log = fopen(logpath, "a");
+	f->ctx = ctx;
 	*priv = f;
 	return 0;
 }
@@ -341,9 +351,8 @@ static int fk_domains(void *priv, struct pcisplit_dominfo *out,
 	return i;
 }
 
-static int fk_quarantine(void *priv, sbdf_t sbdf)
+static int fk_quarantine(struct fake *f, sbdf_t sbdf)
 {
-	struct fake *f = priv;
 	char bdf[BDF_STRLEN];
 	unsigned int i;
 
@@ -358,9 +367,8 @@ static int fk_quarantine(void *priv, sbdf_t sbdf)
 	return 0;
 }
 
-static int fk_unquarantine(void *priv, sbdf_t sbdf)
+static int fk_unquarantine(struct fake *f, sbdf_t sbdf)
 {
-	struct fake *f = priv;
 	char bdf[BDF_STRLEN];
 	unsigned int i;
 
@@ -379,6 +387,172 @@ static int fk_unquarantine(void *priv, sbdf_t sbdf)
 	return 0;
 }
 
+/* ---- libxl_device_pci_assignable_* ---- */
+
+static int lx_err(const char *fmt, const char *bdf, int err)
+{
+	fprintf(stderr, "libxl: error: ");
+	fprintf(stderr, fmt, bdf);
+	fprintf(stderr, "\n");
+	errno = err;
+	return -1;
+}
+
+/* /libxl/pci/<SSSS-BB-DD-F>/@node */
+static char *info_path(sbdf_t sbdf, const char *node, char *buf, size_t len)
+{
+	char xs[BDF_STRLEN];
+
+	snprintf(buf, len, "%s/%s/%s", XS_LIBXL_PCI, bdf_fmt_xs(sbdf, xs),
+		 node);
+	return buf;
+}
+
+/* A write to a sysfs attribute under the root, as libxl's sysfs_write_bdf. */
+static int sysfs_bdf(struct fake *f, const char *dir, const char *attr,
+		     sbdf_t sbdf)
+{
+	char path[PATH_MAX], bdf[BDF_STRLEN];
+
+	if (root_path(f->ctx, path, sizeof(path), "%s/%s", dir, attr))
+		return -1;
+	return write_attr((struct pcisplit_ctx *)f->ctx, path,
+			  bdf_fmt(sbdf, bdf));
+}
+
+/*
+ * What the kernel does on a bind or unbind: the device's driver link and
+ * the driver's link to the device (@drv: "/sys/bus/pci/drivers/NAME", or
+ * NULL to unbind from @drv_old).
+ */
+static void kernel_links(struct fake *f, sbdf_t sbdf, const char *drv_old,
+			 const char *drv)
+{
+	char a[PATH_MAX], b[PATH_MAX], bdf[BDF_STRLEN];
+
+	bdf_fmt(sbdf, bdf);
+	if (drv_old && !root_path(f->ctx, a, sizeof(a), "%s/%s", drv_old, bdf))
+		unlink(a);
+	if (!root_path(f->ctx, a, sizeof(a), SYSFS_PCI_DEVICES "/%s/driver",
+		       bdf))
+		unlink(a);
+	if (!drv)
+		return;
+	snprintf(b, sizeof(b), "../../..%s", drv);
+	if (symlink(b, a))
+		return;
+	if (!root_path(f->ctx, a, sizeof(a), "%s/%s", drv, bdf)) {
+		snprintf(b, sizeof(b), "../../../../..%s/%s", SYSFS_PCI_DEVICES,
+			 bdf);
+		if (symlink(b, a))
+			return;
+	}
+}
+
+static int fk_assignable_add(void *priv, sbdf_t sbdf, const char *name)
+{
+	struct fake *f = priv;
+	char drv[PATH_MAX], node[PATH_MAX], bdf[BDF_STRLEN];
+	int has_drv;
+
+	bdf_fmt(sbdf, bdf);
+	if (!dev_exists(f->ctx, sbdf))
+		return lx_err("Couldn't lstat /sys/bus/pci/devices/%s", bdf,
+			      ENOENT);
+	if (pciback_holds(f->ctx, sbdf)) {
+		fprintf(stderr, "libxl: warning: %s already assigned to pciback\n",
+			bdf);
+		goto name;
+	}
+	has_drv = dev_driver(f->ctx, sbdf, drv, sizeof(drv));
+	if (has_drv < 0 ||
+	    (has_drv && sysfs_bdf(f, drv, "unbind", sbdf)))
+		return lx_err("Couldn't unbind %s from driver", bdf, EIO);
+	if (has_drv)
+		kernel_links(f, sbdf, drv, NULL);
+	/* rebind=1 */
+	if (has_drv)
+		fk_write(f, info_path(sbdf, "driver_path", node, sizeof(node)),
+			 drv);
+	/* pciback_dev_assign: a slot unless one matches, then bind. */
+	if ((pciback_has_slot(f->ctx, sbdf) != 1 &&
+	     sysfs_bdf(f, SYSFS_PCIBACK, "new_slot", sbdf)) ||
+	    sysfs_bdf(f, SYSFS_PCIBACK, "bind", sbdf))
+		return lx_err("Couldn't bind device %s to pciback!", bdf, EIO);
+	kernel_links(f, sbdf, NULL, SYSFS_PCIBACK);
+name:
+	info_path(sbdf, "name", node, sizeof(node));
+	if (name)
+		fk_write(f, node, name);
+	else
+		fk_rm(f, node);
+	if (fk_quarantine(f, sbdf))
+		return lx_err("failed to quarantine %s", bdf, errno);
+	return 0;
+}
+
+static int fk_assignable_remove(void *priv, sbdf_t sbdf, bool rebind)
+{
+	struct fake *f = priv;
+	char node[PATH_MAX], bdf[BDF_STRLEN], *drv;
+
+	bdf_fmt(sbdf, bdf);
+	if (fk_unquarantine(f, sbdf))
+		return lx_err("failed to de-quarantine %s", bdf, errno);
+	if (pciback_holds(f->ctx, sbdf)) {
+		/* pciback_dev_unassign: unbind, then its own slot. */
+		sysfs_bdf(f, SYSFS_PCIBACK, "unbind", sbdf);
+		kernel_links(f, sbdf, SYSFS_PCIBACK, NULL);
+		if (pciback_has_slot(f->ctx, sbdf) == 1)
+			sysfs_bdf(f, SYSFS_PCIBACK, "remove_slot", sbdf);
+	} else {
+		fprintf(stderr, "libxl: warning: Not bound to pciback\n");
+	}
+	info_path(sbdf, "driver_path", node, sizeof(node));
+	drv = fk_read(f, node);
+	if (drv && rebind) {
+		if (sysfs_bdf(f, drv, "bind", sbdf)) {
+			free(drv);
+			return lx_err("Couldn't bind device to %s", bdf, EIO);
+		}
+		kernel_links(f, sbdf, NULL, drv);
+		fk_rm(f, node);
+	} else if (rebind) {
+		fprintf(stderr, "libxl: warning: Couldn't find path for original driver; not rebinding\n");
+	}
+	free(drv);
+	fk_rm(f, info_path(sbdf, "name", node, sizeof(node)));
+	return 0;
+}
+
+static int fk_assignable_list(void *priv, sbdf_t **devs, char ***names)
+{
+	struct fake *f = priv;
+	char node[PATH_MAX], *v;
+	sbdf_t *held = NULL;
+	int i, n, k = 0;
+
+	*devs = NULL;
+	*names = NULL;
+	n = pciback_devices(f->ctx, &held);
+	if (n < 0)
+		return lx_err("Couldn't open %s", SYSFS_PCIBACK, errno);
+	*devs = calloc(n ?: 1, sizeof(**devs));
+	*names = calloc(n ?: 1, sizeof(**names));
+	for (i = 0; i < n; i++) {
+		v = fk_read(f, info_path(held[i], "domid", node, sizeof(node)));
+		if (v) {		/* already assigned */
+			free(v);
+			continue;
+		}
+		(*devs)[k] = held[i];
+		(*names)[k++] = fk_read(f, info_path(held[i], "name", node,
+						     sizeof(node)));
+	}
+	free(held);
+	return k;
+}
+
 const struct pcisplit_host_ops pcisplit_host_ops = {
 	.open = fk_open,
 	.close = fk_close,
@@ -387,6 +561,7 @@ const struct pcisplit_host_ops pcisplit_host_ops = {
 	.write = fk_write,
 	.rm = fk_rm,
 	.domains = fk_domains,
-	.quarantine = fk_quarantine,
-	.unquarantine = fk_unquarantine,
+	.assignable_add = fk_assignable_add,
+	.assignable_remove = fk_assignable_remove,
+	.assignable_list = fk_assignable_list,
 };
