@@ -24,6 +24,6 @@ lib=$ROOTFS/usr/lib/x86_64-linux-gnu
 # the host's older libc and runs on the newer, so those references are
 # left to the loader (--allow-shlib-undefined).
 make -s -C "$TOP" --no-print-directory TOOLS_BIN="$bin" \
-	CC="gcc -I$ROOTFS/usr/include -L$lib -Wl,-rpath-link,$lib -Wl,--allow-shlib-undefined" "$bin" >&2 ||
+	CC="gcc -I$ROOTFS/usr/include -I$ROOTFS/usr/include/x86_64-linux-gnu -L$lib -Wl,-rpath-link,$lib -Wl,--allow-shlib-undefined" "$bin" >&2 ||
 	die "the CLI did not build against Xen $XEN_VER's headers"
 echo "$bin"

@@ -75,8 +75,9 @@ fetch_platform() {
 	suite_apt
 	if [ "$XEN_SUITE" != bookworm ]; then
 		# The operators' CLI is built against this Xen's headers and
-		# libraries (cli.sh): the host's libxen-dev is bookworm's.
-		pkgs+=(libxen-dev)
+		# libraries and those of the libraries it links (cli.sh): the
+		# host's -dev packages are bookworm's.
+		pkgs+=(libxen-dev libyajl-dev libpci-dev)
 		# Another suite's binaries need its libraries, libc and loader:
 		# every library package in the dependency closure.
 		mapfile -t -O ${#pkgs[@]} pkgs < <(apt-cache "${apt_opts[@]}" depends --recurse \
