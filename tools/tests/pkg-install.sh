@@ -155,7 +155,8 @@ for k in "${kernels[@]}"; do
 		fn=$(modinfo -k "$k" -F filename "$m" 2>/dev/null)
 		mv=$(modinfo -k "$k" -F version "$m" 2>/dev/null)
 		vm=$(modinfo -k "$k" -F vermagic "$m" 2>/dev/null)
-		if [ "$fn" != "/lib/modules/$k/updates/dkms/$m.ko" ] ||
+		# dkms compresses as the kernel's own modules are (6.12: xz)
+		if ! [[ $fn =~ ^/lib/modules/"$k"/updates/dkms/"$m"\.ko(\.xz|\.zst|\.gz)?$ ]] ||
 		   [ "$mv" != "$VER" ] || [ "${vm%% *}" != "$k" ]; then
 			echo "  $k $m: filename '$fn' version '$mv' vermagic '$vm'"
 			ok=0
