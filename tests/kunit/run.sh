@@ -97,6 +97,18 @@ if [ -z "$summary" ] || [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 	echo "kunit: kunit.py exited $rc without a test summary; see $log" >&2
 	failed=$((failed + 1))
 fi
+# The kernel's own checks (the x86_64 config turns on DEBUG_ATOMIC_SLEEP,
+# PROVE_LOCKING, DEBUG_OBJECTS) only print; each report they made while
+# the suites ran is a failure.  kunit.py keeps the kernel's whole output
+# in its build directory's test.log.
+raw=$cache/kunit/build-$arch-$tree/test.log
+reports=$(grep -hE 'BUG: sleeping function called from invalid context|possible circular locking dependency|possible recursive locking|inconsistent lock state|ODEBUG:|BUG: KASAN|WARNING: suspicious RCU usage' \
+	"$raw" "$log" 2>/dev/null | sort -u || true)
+if [ -n "$reports" ]; then
+	echo "$label: the kernel's checks reported, each counted as a failure:"
+	echo "$reports" | sed 's/^/  /'
+	failed=$((failed + $(echo "$reports" | wc -l)))
+fi
 line="$label: $passed passed, $failed failed"
 [ "$skipped" -eq 0 ] || line="$line, $skipped skipped"
 grep -E '# SKIP' "$log" | sed 's/^.*\] */  skipped: /' || true
