@@ -1,18 +1,26 @@
 #!/bin/bash
 # The operators' CLI (tools/, pcisplit) for the selected platform's Xen,
 # built when missing or older than its sources; prints its path.  On
-# bookworm's Xen it is the project's own build ($BUILD/tools/pcisplit,
-# against the host's libxen-dev); for another Xen (libxenctrl's ABI is
-# per release) the same make rule, with the compiler pointed at that
-# Xen's headers and libraries in the extracted packages (fetch.sh), into
-# $XBUILD/tools-PLATFORM/.  Exit 1, saying why, when it cannot be built.
+# bookworm's Xen it is the pcisplit-tools package's (make deb, against the
+# host's libxen-dev), unpacked; for another Xen (libxenctrl's ABI is per
+# release, and the package is built for bookworm's) the same make rule,
+# with the compiler pointed at that Xen's headers and libraries in the
+# extracted packages (fetch.sh), into $XBUILD/tools-PLATFORM/.  Exit 1,
+# saying why, when it cannot be built.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 if [ "$XEN_SUITE" = bookworm ]; then
-	bin=$BUILD/tools/pcisplit
-	make -s -C "$TOP" --no-print-directory "$bin" >&2 || die "the CLI did not build"
-	echo "$bin"
+	# What an administrator installs: the CLI out of the pcisplit-tools
+	# package (make deb), rebuilt when a source is newer than it.
+	deb=$(ls "$BUILD"/deb/pcisplit-tools_*_amd64.deb 2>/dev/null | tail -n1)
+	if [ -z "$deb" ] || [ -n "$(find "$TOP/tools" "$TOP/debian" "$TOP/include" -newer "$deb" -type f 2>/dev/null | head -n1)" ]; then
+		make -s -C "$TOP" --no-print-directory deb >&2 || die "make deb failed: no pcisplit-tools package"
+		deb=$(ls "$BUILD"/deb/pcisplit-tools_*_amd64.deb | tail -n1)
+	fi
+	rm -rf "$XBUILD/tools-pkg"
+	dpkg-deb -x "$deb" "$XBUILD/tools-pkg" || die "cannot unpack $deb"
+	echo "$XBUILD/tools-pkg/usr/sbin/pcisplit"
 	exit 0
 fi
 "$HERE/fetch.sh" >&2
