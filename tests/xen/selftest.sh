@@ -339,5 +339,21 @@ rm "$d/logs/script.log"
 out=$("$HERE/report.sh" "$tmp/ours-stock" 2>&1) && r=1 || r=0
 check "report.sh: a run that did not finish fails" $r "exit 0"
 
+# ---- report.sh: two platforms that ran different scenarios ----------------
+for pl in deb12 deb13; do
+	d=$tmp/plat/$pl/ours-ours
+	mkdir -p "$d/logs"
+	echo "$pl" >"$d/platform"
+	echo "@@P [30.0s] matrix done" >"$d/logs/script.log"
+done
+printf 'sc1\t1\tcreate PV1 nic\tpass\t10.0\t\n' >"$tmp/plat/deb12/ours-ours/logs/results.tsv"
+printf 'sc1\t1\tcreate PV1 nic\tpass\t12.0\t\nsc2\t1\tcreate HVM nic\tpass\t60.0\t\n' >"$tmp/plat/deb13/ours-ours/logs/results.tsv"
+out=$("$HERE/report.sh" "$tmp/plat/deb12/ours-ours" "$tmp/plat/deb13/ours-ours" 2>&1) || true
+has "report.sh: a column per platform and pairing" "$out" "deb12 ours/ours"
+is "report.sh: every platform's steps in the table, '-' where a platform did not run one" \
+	"$(awk '$1 == "sc2" { print $NF, $(NF - 1) }' <<<"$out")" "ok -"
+is "report.sh: the counts add up over the platforms" "$(tail -n1 <<<"$out")" "e2e: 3 passed, 0 failed, 0 skipped"
+has "report.sh: results.json names each run's platform" "$(cat "$tmp/plat/results.json")" '"platform": "deb13", "pairing": "ours/ours"'
+
 echo "e2e-selftest: $pass passed, $failn failed"
 [ "$failn" = 0 ]
