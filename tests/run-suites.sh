@@ -21,7 +21,8 @@ for suite in "$@"; do
 	make -C "$top" --no-print-directory "$suite" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	secs=$(( $(date +%s) - start ))
-	line=$(grep -E "^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$" "$log" | tail -n 1)
+	# a suite's name may carry a kernel series: kunit-6.12
+	line=$(grep -E "^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$" "$log" | tail -n 1)
 	p=0 f=0 s=0
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/^[^:]+: ([0-9]+) passed.*/\1/')

@@ -13,7 +13,7 @@ set -euo pipefail
 if [ "$XEN_SUITE" = bookworm ]; then
 	# What an administrator installs: the CLI out of the pcisplit-tools
 	# package (make deb), rebuilt when a source is newer than it.
-	deb=$(ls "$BUILD"/deb/pcisplit-tools_*_amd64.deb 2>/dev/null | tail -n1)
+	deb=$(ls "$BUILD"/deb/pcisplit-tools_*_amd64.deb 2>/dev/null | tail -n1 || true)
 	if [ -z "$deb" ] || [ -n "$(find "$TOP/tools" "$TOP/debian" "$TOP/include" -newer "$deb" -type f 2>/dev/null | head -n1)" ]; then
 		make -s -C "$TOP" --no-print-directory deb >&2 || die "make deb failed: no pcisplit-tools package"
 		deb=$(ls "$BUILD"/deb/pcisplit-tools_*_amd64.deb | tail -n1)
