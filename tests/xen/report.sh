@@ -54,12 +54,12 @@ cell() {
 }
 
 printf '\n%-20s %-3s %-34s' scenario '#' step
-for n in "${labels[@]}"; do printf ' %-18s' "$n"; done
+for n in "${labels[@]}"; do printf ' %-24s' "$n"; done
 printf '\n'
 prev=
 while IFS=$'\t' read -r sc n text _; do
 	printf '%-20s %-3s %-34s' "$([ "$sc" != "$prev" ] && echo "$sc")" "$n" "${text:0:34}"
-	for i in "${!dirs[@]}"; do printf ' %-18s' "$(cell "$i" "$sc" "$n")"; done
+	for i in "${!dirs[@]}"; do printf ' %-24s' "$(cell "$i" "$sc" "$n")"; done
 	printf '\n'
 	prev=$sc
 done <<<"$steps"
