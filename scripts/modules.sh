@@ -5,7 +5,8 @@
 # private copy of the tracked sources under build/modules/KVER (an
 # out-of-tree build writes its objects beside the sources, so two kernels
 # never share one tree), and leave pcisplit-back.ko and pcisplit-front.ko
-# there.  One line per kernel: "modules KVER: ok" or
+# there, with bench-e2e's pcisplit-evtfloor.ko (tests/xen/kmod: built and
+# warning-checked with ours, so it loads in the same kernels).  One line per kernel: "modules KVER: ok" or
 # "modules KVER: FAILED (why)".  With --w1, a warning fails the kernel.
 # Without KDIR arguments: every supported kernel whose headers are
 # installed (/usr/src/linux-headers-{6.1,6.12}.*-amd64).
@@ -45,7 +46,8 @@ for kdir in "${kdirs[@]}"; do
 	(cd "$top" && git ls-files -z 2>/dev/null || find . -path ./build -prune -o -path ./.cache -prune -o -type f -print0) |
 		(cd "$top" && xargs -0 cp --parents -t "$out/src")
 	log=$out/build.log
-	if ! make -C "$kdir" M="$out/src" $w1 modules >"$log" 2>&1; then
+	if ! make -C "$kdir" M="$out/src" $w1 modules >"$log" 2>&1 ||
+		! make -C "$kdir" M="$out/src/tests/xen/kmod" $w1 modules >>"$log" 2>&1; then
 		why=$(grep -m1 -E 'pcisplit: |error:' "$log" | sed "s|$out/src/||; s/^.*\*\*\* //")
 		echo "modules $kver: FAILED (${why:-make failed}; log: $log)"
 		failed=$((failed + 1))
@@ -59,7 +61,7 @@ for kdir in "${kdirs[@]}"; do
 		continue
 	fi
 	missing=
-	for m in pcisplit-back pcisplit-front; do
+	for m in pcisplit-back pcisplit-front tests/xen/kmod/pcisplit-evtfloor; do
 		if [ -f "$out/src/$m.ko" ]; then
 			cp "$out/src/$m.ko" "$out/"
 		else

@@ -7,7 +7,7 @@
 set -euo pipefail
 res=$1 pairings=$2
 [ -f "$res" ] || { echo "bench-report: $res: no such file" >&2; exit 2; }
-metrics="create_s reboot_s reboot_down_s reboot_teardown_s reboot_up_s cfg_us back_us evt_us bind_ms"
+metrics="create_s reboot_s reboot_down_s reboot_teardown_s reboot_up_s cfg_us back_us evt_us evt_dev_us bind_ms"
 # median of the numbers on stdin ("n/a" without any)
 median() {
 	sort -g | awk '{ a[NR] = $1 } END {
@@ -108,9 +108,11 @@ echo "cfg_us: one forwarded 4-byte config read from the PV guest (us), from $(aw
 echo "back_us: the backend's own part of such a read (us): from its event handler's entry to its notify of the"
 echo "  answer, the median over the same reads again, traced in dom0 (tracefs: irq_handler_entry, a kprobe on"
 echo "  notify_remote_via_irq); cfg_us adds what no backend changes: Xen scheduling both domains, the frontend's wait"
-echo "evt_us: the bare event-channel round trip dom0 <-> the PV guest (us): evtping notifies through /dev/xen/evtchn"
-echo "  and dom0's evtping answers, no request and no shared page; the median of $(awk -F'\t' '$2 == "evt_us"' "$res" | wc -l) runs"
-echo "  (both ends wake in userspace, where the backend answers from its irq handler: an upper bound of the floor)"
+echo "evt_us: the physical limit, a bare event-channel round trip guest -> dom0 -> guest (us), in the kernel at both"
+echo "  ends (pcisplit-evtfloor, tests/xen/kmod: the guest notifies and yields its vCPU until the answer, dom0's"
+echo "  hard-irq handler answers at once; no request, no shared page); each figure the median of a run's round trips"
+echo "evt_dev_us: the same round trip between two processes through /dev/xen/evtchn (evtping), both waking in"
+echo "  userspace: what a userspace backend could not go below"
 echo "bind_ms: e1000e unbind+bind in the guest, probe incl. MSI-X enable, median of 3, round 1 (ms)"
 echo "bind_modes: the interrupt mode each of the 3 probes got (the stock frontend's teardown leaves MSI-X on in dom0: its next probe falls back to MSI)"
 echo "Absolute numbers are TCG-inflated; compare ratios.  Results: $res"

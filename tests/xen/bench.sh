@@ -11,7 +11,7 @@ set -euo pipefail
 {
 . "$(dirname "$0")/lib.sh"
 
-out=$XBUILD/bench
+out=$XBUILD/bench/$PLAT_LABEL
 pairings=stock/stock
 [ -f "$BACK_KO" ] && pairings+=" ours/stock"
 [ -f "$FRONT_KO" ] && pairings+=" stock/ours"

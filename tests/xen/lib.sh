@@ -35,13 +35,15 @@ platform_select() {
 		die "no Linux $DOM0_SERIES / $GUEST_SERIES headers in /usr/src; run 'make deps'"
 	DOM0_KVER=$(kver_of "$DOM0_KDIR")
 	GUEST_KVER=$(kver_of "$GUEST_KDIR")
-	KVER=$DOM0_KVER		# older scripts' name for dom0's kernel
 	ROOTFS=$XCACHE/root-$PLATFORM		# Xen, its toolstack, dom0 userland
 	DOM0_KROOT=$XCACHE/kernel-$DOM0_KVER	# dom0's kernel image and modules
 	GUEST_KROOT=$XCACHE/kernel-$GUEST_KVER
 	# Our modules, built per kernel by scripts/modules.sh (make modules-all).
 	BACK_KO=$BUILD/modules/$DOM0_KVER/pcisplit-back.ko
 	FRONT_KO=$BUILD/modules/$GUEST_KVER/pcisplit-front.ko
+	# bench-e2e's kernel-level event-channel round trip, one per side
+	FLOOR_DOM0_KO=$BUILD/modules/$DOM0_KVER/pcisplit-evtfloor.ko
+	FLOOR_GUEST_KO=$BUILD/modules/$GUEST_KVER/pcisplit-evtfloor.ko
 	PLAT_LABEL=$PLATFORM
 	[ "$GUEST_PLATFORM" = "$PLATFORM" ] || PLAT_LABEL=$PLATFORM+${GUEST_PLATFORM}g
 }

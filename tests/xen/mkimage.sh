@@ -4,6 +4,7 @@
 #   dom0.cpio.gz   busybox, bash, the Xen tools and their libraries, both
 #                  backends, the dom0 harness scripts, and the guest kernel
 #                  and guest image (dom0 starts the guests)
+# Each also gets bench-e2e's pcisplit-evtfloor.ko for its kernel.
 # Both images carry the stock module and ours (when built), so one image
 # serves every pairing; the pairing is chosen per run. The images are
 # rebuilt only when an input changed (scripts, packages, our modules).
@@ -33,7 +34,7 @@ inputs_hash() {
 		cat "$ROOTFS/.pkgs"
 		echo "$PLATFORM $DOM0_KVER $GUEST_KVER"
 		cat "$HERE/mkimage.sh" "$HERE/platforms.sh" "$HERE"/guest/* "$HERE"/dom0/*
-		for f in "$back_ko" "$front_ko"; do
+		for f in "$back_ko" "$front_ko" "$FLOOR_DOM0_KO" "$FLOOR_GUEST_KO"; do
 			[ -f "$f" ] && sha256sum <"$f" || echo "no $f"
 		done
 	} | sha256sum | cut -d' ' -f1
@@ -184,6 +185,7 @@ done
 add_modules "$g" "$GUEST_KROOT" "$GUEST_KVER" xen-pcifront "${gmods[@]}"
 printf '%s\n' "${gmods[@]}" >"$g/etc/e2e-modules"
 add_ours "$g" "$front_ko" pcisplit-front.ko
+add_ours "$g" "$FLOOR_GUEST_KO" pcisplit-evtfloor.ko
 pack "$g" "$OUT/guest.cpio.gz"
 
 log "building dom0 image"
@@ -200,6 +202,7 @@ done
 add_modules "$d" "$DOM0_KROOT" "$DOM0_KVER" xen-evtchn xen-privcmd xenfs xen-gntdev \
 	xen-gntalloc xen-pciback xen-blkback xen-netback ahci sd_mod "${dmods[@]}"
 add_ours "$d" "$back_ko" pcisplit-back.ko
+add_ours "$d" "$FLOOR_DOM0_KO" pcisplit-evtfloor.ko
 X=usr/lib/xen-$XEN_VER/bin
 add_bins "$d" bin/bash usr/bin/lspci usr/bin/setpci \
 	$X/xl $X/xenstored $X/xen-init-dom0 $X/xenconsoled $X/libxl-save-helper \
