@@ -179,7 +179,8 @@ chmod 755 "$g/sbin/reboot" "$g/sbin/poweroff"
 # crc64-rocksoft by alias, 6.12's ships neither as a module.
 gmods=()
 # xen-evtchn: /dev/xen/evtchn for evtping.
-for m in xen-evtchn crct10dif_generic crc64_rocksoft_generic e1000e e1000 nvme ahci sd_mod; do
+# igbvf: the SR-IOV rig's VFs (vm.sh --vf).
+for m in xen-evtchn crct10dif_generic crc64_rocksoft_generic e1000e e1000 nvme ahci sd_mod igbvf; do
 	has_module "$GUEST_KROOT" "$GUEST_KVER" "$m" && gmods+=("$m")
 done
 add_modules "$g" "$GUEST_KROOT" "$GUEST_KVER" xen-pcifront "${gmods[@]}"
@@ -196,7 +197,8 @@ mkdir -p "$d/e2e"
 cp "$HERE"/dom0/*.sh "$HERE"/dom0/signatures "$d/e2e/"
 chmod 755 "$d/e2e/collect.sh"
 dmods=()
-for m in crct10dif_generic crc64_rocksoft_generic; do
+# igb: the SR-IOV rig's PF (vm.sh --vf), loaded only when a script asks
+for m in crct10dif_generic crc64_rocksoft_generic igb; do
 	has_module "$DOM0_KROOT" "$DOM0_KVER" "$m" && dmods+=("$m")
 done
 add_modules "$d" "$DOM0_KROOT" "$DOM0_KVER" xen-evtchn xen-privcmd xenfs xen-gntdev \

@@ -9,7 +9,10 @@
 # usage: vm.sh [--back stock|ours|FILE.ko] [--front stock|ours|FILE.ko]
 #              [--script FILE] [--out DIR] [--timeout SEC] [--no-assign]
 #              [--hvm] [--quiet] [--tcg-thread single|multi]
-#              [--guest-loglevel N]
+#              [--guest-loglevel N] [--vf]
+# --vf: an SR-IOV NIC too, QEMU's igb (Intel 82576, 8 VFs) behind a PCIe
+# root port, PF at 0000:01:00.0 (dom0 loads igb for it on demand: see
+# dom0/lib.sh sriov_numvfs); its VFs are the devices vf0, vf1, ...
 # --guest-loglevel: the guests' console loglevel (default 5: warnings and
 # notices; 7 shows the modules' pr_info and dev_info lines too).
 # --tcg-thread: single runs both vCPUs on one host thread, the default
@@ -27,7 +30,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 back=stock front=stock script=$HERE/examples/smoke.sh
-out=$XBUILD/vm timeout=1500 assign=1 hvm=0 quiet=0 tcg_thread= guest_loglevel=5
+out=$XBUILD/vm timeout=1500 assign=1 hvm=0 quiet=0 tcg_thread= guest_loglevel=5 vf=0
 back_ko=$BACK_KO front_ko=$FRONT_KO
 extra_files=()
 while [ $# -gt 0 ]; do
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--no-assign) assign=0 ;;
+	--vf) vf=1 ;;
 	--hvm) hvm=1 ;;
 	--quiet) quiet=1 ;;
 	--tcg-thread) tcg_thread=$2; shift ;;
@@ -79,6 +83,7 @@ GUEST_LOGLEVEL=$guest_loglevel
 ASSIGN=$assign
 TIMEOUT=$timeout
 DEVICES="$devices"
+SRIOV=$vf
 CONF
 cp "$script" "$run/e2e/script"
 for f in "${extra_files[@]}"; do cp "$f" "$run/e2e/"; done
@@ -116,6 +121,12 @@ qemu=(
 	-netdev user,id=n1 -device e1000,netdev=n1,addr=07.0
 	-drive "file=$run/out.img,if=none,id=outdisk,format=raw"
 	-device ide-hd,drive=outdisk,bus=ide.0
+)
+# The SR-IOV NIC: QEMU 10's igb has SR-IOV built in (no property); a
+# root port because SR-IOV needs a PCIe function, and ARI behind it.
+[ "$vf" = 0 ] || qemu+=(
+	-device pcie-root-port,id=rp1,bus=pcie.0,addr=08.0,chassis=1
+	-netdev user,id=n2 -device igb,bus=rp1,netdev=n2
 )
 printf '%q ' "${qemu[@]}" >"$out/logs/qemu-cmdline"
 

@@ -6,6 +6,10 @@ set -euo pipefail
 
 # Host addresses of the passthrough devices, fixed by vm.sh's QEMU command.
 declare -A E2E_BDF=([nic]=0000:00:04.0 [nvme]=0000:00:05.0 [msi]=0000:00:06.0 [intx]=0000:00:07.0)
+# vm.sh --vf: QEMU's igb PF, and its VFs at the PF's VF offset 128 and
+# stride 2 (ARI): VF n is function 128 + 2n of bus 1
+E2E_PF=0000:01:00.0
+E2E_BDF+=([vf0]=0000:01:10.0 [vf1]=0000:01:10.2 [vf2]=0000:01:10.4 [vf3]=0000:01:10.6)
 E2E_T0=$(cut -d' ' -f1 /proc/uptime)
 CONLOG=/var/log/xen/console
 
@@ -165,3 +169,16 @@ xen_keys() {
 	sleep 1	# some handlers run from a tasklet
 	xen_log
 }
+
+# sriov_numvfs N: the PF's VF count becomes N (igb loaded first; 0 removes
+# every VF, lent or not, as the PF driver does); its link up, since a
+# VF's carrier is the PF's
+sriov_numvfs() {
+	local p=/sys/bus/pci/devices/$E2E_PF ifc
+	[ "${SRIOV:-0}" = 1 ] || { echo "sriov_numvfs: no SR-IOV NIC in this machine (vm.sh --vf)" >&2; return 1; }
+	[ -e "$p/driver" ] || modprobe igb
+	[ -e "$p/sriov_numvfs" ] || { echo "sriov_numvfs: $E2E_PF has no SR-IOV capability" >&2; return 1; }
+	for ifc in $(ls "$p/net" 2>/dev/null); do ip link set "$ifc" up; done
+	echo "$1" >"$p/sriov_numvfs"
+}
+
