@@ -9,10 +9,17 @@
 # usage: vm.sh [--back stock|ours|FILE.ko] [--front stock|ours|FILE.ko]
 #              [--script FILE] [--out DIR] [--timeout SEC] [--no-assign]
 #              [--hvm] [--quiet] [--tcg-thread single|multi]
-#              [--guest-loglevel N] [--vf]
+#              [--guest-loglevel N] [--vf] [--hotplug]
 # --vf: an SR-IOV NIC too, QEMU's igb (Intel 82576, 8 VFs) behind a PCIe
 # root port, PF at 0000:01:00.0 (dom0 loads igb for it on demand: see
 # dom0/lib.sh sriov_numvfs); its VFs are the devices vf0, vf1, ...
+# --hotplug: a hot-plug capable PCIe root port (00:09.0) holding a second
+# nvme (QEMU id hp0), with native PCIe hot-plug and AER handed to dom0
+# (not ACPI hot-plug), for device_del / device_add / AER injection.
+# The machine's QEMU monitor (QMP) is logs/../.run/qmp.sock; a dom0
+# script asks the host for a monitor command by printing a line
+# "@@QMP COMMAND" (dom0/lib.sh qmp): the host runs it (qmp.py) and logs
+# command and answer to logs/qmp.log.
 # --guest-loglevel: the guests' console loglevel (default 5: warnings and
 # notices; 7 shows the modules' pr_info and dev_info lines too).
 # --tcg-thread: single runs both vCPUs on one host thread, the default
@@ -30,7 +37,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 back=stock front=stock script=$HERE/examples/smoke.sh
-out=$XBUILD/vm timeout=1500 assign=1 hvm=0 quiet=0 tcg_thread= guest_loglevel=5 vf=0
+out=$XBUILD/vm timeout=1500 assign=1 hvm=0 quiet=0 tcg_thread= guest_loglevel=5 vf=0 hotplug=0
 back_ko=$BACK_KO front_ko=$FRONT_KO
 extra_files=()
 while [ $# -gt 0 ]; do
@@ -41,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--no-assign) assign=0 ;;
+	--hotplug) hotplug=1 ;;
 	--vf) vf=1 ;;
 	--hvm) hvm=1 ;;
 	--quiet) quiet=1 ;;
@@ -84,6 +92,7 @@ ASSIGN=$assign
 TIMEOUT=$timeout
 DEVICES="$devices"
 SRIOV=$vf
+HOTPLUG=$hotplug
 CONF
 cp "$script" "$run/e2e/script"
 for f in "${extra_files[@]}"; do cp "$f" "$run/e2e/"; done
@@ -93,7 +102,7 @@ cat "$IMG/dom0.cpio.gz" "$run/overlay.cpio.gz" >"$run/initrd"
 # Disks: the nvme namespace and the MSI-only AHCI's disk carry data the
 # guests read; the output disk (on q35's built-in AHCI, dom0's own) gets
 # dom0's tar of logs.
-truncate -s 64M "$run/nvme.img" "$run/sata.img"
+truncate -s 64M "$run/nvme.img" "$run/sata.img" "$run/hp.img"
 truncate -s 256M "$run/out.img"
 
 # qemu64 carries SVM by default: without --hvm take it away, so Xen
@@ -106,7 +115,7 @@ dom0_args="console=hvc0 loglevel=4"
 
 qemu=(
 	qemu-system-x86_64 -machine q35 -accel "tcg,thread=$tcg_thread" -cpu "$cpu" -smp 2 -m 4096
-	-display none -no-reboot -monitor none
+	-display none -no-reboot -monitor none -qmp "unix:$run/qmp.sock,server=on,wait=off"
 	-serial "file:$out/logs/serial.log"
 	-kernel "$ROOTFS/boot/xen-$XEN_VER-amd64" -append "$xen_args"
 	-initrd "$DOM0_KROOT/boot/vmlinuz-$DOM0_KVER $dom0_args,$run/initrd"
@@ -128,6 +137,16 @@ qemu=(
 	-device pcie-root-port,id=rp1,bus=pcie.0,addr=08.0,chassis=1
 	-netdev user,id=n2 -device igb,bus=rp1,netdev=n2
 )
+# The hot-plug slot: QEMU's q35 firmware does PCI hot-plug through ACPI
+# unless told not to, and then grants dom0 neither pciehp nor AER (_OSC).
+[ "$hotplug" = 0 ] || qemu+=(
+	-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
+	-device pcie-root-port,id=rp2,bus=pcie.0,addr=09.0,chassis=2,slot=2,hotplug=on
+	# -blockdev, not -drive: a -drive goes with its device at device_del,
+	# and the device could not be added back
+	-blockdev "driver=file,filename=$run/hp.img,node-name=hpdisk"
+	-device nvme,id=hp0,bus=rp2,drive=hpdisk,serial=pcisplit-hp
+)
 printf '%q ' "${qemu[@]}" >"$out/logs/qemu-cmdline"
 
 # Live progress: the script's "@@P" lines and init's "@@E2E" lines.
@@ -139,6 +158,17 @@ if [ "$quiet" = 0 ]; then
 	trap 'kill $tailer 2>/dev/null || true' EXIT
 fi
 
+# Monitor requests from dom0 ("@@QMP COMMAND" on the serial line), one
+# at a time, in the order asked, each answer logged
+: >"$out/logs/qmp.log"
+tail -n +1 -F --pid=$$ "$out/logs/serial.log" 2>/dev/null | grep --line-buffered -a -o '@@QMP .*' |
+	while IFS= read -r req; do
+		req=${req#@@QMP }
+		req=${req%$'\r'}
+		{ echo "> $req"; "$HERE/qmp.py" "$run/qmp.sock" "$req" 2>&1 || echo "(failed: rc $?)"; } >>"$out/logs/qmp.log"
+	done &
+qmp_watcher=$!
+trap 'kill ${tailer:-} $qmp_watcher 2>/dev/null || true' EXIT
 log "booting $PLAT_LABEL: Xen $XEN_VER, dom0 $DOM0_KVER, guests $GUEST_KVER (back=$back front=$front), logs in $out/logs"
 t0=$(date +%s)
 qrc=0
@@ -146,9 +176,10 @@ flock "$QEMU_LOCK" timeout $((timeout + 300)) "${qemu[@]}" </dev/null >"$out/log
 t1=$(date +%s)
 sleep 0.5
 [ "$quiet" = 0 ] && kill $tailer 2>/dev/null || true
+kill $qmp_watcher 2>/dev/null || true
 
 tar -xf "$run/out.img" -C "$out/logs" 2>/dev/null || log "no logs on the output disk"
-rm -f "$run/nvme.img" "$run/sata.img" "$run/out.img"
+rm -f "$run/nvme.img" "$run/sata.img" "$run/hp.img" "$run/out.img"
 echo $((t1 - t0)) >"$out/logs/duration"
 echo "$qrc" >"$out/logs/qemu-rc"
 if [ -f "$out/logs/rc" ]; then

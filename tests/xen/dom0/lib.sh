@@ -182,3 +182,7 @@ sriov_numvfs() {
 	echo "$1" >"$p/sriov_numvfs"
 }
 
+# qmp COMMAND: ask the host to run COMMAND on this machine's QEMU monitor
+# (vm.sh: QMP as JSON, or an HMP command line).  Its answer lands in the
+# host's logs/qmp.log, not here: the caller waits for the effect.
+qmp() { echo "@@QMP $*"; }
