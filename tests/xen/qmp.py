@@ -56,6 +56,10 @@ def main():
                 print(json.dumps(msg))
                 return 1
         print(json.dumps(msg))
+        # an HMP command's failure is a "return" whose text says so
+        ret = msg.get("return")
+        if isinstance(ret, str) and ret.startswith("Error"):
+            return 1
         return 0
     except (OSError, ValueError) as e:
         print(f"qmp.py: {path}: {e}", file=sys.stderr)

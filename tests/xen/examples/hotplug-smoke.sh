@@ -43,7 +43,8 @@ xl pci-assignable-add "$b"
 say "3. lent to pv1, then AER errors"
 guest_create pv1 pv hp
 guest_report pv1 | while read -r l; do say "  pv1: $l"; done
-for e in "-c hp0 RCVR" "hp0 UNSUP" "hp0 DLP"; do
+# correctable; uncorrectable, non-fatal by default severity; fatal
+for e in "hp0 RCVR" "hp0 UNSUP" "hp0 DLP"; do
 	qmp "pcie_aer_inject_error $e"
 	sleep 15
 	say "  after pcie_aer_inject_error $e:"
