@@ -269,6 +269,72 @@ static void check_table(struct audit *a)
 	check_pirq_clash(a);
 }
 
+/*
+ * The domain that has @sbdf by xenstore (a live domain's backend tree) or
+ * by the vector table, -1 when none does.
+ */
+static int lent_to(const struct audit *a, sbdf_t sbdf)
+{
+	const struct xs_backend *be = xsv_backend_of(&a->xv, sbdf);
+	const struct vt_dev *d = a->have_vt ? vt_find(&a->vt, sbdf) : NULL;
+
+	if (be && alive(a, be->domid))
+		return be->domid;
+	if (d && d->owned && alive(a, d->domid))
+		return d->domid;
+	return -1;
+}
+
+/*
+ * A VF whose PF went (sriov_numvfs changed, the PF unbound or removed)
+ * while pciback held it: the kernel normally takes the VF away with its
+ * PF, so a VF still here with a dangling physfn, or one its PF no longer
+ * lists as a virtfnN, is a device no guest can use.
+ */
+static void check_vfs(struct audit *a)
+{
+	char bdf[BDF_STRLEN], pf[BDF_STRLEN], dl[LABEL_LEN], next[384];
+	struct vf_info vf;
+	int i, dom;
+
+	for (i = 0; i < a->nheld; i++) {
+		bdf_fmt(a->held[i], bdf);
+		if (dev_vf(a->ctx, a->held[i], &vf)) {
+			finding(a, "UNCHECKED",
+				"check the device's sysfs directory and run pcisplit audit again",
+				"%s: cannot read its SR-IOV links under %s: %s",
+				bdf, SYSFS_PCI_DEVICES, strerror(errno));
+			continue;
+		}
+		if (vf.state == VF_NONE || vf.state == VF_OK)
+			continue;
+		if (vf.state == VF_BAD_LINK) {
+			snprintf(next, sizeof(next),
+				 "the kernel's sysfs is not what it should be: release it (pcisplit assignable-remove %s) and report it",
+				 bdf);
+			finding(a, "MALFORMED", next, "VF %s: %s", bdf,
+				vf.problem);
+			continue;
+		}
+		bdf_fmt(vf.pf, pf);
+		dom = lent_to(a, a->held[i]);
+		if (dom >= 0) {
+			snprintf(next, sizeof(next),
+				 "the guest has lost it: xl pci-detach %d %s; once the PF is back (echo N > %s/%s/sriov_numvfs), xl pci-assignable-add %s and xl pci-attach %d %s",
+				 dom, bdf, SYSFS_PCI_DEVICES, pf, bdf, dom, bdf);
+			finding(a, "PF-GONE", next,
+				"VF %s, lent to domain %s: %s", bdf,
+				label(a, dom, dl), vf.problem);
+		} else {
+			snprintf(next, sizeof(next),
+				 "release it: pcisplit assignable-remove %s; re-create the VFs (echo N > %s/%s/sriov_numvfs) before lending it again",
+				 bdf, SYSFS_PCI_DEVICES, pf);
+			finding(a, "PF-GONE", next, "VF %s, held by pciback: %s",
+				bdf, vf.problem);
+		}
+	}
+}
+
 static void check_backends(struct audit *a)
 {
 	char bdf[BDF_STRLEN], dl[LABEL_LEN], next[256];
@@ -293,7 +359,15 @@ static void check_backends(struct audit *a)
 		}
 		for (j = 0; j < be->ndev; j++) {
 			bdf_fmt(be->dev[j], bdf);
-			if (!held(a, be->dev[j])) {
+			if (!held(a, be->dev[j]) &&
+			    !dev_exists(a->ctx, be->dev[j])) {
+				snprintf(next, sizeof(next),
+					 "take it out of the guest's configuration: xl pci-detach %u %s (libxl logs that it cannot reach the device, and removes it from xenstore)",
+					 be->domid, bdf);
+				finding(a, "MISMATCH", next,
+					"%s: xenstore assigns it to domain %s but there is no such PCI device any more (removed, or a VF whose PF dropped its VFs)",
+					bdf, label(a, be->domid, dl));
+			} else if (!held(a, be->dev[j])) {
 				snprintf(next, sizeof(next),
 					 "detach it (xl pci-detach %u %s) or make it assignable again (pcisplit assignable-add %s)",
 					 be->domid, bdf, bdf);
@@ -423,6 +497,7 @@ int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	}
 	if (a.have_vt)
 		check_table(&a);
+	check_vfs(&a);
 	check_backends(&a);
 	check_libxl(&a);
 

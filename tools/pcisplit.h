@@ -177,6 +177,29 @@ int dev_driver(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
 /* Whether @p is "/sys/bus/pci/drivers/NAME" with a plain NAME. */
 bool driver_path_ok(const char *p);
 
+/*
+ * SR-IOV.  A virtual function has a physfn link to its physical function
+ * (../SSSS:BB:DD.F); the PF has one virtfnN link per VF it created, N
+ * being the VF's index, and sriov_numvfs.  What a VF's links say:
+ */
+enum vf_state {
+	VF_NONE,	/* no physfn link: not a virtual function */
+	VF_OK,		/* the PF is there and its virtfn<index> is this VF */
+	VF_PF_GONE,	/* physfn dangles: the PF it names is not there */
+	VF_UNLISTED,	/* the PF is there but none of its virtfnN is this VF */
+	VF_BAD_LINK,	/* physfn is not a link to a PCI address */
+};
+
+struct vf_info {
+	enum vf_state state;
+	sbdf_t pf;		/* VF_OK, VF_PF_GONE, VF_UNLISTED */
+	unsigned int index;	/* VF_OK */
+	char problem[192];	/* VF_PF_GONE, VF_UNLISTED, VF_BAD_LINK */
+};
+
+/* Fill @vf for @sbdf: 0; -1 with errno when sysfs could not be read. */
+int dev_vf(const struct pcisplit_ctx *ctx, sbdf_t sbdf, struct vf_info *vf);
+
 /* ---- pciname.c: device names as lspci shows them (libpci, pci.ids) ---- */
 struct pci_access;
 /* The name database, or NULL (then no names: never an error). */

@@ -50,6 +50,21 @@ add_dev() {
 	return 0
 }
 
+# add_pf PF NUMVFS: an 82576 PF bound to igb, with its SR-IOV attributes.
+add_pf() {
+	add_dev "$1" 8086 10c9 igb
+	echo "$2" > "$R/sys/bus/pci/devices/$1/sriov_numvfs"
+	echo 8 > "$R/sys/bus/pci/devices/$1/sriov_totalvfs"
+}
+
+# add_vf VF PF INDEX [DRIVER]: a VF of PF with the links the kernel makes,
+# VF/physfn -> ../PF and PF/virtfnINDEX -> ../VF.
+add_vf() {
+	add_dev "$1" 8086 10ca "${4:-}"
+	ln -s "../$2" "$R/sys/bus/pci/devices/$1/physfn"
+	ln -s "../$1" "$R/sys/bus/pci/devices/$2/virtfn$3"
+}
+
 bind_dev() {
 	local drv=$R/sys/bus/pci/drivers/$2
 	mkdir -p "$drv"
@@ -340,6 +355,154 @@ case_vectors_malformed() {
 	expect_out "vector table is empty"
 }
 
+# ---- SR-IOV virtual functions ----
+
+PF=0000:03:00.0
+VF0=0000:03:10.0
+VF1=0000:03:10.2
+
+# An 82576 PF with two VFs held by pciback, VF 1 lent to guest 1 with 3
+# MSI-X vectors (igbvf's), VF 0 idle; 04:00.0 is no VF.
+vf_host() {
+	new_root
+	add_pf $PF 2
+	add_vf $VF0 $PF 0 pciback
+	add_vf $VF1 $PF 1 pciback
+	add_dev $DEV2 1b36 0010 pciback
+	echo "dom 0" | host
+	guest_has 1 guest1 $VF1
+	printf '%s\n' \
+		"device=$VF0 owner=- epoch=0 mode=none table=3 vectors=0" \
+		"device=$VF1 owner=1 epoch=3 mode=msix table=3 vectors=3" \
+		"  entry=0 pirq=55" "  entry=1 pirq=54" "  entry=2 pirq=53" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" |
+		table
+}
+
+# Expect: list shows each VF's PF and VF index (from the PF's virtfnN
+# links), "-" for a device that is no VF, in text and JSON.
+case_list_vf() {
+	vf_host
+	run list
+	expect_rc 0
+	expect_out "^BDF +ID +NAME +OWNER +MODE +VECTORS +STATE +PF +VF +DEVICE$"
+	expect_out "^$VF0 +8086:10ca +- +- +INTx +0 +assignable +$PF +0 +"
+	expect_out "^$VF1 +8086:10ca +- +1 \(guest1\) +MSI-X +3 +assigned +$PF +1 +"
+	expect_out "^$DEV2 +1b36:0010 +- +- +INTx +0 +assignable +- +- +"
+	[ -s "$T/err" ] && fail "list warned on a consistent host"
+	run list --json
+	expect_rc 0
+	expect_json '[(x["bdf"], x["pf"], x["vf_index"], x["vf_problem"]) for x in d["devices"]] == [("'$VF0'", "'$PF'", 0, None), ("'$VF1'", "'$PF'", 1, None), ("'$DEV2'", None, None, None)]'
+}
+
+# Expect: vectors adds "pf PF  vf N" to a VF's line (nothing for other
+# devices), and pf / vf_index to its JSON.
+case_vectors_vf() {
+	vf_host
+	run vectors $VF1
+	expect_rc 0
+	expect_out "^$VF1  owner 1 \(guest1\)  epoch 3  mode MSI-X  table 3  vectors 3  pf $PF  vf 1$"
+	run vectors
+	expect_rc 0
+	expect_out "^$VF0  owner -  epoch 0  mode INTx  table 3  vectors 0  pf $PF  vf 0$"
+	expect_out "^$DEV2  owner -  epoch 0  mode INTx  table 65  vectors 0$"
+	run vectors --json $VF1
+	expect_rc 0
+	expect_json 'd["devices"][0]["pf"] == "'$PF'" and d["devices"][0]["vf_index"] == 1 and d["devices"][0]["vf_problem"] is None'
+	run vectors --json $DEV2
+	expect_rc 0
+	expect_json 'd["devices"][0]["pf"] is None and d["devices"][0]["vf_index"] is None'
+}
+
+# Expect: VFs whose PF is consistent audit clean.
+case_audit_vf_clean() {
+	vf_host
+	run audit
+	expect_rc 0
+	expect_out "^audit: clean \(3 devices held by pciback, 3 in the vector table, 1 xenstore backend, 2 live domains\)"
+}
+
+# Expect: the PF removed (each VF's physfn dangles): the lent VF is
+# flagged with the guest and the way back, the idle one with its release;
+# list and vectors still work and say so on stderr.
+case_audit_vf_pf_removed() {
+	vf_host
+	rm -rf "$R/sys/bus/pci/devices/$PF"
+	run audit
+	expect_rc 1
+	expect_out "^PF-GONE +VF $VF1, lent to domain 1 \(guest1\): its physfn link -> '../$PF' dangles: the PF $PF is gone$"
+	expect_out "^ +-> the guest has lost it: xl pci-detach 1 $VF1; once the PF is back \(echo N > /sys/bus/pci/devices/$PF/sriov_numvfs\), xl pci-assignable-add $VF1 and xl pci-attach 1 $VF1$"
+	expect_out "^PF-GONE +VF $VF0, held by pciback: its physfn link -> '../$PF' dangles: the PF $PF is gone$"
+	expect_out "^ +-> release it: pcisplit assignable-remove $VF0; re-create the VFs"
+	expect_out "^audit: 2 problems found$"
+	run audit --json
+	expect_rc 1
+	expect_json '[p["kind"] for p in d["problems"]] == ["PF-GONE", "PF-GONE"] and "'$VF1', lent to domain 1" in d["problems"][1]["problem"]'
+	run list
+	expect_rc 0
+	expect_out "^$VF1 +8086:10ca +- +1 \(guest1\) +MSI-X +3 +assigned +$PF +\? +"
+	expect_err "$VF1 is an SR-IOV VF but its physfn link -> '../$PF' dangles: the PF $PF is gone: run pcisplit audit"
+	run list --json
+	expect_rc 0
+	expect_json 'd["devices"][1]["pf"] == "'$PF'" and d["devices"][1]["vf_index"] is None and "dangles" in d["devices"][1]["vf_problem"]'
+	run vectors $VF1
+	expect_rc 0
+	expect_out "^$VF1  owner 1 \(guest1\)  epoch 3  mode MSI-X  table 3  vectors 3  pf $PF  vf \?$"
+}
+
+# Expect: the PF still there but no longer listing the VF (sriov_numvfs
+# changed under it) is the same finding, naming the PF's VF count.
+case_audit_vf_unlisted() {
+	vf_host
+	rm "$R/sys/bus/pci/devices/$PF/virtfn1"
+	echo 1 > "$R/sys/bus/pci/devices/$PF/sriov_numvfs"
+	run audit
+	expect_rc 1
+	expect_out "^PF-GONE +VF $VF1, lent to domain 1 \(guest1\): its PF $PF has no virtfnN link to it any more \(its sriov_numvfs is 1\)$"
+	expect_out "^audit: 1 problem found$"
+	run list
+	expect_rc 0
+	expect_out "^$VF0 .* +$PF +0 +"
+	expect_out "^$VF1 .* +$PF +\? +"
+}
+
+# Expect: a physfn that is no link, or a link to no PCI address, is
+# MALFORMED with what was wrong; nothing crashes, list shows "?".
+case_audit_vf_malformed_links() {
+	vf_host
+	rm "$R/sys/bus/pci/devices/$VF1/physfn"
+	ln -s "../garbage$(printf '\001')" "$R/sys/bus/pci/devices/$VF1/physfn"
+	rm "$R/sys/bus/pci/devices/$VF0/physfn"
+	echo "$PF" > "$R/sys/bus/pci/devices/$VF0/physfn"
+	run audit
+	expect_rc 1
+	expect_out "^MALFORMED +VF $VF1: /sys/bus/pci/devices/$VF1/physfn -> '../garbage\?' does not name a PCI device$"
+	expect_out "^MALFORMED +VF $VF0: /sys/bus/pci/devices/$VF0/physfn is not a symbolic link$"
+	expect_out "^audit: 2 problems found$"
+	run list
+	expect_rc 0
+	expect_out "^$VF1 .*assigned +\? +\? +"
+	expect_err "$VF0 is an SR-IOV VF but /sys/bus/pci/devices/$VF0/physfn is not a symbolic link"
+	run list --json
+	expect_rc 0
+	expect_json 'd["devices"][0]["pf"] is None and d["devices"][0]["vf_index"] is None and "not a symbolic link" in d["devices"][0]["vf_problem"]'
+}
+
+# Expect: a guest's backend listing a VF that is gone from sysfs (its PF
+# dropped its VFs: sriov_numvfs 0) says so and how to clean it up.
+case_audit_vf_removed_while_lent() {
+	vf_host
+	rm -rf "$R/sys/bus/pci/devices/$VF1" "$R$PB/$VF1" \
+		"$R/sys/bus/pci/devices/$PF/virtfn1"
+	printf '%s\n' \
+		"device=$VF0 owner=- epoch=0 mode=none table=3 vectors=0" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" | table
+	run audit
+	expect_rc 1
+	expect_out "^MISMATCH +$VF1: xenstore assigns it to domain 1 \(guest1\) but there is no such PCI device any more \(removed, or a VF whose PF dropped its VFs\)$"
+	expect_out "-> take it out of the guest's configuration: xl pci-detach 1 $VF1"
+}
+
 # ---- audit ----
 
 # A consistent host: guest 1 has 03:00.0 with 3 MSI-X vectors, 04:00.0
@@ -462,6 +625,7 @@ case_audit_record_shape() {
 # are reported with what to do.
 case_audit_xenstore_problems() {
 	consistent_host
+	add_dev 0000:09:00.0 8086 10d3 e1000e
 	cat >> "$T/host" <<-HOST
 	dom 7
 	xs /local/domain/0/backend/pci/7/0/num_devs 2
@@ -838,7 +1002,7 @@ case_json_list() {
 	# The table, as lspci names the device.
 	run list
 	expect_rc 0
-	expect_out "^$DEV .*assigned +Ethernet controller: Intel Corporation 82574L Gigabit Network Connection$"
+	expect_out "^$DEV .*assigned +- +- +Ethernet controller: Intel Corporation 82574L Gigabit Network Connection$"
 	# Without the vector table (stock backend): null mode and count.
 	rm "$R/sys/kernel/debug/pcisplit/vectors"
 	run list --json
