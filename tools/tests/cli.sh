@@ -79,7 +79,8 @@ table() { cat > "$R/sys/kernel/debug/pcisplit/vectors"; }
 table_append() { cat >> "$R/sys/kernel/debug/pcisplit/vectors"; }
 host() { cat >> "$T/host"; }
 
-# A guest with the device through a connected PCI backend.
+# A guest with the device through a connected PCI backend, assigned to it
+# in Xen.
 guest_has() { # DOMID NAME BDF...
 	local dom=$1 name=$2 i=0 be=/local/domain/0/backend/pci/$1/0
 	shift 2
@@ -96,6 +97,7 @@ guest_has() { # DOMID NAME BDF...
 			echo "xs $be/key-$i $b"
 			echo "xs $be/state-$i 4"
 			echo "xs /libxl/pci/$(echo "$b" | tr ':.' '--')/domid $dom"
+			echo "assigned $b $dom"
 			i=$((i + 1))
 		done
 	} >> "$T/host"
@@ -737,6 +739,113 @@ case_audit_degraded() {
 	run audit
 	expect_rc 1
 	expect_err "cannot audit without xenstore"
+}
+
+# ---- what a toolstack race leaves half done (issue 19) ----
+
+# Expect: the reboot's teardown dying half way (its xl crashed in libxl's
+# PCI removal) leaves domain 1 shut down, never destroyed, its backend
+# tree still listing the device: flagged with xl destroy as the way out.
+case_audit_race_stuck_in_shutdown() {
+	consistent_host
+	sed -i 's/^dom 1$/dom 1 shutdown reboot/' "$T/host"
+	echo "device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" | table
+	echo "device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" | table_append
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +domain 1 \(guest1\) is shut down \(reboot\) but was not destroyed, and still has PCI devices: $DEV$"
+	expect_out "^ +-> if it stays so \(xl list shows it in state s; the xl that was handling it may have died, see dom0's log\), destroy it: xl destroy 1 \(libxl removes its PCI devices, then the domain\), run pcisplit audit again, then xl create the guest again$"
+	expect_out "^audit: 1 problem found$"
+	# A shut-down domain with no PCI device left is not ours to report.
+	sed -i '/backend\/pci\/1\//d; /\/libxl\/pci\//d; /^assigned/d' "$T/host"
+	run audit
+	expect_rc 0
+	run audit --json
+	expect_rc 0
+	expect_json 'd["clean"] is True'
+}
+
+# Expect: Xen still has the device assigned to a running domain while no
+# xenstore backend lists it (a remover wrote num_devs from a stale
+# count): flagged, naming the domain from libxl's note and xl pci-detach
+# -f; with nothing naming the domain, how to find it; nothing while the
+# domain is being destroyed.
+case_audit_race_assigned_not_in_xenstore() {
+	consistent_host
+	echo "device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" | table
+	echo "device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" | table_append
+	sed -i 's|^xs /local/domain/0/backend/pci/1/0/num_devs 1|xs /local/domain/0/backend/pci/1/0/num_devs 0|' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +$DEV: Xen has it assigned to domain 1 \(guest1\) by libxl's note, but no xenstore backend lists it$"
+	expect_out "^ +-> if it persists, deassign it: xl pci-detach -f 1 $DEV \(libxl logs 'PCI device not attached to this domain' and deassigns it all the same\); then pcisplit audit$"
+	expect_out "^MISMATCH +$DEV: libxl records it assigned to domain 1 \(guest1\) but no xenstore backend lists it"
+	expect_out "^audit: 2 problems found$"
+	sed -i '/\/libxl\/pci\//d' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +$DEV: Xen has it assigned to a guest, but no domain's xenstore backend lists it and nothing records which$"
+	expect_out "-> find the domain that has it \(xl list: one left in state s, or the guest that had it last\), then deassign it: xl pci-detach -f DOMID $DEV$"
+	expect_out "^audit: 1 problem found$"
+	# The vector table names the owner too; a shut-down one is destroyed.
+	echo "device=$DEV owner=1 epoch=3 mode=none table=5 vectors=0" | table
+	echo "device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" | table_append
+	sed -i 's/^dom 1$/dom 1 shutdown crash/' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +$DEV: Xen has it assigned to domain 1 \(guest1\) by the vector table, but no xenstore backend lists it$"
+	expect_out "-> the domain is shut down: xl destroy 1 releases it; then pcisplit audit$"
+	expect_out "^HALF-DONE +domain 1 \(guest1\) is shut down \(crash\) but was not destroyed, and still has PCI devices: $DEV$"
+	# Dying: Xen lets go of it as the domain goes.
+	sed -i 's/^dom 1 shutdown crash$/dom 1 dying/' "$T/host"
+	run audit
+	expect_no_out "HALF-DONE"
+}
+
+# Expect: the reverse, a running domain's backend listing a device Xen
+# has given back (a detach that deassigned it and stopped before the
+# xenstore removal, or whose backend was not ready): flagged with the
+# detach to finish and the exact nodes to remove by hand.
+case_audit_race_in_xenstore_not_assigned() {
+	consistent_host
+	sed -i '/^assigned/d' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +$DEV: domain 1 \(guest1\)'s xenstore backend lists it, but Xen has it with dom0 or in quarantine, assigned to no guest$"
+	expect_out "^ +-> if it persists, finish the detach: xl pci-detach -f 1 $DEV \(its xc_deassign_device 'No such device' is expected\); if libxl says the backend is not ready, remove the nodes: xenstore-rm /local/domain/0/backend/pci/1/0; xenstore-rm /local/domain/1/device/pci/0; xenstore-rm /libxl/pci/0000-03-00-0/domid$"
+	expect_out "^audit: 1 problem found$"
+	# With another device in the tree the nodes cannot just go.
+	sed -i '/^dom 1$/d; /\/local\/domain\/1\//d; /backend\/pci\/1\//d; /\/libxl\/pci\//d' "$T/host"
+	guest_has 1 guest1 $DEV $DEV2
+	sed -i '/^assigned/d' "$T/host"
+	echo "assigned $DEV2 1" | host
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +$DEV: domain 1 .*assigned to no guest$"
+	expect_out "the backend is not ready, reboot or destroy the domain$"
+	expect_no_out "HALF-DONE +$DEV2"
+	# In a shut-down domain: destroy it.
+	sed -i 's/^dom 1$/dom 1 shutdown poweroff/' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^ +-> the domain is shut down: xl destroy 1 removes the rest; then pcisplit audit$"
+	expect_out "^HALF-DONE +domain 1 \(guest1\) is shut down \(poweroff\) but was not destroyed, and still has PCI devices: $DEV, $DEV2$"
+}
+
+# Expect: where Xen assigns no devices (no IOMMU) the checks are skipped
+# quietly; where it cannot be asked, the audit says so and fails.
+case_audit_race_xen_unavailable() {
+	consistent_host
+	sed -i '/^assigned/d' "$T/host"
+	echo "fail assigned EOPNOTSUPP" | host
+	run -v audit
+	expect_rc 0
+	expect_err "Xen assigns no devices here \(no IOMMU\)"
+	sed -i 's/^fail assigned EOPNOTSUPP/fail assigned EACCES/' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^UNCHECKED +Xen's device assignments could not be read \(Permission denied\), so they were not checked against xenstore$"
+	expect_no_out "HALF-DONE"
 }
 
 # ---- assignable-add / -remove / -list ----
