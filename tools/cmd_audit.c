@@ -344,7 +344,8 @@ static void check_vfs(struct audit *a)
 		if (dom >= 0) {
 			snprintf(next, sizeof(next),
 				 "the guest has lost it: xl pci-detach %d %s; once the PF is back (echo N > %s/%s/sriov_numvfs), xl pci-assignable-add %s and xl pci-attach %d %s",
-				 dom, bdf, SYSFS_PCI_DEVICES, pf, bdf, dom, bdf);
+				 dom, bdf, SYSFS_PCI_DEVICES, pf, bdf, dom,
+				 bdf);
 			finding(a, "PF-GONE", next,
 				"VF %s, lent to domain %s: %s", bdf,
 				label(a, dom, dl), vf.problem);

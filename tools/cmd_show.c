@@ -8,6 +8,7 @@
 #include "pcisplit.h"
 
 #define LABEL_LEN	96
+#define VF_IDX_LEN	8	/* "65535" and its NUL */
 
 /*
  * The vector table, or why there is none.  Returns 1 when loaded, 0 when
@@ -112,7 +113,7 @@ static void vf_columns(struct pcisplit_ctx *ctx, sbdf_t sbdf,
 		return;
 	if (vf->state == VF_OK) {
 		bdf_fmt(vf->pf, pf);
-		snprintf(idx, 8, "%u", vf->index);
+		snprintf(idx, VF_IDX_LEN, "%u", vf->index);
 		return;
 	}
 	if (vf->state == VF_BAD_LINK)
@@ -187,7 +188,7 @@ int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
 		const struct xs_libxl_pci *lp = xsv_libxl(&xv, devs[i]);
 		const struct vt_dev *d = have_vt ? vt_find(&vt, devs[i]) : NULL;
 		char bdf[BDF_STRLEN], ids[16], owner[LABEL_LEN], nvec[16];
-		char descbuf[384], pf[BDF_STRLEN], idx[8];
+		char descbuf[384], pf[BDF_STRLEN], idx[VF_IDX_LEN];
 		struct vf_info vf;
 		int dom = xsv_owner(&xv, devs[i]);
 		const char *mode = "?", *desc;
@@ -255,7 +256,7 @@ out:
 static void json_device(struct json *j, struct pcisplit_ctx *ctx,
 			const struct vt_dev *d)
 {
-	char bdf[BDF_STRLEN], pf[BDF_STRLEN], idx[8];
+	char bdf[BDF_STRLEN], pf[BDF_STRLEN], idx[VF_IDX_LEN];
 	struct vf_info vf;
 	unsigned int i;
 
@@ -282,8 +283,8 @@ static void json_device(struct json *j, struct pcisplit_ctx *ctx,
 
 static void show_device(struct pcisplit_ctx *ctx, const struct vt_dev *d)
 {
-	char bdf[BDF_STRLEN], owner[LABEL_LEN], pf[BDF_STRLEN], idx[8];
-	char sriov[48] = "";
+	char bdf[BDF_STRLEN], owner[LABEL_LEN], pf[BDF_STRLEN];
+	char idx[VF_IDX_LEN], sriov[48] = "";
 	struct vf_info vf;
 	unsigned int i;
 
