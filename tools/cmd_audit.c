@@ -29,6 +29,8 @@ struct audit {
 	int nheld;
 	unsigned int problems;
 	struct json *json;	/* --json: findings go here, not to stdout */
+	int *xen;		/* per held device: Xen has it with a guest */
+	bool have_xen;		/* ... 1 or 0, when Xen could be asked */
 };
 
 static void finding(struct audit *a, const char *kind, const char *next,
@@ -70,6 +72,26 @@ static bool held(const struct audit *a, sbdf_t sbdf)
 static bool alive(const struct audit *a, unsigned int domid)
 {
 	return !a->xv.have_domains || xsv_alive(&a->xv, domid);
+}
+
+/* The domain's entry in the list of live domains, or NULL. */
+static const struct pcisplit_dominfo *dominfo(const struct audit *a,
+					      unsigned int domid)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->xv.ndom; i++)
+		if (a->xv.dom[i].domid == domid)
+			return &a->xv.dom[i];
+	return NULL;
+}
+
+/* Shut down (or crashed) and not yet destroyed: its frontend is not running. */
+static bool shut_down(const struct audit *a, unsigned int domid)
+{
+	const struct pcisplit_dominfo *di = dominfo(a, domid);
+
+	return di && di->shutdown;
 }
 
 static char *label(struct audit *a, unsigned int domid, char *buf)
@@ -161,7 +183,8 @@ static void check_owner(struct audit *a, const struct vt_dev *d)
 				"%s: %u vector records (%s) with no owner",
 				bdf, d->nvec, vt_mode_label(d->mode));
 		}
-		if (be && alive(a, be->domid) && serving(be, d->sbdf)) {
+		if (be && alive(a, be->domid) && !shut_down(a, be->domid) &&
+		    serving(be, d->sbdf)) {
 			snprintf(next, sizeof(next),
 				 "the guest may have lost the device: xl pci-detach %u %s, then xl pci-attach it again",
 				 be->domid, bdf);
@@ -269,6 +292,73 @@ static void check_table(struct audit *a)
 	check_pirq_clash(a);
 }
 
+/*
+ * The domain that has @sbdf by xenstore (a live domain's backend tree) or
+ * by the vector table, -1 when none does.
+ */
+static int lent_to(const struct audit *a, sbdf_t sbdf)
+{
+	const struct xs_backend *be = xsv_backend_of(&a->xv, sbdf);
+	const struct vt_dev *d = a->have_vt ? vt_find(&a->vt, sbdf) : NULL;
+
+	if (be && alive(a, be->domid))
+		return be->domid;
+	if (d && d->owned && alive(a, d->domid))
+		return d->domid;
+	return -1;
+}
+
+/*
+ * A VF whose PF went (sriov_numvfs changed, the PF unbound or removed)
+ * while pciback held it: the kernel normally takes the VF away with its
+ * PF, so a VF still here with a dangling physfn, or one its PF no longer
+ * lists as a virtfnN, is a device no guest can use.
+ */
+static void check_vfs(struct audit *a)
+{
+	char bdf[BDF_STRLEN], pf[BDF_STRLEN], dl[LABEL_LEN], next[384];
+	struct vf_info vf;
+	int i, dom;
+
+	for (i = 0; i < a->nheld; i++) {
+		bdf_fmt(a->held[i], bdf);
+		if (dev_vf(a->ctx, a->held[i], &vf)) {
+			finding(a, "UNCHECKED",
+				"check the device's sysfs directory and run pcisplit audit again",
+				"%s: cannot read its SR-IOV links under %s: %s",
+				bdf, SYSFS_PCI_DEVICES, strerror(errno));
+			continue;
+		}
+		if (vf.state == VF_NONE || vf.state == VF_OK)
+			continue;
+		if (vf.state == VF_BAD_LINK) {
+			snprintf(next, sizeof(next),
+				 "the kernel's sysfs is not what it should be: release it (pcisplit assignable-remove %s) and report it",
+				 bdf);
+			finding(a, "MALFORMED", next, "VF %s: %s", bdf,
+				vf.problem);
+			continue;
+		}
+		bdf_fmt(vf.pf, pf);
+		dom = lent_to(a, a->held[i]);
+		if (dom >= 0) {
+			snprintf(next, sizeof(next),
+				 "the guest has lost it: xl pci-detach %d %s; once the PF is back (echo N > %s/%s/sriov_numvfs), xl pci-assignable-add %s and xl pci-attach %d %s",
+				 dom, bdf, SYSFS_PCI_DEVICES, pf, bdf, dom,
+				 bdf);
+			finding(a, "PF-GONE", next,
+				"VF %s, lent to domain %s: %s", bdf,
+				label(a, dom, dl), vf.problem);
+		} else {
+			snprintf(next, sizeof(next),
+				 "release it: pcisplit assignable-remove %s; re-create the VFs (echo N > %s/%s/sriov_numvfs) before lending it again",
+				 bdf, SYSFS_PCI_DEVICES, pf);
+			finding(a, "PF-GONE", next, "VF %s, held by pciback: %s",
+				bdf, vf.problem);
+		}
+	}
+}
+
 static void check_backends(struct audit *a)
 {
 	char bdf[BDF_STRLEN], dl[LABEL_LEN], next[256];
@@ -293,7 +383,15 @@ static void check_backends(struct audit *a)
 		}
 		for (j = 0; j < be->ndev; j++) {
 			bdf_fmt(be->dev[j], bdf);
-			if (!held(a, be->dev[j])) {
+			if (!held(a, be->dev[j]) &&
+			    !dev_exists(a->ctx, be->dev[j])) {
+				snprintf(next, sizeof(next),
+					 "take it out of the guest's configuration: xl pci-detach %u %s (libxl logs that it cannot reach the device, and removes it from xenstore)",
+					 be->domid, bdf);
+				finding(a, "MISMATCH", next,
+					"%s: xenstore assigns it to domain %s but there is no such PCI device any more (removed, or a VF whose PF dropped its VFs)",
+					bdf, label(a, be->domid, dl));
+			} else if (!held(a, be->dev[j])) {
 				snprintf(next, sizeof(next),
 					 "detach it (xl pci-detach %u %s) or make it assignable again (pcisplit assignable-add %s)",
 					 be->domid, bdf, bdf);
@@ -371,6 +469,218 @@ static void check_libxl(struct audit *a)
 	}
 }
 
+/* ---- what a toolstack race leaves half done (issue 19) ---- */
+
+static const char *reason_name(const struct pcisplit_dominfo *di)
+{
+	static const char *const names[] = PCISPLIT_SHUTDOWN_REASONS;
+
+	return di->shutdown_reason < ARRAY_SIZE(names) ?
+	       names[di->shutdown_reason] : "unknown reason";
+}
+
+/* Ask Xen, for every device pciback holds, whether a guest has it. */
+static void load_xen(struct audit *a)
+{
+	const struct pcisplit_host_ops *h = a->ctx->host;
+	int i;
+
+	if (!a->xv.have_domains || !a->nheld)
+		return;
+	a->xen = calloc(a->nheld, sizeof(*a->xen));
+	if (!a->xen) {
+		finding(a, "UNCHECKED", "run pcisplit audit again",
+			"out of memory: Xen's device assignments not checked");
+		return;
+	}
+	for (i = 0; i < a->nheld; i++) {
+		a->xen[i] = h->xen_assigned(a->ctx->host_priv, a->held[i]);
+		if (a->xen[i] >= 0)
+			continue;
+		if (errno == EOPNOTSUPP) {
+			pcisplit_note(a->ctx, "Xen assigns no devices here (no IOMMU): its assignments not checked");
+		} else {
+			finding(a, "UNCHECKED",
+				"run pcisplit audit as root in dom0 with xen-privcmd loaded",
+				"Xen's device assignments could not be read (%s), so they were not checked against xenstore",
+				strerror(errno));
+		}
+		return;
+	}
+	a->have_xen = true;
+}
+
+/* Whether a backend tree of a domain that still exists lists @sbdf. */
+static bool listed_by_existing(const struct audit *a, sbdf_t sbdf)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < a->xv.nbe; i++)
+		for (j = 0; j < a->xv.be[i].ndev; j++)
+			if (a->xv.be[i].dev[j] == sbdf &&
+			    dominfo(a, a->xv.be[i].domid))
+				return true;
+	return false;
+}
+
+/* Append @bdf to the comma-separated @list unless it is there. */
+static void add_bdf(char *list, size_t len, sbdf_t sbdf)
+{
+	char bdf[BDF_STRLEN];
+	size_t used = strlen(list);
+
+	bdf_fmt(sbdf, bdf);
+	if (strstr(list, bdf) || used + BDF_STRLEN + 2 > len)
+		return;
+	snprintf(list + used, len - used, "%s%s", used ? ", " : "", bdf);
+}
+
+/*
+ * A domain shut down but never destroyed while it still has PCI devices:
+ * the xl that was tearing it down (for a reboot, say) died or gave up
+ * half way, as libxl's removal does when a second remover runs at once.
+ */
+static void check_stuck_domains(struct audit *a)
+{
+	char dl[LABEL_LEN], devs[256], next[448];
+	unsigned int i, j, k;
+
+	for (i = 0; i < a->xv.ndom; i++) {
+		const struct pcisplit_dominfo *di = &a->xv.dom[i];
+
+		if (!di->domid || !di->shutdown || di->dying)
+			continue;
+		/* Its devices by xenstore, libxl's notes and the table. */
+		devs[0] = '\0';
+		for (j = 0; j < a->xv.nbe; j++) {
+			if (a->xv.be[j].domid != di->domid)
+				continue;
+			for (k = 0; k < a->xv.be[j].ndev; k++)
+				add_bdf(devs, sizeof(devs), a->xv.be[j].dev[k]);
+		}
+		for (j = 0; j < a->xv.nlp; j++)
+			if (a->xv.lp[j].domid == (int)di->domid)
+				add_bdf(devs, sizeof(devs), a->xv.lp[j].sbdf);
+		for (j = 0; a->have_vt && j < a->vt.ndev; j++)
+			if (a->vt.dev[j].owned &&
+			    a->vt.dev[j].domid == di->domid)
+				add_bdf(devs, sizeof(devs), a->vt.dev[j].sbdf);
+		if (!devs[0])
+			continue;
+		snprintf(next, sizeof(next),
+			 "if it stays so (xl list shows it in state s; the xl that was handling it may have died, see dom0's log), destroy it: xl destroy %u (libxl removes its PCI devices, then the domain), run pcisplit audit again, then xl create the guest again",
+			 di->domid);
+		finding(a, "HALF-DONE", next,
+			"domain %s is shut down (%s) but was not destroyed, and still has PCI devices: %s",
+			label(a, di->domid, dl), reason_name(di), devs);
+	}
+}
+
+/*
+ * Xen has the device assigned to a guest but no xenstore backend of a
+ * domain that exists lists it: libxl lost it from xenstore (a remover
+ * that wrote num_devs from a stale count) while the domain keeps it.
+ */
+static void check_assigned_unlisted(struct audit *a, int i)
+{
+	const struct vt_dev *d = a->have_vt ? vt_find(&a->vt, a->held[i]) :
+					      NULL;
+	const struct xs_libxl_pci *lp = xsv_libxl(&a->xv, a->held[i]);
+	const struct pcisplit_dominfo *di = NULL;
+	char bdf[BDF_STRLEN], dl[LABEL_LEN], who[LABEL_LEN + 32], next[384];
+	const char *by = NULL;
+
+	if (a->xen[i] != 1 || listed_by_existing(a, a->held[i]))
+		return;
+	bdf_fmt(a->held[i], bdf);
+	if (d && d->owned && (di = dominfo(a, d->domid)))
+		by = "by the vector table";
+	else if (lp && lp->domid >= 0 && (di = dominfo(a, lp->domid)))
+		by = "by libxl's note";
+	if (di && di->dying)
+		return;		/* being destroyed: Xen lets go of it */
+	if (!di) {
+		snprintf(next, sizeof(next),
+			 "find the domain that has it (xl list: one left in state s, or the guest that had it last), then deassign it: xl pci-detach -f DOMID %s",
+			 bdf);
+		finding(a, "HALF-DONE", next,
+			"%s: Xen has it assigned to a guest, but no domain's xenstore backend lists it and nothing records which",
+			bdf);
+		return;
+	}
+	snprintf(who, sizeof(who), "domain %s %s",
+		 label(a, di->domid, dl), by);
+	if (di->shutdown)
+		snprintf(next, sizeof(next),
+			 "the domain is shut down: xl destroy %u releases it; then pcisplit audit",
+			 di->domid);
+	else
+		snprintf(next, sizeof(next),
+			 "if it persists, deassign it: xl pci-detach -f %u %s (libxl logs 'PCI device not attached to this domain' and deassigns it all the same); then pcisplit audit",
+			 di->domid, bdf);
+	finding(a, "HALF-DONE", next,
+		"%s: Xen has it assigned to %s, but no xenstore backend lists it",
+		bdf, who);
+}
+
+/*
+ * The reverse: a backend tree of a domain that exists lists a device
+ * pciback holds that Xen has given back to dom0 or the quarantine: a
+ * detach that deassigned it and stopped before removing the nodes.
+ */
+static void check_listed_unassigned(struct audit *a)
+{
+	char bdf[BDF_STRLEN], xs[BDF_STRLEN], dl[LABEL_LEN], next[512];
+	unsigned int i, j;
+	int k;
+
+	for (i = 0; i < a->xv.nbe; i++) {
+		const struct xs_backend *be = &a->xv.be[i];
+		const struct pcisplit_dominfo *di = dominfo(a, be->domid);
+
+		if (!di || di->dying)
+			continue;
+		for (j = 0; j < be->ndev; j++) {
+			for (k = 0; k < a->nheld; k++)
+				if (a->held[k] == be->dev[j])
+					break;
+			if (k == a->nheld || a->xen[k] != 0)
+				continue;
+			bdf_fmt(be->dev[j], bdf);
+			bdf_fmt_xs(be->dev[j], xs);
+			if (di->shutdown)
+				snprintf(next, sizeof(next),
+					 "the domain is shut down: xl destroy %u removes the rest; then pcisplit audit",
+					 be->domid);
+			else if (be->ndev == 1)
+				snprintf(next, sizeof(next),
+					 "if it persists, finish the detach: xl pci-detach -f %u %s (its xc_deassign_device 'No such device' is expected); if libxl says the backend is not ready, remove the nodes: xenstore-rm %s; xenstore-rm /local/domain/%u/device/pci/0; xenstore-rm %s/%s/domid",
+					 be->domid, bdf, be->path, be->domid,
+					 XS_LIBXL_PCI, xs);
+			else
+				snprintf(next, sizeof(next),
+					 "if it persists, finish the detach: xl pci-detach -f %u %s (its xc_deassign_device 'No such device' is expected); if libxl says the backend is not ready, reboot or destroy the domain",
+					 be->domid, bdf);
+			finding(a, "HALF-DONE", next,
+				"%s: domain %s's xenstore backend lists it, but Xen has it with dom0 or in quarantine, assigned to no guest",
+				bdf, label(a, be->domid, dl));
+		}
+	}
+}
+
+static void check_toolstack(struct audit *a)
+{
+	int i;
+
+	load_xen(a);
+	check_stuck_domains(a);
+	if (!a->have_xen)
+		return;
+	for (i = 0; i < a->nheld; i++)
+		check_assigned_unlisted(a, i);
+	check_listed_unassigned(a);
+}
+
 int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	      int argc, char **argv)
 {
@@ -423,8 +733,10 @@ int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	}
 	if (a.have_vt)
 		check_table(&a);
+	check_vfs(&a);
 	check_backends(&a);
 	check_libxl(&a);
+	check_toolstack(&a);
 
 	if (a.json) {
 		json_array_close(a.json);
@@ -450,6 +762,7 @@ int cmd_audit(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	rc = EXIT_OK;
 out:
 	json_close(a.json, false);
+	free(a.xen);
 	free(a.held);
 	vt_free(&a.vt);
 	xsv_free(&a.xv);

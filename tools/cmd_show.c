@@ -8,6 +8,7 @@
 #include "pcisplit.h"
 
 #define LABEL_LEN	96
+#define VF_IDX_LEN	8	/* "65535" and its NUL */
 
 /*
  * The vector table, or why there is none.  Returns 1 when loaded, 0 when
@@ -83,6 +84,66 @@ void json_owner(struct json *j, struct pcisplit_ctx *ctx, int domid)
 	free(name);
 }
 
+/*
+ * A device's place in SR-IOV, for list and vectors: @pf ("0000:03:00.0")
+ * and @idx ("1") for a VF, "-" for a device that is no VF, "?" for what
+ * its links do not say, which is then said on stderr (when @warn).
+ */
+static void vf_columns(struct pcisplit_ctx *ctx, sbdf_t sbdf,
+		       struct vf_info *vf, char *pf, char *idx, bool warn)
+{
+	char bdf[BDF_STRLEN];
+
+	strcpy(pf, "-");
+	strcpy(idx, "-");
+	bdf_fmt(sbdf, bdf);
+	if (dev_vf(ctx, sbdf, vf)) {
+		if (warn)
+			pcisplit_warn("cannot read the SR-IOV links of %s under %s%s: %s",
+				      bdf, ctx->root, SYSFS_PCI_DEVICES,
+				      strerror(errno));
+		vf->state = VF_BAD_LINK;
+		snprintf(vf->problem, sizeof(vf->problem),
+			 "its SR-IOV links cannot be read");
+		strcpy(pf, "?");
+		strcpy(idx, "?");
+		return;
+	}
+	if (vf->state == VF_NONE)
+		return;
+	if (vf->state == VF_OK) {
+		bdf_fmt(vf->pf, pf);
+		snprintf(idx, VF_IDX_LEN, "%u", vf->index);
+		return;
+	}
+	if (vf->state == VF_BAD_LINK)
+		strcpy(pf, "?");
+	else
+		bdf_fmt(vf->pf, pf);
+	strcpy(idx, "?");
+	if (warn)
+		pcisplit_warn("%s is an SR-IOV VF but %s: run pcisplit audit",
+			      bdf, vf->problem);
+}
+
+/* "pf", "vf_index", "vf_problem": null for a device that is no VF. */
+static void json_vf(struct json *j, const struct vf_info *vf)
+{
+	char pf[BDF_STRLEN];
+	bool have_pf = vf->state == VF_OK || vf->state == VF_PF_GONE ||
+		       vf->state == VF_UNLISTED;
+
+	json_kv_str(j, "pf", have_pf ? bdf_fmt(vf->pf, pf) : NULL);
+	json_key(j, "vf_index");
+	if (vf->state == VF_OK)
+		json_uint(j, vf->index);
+	else
+		json_str(j, NULL);
+	json_kv_str(j, "vf_problem",
+		    vf->state == VF_OK || vf->state == VF_NONE ? NULL :
+		    vf->problem);
+}
+
 int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
 	     char **argv)
 {
@@ -119,21 +180,23 @@ int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
 		json_key(j, "devices");
 		json_array_open(j);
 	} else {
-		printf("%-12s  %-9s  %-12s  %-20s  %-5s  %7s  %-10s  %s\n",
+		printf("%-12s  %-9s  %-12s  %-20s  %-5s  %7s  %-10s  %-12s  %2s  %s\n",
 		       "BDF", "ID", "NAME", "OWNER", "MODE", "VECTORS", "STATE",
-		       "DEVICE");
+		       "PF", "VF", "DEVICE");
 	}
 	for (i = 0; i < n; i++) {
 		const struct xs_libxl_pci *lp = xsv_libxl(&xv, devs[i]);
 		const struct vt_dev *d = have_vt ? vt_find(&vt, devs[i]) : NULL;
 		char bdf[BDF_STRLEN], ids[16], owner[LABEL_LEN], nvec[16];
-		char descbuf[384];
+		char descbuf[384], pf[BDF_STRLEN], idx[VF_IDX_LEN];
+		struct vf_info vf;
 		int dom = xsv_owner(&xv, devs[i]);
 		const char *mode = "?", *desc;
 
 		dev_ids(ctx, devs[i], ids, sizeof(ids));
 		desc = pciname_describe(pacc, ctx, devs[i], descbuf,
 					sizeof(descbuf));
+		vf_columns(ctx, devs[i], &vf, pf, idx, true);
 		/* Records of a domain that is gone do not make an owner. */
 		if (dom >= 0 && xv.have_domains && !xsv_alive(&xv, dom)) {
 			pcisplit_warn("xenstore still names domain %d, which no longer exists, for %s: run pcisplit audit",
@@ -165,13 +228,15 @@ int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
 				json_str(j, NULL);
 			json_kv_str(j, "state",
 				    dom >= 0 ? "assigned" : "assignable");
+			json_vf(j, &vf);
 			json_map_close(j);
 			continue;
 		}
-		printf("%-12s  %-9s  %-12s  %-20s  %-5s  %7s  %-10s  %s\n",
+		printf("%-12s  %-9s  %-12s  %-20s  %-5s  %7s  %-10s  %-12s  %2s  %s\n",
 		       bdf_fmt(devs[i], bdf), ids,
 		       lp && lp->name ? lp->name : "-", owner, mode, nvec,
-		       dom >= 0 ? "assigned" : "assignable", desc ?: "-");
+		       dom >= 0 ? "assigned" : "assignable", pf, idx,
+		       desc ?: "-");
 	}
 	if (j) {
 		if (json_close_list(j))
@@ -191,7 +256,8 @@ out:
 static void json_device(struct json *j, struct pcisplit_ctx *ctx,
 			const struct vt_dev *d)
 {
-	char bdf[BDF_STRLEN];
+	char bdf[BDF_STRLEN], pf[BDF_STRLEN], idx[VF_IDX_LEN];
+	struct vf_info vf;
 	unsigned int i;
 
 	json_map_open(j);
@@ -201,6 +267,8 @@ static void json_device(struct json *j, struct pcisplit_ctx *ctx,
 	json_kv_uint(j, "epoch", d->epoch);
 	json_kv_str(j, "mode", json_mode(d->mode));
 	json_kv_uint(j, "table", d->table);
+	vf_columns(ctx, d->sbdf, &vf, pf, idx, false);
+	json_vf(j, &vf);
 	json_key(j, "vectors");
 	json_array_open(j);
 	for (i = 0; i < d->nvec; i++) {
@@ -215,16 +283,22 @@ static void json_device(struct json *j, struct pcisplit_ctx *ctx,
 
 static void show_device(struct pcisplit_ctx *ctx, const struct vt_dev *d)
 {
-	char bdf[BDF_STRLEN], owner[LABEL_LEN];
+	char bdf[BDF_STRLEN], owner[LABEL_LEN], pf[BDF_STRLEN];
+	char idx[VF_IDX_LEN], sriov[48] = "";
+	struct vf_info vf;
 	unsigned int i;
 
 	if (d->owned)
 		dom_label(ctx, d->domid, owner, sizeof(owner));
 	else
 		strcpy(owner, "-");
-	printf("%s  owner %s  epoch %llu  mode %s  table %u  vectors %u\n",
+	/* A VF says whose and which; other devices' lines are unchanged. */
+	vf_columns(ctx, d->sbdf, &vf, pf, idx, true);
+	if (vf.state != VF_NONE)
+		snprintf(sriov, sizeof(sriov), "  pf %s  vf %s", pf, idx);
+	printf("%s  owner %s  epoch %llu  mode %s  table %u  vectors %u%s\n",
 	       bdf_fmt(d->sbdf, bdf), owner, d->epoch, vt_mode_label(d->mode),
-	       d->table, d->nvec);
+	       d->table, d->nvec, sriov);
 	if (!d->nvec)
 		return;
 	printf("  %5s  %6s\n", "entry", "pirq");

@@ -130,6 +130,9 @@ static int xh_domains(void *priv, struct pcisplit_dominfo *out,
 			out[n].domid = info[i].domain;
 			out[n].dying = info[i].flags & XEN_DOMINF_dying;
 			out[n].shutdown = info[i].flags & XEN_DOMINF_shutdown;
+			out[n].shutdown_reason =
+				(info[i].flags >> XEN_DOMINF_shutdownshift) &
+				XEN_DOMINF_shutdownmask;
 		}
 		next = info[got - 1].domain + 1;
 		if (got < 64)
@@ -262,6 +265,22 @@ out_nomem:
 	return -1;
 }
 
+/*
+ * XEN_DOMCTL_test_assign_device for no domain in particular: Xen answers
+ * 0 when dom0 or DOMID_IO owns the device, EINVAL when a guest has it (or
+ * Xen does not know it, which a device dom0 has bound cannot be).
+ */
+static int xh_xen_assigned(void *priv, sbdf_t sbdf)
+{
+	struct xen_host *h = priv;
+
+	if (!xh_xc(h))
+		return -1;
+	if (!xc_test_assign_device(h->xc, DOMID_INVALID, sbdf))
+		return 0;
+	return errno == EINVAL ? 1 : -1;
+}
+
 const struct pcisplit_host_ops pcisplit_host_ops = {
 	.open = xh_open,
 	.close = xh_close,
@@ -273,4 +292,5 @@ const struct pcisplit_host_ops pcisplit_host_ops = {
 	.assignable_add = xh_assignable_add,
 	.assignable_remove = xh_assignable_remove,
 	.assignable_list = xh_assignable_list,
+	.xen_assigned = xh_xen_assigned,
 };

@@ -7,7 +7,8 @@
  *  - sysfs: which devices the "pciback" driver holds, their IDs, drivers;
  *  - the backend's vector table in debugfs (pcisplit-back only);
  *  - xenstore (the backend trees libxl writes, /libxl/pci/<bdf>/ and the
- *    domain names) and the hypervisor's list of live domains.
+ *    domain names) and the hypervisor's list of live domains and whether
+ *    it has a device assigned to a guest.
  * The last two are reached only through struct pcisplit_host_ops, so the
  * commands run against a fake host in the tests.
  *
@@ -70,10 +71,15 @@ int bdf_parse_xs(const char *s, sbdf_t *out);
 
 /* ---- host.c: the hypervisor and xenstore, behind a const ops table ---- */
 struct pcisplit_ctx;
+/* Xen's SHUTDOWN_* reasons (public/sched.h), as xl names them. */
+#define PCISPLIT_SHUTDOWN_REASONS \
+	{ "poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset" }
+
 struct pcisplit_dominfo {
 	unsigned int domid;
 	bool dying;		/* being destroyed: as good as gone */
 	bool shutdown;		/* shut down or crashed, not yet destroyed */
+	unsigned int shutdown_reason;	/* SHUTDOWN_*, when @shutdown */
 };
 
 struct pcisplit_host_ops {
@@ -108,6 +114,13 @@ struct pcisplit_host_ops {
 	 * the returned count (free each name and both arrays), or -1.
 	 */
 	int (*assignable_list)(void *priv, sbdf_t **devs, char ***names);
+	/*
+	 * Whether Xen has the device assigned to a guest (the test libxl
+	 * makes before assigning one, xc_test_assign_device): 1 a guest has
+	 * it, 0 dom0 or the quarantine (DOMID_IO) has it, -1 with errno
+	 * (EOPNOTSUPP: Xen assigns no devices here, no IOMMU).
+	 */
+	int (*xen_assigned)(void *priv, sbdf_t sbdf);
 };
 
 /* The host implementation linked in: libxen (host_xen.c) or a test fake. */
@@ -176,6 +189,29 @@ int dev_driver(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
 	       size_t len);
 /* Whether @p is "/sys/bus/pci/drivers/NAME" with a plain NAME. */
 bool driver_path_ok(const char *p);
+
+/*
+ * SR-IOV.  A virtual function has a physfn link to its physical function
+ * (../SSSS:BB:DD.F); the PF has one virtfnN link per VF it created, N
+ * being the VF's index, and sriov_numvfs.  What a VF's links say:
+ */
+enum vf_state {
+	VF_NONE,	/* no physfn link: not a virtual function */
+	VF_OK,		/* the PF is there and its virtfn<index> is this VF */
+	VF_PF_GONE,	/* physfn dangles: the PF it names is not there */
+	VF_UNLISTED,	/* the PF is there but none of its virtfnN is this VF */
+	VF_BAD_LINK,	/* physfn is not a link to a PCI address */
+};
+
+struct vf_info {
+	enum vf_state state;
+	sbdf_t pf;		/* VF_OK, VF_PF_GONE, VF_UNLISTED */
+	unsigned int index;	/* VF_OK */
+	char problem[192];	/* VF_PF_GONE, VF_UNLISTED, VF_BAD_LINK */
+};
+
+/* Fill @vf for @sbdf: 0; -1 with errno when sysfs could not be read. */
+int dev_vf(const struct pcisplit_ctx *ctx, sbdf_t sbdf, struct vf_info *vf);
 
 /* ---- pciname.c: device names as lspci shows them (libpci, pci.ids) ---- */
 struct pci_access;

@@ -322,3 +322,142 @@ bool driver_path_ok(const char *p)
 			return false;
 	return true;
 }
+
+/* @s with anything but printable ASCII as '?', cut to fit @len. */
+static const char *printable(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = s[i] >= ' ' && s[i] <= '~' ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
+/*
+ * The PCI address a sysfs link names by its last component
+ * ("../0000:03:00.0"), its text in @target: 0; -1 with errno (EINVAL:
+ * the last component is not a full address).
+ */
+static int link_bdf(const char *path, char *target, size_t len, sbdf_t *out)
+{
+	const char *base;
+	ssize_t n;
+
+	n = readlink(path, target, len - 1);
+	if (n < 0)
+		return -1;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) != BDF_STRLEN - 1 || bdf_parse(base, out)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Which virtfnN of @pf links to @vf: 1 with @index, 0 none does, -1 with
+ * errno.  A virtfnN that is no link to an address is not this VF.
+ */
+static int find_virtfn(const struct pcisplit_ctx *ctx, sbdf_t pf, sbdf_t vf,
+		       unsigned int *index)
+{
+	char path[PATH_MAX], target[PATH_MAX], bdf[BDF_STRLEN];
+	unsigned long long n;
+	struct dirent *de;
+	int found = 0;
+	sbdf_t s;
+	DIR *dir;
+
+	if (root_path(ctx, path, sizeof(path), SYSFS_PCI_DEVICES "/%s",
+		      bdf_fmt(pf, bdf)))
+		return -1;
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while (!found && (de = readdir(dir))) {
+		if (strncmp(de->d_name, "virtfn", 6) ||
+		    parse_uint(de->d_name + 6, 0xffff, &n))
+			continue;
+		if (root_path(ctx, path, sizeof(path),
+			      SYSFS_PCI_DEVICES "/%s/%s", bdf, de->d_name))
+			continue;
+		if (!link_bdf(path, target, sizeof(target), &s) && s == vf) {
+			*index = n;
+			found = 1;
+		}
+	}
+	closedir(dir);
+	return found;
+}
+
+int dev_vf(const struct pcisplit_ctx *ctx, sbdf_t sbdf, struct vf_info *vf)
+{
+	char path[PATH_MAX], target[PATH_MAX], shown[64], bdf[BDF_STRLEN];
+	char pf[BDF_STRLEN], numvfs[96] = "", *text;
+	struct stat st;
+	bool gone;
+	int found;
+
+	memset(vf, 0, sizeof(*vf));
+	bdf_fmt(sbdf, bdf);
+	if (root_path(ctx, path, sizeof(path), SYSFS_PCI_DEVICES "/%s/physfn",
+		      bdf))
+		return -1;
+	if (lstat(path, &st)) {
+		if (errno != ENOENT)
+			return -1;
+		vf->state = VF_NONE;
+		return 0;
+	}
+	if (!S_ISLNK(st.st_mode)) {
+		vf->state = VF_BAD_LINK;
+		snprintf(vf->problem, sizeof(vf->problem),
+			 "%s/%s/physfn is not a symbolic link", SYSFS_PCI_DEVICES,
+			 bdf);
+		return 0;
+	}
+	if (link_bdf(path, target, sizeof(target), &vf->pf)) {
+		if (errno != EINVAL)
+			return -1;
+		vf->state = VF_BAD_LINK;
+		snprintf(vf->problem, sizeof(vf->problem),
+			 "%s/%s/physfn -> '%s' does not name a PCI device",
+			 SYSFS_PCI_DEVICES, bdf,
+			 printable(target, shown, sizeof(shown)));
+		return 0;
+	}
+	bdf_fmt(vf->pf, pf);
+	/* The link resolves only while the PF's directory is there. */
+	gone = stat(path, &st) != 0;
+	if (gone && errno != ENOENT)
+		return -1;
+	if (gone || !dev_exists(ctx, vf->pf)) {
+		vf->state = VF_PF_GONE;
+		snprintf(vf->problem, sizeof(vf->problem),
+			 "its physfn link -> '%s' dangles: the PF %s is gone",
+			 printable(target, shown, sizeof(shown)), pf);
+		return 0;
+	}
+	found = find_virtfn(ctx, vf->pf, sbdf, &vf->index);
+	if (found < 0)
+		return -1;
+	if (found) {
+		vf->state = VF_OK;
+		return 0;
+	}
+	vf->state = VF_UNLISTED;
+	if (!root_path(ctx, path, sizeof(path),
+		       SYSFS_PCI_DEVICES "/%s/sriov_numvfs", pf) &&
+	    (text = read_file(path, NULL))) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(numvfs, sizeof(numvfs), " (its sriov_numvfs is %s)",
+			 printable(text, shown, 12));
+		free(text);
+	}
+	snprintf(vf->problem, sizeof(vf->problem),
+		 "its PF %s has no virtfnN link to it any more%s", pf, numvfs);
+	return 0;
+}

@@ -50,6 +50,21 @@ add_dev() {
 	return 0
 }
 
+# add_pf PF NUMVFS: an 82576 PF bound to igb, with its SR-IOV attributes.
+add_pf() {
+	add_dev "$1" 8086 10c9 igb
+	echo "$2" > "$R/sys/bus/pci/devices/$1/sriov_numvfs"
+	echo 8 > "$R/sys/bus/pci/devices/$1/sriov_totalvfs"
+}
+
+# add_vf VF PF INDEX [DRIVER]: a VF of PF with the links the kernel makes,
+# VF/physfn -> ../PF and PF/virtfnINDEX -> ../VF.
+add_vf() {
+	add_dev "$1" 8086 10ca "${4:-}"
+	ln -s "../$2" "$R/sys/bus/pci/devices/$1/physfn"
+	ln -s "../$1" "$R/sys/bus/pci/devices/$2/virtfn$3"
+}
+
 bind_dev() {
 	local drv=$R/sys/bus/pci/drivers/$2
 	mkdir -p "$drv"
@@ -64,7 +79,8 @@ table() { cat > "$R/sys/kernel/debug/pcisplit/vectors"; }
 table_append() { cat >> "$R/sys/kernel/debug/pcisplit/vectors"; }
 host() { cat >> "$T/host"; }
 
-# A guest with the device through a connected PCI backend.
+# A guest with the device through a connected PCI backend, assigned to it
+# in Xen.
 guest_has() { # DOMID NAME BDF...
 	local dom=$1 name=$2 i=0 be=/local/domain/0/backend/pci/$1/0
 	shift 2
@@ -81,6 +97,7 @@ guest_has() { # DOMID NAME BDF...
 			echo "xs $be/key-$i $b"
 			echo "xs $be/state-$i 4"
 			echo "xs /libxl/pci/$(echo "$b" | tr ':.' '--')/domid $dom"
+			echo "assigned $b $dom"
 			i=$((i + 1))
 		done
 	} >> "$T/host"
@@ -340,6 +357,154 @@ case_vectors_malformed() {
 	expect_out "vector table is empty"
 }
 
+# ---- SR-IOV virtual functions ----
+
+PF=0000:03:00.0
+VF0=0000:03:10.0
+VF1=0000:03:10.2
+
+# An 82576 PF with two VFs held by pciback, VF 1 lent to guest 1 with 3
+# MSI-X vectors (igbvf's), VF 0 idle; 04:00.0 is no VF.
+vf_host() {
+	new_root
+	add_pf $PF 2
+	add_vf $VF0 $PF 0 pciback
+	add_vf $VF1 $PF 1 pciback
+	add_dev $DEV2 1b36 0010 pciback
+	echo "dom 0" | host
+	guest_has 1 guest1 $VF1
+	printf '%s\n' \
+		"device=$VF0 owner=- epoch=0 mode=none table=3 vectors=0" \
+		"device=$VF1 owner=1 epoch=3 mode=msix table=3 vectors=3" \
+		"  entry=0 pirq=55" "  entry=1 pirq=54" "  entry=2 pirq=53" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" |
+		table
+}
+
+# Expect: list shows each VF's PF and VF index (from the PF's virtfnN
+# links), "-" for a device that is no VF, in text and JSON.
+case_list_vf() {
+	vf_host
+	run list
+	expect_rc 0
+	expect_out "^BDF +ID +NAME +OWNER +MODE +VECTORS +STATE +PF +VF +DEVICE$"
+	expect_out "^$VF0 +8086:10ca +- +- +INTx +0 +assignable +$PF +0 +"
+	expect_out "^$VF1 +8086:10ca +- +1 \(guest1\) +MSI-X +3 +assigned +$PF +1 +"
+	expect_out "^$DEV2 +1b36:0010 +- +- +INTx +0 +assignable +- +- +"
+	[ -s "$T/err" ] && fail "list warned on a consistent host"
+	run list --json
+	expect_rc 0
+	expect_json '[(x["bdf"], x["pf"], x["vf_index"], x["vf_problem"]) for x in d["devices"]] == [("'$VF0'", "'$PF'", 0, None), ("'$VF1'", "'$PF'", 1, None), ("'$DEV2'", None, None, None)]'
+}
+
+# Expect: vectors adds "pf PF  vf N" to a VF's line (nothing for other
+# devices), and pf / vf_index to its JSON.
+case_vectors_vf() {
+	vf_host
+	run vectors $VF1
+	expect_rc 0
+	expect_out "^$VF1  owner 1 \(guest1\)  epoch 3  mode MSI-X  table 3  vectors 3  pf $PF  vf 1$"
+	run vectors
+	expect_rc 0
+	expect_out "^$VF0  owner -  epoch 0  mode INTx  table 3  vectors 0  pf $PF  vf 0$"
+	expect_out "^$DEV2  owner -  epoch 0  mode INTx  table 65  vectors 0$"
+	run vectors --json $VF1
+	expect_rc 0
+	expect_json 'd["devices"][0]["pf"] == "'$PF'" and d["devices"][0]["vf_index"] == 1 and d["devices"][0]["vf_problem"] is None'
+	run vectors --json $DEV2
+	expect_rc 0
+	expect_json 'd["devices"][0]["pf"] is None and d["devices"][0]["vf_index"] is None'
+}
+
+# Expect: VFs whose PF is consistent audit clean.
+case_audit_vf_clean() {
+	vf_host
+	run audit
+	expect_rc 0
+	expect_out "^audit: clean \(3 devices held by pciback, 3 in the vector table, 1 xenstore backend, 2 live domains\)"
+}
+
+# Expect: the PF removed (each VF's physfn dangles): the lent VF is
+# flagged with the guest and the way back, the idle one with its release;
+# list and vectors still work and say so on stderr.
+case_audit_vf_pf_removed() {
+	vf_host
+	rm -rf "$R/sys/bus/pci/devices/$PF"
+	run audit
+	expect_rc 1
+	expect_out "^PF-GONE +VF $VF1, lent to domain 1 \(guest1\): its physfn link -> '../$PF' dangles: the PF $PF is gone$"
+	expect_out "^ +-> the guest has lost it: xl pci-detach 1 $VF1; once the PF is back \(echo N > /sys/bus/pci/devices/$PF/sriov_numvfs\), xl pci-assignable-add $VF1 and xl pci-attach 1 $VF1$"
+	expect_out "^PF-GONE +VF $VF0, held by pciback: its physfn link -> '../$PF' dangles: the PF $PF is gone$"
+	expect_out "^ +-> release it: pcisplit assignable-remove $VF0; re-create the VFs"
+	expect_out "^audit: 2 problems found$"
+	run audit --json
+	expect_rc 1
+	expect_json '[p["kind"] for p in d["problems"]] == ["PF-GONE", "PF-GONE"] and "'$VF1', lent to domain 1" in d["problems"][1]["problem"]'
+	run list
+	expect_rc 0
+	expect_out "^$VF1 +8086:10ca +- +1 \(guest1\) +MSI-X +3 +assigned +$PF +\? +"
+	expect_err "$VF1 is an SR-IOV VF but its physfn link -> '../$PF' dangles: the PF $PF is gone: run pcisplit audit"
+	run list --json
+	expect_rc 0
+	expect_json 'd["devices"][1]["pf"] == "'$PF'" and d["devices"][1]["vf_index"] is None and "dangles" in d["devices"][1]["vf_problem"]'
+	run vectors $VF1
+	expect_rc 0
+	expect_out "^$VF1  owner 1 \(guest1\)  epoch 3  mode MSI-X  table 3  vectors 3  pf $PF  vf \?$"
+}
+
+# Expect: the PF still there but no longer listing the VF (sriov_numvfs
+# changed under it) is the same finding, naming the PF's VF count.
+case_audit_vf_unlisted() {
+	vf_host
+	rm "$R/sys/bus/pci/devices/$PF/virtfn1"
+	echo 1 > "$R/sys/bus/pci/devices/$PF/sriov_numvfs"
+	run audit
+	expect_rc 1
+	expect_out "^PF-GONE +VF $VF1, lent to domain 1 \(guest1\): its PF $PF has no virtfnN link to it any more \(its sriov_numvfs is 1\)$"
+	expect_out "^audit: 1 problem found$"
+	run list
+	expect_rc 0
+	expect_out "^$VF0 .* +$PF +0 +"
+	expect_out "^$VF1 .* +$PF +\? +"
+}
+
+# Expect: a physfn that is no link, or a link to no PCI address, is
+# MALFORMED with what was wrong; nothing crashes, list shows "?".
+case_audit_vf_malformed_links() {
+	vf_host
+	rm "$R/sys/bus/pci/devices/$VF1/physfn"
+	ln -s "../garbage$(printf '\001')" "$R/sys/bus/pci/devices/$VF1/physfn"
+	rm "$R/sys/bus/pci/devices/$VF0/physfn"
+	echo "$PF" > "$R/sys/bus/pci/devices/$VF0/physfn"
+	run audit
+	expect_rc 1
+	expect_out "^MALFORMED +VF $VF1: /sys/bus/pci/devices/$VF1/physfn -> '../garbage\?' does not name a PCI device$"
+	expect_out "^MALFORMED +VF $VF0: /sys/bus/pci/devices/$VF0/physfn is not a symbolic link$"
+	expect_out "^audit: 2 problems found$"
+	run list
+	expect_rc 0
+	expect_out "^$VF1 .*assigned +\? +\? +"
+	expect_err "$VF0 is an SR-IOV VF but /sys/bus/pci/devices/$VF0/physfn is not a symbolic link"
+	run list --json
+	expect_rc 0
+	expect_json 'd["devices"][0]["pf"] is None and d["devices"][0]["vf_index"] is None and "not a symbolic link" in d["devices"][0]["vf_problem"]'
+}
+
+# Expect: a guest's backend listing a VF that is gone from sysfs (its PF
+# dropped its VFs: sriov_numvfs 0) says so and how to clean it up.
+case_audit_vf_removed_while_lent() {
+	vf_host
+	rm -rf "$R/sys/bus/pci/devices/$VF1" "$R$PB/$VF1" \
+		"$R/sys/bus/pci/devices/$PF/virtfn1"
+	printf '%s\n' \
+		"device=$VF0 owner=- epoch=0 mode=none table=3 vectors=0" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" | table
+	run audit
+	expect_rc 1
+	expect_out "^MISMATCH +$VF1: xenstore assigns it to domain 1 \(guest1\) but there is no such PCI device any more \(removed, or a VF whose PF dropped its VFs\)$"
+	expect_out "-> take it out of the guest's configuration: xl pci-detach 1 $VF1"
+}
+
 # ---- audit ----
 
 # A consistent host: guest 1 has 03:00.0 with 3 MSI-X vectors, 04:00.0
@@ -462,6 +627,7 @@ case_audit_record_shape() {
 # are reported with what to do.
 case_audit_xenstore_problems() {
 	consistent_host
+	add_dev 0000:09:00.0 8086 10d3 e1000e
 	cat >> "$T/host" <<-HOST
 	dom 7
 	xs /local/domain/0/backend/pci/7/0/num_devs 2
@@ -573,6 +739,113 @@ case_audit_degraded() {
 	run audit
 	expect_rc 1
 	expect_err "cannot audit without xenstore"
+}
+
+# ---- what a toolstack race leaves half done (issue 19) ----
+
+# Expect: the reboot's teardown dying half way (its xl crashed in libxl's
+# PCI removal) leaves domain 1 shut down, never destroyed, its backend
+# tree still listing the device: flagged with xl destroy as the way out.
+case_audit_race_stuck_in_shutdown() {
+	consistent_host
+	sed -i 's/^dom 1$/dom 1 shutdown reboot/' "$T/host"
+	echo "device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" | table
+	echo "device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" | table_append
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +domain 1 \(guest1\) is shut down \(reboot\) but was not destroyed, and still has PCI devices: $DEV$"
+	expect_out "^ +-> if it stays so \(xl list shows it in state s; the xl that was handling it may have died, see dom0's log\), destroy it: xl destroy 1 \(libxl removes its PCI devices, then the domain\), run pcisplit audit again, then xl create the guest again$"
+	expect_out "^audit: 1 problem found$"
+	# A shut-down domain with no PCI device left is not ours to report.
+	sed -i '/backend\/pci\/1\//d; /\/libxl\/pci\//d; /^assigned/d' "$T/host"
+	run audit
+	expect_rc 0
+	run audit --json
+	expect_rc 0
+	expect_json 'd["clean"] is True'
+}
+
+# Expect: Xen still has the device assigned to a running domain while no
+# xenstore backend lists it (a remover wrote num_devs from a stale
+# count): flagged, naming the domain from libxl's note and xl pci-detach
+# -f; with nothing naming the domain, how to find it; nothing while the
+# domain is being destroyed.
+case_audit_race_assigned_not_in_xenstore() {
+	consistent_host
+	echo "device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" | table
+	echo "device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" | table_append
+	sed -i 's|^xs /local/domain/0/backend/pci/1/0/num_devs 1|xs /local/domain/0/backend/pci/1/0/num_devs 0|' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +$DEV: Xen has it assigned to domain 1 \(guest1\) by libxl's note, but no xenstore backend lists it$"
+	expect_out "^ +-> if it persists, deassign it: xl pci-detach -f 1 $DEV \(libxl logs 'PCI device not attached to this domain' and deassigns it all the same\); then pcisplit audit$"
+	expect_out "^MISMATCH +$DEV: libxl records it assigned to domain 1 \(guest1\) but no xenstore backend lists it"
+	expect_out "^audit: 2 problems found$"
+	sed -i '/\/libxl\/pci\//d' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +$DEV: Xen has it assigned to a guest, but no domain's xenstore backend lists it and nothing records which$"
+	expect_out "-> find the domain that has it \(xl list: one left in state s, or the guest that had it last\), then deassign it: xl pci-detach -f DOMID $DEV$"
+	expect_out "^audit: 1 problem found$"
+	# The vector table names the owner too; a shut-down one is destroyed.
+	echo "device=$DEV owner=1 epoch=3 mode=none table=5 vectors=0" | table
+	echo "device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" | table_append
+	sed -i 's/^dom 1$/dom 1 shutdown crash/' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +$DEV: Xen has it assigned to domain 1 \(guest1\) by the vector table, but no xenstore backend lists it$"
+	expect_out "-> the domain is shut down: xl destroy 1 releases it; then pcisplit audit$"
+	expect_out "^HALF-DONE +domain 1 \(guest1\) is shut down \(crash\) but was not destroyed, and still has PCI devices: $DEV$"
+	# Dying: Xen lets go of it as the domain goes.
+	sed -i 's/^dom 1 shutdown crash$/dom 1 dying/' "$T/host"
+	run audit
+	expect_no_out "HALF-DONE"
+}
+
+# Expect: the reverse, a running domain's backend listing a device Xen
+# has given back (a detach that deassigned it and stopped before the
+# xenstore removal, or whose backend was not ready): flagged with the
+# detach to finish and the exact nodes to remove by hand.
+case_audit_race_in_xenstore_not_assigned() {
+	consistent_host
+	sed -i '/^assigned/d' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +$DEV: domain 1 \(guest1\)'s xenstore backend lists it, but Xen has it with dom0 or in quarantine, assigned to no guest$"
+	expect_out "^ +-> if it persists, finish the detach: xl pci-detach -f 1 $DEV \(its xc_deassign_device 'No such device' is expected\); if libxl says the backend is not ready, remove the nodes: xenstore-rm /local/domain/0/backend/pci/1/0; xenstore-rm /local/domain/1/device/pci/0; xenstore-rm /libxl/pci/0000-03-00-0/domid$"
+	expect_out "^audit: 1 problem found$"
+	# With another device in the tree the nodes cannot just go.
+	sed -i '/^dom 1$/d; /\/local\/domain\/1\//d; /backend\/pci\/1\//d; /\/libxl\/pci\//d' "$T/host"
+	guest_has 1 guest1 $DEV $DEV2
+	sed -i '/^assigned/d' "$T/host"
+	echo "assigned $DEV2 1" | host
+	run audit
+	expect_rc 1
+	expect_out "^HALF-DONE +$DEV: domain 1 .*assigned to no guest$"
+	expect_out "the backend is not ready, reboot or destroy the domain$"
+	expect_no_out "HALF-DONE +$DEV2"
+	# In a shut-down domain: destroy it.
+	sed -i 's/^dom 1$/dom 1 shutdown poweroff/' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^ +-> the domain is shut down: xl destroy 1 removes the rest; then pcisplit audit$"
+	expect_out "^HALF-DONE +domain 1 \(guest1\) is shut down \(poweroff\) but was not destroyed, and still has PCI devices: $DEV, $DEV2$"
+}
+
+# Expect: where Xen assigns no devices (no IOMMU) the checks are skipped
+# quietly; where it cannot be asked, the audit says so and fails.
+case_audit_race_xen_unavailable() {
+	consistent_host
+	sed -i '/^assigned/d' "$T/host"
+	echo "fail assigned EOPNOTSUPP" | host
+	run -v audit
+	expect_rc 0
+	expect_err "Xen assigns no devices here \(no IOMMU\)"
+	sed -i 's/^fail assigned EOPNOTSUPP/fail assigned EACCES/' "$T/host"
+	run audit
+	expect_rc 1
+	expect_out "^UNCHECKED +Xen's device assignments could not be read \(Permission denied\), so they were not checked against xenstore$"
+	expect_no_out "HALF-DONE"
 }
 
 # ---- assignable-add / -remove / -list ----
@@ -838,7 +1111,7 @@ case_json_list() {
 	# The table, as lspci names the device.
 	run list
 	expect_rc 0
-	expect_out "^$DEV .*assigned +Ethernet controller: Intel Corporation 82574L Gigabit Network Connection$"
+	expect_out "^$DEV .*assigned +- +- +Ethernet controller: Intel Corporation 82574L Gigabit Network Connection$"
 	# Without the vector table (stock backend): null mode and count.
 	rm "$R/sys/kernel/debug/pcisplit/vectors"
 	run list --json

@@ -7,10 +7,15 @@
  * to $PCISPLIT_FAKE_LOG (when set), in order.  State file lines:
  *
  *   xs PATH VALUE          a xenstore node (VALUE is the rest of the line)
- *   dom DOMID [dying]      a live domain
+ *   dom DOMID [dying] [shutdown REASON]
+ *                          a live domain; dying, or shut down (REASON as
+ *                          xl names it: poweroff, reboot, crash, ...)
  *   quarantined BDF        the device belongs to DOMID_IO
+ *   assigned BDF DOMID     Xen has the device assigned to DOMID (only
+ *                          while that domain exists, as in Xen)
  *   fail OP ERRNO-NAME     make OP (open, domains, quarantine,
- *                          unquarantine, write) fail with that errno
+ *                          unquarantine, write, assigned) fail with that
+ *                          errno
  *
  * Behaves like the real thing where the commands rely on it: reading an
  * absent node gives ENOENT; a directory lists the immediate children of
@@ -33,11 +38,13 @@
 #include "../pcisplit.h"
 
 #define MAX_LINES	1024
-#define NR_OPS		5
+#define NR_OPS		6
 
 static const char *const op_names[NR_OPS] = {
-	"open", "domains", "quarantine", "unquarantine", "write",
+	"open", "domains", "quarantine", "unquarantine", "write", "assigned",
 };
+
+static const char *const reasons[] = PCISPLIT_SHUTDOWN_REASONS;
 
 static const struct {
 	const char *name;
@@ -45,7 +52,7 @@ static const struct {
 } errnos[] = {
 	{ "ENOENT", ENOENT }, { "EACCES", EACCES }, { "EPERM", EPERM },
 	{ "EBUSY", EBUSY }, { "ENODEV", ENODEV }, { "EIO", EIO },
-	{ "ENOSYS", ENOSYS },
+	{ "ENOSYS", ENOSYS }, { "EOPNOTSUPP", EOPNOTSUPP },
 };
 
 struct fake {
@@ -54,7 +61,11 @@ struct fake {
 	unsigned int nxs;
 	unsigned int dom[MAX_LINES];
 	bool dying[MAX_LINES];
+	int reason[MAX_LINES];		/* -1: not shut down */
 	unsigned int ndom;
+	sbdf_t asg[MAX_LINES];		/* Xen's assignments */
+	unsigned int asg_dom[MAX_LINES];
+	unsigned int nasg;
 	sbdf_t quar[MAX_LINES];
 	unsigned int nquar;
 	int fail[NR_OPS];
@@ -96,10 +107,30 @@ static int parse_line(struct fake *f, char *line)
 		return 0;
 	}
 	if (!strcmp(line, "dom")) {
+		const char *sd = strstr(arg, "shutdown ");
+		unsigned int k;
+
 		if (f->ndom == MAX_LINES)
+			return -1;
+		f->reason[f->ndom] = -1;
+		for (k = 0; sd && k < ARRAY_SIZE(reasons); k++)
+			if (!strcmp(sd + 9, reasons[k]))
+				f->reason[f->ndom] = k;
+		if (sd && f->reason[f->ndom] < 0)
 			return -1;
 		f->dying[f->ndom] = !!strstr(arg, "dying");
 		f->dom[f->ndom++] = strtoul(arg, NULL, 10);
+		return 0;
+	}
+	if (!strcmp(line, "assigned")) {
+		char *d = strchr(arg, ' ');
+
+		if (f->nasg == MAX_LINES || !d)
+			return -1;
+		*d++ = '\0';
+		if (bdf_parse(arg, &f->asg[f->nasg]))
+			return -1;
+		f->asg_dom[f->nasg++] = strtoul(d, NULL, 10);
 		return 0;
 	}
 	if (!strcmp(line, "quarantined")) {
@@ -189,8 +220,13 @@ static void save(struct fake *f)
 		if (f->path[i])
 			fprintf(out, "xs %s %s\n", f->path[i], f->val[i]);
 	for (i = 0; i < f->ndom; i++)
-		fprintf(out, "dom %u%s\n", f->dom[i],
-			f->dying[i] ? " dying" : "");
+		fprintf(out, "dom %u%s%s%s\n", f->dom[i],
+			f->dying[i] ? " dying" : "",
+			f->reason[i] >= 0 ? " shutdown " : "",
+			f->reason[i] >= 0 ? reasons[f->reason[i]] : "");
+	for (i = 0; i < f->nasg; i++)
+		fprintf(out, "assigned %s %u\n", bdf_fmt(f->asg[i], bdf),
+			f->asg_dom[i]);
 	for (i = 0; i < f->nquar; i++)
 		fprintf(out, "quarantined %s\n", bdf_fmt(f->quar[i], bdf));
 	for (i = 0; i < NR_OPS; i++) {
@@ -346,9 +382,25 @@ static int fk_domains(void *priv, struct pcisplit_dominfo *out,
 	for (i = 0; i < f->ndom && i < max; i++) {
 		out[i].domid = f->dom[i];
 		out[i].dying = f->dying[i];
-		out[i].shutdown = false;
+		out[i].shutdown = f->reason[i] >= 0;
+		out[i].shutdown_reason = f->reason[i] >= 0 ? f->reason[i] : 0;
 	}
 	return i;
+}
+
+/* Xen: a device is assigned while the domain it was assigned to exists. */
+static int fk_xen_assigned(void *priv, sbdf_t sbdf)
+{
+	struct fake *f = priv;
+	unsigned int i, k;
+
+	if (fail_op(f, 5))
+		return -1;
+	for (i = 0; i < f->nasg; i++)
+		for (k = 0; k < f->ndom; k++)
+			if (f->asg[i] == sbdf && f->asg_dom[i] == f->dom[k])
+				return 1;
+	return 0;
 }
 
 static int fk_quarantine(struct fake *f, sbdf_t sbdf)
@@ -564,4 +616,5 @@ const struct pcisplit_host_ops pcisplit_host_ops = {
 	.assignable_add = fk_assignable_add,
 	.assignable_remove = fk_assignable_remove,
 	.assignable_list = fk_assignable_list,
+	.xen_assigned = fk_xen_assigned,
 };
