@@ -181,6 +181,9 @@ unsigned int pcisplit_back_dispatch(const struct pcisplit_back_fe *fe,
 		return 0;
 	}
 
+	/* Only a config read is served in atomic context (back_dispatch.h). */
+	if (op->cmd != XEN_PCI_OP_conf_read)
+		might_sleep();
 	switch (op->cmd) {
 	case XEN_PCI_OP_conf_read:
 	case XEN_PCI_OP_conf_write:

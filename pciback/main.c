@@ -67,9 +67,10 @@ static int backends_show(struct seq_file *m, void *unused)
 		seq_printf(m, "dom=%u epoch=%llu state=%s devices=%u irq=%d events=%lu spurious=%lu served=%lu late=%lu flags=0x%lx shared=0x%x\n",
 			   be->fe.owner.domid, be->fe.owner.epoch,
 			   xenbus_strstate(xenbus_read_driver_state(be->xdev->nodename)),
-			   be->nr_exp, be->irq, be->events, be->spurious,
-			   be->served, be->late, be->flags,
-			   be->sh ? READ_ONCE(be->sh->flags) : 0);
+			   be->nr_exp, be->irq, be->ring.events,
+			   be->ring.spurious, be->ring.served, be->ring.late,
+			   be->ring.flags,
+			   be->ring.sh ? READ_ONCE(be->ring.sh->flags) : 0);
 	mutex_unlock(&pcisplit_backs_lock);
 	return 0;
 }

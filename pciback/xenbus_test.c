@@ -229,7 +229,7 @@ static void xb_start(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->connects, 1);
 	KUNIT_EXPECT_EQ(test, f->ref, REF);
 	KUNIT_EXPECT_EQ(test, f->port, PORT);
-	KUNIT_EXPECT_PTR_EQ(test, be->sh, &f->sh);
+	KUNIT_EXPECT_PTR_EQ(test, be->ring.sh, &f->sh);
 	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateConnected);
 	KUNIT_EXPECT_EQ(test, f->nr_writes, ARRAY_SIZE(writes) + 1);
 	KUNIT_EXPECT_EQ(test, f->nr_fatal, 0);
@@ -386,7 +386,7 @@ static void xb_frontend_returns(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->devs[0].owner.epoch, f->epoch);
 	KUNIT_EXPECT_TRUE(test, f->alive);
 	KUNIT_EXPECT_EQ(test, f->connects, 2);
-	KUNIT_EXPECT_PTR_EQ(test, be->sh, &f->sh);
+	KUNIT_EXPECT_PTR_EQ(test, be->ring.sh, &f->sh);
 	KUNIT_EXPECT_STREQ(test, back(f, "vdev", 0), "0000:00:00.00");
 }
 
@@ -531,7 +531,7 @@ static void xb_hotplug_before_frontend_connected(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, f->connects, 1);
 	libxl_plug(f, 1, 1);
 	KUNIT_EXPECT_EQ(test, f->connects, 1);
-	KUNIT_EXPECT_PTR_EQ(test, be->sh, &f->sh);
+	KUNIT_EXPECT_PTR_EQ(test, be->ring.sh, &f->sh);
 	KUNIT_EXPECT_PTR_EQ(test, f->devs[1].pd.be, be);
 	KUNIT_EXPECT_STREQ(test, back(f, "state", 1), "3");
 	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateConnected);
@@ -558,7 +558,7 @@ static void xb_reconf_timeout(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, f->devs[1].pd.be);
 	KUNIT_EXPECT_STREQ(test, back(f, "state", 1), "6");
 	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateConnected);
-	KUNIT_EXPECT_PTR_EQ(test, be->sh, &f->sh);
+	KUNIT_EXPECT_PTR_EQ(test, be->ring.sh, &f->sh);
 
 	fe_state(f, XenbusStateReconfiguring);
 	fe_state(f, XenbusStateConnected);
@@ -626,7 +626,7 @@ static void expect_nothing_half(struct kunit *test, unsigned int whole)
 	}
 	KUNIT_EXPECT_EQ(test, be->nr_exp, whole);
 	fe_publish(f);
-	KUNIT_EXPECT_NULL(test, be->sh);
+	KUNIT_EXPECT_NULL(test, be->ring.sh);
 	KUNIT_EXPECT_EQ(test, fake_xb_wrote(f, "state", "4"), 0);
 }
 
@@ -806,7 +806,7 @@ static void xb_bad_ring(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->fatal_err, c->err);
 	KUNIT_EXPECT_STREQ(test, f->fatal_msg, c->msg);
 	KUNIT_EXPECT_EQ(test, f->connects, c->ring_err ? 1 : 0);
-	KUNIT_EXPECT_NULL(test, be->sh);
+	KUNIT_EXPECT_NULL(test, be->ring.sh);
 	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateClosing);
 	KUNIT_EXPECT_EQ(test, fake_xb_wrote(f, "state", "4"), 0);
 	KUNIT_EXPECT_PTR_EQ(test, f->devs[0].pd.be, be);

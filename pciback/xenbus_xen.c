@@ -100,7 +100,8 @@ static struct pcisplit_pdev *xen_dev_get(struct pcisplit_back *be, u32 sbdf)
 }
 
 /* Register the frontend's domain as the owner of @pd with the kernel. */
-static void xen_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd)
+static void xen_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd,
+			 bool permissive)
 {
 	int owner = xen_find_device_domain_owner(pd->dev);
 
@@ -114,6 +115,8 @@ static void xen_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd)
 	pcisplit_vdev_set_owner(&pd->vd, &be->fe.owner);
 	pcisplit_kmsi_sync(pd);
 	pcisplit_cfg_reset(&pd->cfg);
+	if (permissive)
+		pd->permissive = true;
 	pd->cfg.permissive = pd->permissive || pcisplit_permissive_all;
 }
 
@@ -151,9 +154,9 @@ const struct pcisplit_xb_ops pcisplit_xb_xen_ops = {
 	.unwatch = xen_unwatch,
 	.unregister = xen_unregister,
 	.reconf_later = xen_reconf_later,
-	.ring_init = pcisplit_ring_init,
-	.ring_connect = pcisplit_ring_connect,
-	.ring_disconnect = pcisplit_ring_disconnect,
+	.ring_init = pcisplit_ring_xen_init,
+	.ring_connect = pcisplit_ring_xen_connect,
+	.ring_disconnect = pcisplit_ring_xen_disconnect,
 	.dev_get = xen_dev_get,
 	.dev_lend = xen_dev_lend,
 	.dev_put = xen_dev_put,

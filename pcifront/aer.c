@@ -4,7 +4,7 @@
  * struct xen_pcie_aer_op and sets XEN_PCIB_active; the guest driver's
  * error handler gives the verdict, which goes back in the same op.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "pcisplit-front: " fmt
 
 #include "pcifront.h"
 

@@ -4,7 +4,7 @@
  * (root_num / root-N), their devices, and config access forwarded to the
  * backend.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "pcisplit-front: " fmt
 
 #include <linux/ioport.h>
 #include <linux/slab.h>

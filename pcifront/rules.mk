@@ -9,9 +9,4 @@ UNIT_SRCS += $(PCIFRONT_UNIT_SRCS)
 # This file is read after the runner's rule: name the prerequisites here.
 $(UNIT_BIN): $(PCIFRONT_UNIT_SRCS) $(wildcard $(TOP)/pcifront/*.h)
 KUNIT_UML_CONFIGS += pcifront/.kunitconfig
-# Warning-free W=1 module build and checkpatch --strict over pcifront.
-CHECK_SUITES += pcifront-lint
-EXTRA_HELP += "make pcifront-lint  pcisplit-front: W=1 module build + checkpatch"
-.PHONY: pcifront-lint
-pcifront-lint:
-	@KDIR=$(KDIR) $(TOP)/pcifront/lint.sh
+# checkpatch --strict and the W=1 build of pcifront: tests/lint.sh (make lint).

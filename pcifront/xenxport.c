@@ -3,7 +3,7 @@
  * pcisplit-front: the shared page, the event channel and the transport's
  * Xen operations.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "pcisplit-front: " fmt
 
 #include <linux/clocksource_ids.h>
 #include <linux/delay.h>

@@ -10,7 +10,8 @@
  * covers are read-only unless the device is in permissive mode.
  *
  * Locking: a struct pcisplit_cfg is used under its owner's lock (the
- * backend serves one request per frontend at a time); nothing here locks.
+ * backend serves one request per frontend at a time); nothing here locks
+ * or sleeps on a read (pcisplit_cfg_read runs in atomic context).
  */
 #ifndef _PCISPLIT_BACK_CFG_H
 #define _PCISPLIT_BACK_CFG_H
@@ -61,11 +62,16 @@ struct pcisplit_cfg_bar {
 	bool in_sizing;		/* the guest wrote all ones last */
 };
 
-/* Raw access to the real device.  May sleep. */
+/*
+ * Raw access to the real device.  A guest's config read is served in the
+ * event channel handler (atomic context, pciback/ring.c), so read must not
+ * sleep (the kernel's pci_read_config_* take a raw spinlock); write is only
+ * called in process context and may sleep.
+ */
 struct pcisplit_cfg_hw_ops {
-	/* Read @size (1, 2, 4) bytes at @off into @val; 0 or -errno. */
+	/* Read @size (1, 2, 4) bytes at @off into @val; 0 or -errno. Atomic. */
 	int (*read)(void *priv, unsigned int off, unsigned int size, u32 *val);
-	/* Write @size bytes at @off; 0 or -errno. */
+	/* Write @size bytes at @off; 0 or -errno.  May sleep. */
 	int (*write)(void *priv, unsigned int off, unsigned int size, u32 val);
 };
 

@@ -852,8 +852,8 @@ void guest_free(struct sim_guest *g)
 		for (dk = 0; dk < SIM_NDEV; dk++)
 			dm_release(g, dk);
 	} else {
-		/* The backend no longer touches the page once this returns. */
-		sim_back_stop(g->slot);
+		/* The backend let go of the page when the frontend went. */
+		back_guest_gone(g->slot, g->page);
 		sim_front_stop(g);
 		be_path(g, p, sizeof(p), "state");
 		xs_unwatch(p, g);

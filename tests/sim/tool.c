@@ -152,12 +152,16 @@ static void reap(enum sim_dc dc)
 	for (dk = 0; dk < SIM_NDEV; dk++) {
 		if (tool_attached[dk] != (int)dc)
 			continue;
-		if (g->hvm)
+		if (g->hvm) {
 			dm_release(g, dk);
-		/* The backend let go on "frontend gone"; make sure. */
-		if (bdevs[dk].owner_serial == hv.dom[g->slot].serial)
-			back_release(dk, g->hvm ? "hvm guest gone" :
-					  "toolstack reset");
+			back_release(dk, "hvm guest gone");
+		} else if (bdevs[dk].be ||
+			   bdevs[dk].owner_serial == hv.dom[g->slot].serial) {
+			/* The backend lets go when the frontend goes. */
+			sim_log(SEAM_LOG_ERR, "tool: dom%u is gone but %s is still lent: resetting it",
+				g->domid, sim_dk_names[dk]);
+			back_release(dk, "toolstack reset");
+		}
 		drop_device(g->domid, dk);
 		tool_attached[dk] = -1;
 	}
@@ -347,6 +351,9 @@ int tool_attach(enum sim_dc dc, enum sim_dk dk)
 		sim_log(SEAM_LOG_ERR, "tool: pci-attach %s to dom%u: xenstore: %d",
 			sim_dk_names[dk], g->domid, err);
 	xs_pump();
+	/* libxl waits up to 10 s for the backend to follow. */
+	back_clock_advance(10000);
+	xs_pump();
 	return err;
 }
 
@@ -401,6 +408,9 @@ int tool_detach(enum sim_dc dc, enum sim_dk dk)
 		err = i < num ? xs_write(p, "5") : -ENOENT;
 		be_key(g->domid, p, sizeof(p), "state");
 		err = err ?: xs_write(p, "7");
+		xs_pump();
+		/* libxl waits up to 10 s for the backend to follow. */
+		back_clock_advance(10000);
 		xs_pump();
 		sim_hammer_stop(g);
 		if (bdevs[dk].owner_slot == g->slot) {
