@@ -54,9 +54,10 @@ static void try_attach(struct pcisplit_back *be)
 	    pcisplit_xs_state(be, xdev->otherend) != XenbusStateInitialised)
 		return;
 	/*
-	 * Already serving this frontend's page: a hot-plug came after the
-	 * backend connected but before the frontend went Connected.  Mapping
-	 * the page again would leak the first mapping and channel.
+	 * Already serving this frontend's page (a hot-plug now waits for
+	 * such a frontend to follow, see frontend_follows, but never map
+	 * twice): mapping the page again would leak the first mapping and
+	 * channel.
 	 */
 	if (be->ring.sh)
 		goto connected;
@@ -140,6 +141,30 @@ static void frontend_returns(struct pcisplit_back *be)
 static bool backend_idle(struct pcisplit_back *be)
 {
 	return !be->ring.sh;
+}
+
+/*
+ * Whether the frontend takes part in a reconfiguration (frontend_changed
+ * then does the backend's half): it is Connected or reconfiguring, or it
+ * is still Initialised but this backend already serves its page.  Then
+ * it has been told Connected and may be scanning its bus this very
+ * moment (libxl hot-plugs as soon as it reads Connected, so a device
+ * attached while the guest boots lands there); a device exported behind
+ * its back, followed by Connected once more, would never be seen: the
+ * frontend reads Connected again and has nothing to do.
+ */
+static bool frontend_follows(struct pcisplit_back *be, enum xenbus_state fe)
+{
+	switch (fe) {
+	case XenbusStateConnected:
+	case XenbusStateReconfiguring:
+	case XenbusStateReconfigured:
+		return true;
+	case XenbusStateInitialised:
+		return !backend_idle(be);
+	default:
+		return false;
+	}
 }
 
 /*
@@ -256,8 +281,7 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 		 * A live frontend does its part first (frontend_changed),
 		 * within reconf_timeout_ms, or the backend does it alone.
 		 */
-		if (fe == XenbusStateConnected || fe == XenbusStateReconfiguring ||
-		    fe == XenbusStateReconfigured) {
+		if (frontend_follows(be, fe)) {
 			xb_reconf_later(be, msecs_to_jiffies(reconf_timeout_ms));
 			break;
 		}
@@ -268,7 +292,11 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 			/* No frontend any more: idle, ready for libxl. */
 			pcisplit_xs_set_state(be, XenbusStateConnected);
 		} else {
-			/* A frontend still booting: connect when it is ready. */
+			/*
+			 * A frontend still booting, not served yet: it scans
+			 * only once told Connected, so export now and connect
+			 * when it is ready.
+			 */
 			pcisplit_xs_set_state(be, XenbusStateInitialised);
 			try_attach(be);
 		}

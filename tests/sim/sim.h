@@ -369,6 +369,14 @@ struct sim_guest {
 	bool hvm;
 	bool booting;		/* created, kernel not up yet */
 	bool connected;		/* PV: frontend connected */
+	/*
+	 * PV, booting: stop the frontend's connect between its scan and its
+	 * own Connected (drivers still probing), and hold the backend state
+	 * changes that come meanwhile: its xenwatch thread is busy.
+	 */
+	bool hold_connect;
+	bool mid_connect;	/* stopped there */
+	unsigned int held;	/* backend state changes not yet read */
 	struct sim_gdev dev[SIM_NDEV];
 	/* PV frontend */
 	void *page;		/* the shared page */
@@ -391,6 +399,15 @@ int guest_xen_err(int err);
 struct sim_guest *guest_new(int slot, enum sim_dc dc, bool hvm);
 /* The kernel boots: the frontend connects, drivers probe. */
 void guest_boot(struct sim_guest *g);
+/*
+ * PV: the kernel boots up to the middle of the frontend's connect: it
+ * has read the backend's Connected and scanned, its own Connected is
+ * not written yet.  True if it got there.  guest_connect_done()
+ * finishes.
+ */
+bool guest_boot_mid_connect(struct sim_guest *g);
+/* The frontend's connect ends: Connected, then the changes it missed. */
+void guest_connect_done(struct sim_guest *g);
 /*
  * Clean shutdown: each bound driver's shutdown hook; @hooks false: the
  * guest only clears Bus Master (MSI-X left on, igbvf's path).
