@@ -22,6 +22,10 @@
 
 #include <pcisplit/back_cfg.h>
 
+/* The limit of a caller that has none of its own (tests, fuzzers). */
+DEFINE_RATELIMIT_STATE(pcisplit_cfg_shared_rs, DEFAULT_RATELIMIT_INTERVAL,
+		       DEFAULT_RATELIMIT_BURST);
+
 enum fld_kind {
 	FLD_PLAIN,
 	FLD_COMMAND,
@@ -343,12 +347,15 @@ static u32 row_virtual(struct pcisplit_cfg *cfg, const struct cfg_field *f,
  * Call @fn for each table row overlapping [off, off + size), with the
  * row's absolute offset.  @fn returns a XEN_PCI_ERR_* code; the first
  * error stops the walk.  @covered gets one bit per byte of the access.
+ * @who: whom a write's refusals are logged for (NULL for a read).
  */
-typedef int (*row_fn)(struct pcisplit_cfg *cfg, const struct cfg_field *f,
-		      unsigned int abs, unsigned int off, unsigned int size,
-		      u32 *val);
+typedef int (*row_fn)(struct pcisplit_cfg *cfg,
+		      const struct pcisplit_cfg_who *who,
+		      const struct cfg_field *f, unsigned int abs,
+		      unsigned int off, unsigned int size, u32 *val);
 
-static int walk_rows(struct pcisplit_cfg *cfg, unsigned int off,
+static int walk_rows(struct pcisplit_cfg *cfg,
+		     const struct pcisplit_cfg_who *who, unsigned int off,
 		     unsigned int size, u32 *val, row_fn fn,
 		     unsigned int *covered)
 {
@@ -368,7 +375,7 @@ static int walk_rows(struct pcisplit_cfg *cfg, unsigned int off,
 			abs = base + f->offset;
 			if (off >= abs + f->size || off + size <= abs)
 				continue;
-			err = fn(cfg, f, abs, off, size, val);
+			err = fn(cfg, who, f, abs, off, size, val);
 			if (err)
 				return err;
 			for (i = 0; i < size; i++)
@@ -400,9 +407,10 @@ static void row_slice(const struct cfg_field *f, unsigned int abs,
 	*rval = (u32)v & *mask;
 }
 
-static int read_row(struct pcisplit_cfg *cfg, const struct cfg_field *f,
-		    unsigned int abs, unsigned int off, unsigned int size,
-		    u32 *val)
+static int read_row(struct pcisplit_cfg *cfg,
+		    const struct pcisplit_cfg_who *who,
+		    const struct cfg_field *f, unsigned int abs,
+		    unsigned int off, unsigned int size, u32 *val)
 {
 	u32 virt, mask, shifted;
 
@@ -432,11 +440,13 @@ int pcisplit_cfg_read(struct pcisplit_cfg *cfg, unsigned int off,
 		return XEN_PCI_ERR_op_failed;
 	}
 	*val &= size_mask(size);
-	return walk_rows(cfg, off, size, val, read_row, &covered);
+	return walk_rows(cfg, NULL, off, size, val, read_row, &covered);
 }
 
-static int write_bar(struct pcisplit_cfg *cfg, const struct cfg_field *f,
-		     unsigned int abs, u32 mask, u32 rval)
+static int write_bar(struct pcisplit_cfg *cfg,
+		     const struct pcisplit_cfg_who *who,
+		     const struct cfg_field *f, unsigned int abs, u32 mask,
+		     u32 rval)
 {
 	struct pcisplit_cfg_bar *bar = row_bar(cfg, abs);
 	u32 cur = row_virtual(cfg, f, abs);
@@ -451,22 +461,23 @@ static int write_bar(struct pcisplit_cfg *cfg, const struct cfg_field *f,
 		bar->in_sizing = false;
 	} else if (next != cur) {
 		cfg->stats.masked++;
-		pr_warn_ratelimited("refused to move %s at 0x%02x to 0x%08x\n",
+		pcisplit_guest_warn(who, "refused to move %s at 0x%02x to 0x%08x\n",
 				    f->name, abs, next);
 	}
 	return XEN_PCI_ERR_success;
 }
 
-static int write_row(struct pcisplit_cfg *cfg, const struct cfg_field *f,
-		     unsigned int abs, unsigned int off, unsigned int size,
-		     u32 *val)
+static int write_row(struct pcisplit_cfg *cfg,
+		     const struct pcisplit_cfg_who *who,
+		     const struct cfg_field *f, unsigned int abs,
+		     unsigned int off, unsigned int size, u32 *val)
 {
 	u32 mask, rval, cur, next, allowed, keep;
 
 	row_slice(f, abs, off, size, *val, &mask, &rval);
 	switch (f->kind) {
 	case FLD_BAR:
-		return write_bar(cfg, f, abs, mask, rval);
+		return write_bar(cfg, who, f, abs, mask, rval);
 	case FLD_MEDIATED:
 	case FLD_INT_LINE:
 		return XEN_PCI_ERR_success;
@@ -488,7 +499,7 @@ static int write_row(struct pcisplit_cfg *cfg, const struct cfg_field *f,
 		keep = cur & CMD_DECODE;
 	if ((rval ^ cur) & mask & ~allowed & ~f->w1c) {
 		cfg->stats.masked++;
-		pr_warn_ratelimited("refused bits 0x%x of %s at 0x%02x\n",
+		pcisplit_guest_warn(who, "refused bits 0x%x of %s at 0x%02x\n",
 				    (rval ^ cur) & mask & ~allowed, f->name,
 				    abs);
 	}
@@ -507,14 +518,15 @@ static int write_row(struct pcisplit_cfg *cfg, const struct cfg_field *f,
 	return XEN_PCI_ERR_success;
 }
 
-int pcisplit_cfg_write(struct pcisplit_cfg *cfg, unsigned int off,
+int pcisplit_cfg_write(struct pcisplit_cfg *cfg,
+		       const struct pcisplit_cfg_who *who, unsigned int off,
 		       unsigned int size, u32 val)
 {
 	unsigned int covered, i;
 	int err;
 
 	val &= size_mask(size);
-	err = walk_rows(cfg, off, size, &val, write_row, &covered);
+	err = walk_rows(cfg, who, off, size, &val, write_row, &covered);
 	if (err)
 		return err;
 	for (i = 0; i < size; i++) {
@@ -527,7 +539,7 @@ int pcisplit_cfg_write(struct pcisplit_cfg *cfg, unsigned int off,
 			continue;
 		}
 		cfg->stats.dropped++;
-		pr_warn_ratelimited("ignored a write to read-only config byte 0x%03x\n",
+		pcisplit_guest_warn(who, "ignored a write to read-only config byte 0x%03x\n",
 				    off + i);
 		break;
 	}

@@ -7,10 +7,12 @@
 #include <kunit/test.h>
 #include <pcisplit/back_cfg.h>
 #include "fake_dev.h"
+#include "../tests/fakes/fake_xen.h"
 
 struct cs_fix {
 	struct fake_dev dev;
 	struct pcisplit_cfg cfg;
+	struct pcisplit_cfg_who who;	/* the guest writing, for the log */
 };
 
 static int cs_init(struct kunit *test)
@@ -20,6 +22,7 @@ static int cs_init(struct kunit *test)
 	if (!f)
 		return -ENOMEM;
 	test->priv = f;
+	f->who = (struct pcisplit_cfg_who){ .sbdf = 0x00300, .domid = 1 };
 	fake_dev_init(&f->dev, PCISPLIT_CFG_SPACE_EXP);
 	return fake_dev_cfg(&f->dev, &f->cfg);
 }
@@ -39,8 +42,8 @@ static void cs_write(struct kunit *test, unsigned int off, unsigned int size,
 {
 	struct cs_fix *f = test->priv;
 
-	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, off, size, val),
-			XEN_PCI_ERR_success);
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, &f->who, off, size,
+						 val), XEN_PCI_ERR_success);
 }
 
 /* Expect: the capability walk finds all four capabilities. */
@@ -286,6 +289,38 @@ static void cs_unhandled_read_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, 0x200, 4), 0x01020304U);
 }
 
+/*
+ * Expect: a refused write is logged naming the device and the guest, and
+ * each guest's warnings have a limit of their own: a flood of refused
+ * writes from one guest (dom7) is cut to a burst, and leaves the first
+ * warning of another (dom8) through.  The kernel's log cannot be read
+ * back here: under KUnit only the counters are checked.
+ */
+static void cs_refusals_logged_per_guest(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+	struct ratelimit_state *rs;
+	struct pcisplit_cfg_who a = { .sbdf = 0x00300, .domid = 7 };
+	struct pcisplit_cfg_who b = { .sbdf = 0x10400, .domid = 8 };
+	unsigned int i;
+
+	rs = kunit_kzalloc(test, 2 * sizeof(*rs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rs);
+	ratelimit_default_init(&rs[0]);
+	ratelimit_default_init(&rs[1]);
+	a.rs = &rs[0];
+	b.rs = &rs[1];
+	for (i = 0; i < 50; i++)
+		KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, &a, 0x00, 2,
+							 0x1234),
+				XEN_PCI_ERR_success);
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, &b, 0x00, 2, 0x1234),
+			XEN_PCI_ERR_success);
+	KUNIT_EXPECT_EQ(test, f->cfg.stats.dropped, 51UL);
+	EXPECT_LOGGED(test, "0000:03:00.0: dom7: ignored a write to read-only", 10);
+	EXPECT_LOGGED(test, "0001:04:00.0: dom8: ignored a write to read-only", 1);
+}
+
 /* Expect: a device that stops answering gives op_failed, not garbage. */
 static void cs_device_error(struct kunit *test)
 {
@@ -296,8 +331,9 @@ static void cs_device_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pcisplit_cfg_read(&f->cfg, 0, 4, &v),
 			XEN_PCI_ERR_op_failed);
 	KUNIT_EXPECT_EQ(test, v, 0xffffffffU);
-	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, PCISPLIT_CFG_COMMAND,
-						 2, 0), XEN_PCI_ERR_op_failed);
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, &f->who,
+						 PCISPLIT_CFG_COMMAND, 2, 0),
+			XEN_PCI_ERR_op_failed);
 }
 
 struct access_case {
@@ -359,6 +395,7 @@ static struct kunit_case cs_cases[] = {
 	KUNIT_CASE(cs_pcie_capability_at_0xe0),
 	KUNIT_CASE(cs_aer_status_write_one_to_clear),
 	KUNIT_CASE(cs_unhandled_read_only),
+	KUNIT_CASE(cs_refusals_logged_per_guest),
 	KUNIT_CASE(cs_device_error),
 	KUNIT_CASE_PARAM(cs_access_bounds, access_gen_params),
 	{}

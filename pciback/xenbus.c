@@ -324,6 +324,8 @@ int pcisplit_back_probe(struct xenbus_device *xdev,
 	mutex_init(&be->state_lock);
 	mutex_init(&be->exp_lock);
 	spin_lock_init(&be->exp_spin);
+	ratelimit_default_init(&be->log_rs);
+	be->fe.log_rs = &be->log_rs;
 	xb_ring_init(be);
 	INIT_DELAYED_WORK(&be->reconf_work, back_reconf_timeout);
 	be->fe.owner.domid = xdev->otherend_id;

@@ -95,6 +95,42 @@ struct pcisplit_cfg {
 };
 
 /*
+ * Whom a guest's request speaks for in the log: the device (the host's
+ * address), the guest, and the rate limit of that guest's backend, so
+ * that one guest's flood of refused writes cannot silence another's
+ * warnings (the kernel's pr_warn_ratelimited limits per line of code,
+ * for every guest at once).  @rs NULL: one limit shared by all such
+ * callers (tests).
+ */
+struct pcisplit_cfg_who {
+	u32 sbdf;
+	u16 domid;
+	struct ratelimit_state *rs;
+};
+
+extern struct ratelimit_state pcisplit_cfg_shared_rs;
+
+static inline struct ratelimit_state *
+pcisplit_who_rs(const struct pcisplit_cfg_who *who)
+{
+	return who->rs ? who->rs : &pcisplit_cfg_shared_rs;
+}
+
+/* A warning a guest's request caused: "dddd:bb:ss.f: domN: ...". */
+#define pcisplit_guest_warn(who, fmt, ...)				\
+	do {								\
+		const struct pcisplit_cfg_who *__who = (who);		\
+									\
+		if (__ratelimit(pcisplit_who_rs(__who)))		\
+			pr_warn("%04x:%02x:%02x.%u: dom%u: " fmt,	\
+				__who->sbdf >> 16,			\
+				(__who->sbdf >> 8) & 0xff,		\
+				(__who->sbdf >> 3) & 0x1f,		\
+				__who->sbdf & 7, __who->domid,		\
+				##__VA_ARGS__);				\
+	} while (0)
+
+/*
  * Find the capabilities (walking the list through @hw, bounded against
  * loops) and reset the guest-visible state.  @bars may be NULL (no BARs).
  * Returns 0 or -errno from @hw.
@@ -108,11 +144,13 @@ void pcisplit_cfg_reset(struct pcisplit_cfg *cfg);
 /*
  * The guest's accesses.  The caller has checked that @size is 1, 2 or 4,
  * @off is aligned to it and the access lies inside cfg->size
- * (pcisplit_cfg_access_ok).  Return a XEN_PCI_ERR_* code.
+ * (pcisplit_cfg_access_ok).  Return a XEN_PCI_ERR_* code.  A write's
+ * refusals are logged for @who.
  */
 int pcisplit_cfg_read(struct pcisplit_cfg *cfg, unsigned int off,
 		      unsigned int size, u32 *val);
-int pcisplit_cfg_write(struct pcisplit_cfg *cfg, unsigned int off,
+int pcisplit_cfg_write(struct pcisplit_cfg *cfg,
+		       const struct pcisplit_cfg_who *who, unsigned int off,
 		       unsigned int size, u32 val);
 
 /* Size 1, 2 or 4, naturally aligned, inside the config space. */

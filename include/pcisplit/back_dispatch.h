@@ -73,6 +73,11 @@ struct pcisplit_back_fe {
 	const struct pcisplit_back_ops *ops;
 	void *ctx;
 	struct pcisplit_owner owner;	/* domid and epoch of the frontend */
+	/*
+	 * The limit of the warnings this frontend's requests cause, its
+	 * own so that it cannot silence another's; NULL: one shared limit.
+	 */
+	struct ratelimit_state *log_rs;
 };
 
 /* Copy the request out of the shared page (one pass, volatile reads). */

@@ -58,6 +58,7 @@ struct pcisplit_back {
 	struct mutex exp_lock;		/* exp[], nr_exp; held while serving */
 	spinlock_t exp_spin;		/* see above */
 	struct pcisplit_back_fe fe;	/* owner: domid + epoch; ops */
+	struct ratelimit_state log_rs;	/* fe.log_rs: this guest's warnings */
 	struct pcisplit_export exp[PCISPLIT_MAX_EXPORTS];
 	unsigned int nr_exp;		/* devices exported */
 };

@@ -395,6 +395,25 @@ bool seam_warn_on(bool cond, const char *what, const char *file, int line);
 #define pr_info_ratelimited(fmt, ...)	\
 	seam_log_ratelimited(SEAM_LOG_INFO, pr_fmt(fmt), ##__VA_ARGS__)
 
+/*
+ * A rate limit of the caller's own (one per backend, say), over the same
+ * state: the kernel's defaults, a burst of 10 per 5 seconds.
+ */
+struct ratelimit_state {
+	struct seam_ratelimit rs;
+};
+
+#define DEFAULT_RATELIMIT_INTERVAL	5
+#define DEFAULT_RATELIMIT_BURST		10
+#define DEFINE_RATELIMIT_STATE(name, interval, burst)			\
+	struct ratelimit_state name = { { 0 } }
+#define __ratelimit(state)	seam_ratelimit(&(state)->rs)
+
+static inline void ratelimit_default_init(struct ratelimit_state *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+}
+
 /* ---- component blocks (append below, one per component) --------------- */
 
 /* ---- pcifront: the shared page's flags word ------------------------- */
