@@ -73,7 +73,7 @@ static int io_init(struct kunit *test)
 	f->be.exchange_data = f;
 	if (fake_xen_init(&f->xen, 256))
 		return -EINVAL;
-	fake_dev_init(&f->dev, PCISPLIT_CFG_SPACE_EXP);
+	fake_dev_init(&f->dev, PCI_CFG_SPACE_EXP_SIZE);
 	if (fake_dev_cfg(&f->dev, &f->cfg) ||
 	    pcisplit_vdev_init(&f->vd, HOST_SBDF, FAKE_DEV_MSIX_SIZE,
 			       FAKE_DEV_MSI_MAX, SH_INFO_MAX_VEC, &fake_xen_ops,

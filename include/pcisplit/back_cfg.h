@@ -18,37 +18,11 @@
 
 #include <pcisplit/seam.h>
 
-/* Register offsets and bits used by the tables (PCI 3.0, PCIe 4.0). */
-#define PCISPLIT_CFG_COMMAND		0x04
-#define  PCISPLIT_CMD_IO		0x0001
-#define  PCISPLIT_CMD_MEMORY		0x0002
-#define  PCISPLIT_CMD_MASTER		0x0004
-#define  PCISPLIT_CMD_SPECIAL		0x0008
-#define  PCISPLIT_CMD_INVALIDATE	0x0010
-#define  PCISPLIT_CMD_VGA_PALETTE	0x0020
-#define  PCISPLIT_CMD_PARITY		0x0040
-#define  PCISPLIT_CMD_WAIT		0x0080
-#define  PCISPLIT_CMD_SERR		0x0100
-#define  PCISPLIT_CMD_FAST_BACK		0x0200
-#define  PCISPLIT_CMD_INTX_DISABLE	0x0400
-#define PCISPLIT_CFG_STATUS		0x06
-#define  PCISPLIT_STATUS_CAP_LIST	0x0010
-#define PCISPLIT_CFG_CACHE_LINE		0x0c
-#define PCISPLIT_CFG_LATENCY		0x0d
-#define PCISPLIT_CFG_HEADER_TYPE	0x0e
-#define PCISPLIT_CFG_BAR0		0x10
-#define PCISPLIT_CFG_ROM		0x30
-#define PCISPLIT_CFG_CAP_PTR		0x34
-#define PCISPLIT_CFG_INT_LINE		0x3c
-
-#define PCISPLIT_CAP_ID_PM		0x01
-#define PCISPLIT_CAP_ID_MSI		0x05
-#define PCISPLIT_CAP_ID_EXP		0x10
-#define PCISPLIT_CAP_ID_MSIX		0x11
-#define PCISPLIT_EXT_CAP_ID_AER		0x0001
-
-#define PCISPLIT_CFG_SPACE		256
-#define PCISPLIT_CFG_SPACE_EXP		4096
+/*
+ * Register offsets and bits: <linux/pci_regs.h> (a UAPI header, the same
+ * in the kernel and in userspace), never redefined here.
+ */
+#include <linux/pci_regs.h>
 
 /* BARs 0-5 then the expansion ROM. */
 #define PCISPLIT_CFG_NR_BARS		7

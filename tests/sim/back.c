@@ -108,7 +108,7 @@ void back_init(void)
 					 pdevs[i].msix_size, pdevs[i].msi_max,
 					 SH_INFO_MAX_VEC, &sim_vtab_ops, NULL);
 		err = err ?: pcisplit_cfg_init(&b->cfg, &hw_ops, (void *)(long)i,
-					       PCISPLIT_CFG_SPACE_EXP, NULL);
+					       PCI_CFG_SPACE_EXP_SIZE, NULL);
 		if (err) {
 			fprintf(stderr, "sim: seizing %s: %d\n",
 				sim_dk_names[i], err);
