@@ -14,11 +14,7 @@
 #define pr_fmt(fmt) "pcisplit-vtab: " fmt
 
 #include <pcisplit/vtab.h>
-
-#define SBDF_SEG(s)	((s) >> 16)
-#define SBDF_BUS(s)	(((s) >> 8) & 0xff)
-#define SBDF_SLOT(s)	(((s) >> 3) & 0x1f)
-#define SBDF_FUNC(s)	((s) & 0x7)
+#include <pcisplit/pciaddr.h>
 
 #define DUMP_LINE_MAX	128
 
@@ -122,6 +118,7 @@ int pcisplit_vdev_init(struct pcisplit_vdev *vd, u32 sbdf, u16 msix_size,
 static void unmap_one(struct pcisplit_vdev *vd, int pirq, bool alive,
 		      struct pcisplit_unmap_report *rep)
 {
+	char addr[PCISPLIT_SBDF_LEN];
 	int err;
 
 	if (!alive) {
@@ -136,10 +133,9 @@ static void unmap_one(struct pcisplit_vdev *vd, int pirq, bool alive,
 		rep->gone++;
 	} else {
 		rep->failed++;
-		pr_warn_ratelimited("%04x:%02x:%02x.%u: unmap of pirq %d for dom%u failed: %d\n",
-				    SBDF_SEG(vd->sbdf), SBDF_BUS(vd->sbdf),
-				    SBDF_SLOT(vd->sbdf), SBDF_FUNC(vd->sbdf),
-				    pirq, vd->owner.domid, err);
+		pr_warn_ratelimited("%s: unmap of pirq %d for dom%u failed: %d\n",
+				    pcisplit_sbdf_str(vd->sbdf, addr), pirq,
+				    vd->owner.domid, err);
 	}
 }
 
@@ -177,6 +173,7 @@ static int check_requester(struct pcisplit_vdev *vd,
 			   const struct pcisplit_owner *req)
 {
 	struct pcisplit_unmap_report rep;
+	char addr[PCISPLIT_SBDF_LEN];
 
 	if (!vd->owner.epoch || req->domid != vd->owner.domid)
 		return -EPERM;
@@ -188,9 +185,8 @@ static int check_requester(struct pcisplit_vdev *vd,
 	if (vd->nr) {
 		release_records(vd, &rep);
 		vd->stale_prunes++;
-		pr_warn_ratelimited("%04x:%02x:%02x.%u: pruned %u stale %s records of dom%u epoch %llu before dom%u epoch %llu enables\n",
-				    SBDF_SEG(vd->sbdf), SBDF_BUS(vd->sbdf),
-				    SBDF_SLOT(vd->sbdf), SBDF_FUNC(vd->sbdf),
+		pr_warn_ratelimited("%s: pruned %u stale %s records of dom%u epoch %llu before dom%u epoch %llu enables\n",
+				    pcisplit_sbdf_str(vd->sbdf, addr),
 				    rep.records, pcisplit_vmode_name(rep.mode),
 				    vd->owner.domid,
 				    (unsigned long long)vd->owner.epoch,
@@ -435,6 +431,7 @@ void pcisplit_vdev_dump(struct pcisplit_vdev *vd, pcisplit_emit_fn emit,
 			void *ctx)
 {
 	char line[DUMP_LINE_MAX];
+	char addr[PCISPLIT_SBDF_LEN];
 	char owner[8];
 	unsigned int i;
 
@@ -444,9 +441,8 @@ void pcisplit_vdev_dump(struct pcisplit_vdev *vd, pcisplit_emit_fn emit,
 	else
 		snprintf(owner, sizeof(owner), "-");
 	snprintf(line, sizeof(line),
-		 "device=%04x:%02x:%02x.%u owner=%s epoch=%llu mode=%s table=%u vectors=%u",
-		 SBDF_SEG(vd->sbdf), SBDF_BUS(vd->sbdf), SBDF_SLOT(vd->sbdf),
-		 SBDF_FUNC(vd->sbdf), owner,
+		 "device=%s owner=%s epoch=%llu mode=%s table=%u vectors=%u",
+		 pcisplit_sbdf_str(vd->sbdf, addr), owner,
 		 (unsigned long long)vd->owner.epoch,
 		 pcisplit_vmode_name(vd->mode), vd->msix_size, vd->nr);
 	emit(ctx, line);

@@ -181,12 +181,15 @@ unsigned int pcisplit_back_dispatch(const struct pcisplit_back_fe *fe,
 	if (op->domain <= 0xffff && op->bus <= 0xff && op->devfn <= 0xff)
 		bd = fe->ops->lookup(fe->ctx, op->domain, op->bus, op->devfn);
 	if (!bd) {
+		u32 sbdf = PCISPLIT_SBDF(op->domain & 0xffff, op->bus & 0xff,
+					 op->devfn & 0xff);
+		char addr[PCISPLIT_SBDF_LEN];
+
 		/* Config reads of empty slots are how a guest scans its bus. */
 		if (op->cmd != XEN_PCI_OP_conf_read)
-			pr_warn_ratelimited("dom%u: no device %04x:%02x:%02x.%u exported to it (command %u)\n",
-					    fe->owner.domid, op->domain,
-					    op->bus, (op->devfn >> 3) & 0x1f,
-					    op->devfn & 7, op->cmd);
+			pr_warn_ratelimited("dom%u: no device %s exported to it (command %u)\n",
+					    fe->owner.domid,
+					    pcisplit_sbdf_str(sbdf, addr), op->cmd);
 		op->err = XEN_PCI_ERR_dev_not_found;
 		return 0;
 	}

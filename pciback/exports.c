@@ -108,6 +108,7 @@ static int export_one(struct pcisplit_back *be, int i)
 {
 	struct pcisplit_export *e;
 	struct pcisplit_pdev *pd;
+	char addr[PCISPLIT_SBDF_LEN], vaddr[PCISPLIT_SBDF_LEN];
 	u32 sbdf, vsbdf;
 	char node[16];
 	int err;
@@ -135,9 +136,8 @@ static int export_one(struct pcisplit_back *be, int i)
 	if (!pd) {
 		err = -ENODEV;
 		pcisplit_xs_fatal(be->xb, be->xdev, err,
-				  "dev-%d %04x:%02x:%02x.%u: not seized by pciback, or lent to another guest",
-				  i, sbdf >> 16, (sbdf >> 8) & 0xff,
-				  PCI_SLOT(sbdf & 0xff), PCI_FUNC(sbdf & 0xff));
+				  "dev-%d %s: not seized by pciback, or lent to another guest",
+				  i, pcisplit_sbdf_str(sbdf, addr));
 		goto out_unlock;
 	}
 	err = assign_vsbdf(be, sbdf, &vsbdf);
@@ -159,17 +159,15 @@ static int export_one(struct pcisplit_back *be, int i)
 	be->exp[be->nr_exp].vsbdf = vsbdf;
 	be->nr_exp++;
 	spin_unlock_irq(&be->exp_spin);
-	pr_info("%04x:%02x:%02x.%u: lent to dom%u (epoch %llu) as %04x:%02x:%02x.%u\n",
-		sbdf >> 16, (sbdf >> 8) & 0xff, PCI_SLOT(sbdf & 0xff),
-		PCI_FUNC(sbdf & 0xff), be->fe.owner.domid,
-		(unsigned long long)be->fe.owner.epoch, vsbdf >> 16,
-		(vsbdf >> 8) & 0xff, PCI_SLOT(vsbdf & 0xff),
-		PCI_FUNC(vsbdf & 0xff));
+	pr_info("%s: lent to dom%u (epoch %llu) as %s\n",
+		pcisplit_sbdf_str(sbdf, addr), be->fe.owner.domid,
+		(unsigned long long)be->fe.owner.epoch,
+		pcisplit_sbdf_str(vsbdf, vaddr));
 
 out_publish:
 	mutex_unlock(&be->exp_lock);
 	snprintf(node, sizeof(node), "vdev-%d", i);
-	/* The protocol prints the function with %02x. */
+	/* The protocol prints the function with %02x, unlike dev-N. */
 	err = pcisplit_xs_printf(be, be->xdev->nodename, node,
 				 "%04x:%02x:%02x.%02x", vsbdf >> 16,
 				 (vsbdf >> 8) & 0xff, PCI_SLOT(vsbdf & 0xff),
@@ -184,6 +182,7 @@ out_unlock:
 /* Take back the device at host address @sbdf.  exp_lock not held. */
 static void unexport(struct pcisplit_back *be, u32 sbdf)
 {
+	char addr[PCISPLIT_SBDF_LEN];
 	struct pcisplit_export *e;
 	struct pcisplit_pdev *pd = NULL;
 
@@ -198,9 +197,8 @@ static void unexport(struct pcisplit_back *be, u32 sbdf)
 	}
 	mutex_unlock(&be->exp_lock);
 	if (pd) {
-		pr_info("%04x:%02x:%02x.%u: taken back from dom%u\n",
-			sbdf >> 16, (sbdf >> 8) & 0xff, PCI_SLOT(sbdf & 0xff),
-			PCI_FUNC(sbdf & 0xff), be->fe.owner.domid);
+		pr_info("%s: taken back from dom%u\n",
+			pcisplit_sbdf_str(sbdf, addr), be->fe.owner.domid);
 		xb_dev_put(be, pd);
 	}
 }

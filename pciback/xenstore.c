@@ -151,30 +151,19 @@ int pcisplit_xs_num_devs(struct pcisplit_back *be, unsigned int *num)
 	return 0;
 }
 
-/*
- * Field widths keep an overlong number from wrapping into a valid one;
- * %n catches anything left over.
- */
 int pcisplit_xs_sbdf(struct pcisplit_back *be, const char *key, int i,
 		     u32 *sbdf)
 {
-	unsigned int seg, bus, slot, func;
 	char node[16], *val;
-	int used = -1;
+	int err;
 
 	snprintf(node, sizeof(node), "%s-%d", key, i);
 	val = xb_read(be, be->xdev->nodename, node);
 	if (IS_ERR(val))
 		return PTR_ERR(val);
-	if (sscanf(val, "%4x:%2x:%2x.%1x%n", &seg, &bus, &slot, &func,
-		   &used) != 4 || used < 0 || val[used] != '\0' ||
-	    slot > 0x1f || func > 7) {
-		kfree(val);
-		return -EINVAL;
-	}
+	err = pcisplit_sbdf_parse(val, sbdf);
 	kfree(val);
-	*sbdf = seg << 16 | bus << 8 | PCI_DEVFN(slot, func);
-	return 0;
+	return err;
 }
 
 unsigned int pcisplit_xs_substate(struct pcisplit_back *be, int i)

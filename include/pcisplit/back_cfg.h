@@ -17,6 +17,7 @@
 #define _PCISPLIT_BACK_CFG_H
 
 #include <pcisplit/seam.h>
+#include <pcisplit/pciaddr.h>
 
 /*
  * Register offsets and bits: <linux/pci_regs.h> (a UAPI header, the same
@@ -94,14 +95,12 @@ pcisplit_who_rs(const struct pcisplit_cfg_who *who)
 #define pcisplit_guest_warn(who, fmt, ...)				\
 	do {								\
 		const struct pcisplit_cfg_who *__who = (who);		\
+		char __addr[PCISPLIT_SBDF_LEN];				\
 									\
 		if (__ratelimit(pcisplit_who_rs(__who)))		\
-			pr_warn("%04x:%02x:%02x.%u: dom%u: " fmt,	\
-				__who->sbdf >> 16,			\
-				(__who->sbdf >> 8) & 0xff,		\
-				(__who->sbdf >> 3) & 0x1f,		\
-				__who->sbdf & 7, __who->domid,		\
-				##__VA_ARGS__);				\
+			pr_warn("%s: dom%u: " fmt,			\
+				pcisplit_sbdf_str(__who->sbdf, __addr),	\
+				__who->domid, ##__VA_ARGS__);		\
 	} while (0)
 
 /*

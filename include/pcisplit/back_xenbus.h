@@ -16,6 +16,7 @@
 #include <pcisplit/seam_xenbus.h>
 #include <pcisplit/back_dispatch.h>
 #include <pcisplit/back_ring.h>
+#include <pcisplit/pciaddr.h>
 
 struct pcisplit_pdev;
 struct pcisplit_xb_ops;
@@ -280,7 +281,7 @@ int pcisplit_xs_set_state(struct pcisplit_back *be, enum xenbus_state st);
  * plain decimal number, or more devices than a guest may have, is fatal.
  */
 int pcisplit_xs_num_devs(struct pcisplit_back *be, unsigned int *num);
-/* dev-@i (the host address) or vdev-@i: exactly dddd:bb:ss.f in hex. */
+/* dev-@i (the host address): exactly dddd:bb:ss.f (pcisplit_sbdf_parse). */
 int pcisplit_xs_sbdf(struct pcisplit_back *be, const char *key, int i,
 		     u32 *sbdf);
 /* state-@i, Unknown if none; and writing it. */
