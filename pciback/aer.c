@@ -56,7 +56,7 @@ static pci_ers_result_t aer_fail(struct pcisplit_pdev *pd,
 	if (be)
 		xenbus_printf(XBT_NIL, be->xdev->nodename, "aerState", "%s",
 			      "aerfail");
-	pcisplit_stub_reset(pd, true);
+	pcisplit_pdev_reset(pd, true);
 	return PCI_ERS_RESULT_DISCONNECT;
 }
 
@@ -74,16 +74,16 @@ static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd, int state)
 	if (!pd)
 		return PCI_ERS_RESULT_NONE;
 	mutex_lock(&pcisplit_aer_lock);
-	mutex_lock(&pcisplit_stub_lock);
+	mutex_lock(&pcisplit_pdevs_lock);
 	be = pd->be;
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_unlock(&pcisplit_pdevs_lock);
 
 	if (!be || !be->ring.sh) {
 		/* Lent to nobody: dom0 recovers the device itself. */
 		res = cmd == XEN_PCI_OP_aer_detected ? PCI_ERS_RESULT_NEED_RESET :
 			PCI_ERS_RESULT_RECOVERED;
 		if (cmd == XEN_PCI_OP_aer_slotreset)
-			pcisplit_stub_reset(pd, true);
+			pcisplit_pdev_reset(pd, true);
 		goto out_unlock;
 	}
 	spin_lock_irqsave(&be->exp_spin, flags);

@@ -306,7 +306,7 @@ struct fake_xb_dev *fake_xb_seize(struct fake_xb *f, u32 sbdf, u32 root)
 	return d;
 }
 
-/* As pcisplit_stub_get: a device held by a backend is not handed out. */
+/* As pcisplit_pdev_get: a device held by a backend is not handed out. */
 static struct pcisplit_pdev *fake_dev_get(struct pcisplit_back *be, u32 sbdf)
 {
 	struct fake_xb *f = of_be(be);

@@ -40,16 +40,16 @@ struct pcisplit_pcidev_ops;
 /*
  * One device held by the "pciback" driver, from probe to remove.
  * Immutable after seize: dev, vd.sbdf, saved.  be and export are guarded
- * by pcisplit_stub_lock; cfg and kmsi by the owning backend's op lock
+ * by pcisplit_pdevs_lock; cfg and kmsi by the owning backend's op lock
  * (one request at a time per frontend) or, when no frontend holds the
- * device, by pcisplit_stub_lock.
+ * device, by pcisplit_pdevs_lock.
  */
 struct pcisplit_pdev {
 	struct pci_dev *dev;
 	const struct pcisplit_pcidev_ops *ops;	/* PCI core and Xen; fixed */
 	struct pcisplit_vtab *vtab;	/* the table vd is in from seize on */
 	struct kref kref;
-	struct list_head node;		/* pcisplit_stub_devs */
+	struct list_head node;		/* pcisplit_pdevs */
 	struct pci_saved_state *saved;	/* state when seized, restored on release */
 	bool permissive;		/* sysfs "permissive" or opts-N */
 
@@ -57,7 +57,7 @@ struct pcisplit_pdev {
 	/*
 	 * The toolstack took it back (do_flr) while @be still holds it: its
 	 * requests find no device until @be lets go.  Set under
-	 * pcisplit_stub_lock, read locklessly by the request path.
+	 * pcisplit_pdevs_lock, read locklessly by the request path.
 	 */
 	bool fenced;
 
@@ -149,9 +149,9 @@ struct pcisplit_pcidev_ops {
 /* pcidev_xen.c */
 extern const struct pcisplit_pcidev_ops pcisplit_pcidev_xen_ops;
 
-/* pdev.c: guards pcisplit_stub_devs and every pcisplit_pdev.be */
-extern struct mutex pcisplit_stub_lock;
-extern struct list_head pcisplit_stub_devs;
+/* pdev.c: guards pcisplit_pdevs and every pcisplit_pdev.be */
+extern struct mutex pcisplit_pdevs_lock;
+extern struct list_head pcisplit_pdevs;
 /*
  * Seize @dev (probe, under its device lock): enable it, save its state,
  * reset it, set up its vector records in @vtab and its virtual config
@@ -160,7 +160,7 @@ extern struct list_head pcisplit_stub_devs;
 struct pcisplit_pdev *pcisplit_pdev_seize(struct pci_dev *dev,
 					  const struct pcisplit_pcidev_ops *ops,
 					  struct pcisplit_vtab *vtab);
-/* List a seized device: pcisplit_stub_get can find it from now on. */
+/* List a seized device: pcisplit_pdev_get can find it from now on. */
 void pcisplit_pdev_list(struct pcisplit_pdev *pd);
 /*
  * Stop @pd and give back what its guest had (under the device lock):
@@ -172,14 +172,14 @@ void pcisplit_pdev_remove(struct pcisplit_pdev *pd);
 /* Drop a reference; the last one frees @pd. */
 void pcisplit_pdev_unref(struct pcisplit_pdev *pd);
 /* Claim the device at @sbdf for @be; NULL if absent or held. */
-struct pcisplit_pdev *pcisplit_stub_get(u32 sbdf, struct pcisplit_back *be);
+struct pcisplit_pdev *pcisplit_pdev_get(u32 sbdf, struct pcisplit_back *be);
 /*
  * @be lets go of @pd: disable MSI/MSI-X, prune the table, reset,
  * restore the initial state, clear the owner.  May sleep.
  */
-void pcisplit_stub_put(struct pcisplit_pdev *pd);
+void pcisplit_pdev_put(struct pcisplit_pdev *pd);
 /* Reset and restore the seized state (holding the device lock or not). */
-void pcisplit_stub_reset(struct pcisplit_pdev *pd, bool locked);
+void pcisplit_pdev_reset(struct pcisplit_pdev *pd, bool locked);
 
 /* quirks.c: device-specific quiescing after a reset */
 void pcisplit_quirk_quiesce(struct pci_dev *dev);

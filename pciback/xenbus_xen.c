@@ -96,7 +96,7 @@ static void xen_reconf_later(struct pcisplit_back *be, unsigned long delay)
 
 static struct pcisplit_pdev *xen_dev_get(struct pcisplit_back *be, u32 sbdf)
 {
-	return pcisplit_stub_get(sbdf, be);
+	return pcisplit_pdev_get(sbdf, be);
 }
 
 /* Register the frontend's domain as the owner of @pd with the kernel. */
@@ -122,7 +122,7 @@ static void xen_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd,
 
 static void xen_dev_put(struct pcisplit_back *be, struct pcisplit_pdev *pd)
 {
-	pcisplit_stub_put(pd);
+	pcisplit_pdev_put(pd);
 }
 
 static u32 xen_dev_root(struct pcisplit_back *be, struct pcisplit_pdev *pd)
