@@ -10,7 +10,6 @@
 #include <linux/moduleparam.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
-#include <linux/atomic.h>
 #include <xen/xen.h>
 #include <pcisplit/version.h>
 #include "pciback.h"
@@ -37,13 +36,7 @@ struct pcisplit_vtab pcisplit_vtab;
  */
 struct workqueue_struct *pcisplit_wq;
 
-static atomic64_t epoch_counter = ATOMIC64_INIT(0);
 static struct dentry *debug_dir;
-
-u64 pcisplit_next_epoch(void)
-{
-	return atomic64_inc_return(&epoch_counter);
-}
 
 static void vectors_emit(void *ctx, const char *line)
 {
@@ -92,7 +85,11 @@ static int __init pcisplit_back_init(void)
 	err = pcisplit_stub_init(hide);
 	if (err)
 		goto out_wq;
-	err = pcisplit_xenbus_init(passthrough);
+	err = pcisplit_xenbus_init(&(struct pcisplit_xenbus_env){
+		.passthrough = passthrough,
+		.wq = pcisplit_wq,
+		.permissive_all = &pcisplit_permissive_all,
+	});
 	if (err)
 		goto out_stub;
 	debug_dir = debugfs_create_dir("pcisplit", NULL);

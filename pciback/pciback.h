@@ -79,9 +79,20 @@ struct pcisplit_pdev {
 	bool kmsi_on;			/* an MSI block is enabled */
 };
 
-/* xenbus_xen.c */
+/*
+ * xenbus_xen.c.  What it needs of the module it is given at init, rather
+ * than reaching for main.c's globals (main.c calls it, not the reverse):
+ * the addressing mode, the workqueue of the reconfiguration timer, and
+ * the permissive= parameter (writable at run time: read at each lend).
+ */
+struct pcisplit_xenbus_env {
+	bool passthrough;
+	struct workqueue_struct *wq;
+	const bool *permissive_all;
+};
+
 extern const struct pcisplit_xb_ops pcisplit_xb_xen_ops;
-int pcisplit_xenbus_init(bool passthrough);
+int pcisplit_xenbus_init(const struct pcisplit_xenbus_env *env);
 void pcisplit_xenbus_exit(void);
 
 /* ring_xen.c: the ring core (ring.c) on an event channel and pcisplit_wq */
@@ -278,12 +289,13 @@ extern const struct pcisplit_vtab_ops pcisplit_xen_vtab_ops;
 void pcisplit_kmsi_sync(struct pcisplit_pdev *pd);
 int pcisplit_owner_register(const struct pcisplit_owner *o);
 void pcisplit_owner_gone(const struct pcisplit_owner *o);
+/* The epoch of a new owner incarnation: never 0, never given twice. */
+u64 pcisplit_owner_next_epoch(void);
 
 /* main.c */
 extern struct pcisplit_vtab pcisplit_vtab;
 extern struct workqueue_struct *pcisplit_wq;
 extern bool pcisplit_permissive_all;
-u64 pcisplit_next_epoch(void);
 
 static inline u32 pcisplit_sbdf(const struct pci_dev *dev)
 {
