@@ -15,14 +15,12 @@
 
 #include <pcisplit/vtab.h>
 #include <pcisplit/pciaddr.h>
+#include <pcisplit/vtab_text.h>
 
 #define DUMP_LINE_MAX	128
 
-static const char *const vmode_names[] = {
-	[PCISPLIT_VMODE_NONE] = "none",
-	[PCISPLIT_VMODE_MSI] = "msi",
-	[PCISPLIT_VMODE_MSIX] = "msix",
-};
+/* The names debugfs prints (vtab_text.h), in enum pcisplit_vmode order. */
+static const char *const vmode_names[] = PCISPLIT_VT_MODE_NAMES;
 
 const char *pcisplit_vmode_name(enum pcisplit_vmode mode)
 {
@@ -439,15 +437,14 @@ void pcisplit_vdev_dump(struct pcisplit_vdev *vd, pcisplit_emit_fn emit,
 	if (vd->owner.epoch)
 		snprintf(owner, sizeof(owner), "%u", vd->owner.domid);
 	else
-		snprintf(owner, sizeof(owner), "-");
-	snprintf(line, sizeof(line),
-		 "device=%s owner=%s epoch=%llu mode=%s table=%u vectors=%u",
+		snprintf(owner, sizeof(owner), PCISPLIT_VT_NO_OWNER);
+	snprintf(line, sizeof(line), PCISPLIT_VT_DEVICE_FMT,
 		 pcisplit_sbdf_str(vd->sbdf, addr), owner,
 		 (unsigned long long)vd->owner.epoch,
 		 pcisplit_vmode_name(vd->mode), vd->msix_size, vd->nr);
 	emit(ctx, line);
 	for (i = 0; i < vd->nr; i++) {
-		snprintf(line, sizeof(line), "  entry=%u pirq=%d",
+		snprintf(line, sizeof(line), PCISPLIT_VT_ENTRY_FMT,
 			 vd->vec[i].entry, vd->vec[i].pirq);
 		emit(ctx, line);
 	}
