@@ -7,14 +7,15 @@
  * transport and a shared page; the backend answers with pciback's copy /
  * dispatch / answer.
  *
- * Userspace runner only: in the kernel those objects belong to pciback's
- * test module, and linking them twice into a KUnit kernel would clash.
+ * Userspace runner only, hence here under tests/ and not beside either
+ * side: in the kernel those objects belong to pciback's test module, and
+ * linking them twice into a KUnit kernel would clash.
  */
 #include <kunit/test.h>
 #include <pcisplit/back_dispatch.h>
-#include "fake_backend.h"
-#include "../pciback/fake_dev.h"
-#include "../tests/fakes/fake_xen.h"
+#include "../../pcifront/fake_backend.h"
+#include "../../pciback/fake_dev.h"
+#include "../fakes/fake_xen.h"
 
 #define HOST_SBDF	0x0020		/* 0000:00:04.0 on the host */
 
