@@ -8,7 +8,7 @@ SIM_RTT := $(BUILD)/bench/sim_rtt
 $(SIM_RTT): $(TOP)/bench/sim_rtt.c $(filter-out %/main.c,$(SIM_SRCS)) \
 		$(SIM_PORTABLE) $(SIM_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BENCH_CFLAGS) $(SIM_XPORT_FLAGS) -o $@ $(TOP)/bench/sim_rtt.c \
+	$(CC) $(BENCH_CFLAGS) -o $@ $(TOP)/bench/sim_rtt.c \
 		$(filter-out %/main.c,$(SIM_SRCS)) $(SIM_PORTABLE)
 
 bench-sim: $(SIM_RTT)

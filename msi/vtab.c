@@ -14,19 +14,13 @@
 #define pr_fmt(fmt) "pcisplit-vtab: " fmt
 
 #include <pcisplit/vtab.h>
-
-#define SBDF_SEG(s)	((s) >> 16)
-#define SBDF_BUS(s)	(((s) >> 8) & 0xff)
-#define SBDF_SLOT(s)	(((s) >> 3) & 0x1f)
-#define SBDF_FUNC(s)	((s) & 0x7)
+#include <pcisplit/pciaddr.h>
+#include <pcisplit/vtab_text.h>
 
 #define DUMP_LINE_MAX	128
 
-static const char *const vmode_names[] = {
-	[PCISPLIT_VMODE_NONE] = "none",
-	[PCISPLIT_VMODE_MSI] = "msi",
-	[PCISPLIT_VMODE_MSIX] = "msix",
-};
+/* The names debugfs prints (vtab_text.h), in enum pcisplit_vmode order. */
+static const char *const vmode_names[] = PCISPLIT_VT_MODE_NAMES;
 
 const char *pcisplit_vmode_name(enum pcisplit_vmode mode)
 {
@@ -122,6 +116,7 @@ int pcisplit_vdev_init(struct pcisplit_vdev *vd, u32 sbdf, u16 msix_size,
 static void unmap_one(struct pcisplit_vdev *vd, int pirq, bool alive,
 		      struct pcisplit_unmap_report *rep)
 {
+	char addr[PCISPLIT_SBDF_LEN];
 	int err;
 
 	if (!alive) {
@@ -136,10 +131,9 @@ static void unmap_one(struct pcisplit_vdev *vd, int pirq, bool alive,
 		rep->gone++;
 	} else {
 		rep->failed++;
-		pr_warn_ratelimited("%04x:%02x:%02x.%u: unmap of pirq %d for dom%u failed: %d\n",
-				    SBDF_SEG(vd->sbdf), SBDF_BUS(vd->sbdf),
-				    SBDF_SLOT(vd->sbdf), SBDF_FUNC(vd->sbdf),
-				    pirq, vd->owner.domid, err);
+		pr_warn_ratelimited("%s: unmap of pirq %d for dom%u failed: %d\n",
+				    pcisplit_sbdf_str(vd->sbdf, addr), pirq,
+				    vd->owner.domid, err);
 	}
 }
 
@@ -177,6 +171,7 @@ static int check_requester(struct pcisplit_vdev *vd,
 			   const struct pcisplit_owner *req)
 {
 	struct pcisplit_unmap_report rep;
+	char addr[PCISPLIT_SBDF_LEN];
 
 	if (!vd->owner.epoch || req->domid != vd->owner.domid)
 		return -EPERM;
@@ -188,9 +183,8 @@ static int check_requester(struct pcisplit_vdev *vd,
 	if (vd->nr) {
 		release_records(vd, &rep);
 		vd->stale_prunes++;
-		pr_warn_ratelimited("%04x:%02x:%02x.%u: pruned %u stale %s records of dom%u epoch %llu before dom%u epoch %llu enables\n",
-				    SBDF_SEG(vd->sbdf), SBDF_BUS(vd->sbdf),
-				    SBDF_SLOT(vd->sbdf), SBDF_FUNC(vd->sbdf),
+		pr_warn_ratelimited("%s: pruned %u stale %s records of dom%u epoch %llu before dom%u epoch %llu enables\n",
+				    pcisplit_sbdf_str(vd->sbdf, addr),
 				    rep.records, pcisplit_vmode_name(rep.mode),
 				    vd->owner.domid,
 				    (unsigned long long)vd->owner.epoch,
@@ -435,6 +429,7 @@ void pcisplit_vdev_dump(struct pcisplit_vdev *vd, pcisplit_emit_fn emit,
 			void *ctx)
 {
 	char line[DUMP_LINE_MAX];
+	char addr[PCISPLIT_SBDF_LEN];
 	char owner[8];
 	unsigned int i;
 
@@ -442,16 +437,14 @@ void pcisplit_vdev_dump(struct pcisplit_vdev *vd, pcisplit_emit_fn emit,
 	if (vd->owner.epoch)
 		snprintf(owner, sizeof(owner), "%u", vd->owner.domid);
 	else
-		snprintf(owner, sizeof(owner), "-");
-	snprintf(line, sizeof(line),
-		 "device=%04x:%02x:%02x.%u owner=%s epoch=%llu mode=%s table=%u vectors=%u",
-		 SBDF_SEG(vd->sbdf), SBDF_BUS(vd->sbdf), SBDF_SLOT(vd->sbdf),
-		 SBDF_FUNC(vd->sbdf), owner,
+		snprintf(owner, sizeof(owner), PCISPLIT_VT_NO_OWNER);
+	snprintf(line, sizeof(line), PCISPLIT_VT_DEVICE_FMT,
+		 pcisplit_sbdf_str(vd->sbdf, addr), owner,
 		 (unsigned long long)vd->owner.epoch,
 		 pcisplit_vmode_name(vd->mode), vd->msix_size, vd->nr);
 	emit(ctx, line);
 	for (i = 0; i < vd->nr; i++) {
-		snprintf(line, sizeof(line), "  entry=%u pirq=%d",
+		snprintf(line, sizeof(line), PCISPLIT_VT_ENTRY_FMT,
 			 vd->vec[i].entry, vd->vec[i].pirq);
 		emit(ctx, line);
 	}

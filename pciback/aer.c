@@ -56,7 +56,7 @@ static pci_ers_result_t aer_fail(struct pcisplit_pdev *pd,
 	if (be)
 		xenbus_printf(XBT_NIL, be->xdev->nodename, "aerState", "%s",
 			      "aerfail");
-	pcisplit_stub_reset(pd, true);
+	pcisplit_pdev_reset(pd, true);
 	return PCI_ERS_RESULT_DISCONNECT;
 }
 
@@ -74,16 +74,16 @@ static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd, int state)
 	if (!pd)
 		return PCI_ERS_RESULT_NONE;
 	mutex_lock(&pcisplit_aer_lock);
-	mutex_lock(&pcisplit_stub_lock);
+	mutex_lock(&pcisplit_pdevs_lock);
 	be = pd->be;
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_unlock(&pcisplit_pdevs_lock);
 
-	if (!be || !be->sh) {
+	if (!be || !be->ring.sh) {
 		/* Lent to nobody: dom0 recovers the device itself. */
 		res = cmd == XEN_PCI_OP_aer_detected ? PCI_ERS_RESULT_NEED_RESET :
 			PCI_ERS_RESULT_RECOVERED;
 		if (cmd == XEN_PCI_OP_aer_slotreset)
-			pcisplit_stub_reset(pd, true);
+			pcisplit_pdev_reset(pd, true);
 		goto out_unlock;
 	}
 	spin_lock_irqsave(&be->exp_spin, flags);
@@ -93,7 +93,7 @@ static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd, int state)
 		goto out_unlock;
 	}
 	spin_unlock_irqrestore(&be->exp_spin, flags);
-	sh = be->sh;
+	sh = be->ring.sh;
 	if (!test_bit(_XEN_PCIB_AERHANDLER, (unsigned long *)&sh->flags)) {
 		res = aer_fail(pd, be, "the guest has no AER handler");
 		goto out_unlock;
@@ -104,7 +104,7 @@ static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd, int state)
 	sh->aer_op.domain = vsbdf >> 16;
 	sh->aer_op.bus = (vsbdf >> 8) & 0xff;
 	sh->aer_op.devfn = vsbdf & 0xff;
-	set_bit(PCISPLIT_BACK_AER_WAIT, &be->flags);
+	set_bit(PCISPLIT_RING_AER_WAIT, &be->ring.flags);
 	/* The request must be in place before the flag announces it. */
 	wmb();
 	set_bit(_XEN_PCIB_active, (unsigned long *)&sh->flags);
@@ -114,7 +114,7 @@ static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd, int state)
 				  !test_bit(_XEN_PCIB_active,
 					    (unsigned long *)&sh->flags),
 				  msecs_to_jiffies(aer_timeout_ms));
-	clear_bit(PCISPLIT_BACK_AER_WAIT, &be->flags);
+	clear_bit(PCISPLIT_RING_AER_WAIT, &be->ring.flags);
 	if (!left) {
 		clear_bit(_XEN_PCIB_active, (unsigned long *)&sh->flags);
 		res = aer_fail(pd, be, "the guest did not answer in time");

@@ -22,6 +22,10 @@
 
 #include <pcisplit/back_cfg.h>
 
+/* The limit of a caller that has none of its own (tests, fuzzers). */
+DEFINE_RATELIMIT_STATE(pcisplit_cfg_shared_rs, DEFAULT_RATELIMIT_INTERVAL,
+		       DEFAULT_RATELIMIT_BURST);
+
 enum fld_kind {
 	FLD_PLAIN,
 	FLD_COMMAND,
@@ -39,26 +43,30 @@ struct cfg_field {
 	const char *name;
 };
 
-#define CMD_DECODE	(PCISPLIT_CMD_IO | PCISPLIT_CMD_MEMORY)
-#define CMD_GUEST_RW	(CMD_DECODE | PCISPLIT_CMD_MASTER |		\
-			 PCISPLIT_CMD_SPECIAL | PCISPLIT_CMD_INVALIDATE |	\
-			 PCISPLIT_CMD_PARITY | PCISPLIT_CMD_SERR |		\
-			 PCISPLIT_CMD_INTX_DISABLE)
+#define CMD_DECODE	(PCI_COMMAND_IO | PCI_COMMAND_MEMORY)
+#define CMD_GUEST_RW	(CMD_DECODE | PCI_COMMAND_MASTER |		\
+			 PCI_COMMAND_SPECIAL | PCI_COMMAND_INVALIDATE |	\
+			 PCI_COMMAND_PARITY | PCI_COMMAND_SERR |		\
+			 PCI_COMMAND_INTX_DISABLE)
 /* Status: the error bits (8, 11-15) are write-1-to-clear. */
-#define STATUS_W1C	0xf900
+#define STATUS_W1C	(PCI_STATUS_PARITY | PCI_STATUS_SIG_TARGET_ABORT |	\
+			 PCI_STATUS_REC_TARGET_ABORT |			\
+			 PCI_STATUS_REC_MASTER_ABORT |			\
+			 PCI_STATUS_SIG_SYSTEM_ERROR |			\
+			 PCI_STATUS_DETECTED_PARITY)
 
 #define BAR_ROW(n)							\
-	{ .offset = PCISPLIT_CFG_BAR0 + 4 * (n), .size = 4,		\
+	{ .offset = PCI_BASE_ADDRESS_0 + 4 * (n), .size = 4,		\
 	  .kind = FLD_BAR, .name = "BAR" #n, }
 
 static const struct cfg_field header_fields[] = {
-	{ .offset = PCISPLIT_CFG_COMMAND, .size = 2, .kind = FLD_COMMAND,
+	{ .offset = PCI_COMMAND, .size = 2, .kind = FLD_COMMAND,
 	  .rw = CMD_GUEST_RW, .name = "command", },
-	{ .offset = PCISPLIT_CFG_STATUS, .size = 2, .kind = FLD_PLAIN,
+	{ .offset = PCI_STATUS, .size = 2, .kind = FLD_PLAIN,
 	  .w1c = STATUS_W1C, .name = "status", },
-	{ .offset = PCISPLIT_CFG_CACHE_LINE, .size = 1, .kind = FLD_PLAIN,
+	{ .offset = PCI_CACHE_LINE_SIZE, .size = 1, .kind = FLD_PLAIN,
 	  .rw = 0xff, .name = "cache line size", },
-	{ .offset = PCISPLIT_CFG_LATENCY, .size = 1, .kind = FLD_PLAIN,
+	{ .offset = PCI_LATENCY_TIMER, .size = 1, .kind = FLD_PLAIN,
 	  .rw = 0xff, .name = "latency timer", },
 	BAR_ROW(0),
 	BAR_ROW(1),
@@ -66,17 +74,18 @@ static const struct cfg_field header_fields[] = {
 	BAR_ROW(3),
 	BAR_ROW(4),
 	BAR_ROW(5),
-	{ .offset = PCISPLIT_CFG_ROM, .size = 4, .kind = FLD_BAR,
+	{ .offset = PCI_ROM_ADDRESS, .size = 4, .kind = FLD_BAR,
 	  .name = "expansion ROM", },
-	{ .offset = PCISPLIT_CFG_INT_LINE, .size = 1, .kind = FLD_INT_LINE,
+	{ .offset = PCI_INTERRUPT_LINE, .size = 1, .kind = FLD_INT_LINE,
 	  .name = "interrupt line", },
 	{}
 };
 
 /* PMCSR: PME_En read-write, PME_Status write-1-to-clear. */
 static const struct cfg_field pm_fields[] = {
-	{ .offset = 4, .size = 2, .kind = FLD_PLAIN, .rw = 0x0100,
-	  .w1c = 0x8000, .name = "PM control/status", },
+	{ .offset = PCI_PM_CTRL, .size = 2, .kind = FLD_PLAIN,
+	  .rw = PCI_PM_CTRL_PME_ENABLE, .w1c = PCI_PM_CTRL_PME_STATUS,
+	  .name = "PM control/status", },
 	{}
 };
 
@@ -102,7 +111,7 @@ static const struct cfg_field msi_fields[] = {
 };
 
 static const struct cfg_field msix_fields[] = {
-	{ .offset = 2, .size = 2, .kind = FLD_MEDIATED,
+	{ .offset = PCI_MSIX_FLAGS, .size = 2, .kind = FLD_MEDIATED,
 	  .name = "MSI-X control", },
 	{}
 };
@@ -117,12 +126,12 @@ static const struct cfg_field msix_fields[] = {
  * write-1-to-clear.
  */
 static const struct cfg_field exp_fields[] = {
-	{ .offset = 0x08, .size = 2, .kind = FLD_PLAIN, .rw = 0x791f,
-	  .name = "PCIe device control", },
-	{ .offset = 0x0a, .size = 2, .kind = FLD_PLAIN, .w1c = 0x000f,
-	  .name = "PCIe device status", },
-	{ .offset = 0x12, .size = 2, .kind = FLD_PLAIN, .w1c = 0xc000,
-	  .name = "PCIe link status", },
+	{ .offset = PCI_EXP_DEVCTL, .size = 2, .kind = FLD_PLAIN,
+	  .rw = 0x791f, .name = "PCIe device control", },
+	{ .offset = PCI_EXP_DEVSTA, .size = 2, .kind = FLD_PLAIN,
+	  .w1c = 0x000f, .name = "PCIe device status", },
+	{ .offset = PCI_EXP_LNKSTA, .size = 2, .kind = FLD_PLAIN,
+	  .w1c = 0xc000, .name = "PCIe link status", },
 	{}
 };
 
@@ -131,10 +140,10 @@ static const struct cfg_field exp_fields[] = {
  * has handled; masks and severities stay dom0's.
  */
 static const struct cfg_field aer_fields[] = {
-	{ .offset = 0x04, .size = 4, .kind = FLD_PLAIN, .w1c = 0xffffffff,
-	  .name = "AER uncorrectable status", },
-	{ .offset = 0x10, .size = 4, .kind = FLD_PLAIN, .w1c = 0xffffffff,
-	  .name = "AER correctable status", },
+	{ .offset = PCI_ERR_UNCOR_STATUS, .size = 4, .kind = FLD_PLAIN,
+	  .w1c = 0xffffffff, .name = "AER uncorrectable status", },
+	{ .offset = PCI_ERR_COR_STATUS, .size = 4, .kind = FLD_PLAIN,
+	  .w1c = 0xffffffff, .name = "AER correctable status", },
 	{}
 };
 
@@ -157,16 +166,12 @@ static const struct cfg_field *const block_fields[NR_BLOCKS] = {
 	[BLK_AER] = aer_fields,
 };
 
-/* MSI capability length from its Message Control (PCI 3.0, 6.8.1). */
-#define MSI_FLAGS_64BIT		0x0080
-#define MSI_FLAGS_MASKBIT	0x0100
-#define MSIX_CAP_LEN		12
+/* PCIe capability: up to Slot Status 2, the last register of a v2 one. */
 #define EXP_CAP_LEN		0x3c
-#define PM_CAP_LEN		8
-#define HEADER_LEN		0x40
-#define AER_CAP_LEN		0x18
+/* AER: the rows end where Capabilities and Control begins. */
+#define AER_CAP_LEN		PCI_ERR_CAP
 /* Extended capabilities: 4-byte aligned headers in 0x100..0xffc. */
-#define ECAP_WALK_MAX		((PCISPLIT_CFG_SPACE_EXP - PCISPLIT_CFG_SPACE) / 4)
+#define ECAP_WALK_MAX		((PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / 4)
 /* At most 48 capabilities fit in the 192 bytes after the header. */
 #define CAP_WALK_MAX		48
 
@@ -175,11 +180,11 @@ static unsigned int msi_cap_len(struct pcisplit_cfg *cfg)
 	unsigned int len = 10;
 	u32 ctrl;
 
-	if (cfg->hw->read(cfg->priv, cfg->cap_msi + 2, 2, &ctrl))
+	if (cfg->hw->read(cfg->priv, cfg->cap_msi + PCI_MSI_FLAGS, 2, &ctrl))
 		return len;
-	if (ctrl & MSI_FLAGS_64BIT)
+	if (ctrl & PCI_MSI_FLAGS_64BIT)
 		len += 4;
-	if (ctrl & MSI_FLAGS_MASKBIT)
+	if (ctrl & PCI_MSI_FLAGS_MASKBIT)
 		len += 10;
 	return len;
 }
@@ -191,11 +196,11 @@ static bool block_span(struct pcisplit_cfg *cfg, unsigned int b,
 	switch (b) {
 	case BLK_HEADER:
 		*base = 0;
-		*len = HEADER_LEN;
+		*len = PCI_STD_HEADER_SIZEOF;
 		return true;
 	case BLK_PM:
 		*base = cfg->cap_pm;
-		*len = PM_CAP_LEN;
+		*len = PCI_PM_SIZEOF;
 		break;
 	case BLK_MSI:
 		*base = cfg->cap_msi;
@@ -203,7 +208,7 @@ static bool block_span(struct pcisplit_cfg *cfg, unsigned int b,
 		break;
 	case BLK_MSIX:
 		*base = cfg->cap_msix;
-		*len = MSIX_CAP_LEN;
+		*len = PCI_CAP_MSIX_SIZEOF;
 		break;
 	case BLK_EXP:
 		/*
@@ -212,7 +217,7 @@ static bool block_span(struct pcisplit_cfg *cfg, unsigned int b,
 		 */
 		*base = cfg->cap_exp;
 		*len = min_t(unsigned int, EXP_CAP_LEN,
-			     PCISPLIT_CFG_SPACE - *base);
+			     PCI_CFG_SPACE_SIZE - *base);
 		break;
 	case BLK_AER:
 		*base = cfg->ecap_aer;
@@ -227,20 +232,20 @@ static bool block_span(struct pcisplit_cfg *cfg, unsigned int b,
 /* Find the AER extended capability (PCI Express devices only). */
 static void find_ecaps(struct pcisplit_cfg *cfg)
 {
-	unsigned int i, pos = PCISPLIT_CFG_SPACE;
+	unsigned int i, pos = PCI_CFG_SPACE_SIZE;
 	u32 hdr;
 
 	for (i = 0; i < ECAP_WALK_MAX; i++) {
 		if (cfg->hw->read(cfg->priv, pos, 4, &hdr) || !hdr ||
 		    hdr == 0xffffffff)
 			return;
-		if ((hdr & 0xffff) == PCISPLIT_EXT_CAP_ID_AER &&
+		if ((hdr & 0xffff) == PCI_EXT_CAP_ID_ERR &&
 		    pos + AER_CAP_LEN <= cfg->size) {
 			cfg->ecap_aer = pos;
 			return;
 		}
 		pos = (hdr >> 20) & 0xffc;
-		if (pos < PCISPLIT_CFG_SPACE)
+		if (pos < PCI_CFG_SPACE_SIZE)
 			return;
 	}
 }
@@ -256,48 +261,48 @@ int pcisplit_cfg_init(struct pcisplit_cfg *cfg,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->hw = hw;
 	cfg->priv = priv;
-	cfg->size = size == PCISPLIT_CFG_SPACE_EXP ? size : PCISPLIT_CFG_SPACE;
+	cfg->size = size == PCI_CFG_SPACE_EXP_SIZE ? size : PCI_CFG_SPACE_SIZE;
 	if (bars)
 		memcpy(cfg->bar, bars, sizeof(cfg->bar));
 
-	err = hw->read(priv, PCISPLIT_CFG_STATUS, 2, &status);
+	err = hw->read(priv, PCI_STATUS, 2, &status);
 	if (err)
 		return err;
-	if (!(status & PCISPLIT_STATUS_CAP_LIST))
+	if (!(status & PCI_STATUS_CAP_LIST))
 		return 0;
-	err = hw->read(priv, PCISPLIT_CFG_CAP_PTR, 1, &ptr);
+	err = hw->read(priv, PCI_CAPABILITY_LIST, 1, &ptr);
 	if (err)
 		return err;
 	pos = ptr & 0xfc;
-	for (i = 0; i < CAP_WALK_MAX && pos >= HEADER_LEN; i++) {
+	for (i = 0; i < CAP_WALK_MAX && pos >= PCI_STD_HEADER_SIZEOF; i++) {
 		err = hw->read(priv, pos, 1, &id);
 		if (!err)
 			err = hw->read(priv, pos + 1, 1, &ptr);
 		if (err)
 			return err;
 		/* A capability must fit before the end of the 256 bytes. */
-		if (pos > PCISPLIT_CFG_SPACE - 4)
+		if (pos > PCI_CFG_SPACE_SIZE - 4)
 			break;
-		if (id == PCISPLIT_CAP_ID_PM && !cfg->cap_pm)
+		if (id == PCI_CAP_ID_PM && !cfg->cap_pm)
 			cfg->cap_pm = pos;
-		else if (id == PCISPLIT_CAP_ID_MSI && !cfg->cap_msi)
+		else if (id == PCI_CAP_ID_MSI && !cfg->cap_msi)
 			cfg->cap_msi = pos;
-		else if (id == PCISPLIT_CAP_ID_MSIX && !cfg->cap_msix)
+		else if (id == PCI_CAP_ID_MSIX && !cfg->cap_msix)
 			cfg->cap_msix = pos;
-		else if (id == PCISPLIT_CAP_ID_EXP && !cfg->cap_exp)
+		else if (id == PCI_CAP_ID_EXP && !cfg->cap_exp)
 			cfg->cap_exp = pos;
 		pos = ptr & 0xfc;
 	}
-	if (cfg->size == PCISPLIT_CFG_SPACE_EXP && cfg->cap_exp)
+	if (cfg->size == PCI_CFG_SPACE_EXP_SIZE && cfg->cap_exp)
 		find_ecaps(cfg);
 	if (cfg->cap_msi)
 		cfg->msi_len = msi_cap_len(cfg);
 	/* Capabilities that would run past the standard space are ignored. */
-	if (cfg->cap_msi + cfg->msi_len > PCISPLIT_CFG_SPACE)
+	if (cfg->cap_msi + cfg->msi_len > PCI_CFG_SPACE_SIZE)
 		cfg->cap_msi = 0;
-	if (cfg->cap_pm + PM_CAP_LEN > PCISPLIT_CFG_SPACE)
+	if (cfg->cap_pm + PCI_PM_SIZEOF > PCI_CFG_SPACE_SIZE)
 		cfg->cap_pm = 0;
-	if (cfg->cap_msix + MSIX_CAP_LEN > PCISPLIT_CFG_SPACE)
+	if (cfg->cap_msix + PCI_CAP_MSIX_SIZEOF > PCI_CFG_SPACE_SIZE)
 		cfg->cap_msix = 0;
 	return 0;
 }
@@ -320,9 +325,9 @@ static u32 size_mask(unsigned int size)
 static struct pcisplit_cfg_bar *row_bar(struct pcisplit_cfg *cfg,
 					unsigned int abs)
 {
-	if (abs == PCISPLIT_CFG_ROM)
+	if (abs == PCI_ROM_ADDRESS)
 		return &cfg->bar[PCISPLIT_CFG_ROM_SLOT];
-	return &cfg->bar[(abs - PCISPLIT_CFG_BAR0) / 4];
+	return &cfg->bar[(abs - PCI_BASE_ADDRESS_0) / 4];
 }
 
 /* What the guest reads from a virtual row. */
@@ -343,12 +348,15 @@ static u32 row_virtual(struct pcisplit_cfg *cfg, const struct cfg_field *f,
  * Call @fn for each table row overlapping [off, off + size), with the
  * row's absolute offset.  @fn returns a XEN_PCI_ERR_* code; the first
  * error stops the walk.  @covered gets one bit per byte of the access.
+ * @who: whom a write's refusals are logged for (NULL for a read).
  */
-typedef int (*row_fn)(struct pcisplit_cfg *cfg, const struct cfg_field *f,
-		      unsigned int abs, unsigned int off, unsigned int size,
-		      u32 *val);
+typedef int (*row_fn)(struct pcisplit_cfg *cfg,
+		      const struct pcisplit_cfg_who *who,
+		      const struct cfg_field *f, unsigned int abs,
+		      unsigned int off, unsigned int size, u32 *val);
 
-static int walk_rows(struct pcisplit_cfg *cfg, unsigned int off,
+static int walk_rows(struct pcisplit_cfg *cfg,
+		     const struct pcisplit_cfg_who *who, unsigned int off,
 		     unsigned int size, u32 *val, row_fn fn,
 		     unsigned int *covered)
 {
@@ -368,7 +376,7 @@ static int walk_rows(struct pcisplit_cfg *cfg, unsigned int off,
 			abs = base + f->offset;
 			if (off >= abs + f->size || off + size <= abs)
 				continue;
-			err = fn(cfg, f, abs, off, size, val);
+			err = fn(cfg, who, f, abs, off, size, val);
 			if (err)
 				return err;
 			for (i = 0; i < size; i++)
@@ -400,9 +408,10 @@ static void row_slice(const struct cfg_field *f, unsigned int abs,
 	*rval = (u32)v & *mask;
 }
 
-static int read_row(struct pcisplit_cfg *cfg, const struct cfg_field *f,
-		    unsigned int abs, unsigned int off, unsigned int size,
-		    u32 *val)
+static int read_row(struct pcisplit_cfg *cfg,
+		    const struct pcisplit_cfg_who *who,
+		    const struct cfg_field *f, unsigned int abs,
+		    unsigned int off, unsigned int size, u32 *val)
 {
 	u32 virt, mask, shifted;
 
@@ -432,11 +441,13 @@ int pcisplit_cfg_read(struct pcisplit_cfg *cfg, unsigned int off,
 		return XEN_PCI_ERR_op_failed;
 	}
 	*val &= size_mask(size);
-	return walk_rows(cfg, off, size, val, read_row, &covered);
+	return walk_rows(cfg, NULL, off, size, val, read_row, &covered);
 }
 
-static int write_bar(struct pcisplit_cfg *cfg, const struct cfg_field *f,
-		     unsigned int abs, u32 mask, u32 rval)
+static int write_bar(struct pcisplit_cfg *cfg,
+		     const struct pcisplit_cfg_who *who,
+		     const struct cfg_field *f, unsigned int abs, u32 mask,
+		     u32 rval)
 {
 	struct pcisplit_cfg_bar *bar = row_bar(cfg, abs);
 	u32 cur = row_virtual(cfg, f, abs);
@@ -451,22 +462,23 @@ static int write_bar(struct pcisplit_cfg *cfg, const struct cfg_field *f,
 		bar->in_sizing = false;
 	} else if (next != cur) {
 		cfg->stats.masked++;
-		pr_warn_ratelimited("refused to move %s at 0x%02x to 0x%08x\n",
+		pcisplit_guest_warn(who, "refused to move %s at 0x%02x to 0x%08x\n",
 				    f->name, abs, next);
 	}
 	return XEN_PCI_ERR_success;
 }
 
-static int write_row(struct pcisplit_cfg *cfg, const struct cfg_field *f,
-		     unsigned int abs, unsigned int off, unsigned int size,
-		     u32 *val)
+static int write_row(struct pcisplit_cfg *cfg,
+		     const struct pcisplit_cfg_who *who,
+		     const struct cfg_field *f, unsigned int abs,
+		     unsigned int off, unsigned int size, u32 *val)
 {
 	u32 mask, rval, cur, next, allowed, keep;
 
 	row_slice(f, abs, off, size, *val, &mask, &rval);
 	switch (f->kind) {
 	case FLD_BAR:
-		return write_bar(cfg, f, abs, mask, rval);
+		return write_bar(cfg, who, f, abs, mask, rval);
 	case FLD_MEDIATED:
 	case FLD_INT_LINE:
 		return XEN_PCI_ERR_success;
@@ -488,7 +500,7 @@ static int write_row(struct pcisplit_cfg *cfg, const struct cfg_field *f,
 		keep = cur & CMD_DECODE;
 	if ((rval ^ cur) & mask & ~allowed & ~f->w1c) {
 		cfg->stats.masked++;
-		pr_warn_ratelimited("refused bits 0x%x of %s at 0x%02x\n",
+		pcisplit_guest_warn(who, "refused bits 0x%x of %s at 0x%02x\n",
 				    (rval ^ cur) & mask & ~allowed, f->name,
 				    abs);
 	}
@@ -507,14 +519,15 @@ static int write_row(struct pcisplit_cfg *cfg, const struct cfg_field *f,
 	return XEN_PCI_ERR_success;
 }
 
-int pcisplit_cfg_write(struct pcisplit_cfg *cfg, unsigned int off,
+int pcisplit_cfg_write(struct pcisplit_cfg *cfg,
+		       const struct pcisplit_cfg_who *who, unsigned int off,
 		       unsigned int size, u32 val)
 {
 	unsigned int covered, i;
 	int err;
 
 	val &= size_mask(size);
-	err = walk_rows(cfg, off, size, &val, write_row, &covered);
+	err = walk_rows(cfg, who, off, size, &val, write_row, &covered);
 	if (err)
 		return err;
 	for (i = 0; i < size; i++) {
@@ -527,7 +540,7 @@ int pcisplit_cfg_write(struct pcisplit_cfg *cfg, unsigned int off,
 			continue;
 		}
 		cfg->stats.dropped++;
-		pr_warn_ratelimited("ignored a write to read-only config byte 0x%03x\n",
+		pcisplit_guest_warn(who, "ignored a write to read-only config byte 0x%03x\n",
 				    off + i);
 		break;
 	}

@@ -7,10 +7,12 @@
 #include <kunit/test.h>
 #include <pcisplit/back_cfg.h>
 #include "fake_dev.h"
+#include "../tests/fakes/fake_xen.h"
 
 struct cs_fix {
 	struct fake_dev dev;
 	struct pcisplit_cfg cfg;
+	struct pcisplit_cfg_who who;	/* the guest writing, for the log */
 };
 
 static int cs_init(struct kunit *test)
@@ -20,7 +22,8 @@ static int cs_init(struct kunit *test)
 	if (!f)
 		return -ENOMEM;
 	test->priv = f;
-	fake_dev_init(&f->dev, PCISPLIT_CFG_SPACE_EXP);
+	f->who = (struct pcisplit_cfg_who){ .sbdf = 0x00300, .domid = 1 };
+	fake_dev_init(&f->dev, PCI_CFG_SPACE_EXP_SIZE);
 	return fake_dev_cfg(&f->dev, &f->cfg);
 }
 
@@ -39,8 +42,8 @@ static void cs_write(struct kunit *test, unsigned int off, unsigned int size,
 {
 	struct cs_fix *f = test->priv;
 
-	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, off, size, val),
-			XEN_PCI_ERR_success);
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, &f->who, off, size,
+						 val), XEN_PCI_ERR_success);
 }
 
 /* Expect: the capability walk finds all four capabilities. */
@@ -53,7 +56,7 @@ static void cs_finds_capabilities(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->cfg.cap_exp, FAKE_DEV_CAP_EXP);
 	KUNIT_EXPECT_EQ(test, f->cfg.cap_msix, FAKE_DEV_CAP_MSIX);
 	KUNIT_EXPECT_EQ(test, f->cfg.msi_len, 14);
-	KUNIT_EXPECT_EQ(test, f->cfg.size, PCISPLIT_CFG_SPACE_EXP);
+	KUNIT_EXPECT_EQ(test, f->cfg.size, PCI_CFG_SPACE_EXP_SIZE);
 }
 
 /* Expect: a capability list that loops ends the walk, nothing hangs. */
@@ -81,11 +84,11 @@ static void cs_interrupt_line_virtual(struct kunit *test)
 {
 	struct cs_fix *f = test->priv;
 
-	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_INT_LINE, 1),
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_INTERRUPT_LINE, 1),
 			FAKE_DEV_INT_LINE);
-	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_INT_LINE, 4) & 0xffff,
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_INTERRUPT_LINE, 4) & 0xffff,
 			0x100U | FAKE_DEV_INT_LINE);
-	cs_write(test, PCISPLIT_CFG_INT_LINE, 1, 5);
+	cs_write(test, PCI_INTERRUPT_LINE, 1, 5);
 	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
 }
 
@@ -94,14 +97,14 @@ static void cs_bar_sizing_and_restore(struct kunit *test)
 {
 	struct cs_fix *f = test->priv;
 
-	cs_write(test, PCISPLIT_CFG_BAR0, 4, 0xffffffff);
-	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_BAR0, 4),
+	cs_write(test, PCI_BASE_ADDRESS_0, 4, 0xffffffff);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_BASE_ADDRESS_0, 4),
 			FAKE_DEV_BAR0_SIZING);
-	cs_write(test, PCISPLIT_CFG_BAR0, 4, FAKE_DEV_BAR0);
-	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_BAR0, 4),
+	cs_write(test, PCI_BASE_ADDRESS_0, 4, FAKE_DEV_BAR0);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_BASE_ADDRESS_0, 4),
 			FAKE_DEV_BAR0);
 	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
-	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_BAR0, 4),
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCI_BASE_ADDRESS_0, 4),
 			FAKE_DEV_BAR0);
 }
 
@@ -110,12 +113,12 @@ static void cs_bar_move_refused(struct kunit *test)
 {
 	struct cs_fix *f = test->priv;
 
-	cs_write(test, PCISPLIT_CFG_BAR0, 4, 0x12340000);
-	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_BAR0, 4),
+	cs_write(test, PCI_BASE_ADDRESS_0, 4, 0x12340000);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_BASE_ADDRESS_0, 4),
 			FAKE_DEV_BAR0);
 	KUNIT_EXPECT_EQ(test, f->cfg.stats.masked, 1UL);
-	cs_write(test, PCISPLIT_CFG_BAR0 + 4, 4, 0xffffffff);
-	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_BAR0 + 4, 4), 0U);
+	cs_write(test, PCI_BASE_ADDRESS_0 + 4, 4, 0xffffffff);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_BASE_ADDRESS_0 + 4, 4), 0U);
 	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
 }
 
@@ -124,9 +127,9 @@ static void cs_reset_forgets_sizing(struct kunit *test)
 {
 	struct cs_fix *f = test->priv;
 
-	cs_write(test, PCISPLIT_CFG_BAR0, 4, 0xffffffff);
+	cs_write(test, PCI_BASE_ADDRESS_0, 4, 0xffffffff);
 	pcisplit_cfg_reset(&f->cfg);
-	KUNIT_EXPECT_EQ(test, cs_read(test, PCISPLIT_CFG_BAR0, 4),
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_BASE_ADDRESS_0, 4),
 			FAKE_DEV_BAR0);
 }
 
@@ -135,12 +138,12 @@ static void cs_command_keeps_decoding(struct kunit *test)
 {
 	struct cs_fix *f = test->priv;
 
-	cs_write(test, PCISPLIT_CFG_COMMAND, 2, PCISPLIT_CMD_MASTER);
-	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
-			(u32)(PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_MASTER));
-	cs_write(test, PCISPLIT_CFG_COMMAND, 2, 0);
-	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
-			(u32)PCISPLIT_CMD_MEMORY);
+	cs_write(test, PCI_COMMAND, 2, PCI_COMMAND_MASTER);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCI_COMMAND, 2),
+			(u32)(PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));
+	cs_write(test, PCI_COMMAND, 2, 0);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCI_COMMAND, 2),
+			(u32)PCI_COMMAND_MEMORY);
 }
 
 /* Expect: in permissive mode the guest may turn decoding off. */
@@ -149,8 +152,8 @@ static void cs_command_permissive_clears_decoding(struct kunit *test)
 	struct cs_fix *f = test->priv;
 
 	f->cfg.permissive = true;
-	cs_write(test, PCISPLIT_CFG_COMMAND, 2, 0);
-	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
+	cs_write(test, PCI_COMMAND, 2, 0);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCI_COMMAND, 2),
 			0U);
 }
 
@@ -159,11 +162,11 @@ static void cs_command_reserved_bits(struct kunit *test)
 {
 	struct cs_fix *f = test->priv;
 
-	cs_write(test, PCISPLIT_CFG_COMMAND, 2,
-		 0xf800 | PCISPLIT_CMD_FAST_BACK | PCISPLIT_CMD_VGA_PALETTE |
-		 PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_INTX_DISABLE);
-	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
-			(u32)(PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_INTX_DISABLE));
+	cs_write(test, PCI_COMMAND, 2,
+		 0xf800 | PCI_COMMAND_FAST_BACK | PCI_COMMAND_VGA_PALETTE |
+		 PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCI_COMMAND, 2),
+			(u32)(PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE));
 	KUNIT_EXPECT_GE(test, f->cfg.stats.masked, 1UL);
 }
 
@@ -172,13 +175,13 @@ static void cs_status_write_one_to_clear(struct kunit *test)
 {
 	struct cs_fix *f = test->priv;
 
-	fake_dev_set(&f->dev, PCISPLIT_CFG_STATUS, 2,
-		     0x8000 | 0x2000 | PCISPLIT_STATUS_CAP_LIST);
-	cs_write(test, PCISPLIT_CFG_STATUS, 2, 0x8000 | 0x0010);
-	KUNIT_EXPECT_EQ(test, f->dev.last_off, (unsigned int)PCISPLIT_CFG_STATUS);
+	fake_dev_set(&f->dev, PCI_STATUS, 2,
+		     0x8000 | 0x2000 | PCI_STATUS_CAP_LIST);
+	cs_write(test, PCI_STATUS, 2, 0x8000 | 0x0010);
+	KUNIT_EXPECT_EQ(test, f->dev.last_off, (unsigned int)PCI_STATUS);
 	KUNIT_EXPECT_EQ(test, f->dev.last_val & 0xf900, 0x8000U);
-	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_STATUS, 2),
-			0x2000U | PCISPLIT_STATUS_CAP_LIST);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCI_STATUS, 2),
+			0x2000U | PCI_STATUS_CAP_LIST);
 }
 
 /*
@@ -189,14 +192,14 @@ static void cs_dword_command_status(struct kunit *test)
 {
 	struct cs_fix *f = test->priv;
 
-	fake_dev_set(&f->dev, PCISPLIT_CFG_STATUS, 2, 0xf900 |
-		     PCISPLIT_STATUS_CAP_LIST);
-	cs_write(test, PCISPLIT_CFG_COMMAND, 4,
-		 PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_MASTER);
-	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
-			(u32)(PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_MASTER));
-	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_STATUS, 2),
-			0xf900U | PCISPLIT_STATUS_CAP_LIST);
+	fake_dev_set(&f->dev, PCI_STATUS, 2, 0xf900 |
+		     PCI_STATUS_CAP_LIST);
+	cs_write(test, PCI_COMMAND, 4,
+		 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCI_COMMAND, 2),
+			(u32)(PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCI_STATUS, 2),
+			0xf900U | PCI_STATUS_CAP_LIST);
 }
 
 /* Expect: MSI and MSI-X control are the backend's; guest writes vanish. */
@@ -240,7 +243,7 @@ static void cs_pcie_capability_at_0xe0(struct kunit *test)
 	/* Move the capability: MSI-X points to 0xe0, 0xe0 ends the list. */
 	fake_dev_set(&f->dev, FAKE_DEV_CAP_MSI + 1, 1, FAKE_DEV_CAP_MSIX);
 	fake_dev_set(&f->dev, FAKE_DEV_CAP_MSIX + 1, 1, 0xe0);
-	fake_dev_set(&f->dev, 0xe0, 1, PCISPLIT_CAP_ID_EXP);
+	fake_dev_set(&f->dev, 0xe0, 1, PCI_CAP_ID_EXP);
 	fake_dev_set(&f->dev, 0xe1, 1, 0);
 	fake_dev_set(&f->dev, 0xe8, 2, 0x2000);
 	KUNIT_ASSERT_EQ(test, fake_dev_cfg(&f->dev, &f->cfg), 0);
@@ -286,6 +289,38 @@ static void cs_unhandled_read_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, 0x200, 4), 0x01020304U);
 }
 
+/*
+ * Expect: a refused write is logged naming the device and the guest, and
+ * each guest's warnings have a limit of their own: a flood of refused
+ * writes from one guest (dom7) is cut to a burst, and leaves the first
+ * warning of another (dom8) through.  The kernel's log cannot be read
+ * back here: under KUnit only the counters are checked.
+ */
+static void cs_refusals_logged_per_guest(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+	struct ratelimit_state *rs;
+	struct pcisplit_cfg_who a = { .sbdf = 0x00300, .domid = 7 };
+	struct pcisplit_cfg_who b = { .sbdf = 0x10400, .domid = 8 };
+	unsigned int i;
+
+	rs = kunit_kzalloc(test, 2 * sizeof(*rs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rs);
+	ratelimit_default_init(&rs[0]);
+	ratelimit_default_init(&rs[1]);
+	a.rs = &rs[0];
+	b.rs = &rs[1];
+	for (i = 0; i < 50; i++)
+		KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, &a, 0x00, 2,
+							 0x1234),
+				XEN_PCI_ERR_success);
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, &b, 0x00, 2, 0x1234),
+			XEN_PCI_ERR_success);
+	KUNIT_EXPECT_EQ(test, f->cfg.stats.dropped, 51UL);
+	EXPECT_LOGGED(test, "0000:03:00.0: dom7: ignored a write to read-only", 10);
+	EXPECT_LOGGED(test, "0001:04:00.0: dom8: ignored a write to read-only", 1);
+}
+
 /* Expect: a device that stops answering gives op_failed, not garbage. */
 static void cs_device_error(struct kunit *test)
 {
@@ -296,8 +331,9 @@ static void cs_device_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pcisplit_cfg_read(&f->cfg, 0, 4, &v),
 			XEN_PCI_ERR_op_failed);
 	KUNIT_EXPECT_EQ(test, v, 0xffffffffU);
-	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, PCISPLIT_CFG_COMMAND,
-						 2, 0), XEN_PCI_ERR_op_failed);
+	KUNIT_EXPECT_EQ(test, pcisplit_cfg_write(&f->cfg, &f->who,
+						 PCI_COMMAND, 2, 0),
+			XEN_PCI_ERR_op_failed);
 }
 
 struct access_case {
@@ -359,6 +395,7 @@ static struct kunit_case cs_cases[] = {
 	KUNIT_CASE(cs_pcie_capability_at_0xe0),
 	KUNIT_CASE(cs_aer_status_write_one_to_clear),
 	KUNIT_CASE(cs_unhandled_read_only),
+	KUNIT_CASE(cs_refusals_logged_per_guest),
 	KUNIT_CASE(cs_device_error),
 	KUNIT_CASE_PARAM(cs_access_bounds, access_gen_params),
 	{}

@@ -46,13 +46,25 @@ bool pcisplit_back_still_asked(const struct xen_pci_op *shared,
 	       READ_ONCE(shared->size) == copy->size;
 }
 
-static int serve_conf(struct pcisplit_bdev *bd, struct xen_pci_op *op)
+/* Whom a request about @bd speaks for, in the log. */
+static struct pcisplit_cfg_who who_of(const struct pcisplit_back_fe *fe,
+				      const struct pcisplit_bdev *bd)
 {
+	return (struct pcisplit_cfg_who){
+		.sbdf = bd->vd->sbdf,
+		.domid = fe->owner.domid,
+		.rs = fe->log_rs,
+	};
+}
+
+static int serve_conf(const struct pcisplit_back_fe *fe,
+		      struct pcisplit_bdev *bd, struct xen_pci_op *op)
+{
+	struct pcisplit_cfg_who who = who_of(fe, bd);
 	struct pcisplit_cfg *cfg = bd->cfg;
 
 	if (!pcisplit_cfg_access_ok(cfg, op->offset, op->size)) {
-		pr_warn_ratelimited("dom%u: config %s of size %d at %d refused\n",
-				    bd->vd->owner.domid,
+		pcisplit_guest_warn(&who, "config %s of size %d at %d refused\n",
 				    op->cmd == XEN_PCI_OP_conf_read ?
 				    "read" : "write", op->size, op->offset);
 		if (op->cmd == XEN_PCI_OP_conf_read)
@@ -62,17 +74,15 @@ static int serve_conf(struct pcisplit_bdev *bd, struct xen_pci_op *op)
 	if (op->cmd == XEN_PCI_OP_conf_read)
 		return pcisplit_cfg_read(cfg, op->offset, op->size,
 					 &op->value);
-	return pcisplit_cfg_write(cfg, op->offset, op->size, op->value);
+	return pcisplit_cfg_write(cfg, &who, op->offset, op->size, op->value);
 }
 
 static void log_refusal(const struct pcisplit_back_fe *fe,
 			struct pcisplit_bdev *bd, const char *what, int err)
 {
-	u32 sbdf = bd->vd->sbdf;
+	struct pcisplit_cfg_who who = who_of(fe, bd);
 
-	pr_warn_ratelimited("%04x:%02x:%02x.%u: %s for dom%u refused: %s (%d)\n",
-			    sbdf >> 16, (sbdf >> 8) & 0xff, (sbdf >> 3) & 0x1f,
-			    sbdf & 7, what, fe->owner.domid,
+	pcisplit_guest_warn(&who, "%s refused: %s (%d)\n", what,
 			    pcisplit_vtab_strerror(err), err);
 }
 
@@ -171,20 +181,26 @@ unsigned int pcisplit_back_dispatch(const struct pcisplit_back_fe *fe,
 	if (op->domain <= 0xffff && op->bus <= 0xff && op->devfn <= 0xff)
 		bd = fe->ops->lookup(fe->ctx, op->domain, op->bus, op->devfn);
 	if (!bd) {
+		u32 sbdf = PCISPLIT_SBDF(op->domain & 0xffff, op->bus & 0xff,
+					 op->devfn & 0xff);
+		char addr[PCISPLIT_SBDF_LEN];
+
 		/* Config reads of empty slots are how a guest scans its bus. */
 		if (op->cmd != XEN_PCI_OP_conf_read)
-			pr_warn_ratelimited("dom%u: no device %04x:%02x:%02x.%u exported to it (command %u)\n",
-					    fe->owner.domid, op->domain,
-					    op->bus, (op->devfn >> 3) & 0x1f,
-					    op->devfn & 7, op->cmd);
+			pr_warn_ratelimited("dom%u: no device %s exported to it (command %u)\n",
+					    fe->owner.domid,
+					    pcisplit_sbdf_str(sbdf, addr), op->cmd);
 		op->err = XEN_PCI_ERR_dev_not_found;
 		return 0;
 	}
 
+	/* Only a config read is served in atomic context (back_dispatch.h). */
+	if (op->cmd != XEN_PCI_OP_conf_read)
+		might_sleep();
 	switch (op->cmd) {
 	case XEN_PCI_OP_conf_read:
 	case XEN_PCI_OP_conf_write:
-		op->err = serve_conf(bd, op);
+		op->err = serve_conf(fe, bd, op);
 		return 0;
 	case XEN_PCI_OP_enable_msi:
 		op->err = serve_enable_msi(fe, bd, op, 1);

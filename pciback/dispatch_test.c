@@ -71,7 +71,7 @@ static int dp_init(struct kunit *test)
 	test->priv = f;
 	if (fake_xen_init(&f->xen, 256))
 		return -EINVAL;
-	fake_dev_init(&f->dev, PCISPLIT_CFG_SPACE_EXP);
+	fake_dev_init(&f->dev, PCI_CFG_SPACE_EXP_SIZE);
 	if (fake_dev_cfg(&f->dev, &f->cfg))
 		goto out_xen;
 	if (pcisplit_vdev_init(&f->vd, HOST_SBDF, FAKE_DEV_MSIX_SIZE,
@@ -433,10 +433,10 @@ static void dp_command_write_attack(struct kunit *test)
 {
 	struct dp_fix *f = test->priv;
 
-	put_op(f, XEN_PCI_OP_conf_write, 0, PCISPLIT_CFG_COMMAND, 2, 0xfc00);
+	put_op(f, XEN_PCI_OP_conf_write, 0, PCI_COMMAND, 2, 0xfc00);
 	KUNIT_EXPECT_EQ(test, serve(f), XEN_PCI_ERR_success);
-	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCISPLIT_CFG_COMMAND, 2),
-			(u32)(PCISPLIT_CMD_MEMORY | PCISPLIT_CMD_INTX_DISABLE));
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCI_COMMAND, 2),
+			(u32)(PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE));
 }
 
 /* Expect: an older incarnation of the domain may not touch the vectors. */
@@ -527,16 +527,16 @@ static void dp_late_answer_detected(struct kunit *test)
 {
 	struct dp_fix *f = test->priv;
 
-	put_op(f, XEN_PCI_OP_conf_write, 0, PCISPLIT_CFG_COMMAND, 2, 0x6);
+	put_op(f, XEN_PCI_OP_conf_write, 0, PCI_COMMAND, 2, 0x6);
 	pcisplit_back_copy_op(&f->op, &f->shared);
 	pcisplit_back_dispatch(&f->fe, &f->op);
 	KUNIT_EXPECT_TRUE(test, pcisplit_back_still_asked(&f->shared, &f->op));
 	/* The frontend timed out and now reads BAR2. */
-	put_op(f, XEN_PCI_OP_conf_read, 0, PCISPLIT_CFG_BAR0 + 8, 4, 0);
+	put_op(f, XEN_PCI_OP_conf_read, 0, PCI_BASE_ADDRESS_0 + 8, 4, 0);
 	KUNIT_EXPECT_FALSE(test, pcisplit_back_still_asked(&f->shared, &f->op));
-	put_op(f, XEN_PCI_OP_conf_write, 0, PCISPLIT_CFG_COMMAND, 4, 0x6);
+	put_op(f, XEN_PCI_OP_conf_write, 0, PCI_COMMAND, 4, 0x6);
 	KUNIT_EXPECT_FALSE(test, pcisplit_back_still_asked(&f->shared, &f->op));
-	put_op(f, XEN_PCI_OP_conf_write, 0x08, PCISPLIT_CFG_COMMAND, 2, 0x6);
+	put_op(f, XEN_PCI_OP_conf_write, 0x08, PCI_COMMAND, 2, 0x6);
 	KUNIT_EXPECT_FALSE(test, pcisplit_back_still_asked(&f->shared, &f->op));
 	/* An MSI-X enable is matched by command and device. */
 	put_msix(f, 2, NULL);

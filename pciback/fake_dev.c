@@ -51,11 +51,11 @@ static bool is_aer_status(unsigned int off)
 static u8 w1c_byte(unsigned int off)
 {
 	switch (off) {
-	case PCISPLIT_CFG_STATUS + 1:
+	case PCI_STATUS + 1:
 		return 0xf9;
 	case FAKE_DEV_CAP_EXP + 0x0a:
 		return 0x0f;
-	case PCISPLIT_CFG_STATUS:
+	case PCI_STATUS:
 	case FAKE_DEV_CAP_EXP + 0x0b:
 		return 0;
 	default:
@@ -66,7 +66,7 @@ static u8 w1c_byte(unsigned int off)
 
 static bool is_status_byte(unsigned int off)
 {
-	return off == PCISPLIT_CFG_STATUS || off == PCISPLIT_CFG_STATUS + 1 ||
+	return off == PCI_STATUS || off == PCI_STATUS + 1 ||
 	       off == FAKE_DEV_CAP_EXP + 0x0a ||
 	       off == FAKE_DEV_CAP_EXP + 0x0b || is_aer_status(off);
 }
@@ -105,38 +105,38 @@ void fake_dev_init(struct fake_dev *d, u16 size)
 	d->size = size;
 	fake_dev_set(d, 0x00, 2, 0x8086);		/* vendor */
 	fake_dev_set(d, 0x02, 2, 0x10d3);		/* device */
-	fake_dev_set(d, PCISPLIT_CFG_COMMAND, 2, PCISPLIT_CMD_MEMORY);
-	fake_dev_set(d, PCISPLIT_CFG_STATUS, 2, PCISPLIT_STATUS_CAP_LIST);
-	fake_dev_set(d, PCISPLIT_CFG_BAR0, 4, FAKE_DEV_BAR0);
-	fake_dev_set(d, PCISPLIT_CFG_CAP_PTR, 1, FAKE_DEV_CAP_PM);
-	fake_dev_set(d, PCISPLIT_CFG_INT_LINE, 1, 11);	/* firmware's */
+	fake_dev_set(d, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	fake_dev_set(d, PCI_STATUS, 2, PCI_STATUS_CAP_LIST);
+	fake_dev_set(d, PCI_BASE_ADDRESS_0, 4, FAKE_DEV_BAR0);
+	fake_dev_set(d, PCI_CAPABILITY_LIST, 1, FAKE_DEV_CAP_PM);
+	fake_dev_set(d, PCI_INTERRUPT_LINE, 1, 11);	/* firmware's */
 	fake_dev_set(d, 0x3d, 1, 1);			/* INTA */
 
-	fake_dev_set(d, FAKE_DEV_CAP_PM, 1, PCISPLIT_CAP_ID_PM);
+	fake_dev_set(d, FAKE_DEV_CAP_PM, 1, PCI_CAP_ID_PM);
 	fake_dev_set(d, FAKE_DEV_CAP_PM + 1, 1, FAKE_DEV_CAP_MSI);
 	fake_dev_set(d, FAKE_DEV_CAP_PM + 2, 2, 0xc823);
 
 	/* 64-bit, 8 vectors capable (Multiple Message Capable = 3). */
-	fake_dev_set(d, FAKE_DEV_CAP_MSI, 1, PCISPLIT_CAP_ID_MSI);
+	fake_dev_set(d, FAKE_DEV_CAP_MSI, 1, PCI_CAP_ID_MSI);
 	fake_dev_set(d, FAKE_DEV_CAP_MSI + 1, 1, FAKE_DEV_CAP_EXP);
 	fake_dev_set(d, FAKE_DEV_CAP_MSI + 2, 2, 0x0080 | 3 << 1);
 
-	fake_dev_set(d, FAKE_DEV_CAP_EXP, 1, PCISPLIT_CAP_ID_EXP);
+	fake_dev_set(d, FAKE_DEV_CAP_EXP, 1, PCI_CAP_ID_EXP);
 	fake_dev_set(d, FAKE_DEV_CAP_EXP + 1, 1, FAKE_DEV_CAP_MSIX);
 	fake_dev_set(d, FAKE_DEV_CAP_EXP + 2, 2, 0x0002);
 	/* Device Control: MPS 128, MRRS 512, error reporting off. */
 	fake_dev_set(d, FAKE_DEV_CAP_EXP + 8, 2, 0x2000);
 
-	fake_dev_set(d, FAKE_DEV_CAP_MSIX, 1, PCISPLIT_CAP_ID_MSIX);
+	fake_dev_set(d, FAKE_DEV_CAP_MSIX, 1, PCI_CAP_ID_MSIX);
 	fake_dev_set(d, FAKE_DEV_CAP_MSIX + 1, 1, 0);
 	fake_dev_set(d, FAKE_DEV_CAP_MSIX + 2, 2, FAKE_DEV_MSIX_SIZE - 1);
 	fake_dev_set(d, FAKE_DEV_CAP_MSIX + 4, 4, 0x00000003);	/* BAR3 */
 	fake_dev_set(d, FAKE_DEV_CAP_MSIX + 8, 4, 0x00002003);
 
-	if (size == PCISPLIT_CFG_SPACE_EXP)
+	if (size == PCI_CFG_SPACE_EXP_SIZE)
 		/* AER, version 2, last in the extended list. */
 		fake_dev_set(d, FAKE_DEV_ECAP_AER, 4,
-			     PCISPLIT_EXT_CAP_ID_AER | 2 << 16);
+			     PCI_EXT_CAP_ID_ERR | 2 << 16);
 }
 
 int fake_dev_cfg(struct fake_dev *d, struct pcisplit_cfg *cfg)

@@ -23,7 +23,7 @@
 #define FAKE_DEV_INT_LINE	28
 
 struct fake_dev {
-	u8 space[PCISPLIT_CFG_SPACE_EXP];
+	u8 space[PCI_CFG_SPACE_EXP_SIZE];
 	u16 size;			/* 256 or 4096 */
 	unsigned int writes;		/* backend writes, any offset */
 	unsigned int last_off, last_size;

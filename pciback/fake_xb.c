@@ -277,16 +277,16 @@ static int fake_ring_connect(struct pcisplit_back *be, grant_ref_t ref,
 	f->port = port;
 	if (f->ring_err)
 		return f->ring_err;
-	be->sh = &f->sh;
+	be->ring.sh = &f->sh;
 	be->irq = 1;
 	return 0;
 }
 
 static void fake_ring_disconnect(struct pcisplit_back *be)
 {
-	if (be->sh)
+	if (be->ring.sh)
 		of_be(be)->unmaps++;
-	be->sh = NULL;
+	be->ring.sh = NULL;
 	be->irq = 0;
 }
 
@@ -306,7 +306,7 @@ struct fake_xb_dev *fake_xb_seize(struct fake_xb *f, u32 sbdf, u32 root)
 	return d;
 }
 
-/* As pcisplit_stub_get: a device held by a backend is not handed out. */
+/* As pcisplit_pdev_get: a device held by a backend is not handed out. */
 static struct pcisplit_pdev *fake_dev_get(struct pcisplit_back *be, u32 sbdf)
 {
 	struct fake_xb *f = of_be(be);
@@ -325,13 +325,16 @@ static struct pcisplit_pdev *fake_dev_get(struct pcisplit_back *be, u32 sbdf)
 	return NULL;
 }
 
-static void fake_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd)
+static void fake_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd,
+			  bool permissive)
 {
 	struct fake_xb_dev *d = container_of(pd, struct fake_xb_dev, pd);
 
 	KUNIT_EXPECT_PTR_EQ(of_be(be)->test, pd->be, be);
 	d->lends++;
 	d->owner = be->fe.owner;
+	if (permissive)
+		pd->permissive = true;
 	pd->cfg.permissive = pd->permissive;
 }
 

@@ -10,7 +10,6 @@
 #include <linux/moduleparam.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
-#include <linux/atomic.h>
 #include <xen/xen.h>
 #include <pcisplit/version.h>
 #include "pciback.h"
@@ -37,13 +36,7 @@ struct pcisplit_vtab pcisplit_vtab;
  */
 struct workqueue_struct *pcisplit_wq;
 
-static atomic64_t epoch_counter = ATOMIC64_INIT(0);
 static struct dentry *debug_dir;
-
-u64 pcisplit_next_epoch(void)
-{
-	return atomic64_inc_return(&epoch_counter);
-}
 
 static void vectors_emit(void *ctx, const char *line)
 {
@@ -67,9 +60,10 @@ static int backends_show(struct seq_file *m, void *unused)
 		seq_printf(m, "dom=%u epoch=%llu state=%s devices=%u irq=%d events=%lu spurious=%lu served=%lu late=%lu flags=0x%lx shared=0x%x\n",
 			   be->fe.owner.domid, be->fe.owner.epoch,
 			   xenbus_strstate(xenbus_read_driver_state(be->xdev->nodename)),
-			   be->nr_exp, be->irq, be->events, be->spurious,
-			   be->served, be->late, be->flags,
-			   be->sh ? READ_ONCE(be->sh->flags) : 0);
+			   be->nr_exp, be->irq, be->ring.events,
+			   be->ring.spurious, be->ring.served, be->ring.late,
+			   be->ring.flags,
+			   be->ring.sh ? READ_ONCE(be->ring.sh->flags) : 0);
 	mutex_unlock(&pcisplit_backs_lock);
 	return 0;
 }
@@ -91,7 +85,11 @@ static int __init pcisplit_back_init(void)
 	err = pcisplit_stub_init(hide);
 	if (err)
 		goto out_wq;
-	err = pcisplit_xenbus_init(passthrough);
+	err = pcisplit_xenbus_init(&(struct pcisplit_xenbus_env){
+		.passthrough = passthrough,
+		.wq = pcisplit_wq,
+		.permissive_all = &pcisplit_permissive_all,
+	});
 	if (err)
 		goto out_stub;
 	debug_dir = debugfs_create_dir("pcisplit", NULL);

@@ -30,6 +30,7 @@
 #define pr_fmt(fmt) "pcisplit-back: " fmt
 #define dev_fmt pr_fmt
 
+#include <linux/atomic.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -43,6 +44,13 @@ struct live_owner {
 /* Live frontends; a spinlock, as alive() runs under a device's vd.lock. */
 static DEFINE_SPINLOCK(owners_lock);
 static LIST_HEAD(owners);
+
+static atomic64_t owner_epochs = ATOMIC64_INIT(0);
+
+u64 pcisplit_owner_next_epoch(void)
+{
+	return atomic64_inc_return(&owner_epochs);
+}
 
 int pcisplit_owner_register(const struct pcisplit_owner *o)
 {

@@ -28,6 +28,7 @@
 #include <pcisplit/vtab.h>
 #include <pcisplit/back_cfg.h>
 #include <pcisplit/back_dispatch.h>
+#include <pcisplit/back_xenbus.h>
 
 #define PCISPLIT_DRV_NAME	"pciback"
 
@@ -39,16 +40,16 @@ struct pcisplit_pcidev_ops;
 /*
  * One device held by the "pciback" driver, from probe to remove.
  * Immutable after seize: dev, vd.sbdf, saved.  be and export are guarded
- * by pcisplit_stub_lock; cfg and kmsi by the owning backend's op lock
+ * by pcisplit_pdevs_lock; cfg and kmsi by the owning backend's op lock
  * (one request at a time per frontend) or, when no frontend holds the
- * device, by pcisplit_stub_lock.
+ * device, by pcisplit_pdevs_lock.
  */
 struct pcisplit_pdev {
 	struct pci_dev *dev;
 	const struct pcisplit_pcidev_ops *ops;	/* PCI core and Xen; fixed */
 	struct pcisplit_vtab *vtab;	/* the table vd is in from seize on */
 	struct kref kref;
-	struct list_head node;		/* pcisplit_stub_devs */
+	struct list_head node;		/* pcisplit_pdevs */
 	struct pci_saved_state *saved;	/* state when seized, restored on release */
 	bool permissive;		/* sysfs "permissive" or opts-N */
 
@@ -56,7 +57,7 @@ struct pcisplit_pdev {
 	/*
 	 * The toolstack took it back (do_flr) while @be still holds it: its
 	 * requests find no device until @be lets go.  Set under
-	 * pcisplit_stub_lock, read locklessly by the request path.
+	 * pcisplit_pdevs_lock, read locklessly by the request path.
 	 */
 	bool fenced;
 
@@ -78,219 +79,27 @@ struct pcisplit_pdev {
 	bool kmsi_on;			/* an MSI block is enabled */
 };
 
-/* Most devices one frontend may hold (pcifront scans 32 slots x 8). */
-#define PCISPLIT_MAX_EXPORTS	64
-
-/* One dev-N of a backend: the device and where the frontend sees it. */
-struct pcisplit_export {
-	struct pcisplit_pdev *pd;	/* NULL: released or never claimed */
-	u32 vsbdf;			/* the frontend's address for it */
-	bool used;			/* dev-N was processed */
-};
-
-/* Bits of pcisplit_back.flags. */
-#define PCISPLIT_BACK_OP_ACTIVE		0	/* a request is being served */
-#define PCISPLIT_BACK_EOI_PENDING	1	/* the event awaits its EOI */
-#define PCISPLIT_BACK_AER_WAIT		2	/* an AER step awaits the guest */
-
 /*
- * One xenbus backend device: one frontend (guest) and the devices it is
- * lent.  Locks, outermost first: state_lock (xenbus state, ring setup and
- * teardown; xenbus watch and otherend callbacks, may sleep), exp_lock
- * (exp[], held while serving a request so a device cannot be released
- * under it), then pcisplit_stub_lock and each device's vd.lock.
+ * xenbus_xen.c.  What it needs of the module it is given at init, rather
+ * than reaching for main.c's globals (main.c calls it, not the reverse):
+ * the addressing mode, the workqueue of the reconfiguration timer, and
+ * the permissive= parameter (writable at run time: read at each lend).
  */
-struct pcisplit_back {
-	struct xenbus_device *xdev;
-	const struct pcisplit_xb_ops *xb;	/* xenstore and the rest */
-	struct mutex state_lock;	/* xenbus state, ring setup/teardown */
-	struct xenbus_watch be_watch;
-	bool watching;
-	bool passthrough;		/* real topology, else one virtual bus */
-
-	struct xen_pci_sharedinfo *sh;	/* the frontend's page, mapped */
-	int irq;			/* its event channel, bound; 0: none */
-	unsigned long flags;		/* PCISPLIT_BACK_* */
-	struct work_struct op_work;	/* serves requests, on pcisplit_wq */
-	struct delayed_work reconf_work; /* a frontend slow to reconfigure */
-	struct xen_pci_op op;		/* the private copy being served */
-	unsigned long served;		/* requests answered */
-	unsigned long events;		/* events from the frontend */
-	unsigned long spurious;		/* of which nothing to do */
-	unsigned long late;		/* answers dropped: the frontend gave up */
-	struct list_head node;		/* pcisplit_backs, for debugfs */
-	wait_queue_head_t aer_wq;	/* AER steps wait here for the guest */
-
-	struct mutex exp_lock;		/* exp[], nr_exp; held while serving */
-	/*
-	 * Also taken (irqs off) to change exp[] and nr_exp, so the event
-	 * handler can serve a config read in place under it.
-	 */
-	spinlock_t exp_spin;
-	struct xen_pci_op aop;		/* the copy served in the handler */
-	struct pcisplit_back_fe fe;	/* owner: domid + epoch; ops */
-	struct pcisplit_export exp[PCISPLIT_MAX_EXPORTS];
-	unsigned int nr_exp;		/* dev-N processed so far */
+struct pcisplit_xenbus_env {
+	bool passthrough;
+	struct workqueue_struct *wq;
+	const bool *permissive_all;
 };
 
-/* xenbus.c: every backend, for debugfs; guarded by pcisplit_backs_lock */
-extern struct mutex pcisplit_backs_lock;
-extern struct list_head pcisplit_backs;
-
-/*
- * Everything the xenbus state machine (xenbus.c) reaches outside itself:
- * xenstore and the xenbus core, the reconfiguration timer, the ring, the
- * stub driver's devices and the registry of live frontends.  xenbus.c
- * calls nothing else of Xen's or of this module's other files, so the
- * same state machine runs on Xen (pcisplit_xb_xen_ops, xenbus_xen.c) and
- * in KUnit against an in-memory xenstore (fake_xb.c).  Each member gets
- * the device or backend it acts for.  Every member may sleep; all but
- * watch, unwatch and unregister run under state_lock.
- */
-struct pcisplit_xb_ops {
-	/* @dir/@node's value, kmalloc'd (the caller frees), or ERR_PTR. */
-	char *(*read)(struct xenbus_device *xdev, const char *dir,
-		      const char *node);
-	/* Write @val to @dir/@node: 0 or -errno. */
-	int (*write)(struct xenbus_device *xdev, const char *dir,
-		     const char *node, const char *val);
-	/* xenbus_switch_state: write @st unless xdev->state already has it. */
-	int (*switch_state)(struct xenbus_device *xdev, enum xenbus_state st);
-	/* xenbus_dev_fatal: log, tell the toolstack, switch to Closing. */
-	void (*fatal)(struct xenbus_device *xdev, int err, const char *fmt,
-		      va_list ap);
-	/* Call @cb for each change below xdev's directory, and once now. */
-	int (*watch)(struct xenbus_device *xdev, struct xenbus_watch *w,
-		     void (*cb)(struct xenbus_watch *w, const char *path,
-				const char *token));
-	/* Stop @w; no callback runs once it returns. */
-	void (*unwatch)(struct xenbus_device *xdev, struct xenbus_watch *w);
-	/* The toolstack removed @xdev: take it off the bus (remove runs). */
-	void (*unregister)(struct xenbus_device *xdev);
-	/* Run be->reconf_work in @delay jiffies, or push it back to then. */
-	void (*reconf_later)(struct pcisplit_back *be, unsigned long delay);
-	/* Prepare a new backend's serving side (before any connect). */
-	void (*ring_init)(struct pcisplit_back *be);
-	/* Map the frontend's page, bind its channel: sets be->sh, be->irq. */
-	int (*ring_connect)(struct pcisplit_back *be, grant_ref_t ref,
-			    evtchn_port_t port);
-	/* Unbind and unmap, be->sh NULL after; idempotent. */
-	void (*ring_disconnect)(struct pcisplit_back *be);
-	/* Claim the seized device at @sbdf for @be; NULL: absent or held. */
-	struct pcisplit_pdev *(*dev_get)(struct pcisplit_back *be, u32 sbdf);
-	/* Make @pd be's frontend's: owner, vectors, kernel MSI, config space. */
-	void (*dev_lend)(struct pcisplit_back *be, struct pcisplit_pdev *pd);
-	/* Give @pd back: release, reset, restore (pcisplit_stub_put). */
-	void (*dev_put)(struct pcisplit_back *be, struct pcisplit_pdev *pd);
-	/* The host root bus above @pd, as segment << 8 | bus. */
-	u32 (*dev_root)(struct pcisplit_back *be, struct pcisplit_pdev *pd);
-	/* A new incarnation of be's frontend: next epoch, recorded alive. */
-	int (*owner_new)(struct pcisplit_back *be);
-	/* be's frontend is gone: its vector records need no unmapping. */
-	void (*owner_gone)(struct pcisplit_back *be);
-};
-
-static inline char *xb_read(struct pcisplit_back *be, const char *dir,
-			    const char *node)
-{
-	return be->xb->read(be->xdev, dir, node);
-}
-
-static inline int xb_write(struct pcisplit_back *be, const char *dir,
-			   const char *node, const char *val)
-{
-	return be->xb->write(be->xdev, dir, node, val);
-}
-
-static inline int xb_switch_state(struct pcisplit_back *be,
-				  enum xenbus_state st)
-{
-	return be->xb->switch_state(be->xdev, st);
-}
-
-static inline int xb_watch(struct pcisplit_back *be,
-			   void (*cb)(struct xenbus_watch *w, const char *path,
-				      const char *token))
-{
-	return be->xb->watch(be->xdev, &be->be_watch, cb);
-}
-
-static inline void xb_unwatch(struct pcisplit_back *be)
-{
-	be->xb->unwatch(be->xdev, &be->be_watch);
-}
-
-static inline void xb_unregister(struct pcisplit_back *be)
-{
-	be->xb->unregister(be->xdev);
-}
-
-static inline void xb_reconf_later(struct pcisplit_back *be,
-				   unsigned long delay)
-{
-	be->xb->reconf_later(be, delay);
-}
-
-static inline void xb_ring_init(struct pcisplit_back *be)
-{
-	be->xb->ring_init(be);
-}
-
-static inline int xb_ring_connect(struct pcisplit_back *be, grant_ref_t ref,
-				  evtchn_port_t port)
-{
-	return be->xb->ring_connect(be, ref, port);
-}
-
-static inline void xb_ring_disconnect(struct pcisplit_back *be)
-{
-	be->xb->ring_disconnect(be);
-}
-
-static inline struct pcisplit_pdev *xb_dev_get(struct pcisplit_back *be,
-					       u32 sbdf)
-{
-	return be->xb->dev_get(be, sbdf);
-}
-
-static inline void xb_dev_lend(struct pcisplit_back *be,
-			       struct pcisplit_pdev *pd)
-{
-	be->xb->dev_lend(be, pd);
-}
-
-static inline void xb_dev_put(struct pcisplit_back *be,
-			      struct pcisplit_pdev *pd)
-{
-	be->xb->dev_put(be, pd);
-}
-
-static inline u32 xb_dev_root(struct pcisplit_back *be,
-			      struct pcisplit_pdev *pd)
-{
-	return be->xb->dev_root(be, pd);
-}
-
-static inline int xb_owner_new(struct pcisplit_back *be)
-{
-	return be->xb->owner_new(be);
-}
-
-static inline void xb_owner_gone(struct pcisplit_back *be)
-{
-	be->xb->owner_gone(be);
-}
-
-/* xenbus_xen.c */
 extern const struct pcisplit_xb_ops pcisplit_xb_xen_ops;
-int pcisplit_xenbus_init(bool passthrough);
+int pcisplit_xenbus_init(const struct pcisplit_xenbus_env *env);
 void pcisplit_xenbus_exit(void);
 
-/* ring.c */
-int pcisplit_ring_connect(struct pcisplit_back *be, grant_ref_t ref,
-			  evtchn_port_t port);
-void pcisplit_ring_disconnect(struct pcisplit_back *be);
-void pcisplit_ring_init(struct pcisplit_back *be);
+/* ring_xen.c: the ring core (ring.c) on an event channel and pcisplit_wq */
+int pcisplit_ring_xen_connect(struct pcisplit_back *be, grant_ref_t ref,
+			      evtchn_port_t port);
+void pcisplit_ring_xen_disconnect(struct pcisplit_back *be);
+void pcisplit_ring_xen_init(struct pcisplit_back *be);
 
 /* aer.c */
 extern struct mutex pcisplit_aer_lock;
@@ -351,9 +160,9 @@ struct pcisplit_pcidev_ops {
 /* pcidev_xen.c */
 extern const struct pcisplit_pcidev_ops pcisplit_pcidev_xen_ops;
 
-/* pdev.c: guards pcisplit_stub_devs and every pcisplit_pdev.be */
-extern struct mutex pcisplit_stub_lock;
-extern struct list_head pcisplit_stub_devs;
+/* pdev.c: guards pcisplit_pdevs and every pcisplit_pdev.be */
+extern struct mutex pcisplit_pdevs_lock;
+extern struct list_head pcisplit_pdevs;
 /*
  * Seize @dev (probe, under its device lock): enable it, save its state,
  * reset it, set up its vector records in @vtab and its virtual config
@@ -362,7 +171,7 @@ extern struct list_head pcisplit_stub_devs;
 struct pcisplit_pdev *pcisplit_pdev_seize(struct pci_dev *dev,
 					  const struct pcisplit_pcidev_ops *ops,
 					  struct pcisplit_vtab *vtab);
-/* List a seized device: pcisplit_stub_get can find it from now on. */
+/* List a seized device: pcisplit_pdev_get can find it from now on. */
 void pcisplit_pdev_list(struct pcisplit_pdev *pd);
 /*
  * Stop @pd and give back what its guest had (under the device lock):
@@ -374,14 +183,14 @@ void pcisplit_pdev_remove(struct pcisplit_pdev *pd);
 /* Drop a reference; the last one frees @pd. */
 void pcisplit_pdev_unref(struct pcisplit_pdev *pd);
 /* Claim the device at @sbdf for @be; NULL if absent or held. */
-struct pcisplit_pdev *pcisplit_stub_get(u32 sbdf, struct pcisplit_back *be);
+struct pcisplit_pdev *pcisplit_pdev_get(u32 sbdf, struct pcisplit_back *be);
 /*
  * @be lets go of @pd: disable MSI/MSI-X, prune the table, reset,
  * restore the initial state, clear the owner.  May sleep.
  */
-void pcisplit_stub_put(struct pcisplit_pdev *pd);
+void pcisplit_pdev_put(struct pcisplit_pdev *pd);
 /* Reset and restore the seized state (holding the device lock or not). */
-void pcisplit_stub_reset(struct pcisplit_pdev *pd, bool locked);
+void pcisplit_pdev_reset(struct pcisplit_pdev *pd, bool locked);
 
 /* quirks.c: device-specific quiescing after a reset */
 void pcisplit_quirk_quiesce(struct pci_dev *dev);
@@ -480,22 +289,13 @@ extern const struct pcisplit_vtab_ops pcisplit_xen_vtab_ops;
 void pcisplit_kmsi_sync(struct pcisplit_pdev *pd);
 int pcisplit_owner_register(const struct pcisplit_owner *o);
 void pcisplit_owner_gone(const struct pcisplit_owner *o);
-
-/*
- * xenbus.c: the xenbus core's (or a test's) calls into the state machine,
- * which reaches the world through @ops.  May sleep.
- */
-int pcisplit_back_probe(struct xenbus_device *xdev,
-			const struct pcisplit_xb_ops *ops, bool passthrough);
-void pcisplit_back_remove(struct xenbus_device *xdev);
-void pcisplit_back_frontend_changed(struct xenbus_device *xdev,
-				    enum xenbus_state fe);
+/* The epoch of a new owner incarnation: never 0, never given twice. */
+u64 pcisplit_owner_next_epoch(void);
 
 /* main.c */
 extern struct pcisplit_vtab pcisplit_vtab;
 extern struct workqueue_struct *pcisplit_wq;
 extern bool pcisplit_permissive_all;
-u64 pcisplit_next_epoch(void);
 
 static inline u32 pcisplit_sbdf(const struct pci_dev *dev)
 {

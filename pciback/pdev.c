@@ -3,7 +3,7 @@
  * A seized device's lifecycle: what seizing does (enable, save the
  * initial state, reset, restore), what releasing does (bus mastering
  * off, prune the vector table, reset, restore, clear the owner), the
- * claims of the xenbus backends (pcisplit_stub_get / _put) and remove.
+ * claims of the xenbus backends (pcisplit_pdev_get / _put) and remove.
  * The PCI core and Xen are reached only through the device's struct
  * pcisplit_pcidev_ops, so the same code runs in KUnit (pdev_test.c).
  */
@@ -15,9 +15,9 @@
 #include <linux/slab.h>
 #include "pciback.h"
 
-/* Guards pcisplit_stub_devs and every pcisplit_pdev.be. */
-DEFINE_MUTEX(pcisplit_stub_lock);
-LIST_HEAD(pcisplit_stub_devs);
+/* Guards pcisplit_pdevs and every pcisplit_pdev.be. */
+DEFINE_MUTEX(pcisplit_pdevs_lock);
+LIST_HEAD(pcisplit_pdevs);
 
 /* ---- raw config access for the virtual config space ------------------ */
 
@@ -161,7 +161,7 @@ static void pdev_quiesce(struct pcisplit_pdev *pd)
 	pd->ops->clear_master(dev);
 }
 
-void pcisplit_stub_reset(struct pcisplit_pdev *pd, bool locked)
+void pcisplit_pdev_reset(struct pcisplit_pdev *pd, bool locked)
 {
 	struct pci_dev *dev = pd->dev;
 	int err;
@@ -216,7 +216,7 @@ struct pcisplit_pdev *pcisplit_pdev_seize(struct pci_dev *dev,
 	if (!pd->saved)
 		dev_warn(&dev->dev, "could not save the initial state\n");
 	/* probe() runs under the device lock. */
-	pcisplit_stub_reset(pd, true);
+	pcisplit_pdev_reset(pd, true);
 
 	msix = dev->msix_cap ? ops->msix_count(dev) : 0;
 	msi = dev->msi_cap ? ops->msi_count(dev) : 0;
@@ -249,9 +249,9 @@ out_put:
 
 void pcisplit_pdev_list(struct pcisplit_pdev *pd)
 {
-	mutex_lock(&pcisplit_stub_lock);
-	list_add_tail(&pd->node, &pcisplit_stub_devs);
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_lock(&pcisplit_pdevs_lock);
+	list_add_tail(&pd->node, &pcisplit_pdevs);
+	mutex_unlock(&pcisplit_pdevs_lock);
 }
 
 void pcisplit_pdev_unref(struct pcisplit_pdev *pd)
@@ -280,18 +280,18 @@ void pcisplit_pdev_release(struct pcisplit_pdev *pd, bool locked, bool reset)
 			 rep.records, pcisplit_vmode_name(rep.mode),
 			 rep.unmapped, rep.gone);
 	if (reset)
-		pcisplit_stub_reset(pd, locked);
+		pcisplit_pdev_reset(pd, locked);
 	pdev_quiesce(pd);
 	pcisplit_cfg_reset(&pd->cfg);
 	pd->ops->unregister_owner(pd->dev);
 }
 
-struct pcisplit_pdev *pcisplit_stub_get(u32 sbdf, struct pcisplit_back *be)
+struct pcisplit_pdev *pcisplit_pdev_get(u32 sbdf, struct pcisplit_back *be)
 {
 	struct pcisplit_pdev *pd, *found = NULL;
 
-	mutex_lock(&pcisplit_stub_lock);
-	list_for_each_entry(pd, &pcisplit_stub_devs, node) {
+	mutex_lock(&pcisplit_pdevs_lock);
+	list_for_each_entry(pd, &pcisplit_pdevs, node) {
 		if (pd->vd.sbdf != sbdf)
 			continue;
 		if (!pd->be) {
@@ -302,16 +302,16 @@ struct pcisplit_pdev *pcisplit_stub_get(u32 sbdf, struct pcisplit_back *be)
 		}
 		break;
 	}
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_unlock(&pcisplit_pdevs_lock);
 	return found;
 }
 
-void pcisplit_stub_put(struct pcisplit_pdev *pd)
+void pcisplit_pdev_put(struct pcisplit_pdev *pd)
 {
 	struct pci_dev *dev = pd->dev;
 
 	device_lock(&dev->dev);
-	mutex_lock(&pcisplit_stub_lock);
+	mutex_lock(&pcisplit_pdevs_lock);
 	/* remove() may have released it already. */
 	if (pd->be) {
 		/*
@@ -322,10 +322,10 @@ void pcisplit_stub_put(struct pcisplit_pdev *pd)
 		bool reset = !pd->fenced;
 
 		pd->be = NULL;
-		mutex_unlock(&pcisplit_stub_lock);
+		mutex_unlock(&pcisplit_pdevs_lock);
 		pcisplit_pdev_release(pd, true, reset);
 	} else {
-		mutex_unlock(&pcisplit_stub_lock);
+		mutex_unlock(&pcisplit_pdevs_lock);
 	}
 	device_unlock(&dev->dev);
 	kref_put(&pd->kref, pdev_free);
@@ -335,14 +335,14 @@ void pcisplit_pdev_remove(struct pcisplit_pdev *pd)
 {
 	struct pci_dev *dev = pd->dev;
 
-	mutex_lock(&pcisplit_stub_lock);
+	mutex_lock(&pcisplit_pdevs_lock);
 	list_del_init(&pd->node);
 	if (pd->be) {
 		dev_warn(&dev->dev, "unbound while lent to dom%d: the guest loses it now\n",
 			 kmsi_owner(pd));
 		pd->be = NULL;
 	}
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_unlock(&pcisplit_pdevs_lock);
 
 	pcisplit_pdev_release(pd, true, true);
 	pdev_physdev_msix(pd, false);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit cases for a seized device's lifecycle (pdev.c): seizing and its
- * failures, pcisplit_stub_get / _put, release after do_flr and remove,
+ * failures, pcisplit_pdev_get / _put, release after do_flr and remove,
  * against the fake PCI core and Xen of fake_pcidev.h.  Vectors are
  * mapped through the real vector table (msi/vtab.c) and msi_xen.c into
  * fake_kmsi.h's MSI layer, so a release can be checked to leave nothing
@@ -76,7 +76,7 @@ static void lend(struct kunit *test, struct pcisplit_back *be)
 {
 	struct pdev_fix *x = test->priv;
 
-	KUNIT_ASSERT_PTR_EQ(test, pcisplit_stub_get(FAKE_KMSI_SBDF, be), x->pd);
+	KUNIT_ASSERT_PTR_EQ(test, pcisplit_pdev_get(FAKE_KMSI_SBDF, be), x->pd);
 	pcisplit_vdev_set_owner(&x->pd->vd, &x->owner);
 	pcisplit_kmsi_sync(x->pd);
 }
@@ -257,17 +257,17 @@ static void pdev_get_refuses_held(struct kunit *test)
 	struct pdev_fix *x = test->priv;
 	struct pcisplit_pdev *pd = seize(test);
 
-	KUNIT_EXPECT_PTR_EQ(test, pcisplit_stub_get(FAKE_KMSI_SBDF, x->be), pd);
-	KUNIT_EXPECT_NULL(test, pcisplit_stub_get(FAKE_KMSI_SBDF, x->other));
-	KUNIT_EXPECT_NULL(test, pcisplit_stub_get(FAKE_KMSI_SBDF + 1,
+	KUNIT_EXPECT_PTR_EQ(test, pcisplit_pdev_get(FAKE_KMSI_SBDF, x->be), pd);
+	KUNIT_EXPECT_NULL(test, pcisplit_pdev_get(FAKE_KMSI_SBDF, x->other));
+	KUNIT_EXPECT_NULL(test, pcisplit_pdev_get(FAKE_KMSI_SBDF + 1,
 						  x->other));
 	KUNIT_EXPECT_PTR_EQ(test, pd->be, x->be);
-	pcisplit_stub_put(pd);
+	pcisplit_pdev_put(pd);
 	KUNIT_EXPECT_NULL(test, pd->be);
-	KUNIT_EXPECT_PTR_EQ(test, pcisplit_stub_get(FAKE_KMSI_SBDF, x->other),
+	KUNIT_EXPECT_PTR_EQ(test, pcisplit_pdev_get(FAKE_KMSI_SBDF, x->other),
 			    pd);
 	KUNIT_EXPECT_PTR_EQ(test, pd->be, x->other);
-	pcisplit_stub_put(pd);
+	pcisplit_pdev_put(pd);
 	KUNIT_EXPECT_EQ(test, x->f.refs, 1);
 }
 
@@ -308,7 +308,7 @@ static void pdev_put_releases(struct kunit *test)
 	if (c->n)
 		guest_enables(test, c->entries, c->n);
 	fake_pcidev_log_clear(&x->f);
-	pcisplit_stub_put(pd);
+	pcisplit_pdev_put(pd);
 	expect_release_order(test, true);
 	expect_stopped(test);
 	KUNIT_EXPECT_NULL(test, pd->kmsix);
@@ -331,9 +331,9 @@ static void pdev_put_fenced_no_reset(struct kunit *test)
 
 	lend(test, x->be);
 	device_lock(&pd->dev->dev);
-	mutex_lock(&pcisplit_stub_lock);
+	mutex_lock(&pcisplit_pdevs_lock);
 	WRITE_ONCE(pd->fenced, true);
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_unlock(&pcisplit_pdevs_lock);
 	pcisplit_pdev_release(pd, true, true);
 	device_unlock(&pd->dev->dev);
 	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 2);
@@ -342,7 +342,7 @@ static void pdev_put_fenced_no_reset(struct kunit *test)
 	pcisplit_vdev_set_owner(&pd->vd, &x->owner);
 	guest_enables(test, two_entries, ARRAY_SIZE(two_entries));
 	fake_pcidev_log_clear(&x->f);
-	pcisplit_stub_put(pd);
+	pcisplit_pdev_put(pd);
 	expect_release_order(test, false);
 	expect_stopped(test);
 	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_QUIRK), 0);
@@ -373,10 +373,10 @@ static void pdev_remove_lent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->f.msix_prepared, 0);
 	KUNIT_EXPECT_NULL(test, pd->be);
 	KUNIT_EXPECT_EQ(test, x->f.refs, 1);
-	KUNIT_EXPECT_NULL(test, pcisplit_stub_get(FAKE_KMSI_SBDF, x->other));
+	KUNIT_EXPECT_NULL(test, pcisplit_pdev_get(FAKE_KMSI_SBDF, x->other));
 
 	fake_pcidev_log_clear(&x->f);
-	pcisplit_stub_put(pd);
+	pcisplit_pdev_put(pd);
 	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_CLEAR_MASTER), 0);
 	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 0);
 	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_PUT), 1);

@@ -13,10 +13,3 @@ KUNIT_UML_CONFIGS += pciback/.kunitconfig
 # The xenbus state machine and the MSI ops need CONFIG_XEN: x86_64 only.
 KUNIT_XEN_CONFIGS += pciback/xen.kunitconfig
 
-# On real Xen (tests/xen): our backend in dom0, stock xen-pcifront guests.
-.PHONY: pciback-e2e
-pciback-e2e: modules
-	@$(TOP)/tests/xen/vm.sh --back ours --front stock \
-		--script $(TOP)/pciback/e2e-back.sh --out $(BUILD)/xen/pciback \
-		--timeout 1500
-EXTRA_HELP += "make pciback-e2e  pcisplit-back on real Xen: stock PV guests boot, reboot, shut down, recreate, destroy"

@@ -6,21 +6,11 @@
  */
 
 #include <pcisplit/back_slots.h>
+#include <pcisplit/pciaddr.h>
 
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == ',';
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -39,7 +29,7 @@ static int parse_field(const char **s, unsigned int max_digits, int limit,
 		*s = p + 1;
 		return 0;
 	}
-	while ((d = hex_digit(*p)) >= 0) {
+	while ((d = pcisplit_hex_digit(*p)) >= 0) {
 		if (++n > max_digits)
 			return -EINVAL;
 		v = v * 16 + d;

@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <pcisplit/back_slots.h>
+#include <pcisplit/pciaddr.h>
 
 #define ANY PCISPLIT_SLOT_ANY
 
@@ -135,7 +136,58 @@ static void slots_match(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pcisplit_slot_match(&p, 0x0218));
 }
 
+struct addr_case {
+	const char *in;
+	int err;
+	u32 sbdf;
+};
+
+/* A full address as libxl writes dev-N, and what is not one. */
+static const struct addr_case addr_cases[] = {
+	{ "0000:03:00.0", 0, 0x00300 },
+	{ "ffff:ff:1f.7", 0, 0xffffffff },
+	{ "0001:0A:1e.3", 0, 0x10af3 },
+	{ .in = "0000:03:00.0x", .err = -EINVAL },
+	{ .in = "100000000:03:00.0", .err = -EINVAL },
+	{ .in = "10000:03:00.0", .err = -EINVAL },
+	{ .in = "0000:103:00.0", .err = -EINVAL },
+	{ .in = "0000:3:00.0", .err = -EINVAL },
+	{ .in = "0000:03:00", .err = -EINVAL },
+	{ .in = "0000:03:20.0", .err = -EINVAL },
+	{ .in = "0000:03:00.8", .err = -EINVAL },
+	{ .in = "0000:03:00.*", .err = -EINVAL },
+	{ .in = "", .err = -EINVAL },
+};
+
+static void addr_desc(const struct addr_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->in);
+}
+
+KUNIT_ARRAY_PARAM(addr, addr_cases, addr_desc);
+
+/*
+ * Expect: pcisplit_sbdf_parse takes exactly dddd:bb:ss.f, and what it
+ * takes prints back the same with pcisplit_sbdf_str (lower case).
+ */
+static void slots_sbdf_parse(struct kunit *test)
+{
+	const struct addr_case *c = test->param_value;
+	char back[PCISPLIT_SBDF_LEN];
+	u32 sbdf = 0x5a5a5a5a;
+
+	KUNIT_EXPECT_EQ(test, pcisplit_sbdf_parse(c->in, &sbdf), c->err);
+	if (c->err) {
+		KUNIT_EXPECT_EQ(test, sbdf, 0x5a5a5a5aU);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, sbdf, c->sbdf);
+	KUNIT_EXPECT_EQ(test, strcasecmp(pcisplit_sbdf_str(sbdf, back), c->in),
+			0);
+}
+
 static struct kunit_case slots_cases[] = {
+	KUNIT_CASE_PARAM(slots_sbdf_parse, addr_gen_params),
 	KUNIT_CASE_PARAM(slots_parse_one, slot_gen_params),
 	KUNIT_CASE(slots_parse_list),
 	KUNIT_CASE(slots_parse_list_bad),

@@ -213,10 +213,10 @@ static struct pcisplit_pdev *stub_find(const struct pcisplit_slot *p)
 {
 	struct pcisplit_pdev *pd;
 
-	lockdep_assert_held(&pcisplit_stub_lock);
+	lockdep_assert_held(&pcisplit_pdevs_lock);
 	if (p->slot == PCISPLIT_SLOT_ANY || p->func == PCISPLIT_SLOT_ANY)
 		return NULL;
-	list_for_each_entry(pd, &pcisplit_stub_devs, node)
+	list_for_each_entry(pd, &pcisplit_pdevs, node)
 		if (pcisplit_slot_match(p, pd->vd.sbdf))
 			return pd;
 	return NULL;
@@ -231,7 +231,7 @@ static ssize_t permissive_store(struct device_driver *drv, const char *buf,
 
 	if (attr_parse_bdf("permissive", buf, count, &p))
 		return -EINVAL;
-	mutex_lock(&pcisplit_stub_lock);
+	mutex_lock(&pcisplit_pdevs_lock);
 	pd = stub_find(&p);
 	if (!pd) {
 		err = -ENODEV;
@@ -241,7 +241,7 @@ static ssize_t permissive_store(struct device_driver *drv, const char *buf,
 		dev_warn(&pd->dev->dev,
 			 "permissive: the guest may write any unvirtualised config register\n");
 	}
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_unlock(&pcisplit_pdevs_lock);
 	return err ? err : count;
 }
 
@@ -250,11 +250,11 @@ static ssize_t permissive_show(struct device_driver *drv, char *buf)
 	struct pcisplit_pdev *pd;
 	ssize_t n = 0;
 
-	mutex_lock(&pcisplit_stub_lock);
-	list_for_each_entry(pd, &pcisplit_stub_devs, node)
+	mutex_lock(&pcisplit_pdevs_lock);
+	list_for_each_entry(pd, &pcisplit_pdevs, node)
 		if (pd->permissive)
 			n += sysfs_emit_at(buf, n, "%s\n", pci_name(pd->dev));
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_unlock(&pcisplit_pdevs_lock);
 	return n;
 }
 static DRIVER_ATTR_RW(permissive);
@@ -280,7 +280,7 @@ static ssize_t do_flr_store(struct device_driver *drv, const char *buf,
 
 	if (attr_parse_bdf("do_flr", buf, count, &p))
 		return -EINVAL;
-	mutex_lock(&pcisplit_stub_lock);
+	mutex_lock(&pcisplit_pdevs_lock);
 	pd = stub_find(&p);
 	if (pd) {
 		kref_get(&pd->kref);
@@ -290,7 +290,7 @@ static ssize_t do_flr_store(struct device_driver *drv, const char *buf,
 			owner = xen_find_device_domain_owner(pd->dev);
 		}
 	}
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_unlock(&pcisplit_pdevs_lock);
 	if (!pd) {
 		pr_warn("do_flr: %04x:%02x:%02x.%u is not held by pciback\n",
 			p.seg, p.bus, p.slot, p.func);
@@ -345,11 +345,11 @@ static ssize_t irq_handlers_show(struct device_driver *drv, char *buf)
 	struct pcisplit_pdev *pd;
 	ssize_t n = 0;
 
-	mutex_lock(&pcisplit_stub_lock);
-	list_for_each_entry(pd, &pcisplit_stub_devs, node)
+	mutex_lock(&pcisplit_pdevs_lock);
+	list_for_each_entry(pd, &pcisplit_pdevs, node)
 		n += sysfs_emit_at(buf, n, "%s:off:not acking:0\n",
 				   pci_name(pd->dev));
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_unlock(&pcisplit_pdevs_lock);
 	return n;
 }
 static DRIVER_ATTR_RO(irq_handlers);
@@ -366,9 +366,9 @@ static int attr_refuse(const char *attr, const char *buf, size_t count,
 
 	if (attr_parse_bdf(attr, buf, count, &p))
 		return -EINVAL;
-	mutex_lock(&pcisplit_stub_lock);
+	mutex_lock(&pcisplit_pdevs_lock);
 	held = stub_find(&p);
-	mutex_unlock(&pcisplit_stub_lock);
+	mutex_unlock(&pcisplit_pdevs_lock);
 	pr_warn_ratelimited("%s: %04x:%02x:%02x.%u: %s\n", attr, p.seg, p.bus,
 			    p.slot, p.func,
 			    held ? why : "not held by pciback");

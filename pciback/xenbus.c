@@ -19,19 +19,19 @@
  *   Reconfigured  done; the frontend rescans and goes Connected
  *   Closing/Closed the frontend went away.
  *
- * The state machine reaches xenstore, the xenbus core, the ring, the
+ * This file is the state machine: one flat switch per watch, calling
+ * attach / reconfigure / disconnect helpers.  The export table is
+ * exports.c, the xenstore helpers xenstore.c.  All three are portable
+ * (only the seam) and reach xenstore, the xenbus core, the ring, the
  * devices and the owner registry only through be->xb (struct
  * pcisplit_xb_ops): xenbus_xen.c binds it to Xen, the KUnit suite
- * (xenbus_test.c) to a fake xenstore.
+ * (xenbus_test.c) to a fake xenstore, the simulator (tests/sim/back.c)
+ * to its xenstore, hypervisor and devices.
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt
 
-#include <linux/module.h>
-#include <linux/slab.h>
-#include <linux/pci.h>
-#include <xen/xenbus.h>
-#include "pciback.h"
+#include <pcisplit/back_xenbus.h>
 
 static unsigned int reconf_timeout_ms = 5000;
 module_param(reconf_timeout_ms, uint, 0644);
@@ -42,457 +42,6 @@ MODULE_PARM_DESC(reconf_timeout_ms,
 DEFINE_MUTEX(pcisplit_backs_lock);
 LIST_HEAD(pcisplit_backs);
 
-/* ---- xenstore through be->xb, as the xenbus helpers read and write -- */
-
-/* xenbus_scanf: how many fields matched (-ERANGE: none), or -errno. */
-static __scanf(4, 5) int xb_scanf(struct pcisplit_back *be, const char *dir,
-				  const char *node, const char *fmt, ...)
-{
-	va_list ap;
-	char *val;
-	int n;
-
-	val = xb_read(be, dir, node);
-	if (IS_ERR(val))
-		return PTR_ERR(val);
-	va_start(ap, fmt);
-	n = vsscanf(val, fmt, ap);
-	va_end(ap);
-	kfree(val);
-	return n ? n : -ERANGE;
-}
-
-/* xenbus_printf */
-static __printf(4, 5) int xb_printf(struct pcisplit_back *be, const char *dir,
-				    const char *node, const char *fmt, ...)
-{
-	va_list ap;
-	char *val;
-	int err;
-
-	va_start(ap, fmt);
-	val = kvasprintf(GFP_NOIO | __GFP_HIGH, fmt, ap);
-	va_end(ap);
-	if (!val)
-		return -ENOMEM;
-	err = xb_write(be, dir, node, val);
-	kfree(val);
-	return err;
-}
-
-/* xenbus_read_unsigned: @def unless the node holds a number. */
-static unsigned int xb_read_unsigned(struct pcisplit_back *be,
-				     const char *dir, const char *node,
-				     unsigned int def)
-{
-	unsigned int val;
-
-	if (xb_scanf(be, dir, node, "%u", &val) <= 0)
-		return def;
-	return val;
-}
-
-/*
- * xenbus_gather: (node, scanf format, result) triples up to a NULL node;
- * the first error stops, a node that does not match its format is -EINVAL.
- */
-static int xb_gather(struct pcisplit_back *be, const char *dir, ...)
-{
-	const char *node;
-	va_list ap;
-	int err = 0;
-
-	va_start(ap, dir);
-	while (!err && (node = va_arg(ap, const char *))) {
-		const char *fmt = va_arg(ap, const char *);
-		void *result = va_arg(ap, void *);
-		char *val = xb_read(be, dir, node);
-		int n;
-
-		if (IS_ERR(val)) {
-			err = PTR_ERR(val);
-			break;
-		}
-		n = sscanf(val, fmt, result);
-		kfree(val);
-		if (!n)
-			err = -EINVAL;
-	}
-	va_end(ap);
-	return err;
-}
-
-/* xenbus_read_driver_state: the state at @path, Unknown if none. */
-static enum xenbus_state xb_state(struct pcisplit_back *be, const char *path)
-{
-	int st;
-
-	if (xb_gather(be, path, "state", "%d", &st, NULL))
-		return XenbusStateUnknown;
-	return st;
-}
-
-/* xenbus_dev_is_online: the toolstack has not begun to remove it. */
-static bool xb_online(struct pcisplit_back *be)
-{
-	return xb_read_unsigned(be, be->xdev->nodename, "online", 0);
-}
-
-/* xenbus_dev_fatal */
-static __printf(4, 5) void xb_fatal(const struct pcisplit_xb_ops *xb,
-				    struct xenbus_device *xdev, int err,
-				    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	xb->fatal(xdev, err, fmt, ap);
-	va_end(ap);
-}
-
-/*
- * Switch this backend's state.  libxl writes the state node itself (it
- * sets Reconfiguring for hot-plug), behind the back of xenbus' cached
- * copy, which would then take a switch to the cached state for a no-op
- * and leave libxl's value in place: resynchronise the cache first.
- */
-static int set_state(struct pcisplit_back *be, enum xenbus_state st)
-{
-	be->xdev->state = xb_state(be, be->xdev->nodename);
-	return xb_switch_state(be, st);
-}
-
-/* ---- reading what libxl wrote ---------------------------------------- */
-
-/*
- * num_devs: -ENOENT while libxl has not written it; a value that is not a
- * plain decimal number, or more devices than a guest may have, is fatal.
- */
-static int read_num_devs(struct pcisplit_back *be, unsigned int *num)
-{
-	char *val;
-	int err, n;
-
-	val = xb_read(be, be->xdev->nodename, "num_devs");
-	if (IS_ERR(val))
-		return PTR_ERR(val);
-	err = kstrtoint(val, 10, &n);
-	if (err) {
-		xb_fatal(be->xb, be->xdev, -EINVAL,
-			 "num_devs \"%.16s\" is not a number", val);
-		kfree(val);
-		return -EINVAL;
-	}
-	kfree(val);
-	if (n < 0 || n > PCISPLIT_MAX_EXPORTS) {
-		xb_fatal(be->xb, be->xdev, -E2BIG,
-			 "num_devs %d: at most %d devices per guest", n,
-			 PCISPLIT_MAX_EXPORTS);
-		return -E2BIG;
-	}
-	*num = n;
-	return 0;
-}
-
-/*
- * dev-N (the host address) or vdev-N: exactly dddd:bb:ss.f in hex, as
- * libxl writes it.  Field widths keep an overlong number from wrapping
- * into a valid one; %n catches anything left over.
- */
-static int read_sbdf(struct pcisplit_back *be, const char *key, int i,
-		     u32 *sbdf)
-{
-	unsigned int seg, bus, slot, func;
-	char node[16], *val;
-	int used = -1;
-
-	snprintf(node, sizeof(node), "%s-%d", key, i);
-	val = xb_read(be, be->xdev->nodename, node);
-	if (IS_ERR(val))
-		return PTR_ERR(val);
-	if (sscanf(val, "%4x:%2x:%2x.%1x%n", &seg, &bus, &slot, &func,
-		   &used) != 4 || used < 0 || val[used] != '\0' ||
-	    slot > 0x1f || func > 7) {
-		kfree(val);
-		return -EINVAL;
-	}
-	kfree(val);
-	*sbdf = seg << 16 | bus << 8 | PCI_DEVFN(slot, func);
-	return 0;
-}
-
-static unsigned int read_substate(struct pcisplit_back *be, int i)
-{
-	char node[16];
-
-	snprintf(node, sizeof(node), "state-%d", i);
-	return xb_read_unsigned(be, be->xdev->nodename, node,
-				XenbusStateUnknown);
-}
-
-static int write_substate(struct pcisplit_back *be, int i,
-			  enum xenbus_state st)
-{
-	char node[16];
-
-	snprintf(node, sizeof(node), "state-%d", i);
-	return xb_printf(be, be->xdev->nodename, node, "%d", st);
-}
-
-/* opts-N: "msitranslate=0,power_mgmt=0,permissive=1,rdm_policy=..." */
-static bool read_permissive(struct pcisplit_back *be, int i)
-{
-	char node[16];
-	char *opts;
-	bool on;
-
-	snprintf(node, sizeof(node), "opts-%d", i);
-	opts = xb_read(be, be->xdev->nodename, node);
-	if (IS_ERR(opts))
-		return false;
-	on = strstr(opts, "permissive=1");
-	kfree(opts);
-	return on;
-}
-
-/* ---- topology and exports --------------------------------------------- */
-
-static struct pcisplit_export *find_export(struct pcisplit_back *be,
-					   u32 sbdf)
-{
-	unsigned int i;
-
-	for (i = 0; i < be->nr_exp; i++)
-		if (be->exp[i].pd && be->exp[i].pd->vd.sbdf == sbdf)
-			return &be->exp[i];
-	return NULL;
-}
-
-/*
- * The frontend's address for @pd: the host's (passthrough=1), or on one
- * virtual bus 0000:00 where functions of one host slot share a slot.
- * exp_lock held.
- */
-static int assign_vsbdf(struct pcisplit_back *be, struct pcisplit_pdev *pd,
-			u32 *vsbdf)
-{
-	u32 sbdf = pd->vd.sbdf, slotmask = 0;
-	unsigned int i, slot;
-
-	if (be->passthrough) {
-		*vsbdf = sbdf;
-		return 0;
-	}
-	for (i = 0; i < be->nr_exp; i++) {
-		struct pcisplit_pdev *o = be->exp[i].pd;
-
-		if (!o)
-			continue;
-		slotmask |= BIT(PCI_SLOT(be->exp[i].vsbdf & 0xff));
-		if ((o->vd.sbdf & ~7U) == (sbdf & ~7U)) {
-			*vsbdf = (be->exp[i].vsbdf & ~7U) | (sbdf & 7);
-			return 0;
-		}
-	}
-	for (slot = 0; slot < 32; slot++) {
-		if (!(slotmask & BIT(slot))) {
-			*vsbdf = PCI_DEVFN(slot, sbdf & 7);
-			return 0;
-		}
-	}
-	return -ENOSPC;
-}
-
-static int publish_roots(struct pcisplit_back *be)
-{
-	u32 roots[PCISPLIT_MAX_EXPORTS];
-	unsigned int i, j, n = 0;
-	char node[16];
-	int err;
-
-	mutex_lock(&be->exp_lock);
-	for (i = 0; i < be->nr_exp; i++) {
-		struct pcisplit_pdev *pd = be->exp[i].pd;
-		u32 root;
-
-		if (!pd)
-			continue;
-		root = be->passthrough ? xb_dev_root(be, pd) : 0;
-		for (j = 0; j < n && roots[j] != root; j++)
-			;
-		if (j == n)
-			roots[n++] = root;
-	}
-	mutex_unlock(&be->exp_lock);
-
-	for (i = 0; i < n; i++) {
-		snprintf(node, sizeof(node), "root-%u", i);
-		err = xb_printf(be, be->xdev->nodename, node, "%04x:%02x",
-				roots[i] >> 8, roots[i] & 0xff);
-		if (err)
-			return err;
-	}
-	return xb_printf(be, be->xdev->nodename, "root_num", "%u", n);
-}
-
-/* Lend the device of dev-@i to this frontend.  state_lock held. */
-static int export_one(struct pcisplit_back *be, int i)
-{
-	struct pcisplit_export *e;
-	struct pcisplit_pdev *pd;
-	u32 sbdf, vsbdf;
-	char node[16];
-	int err;
-
-	err = read_sbdf(be, "dev", i, &sbdf);
-	if (err) {
-		xb_fatal(be->xb, be->xdev, err, "dev-%d is not dddd:bb:ss.f", i);
-		return err;
-	}
-	mutex_lock(&be->exp_lock);
-	e = find_export(be, sbdf);
-	if (e) {
-		vsbdf = e->vsbdf;
-		goto out_publish;
-	}
-	err = -ENOSPC;
-	if (be->nr_exp >= PCISPLIT_MAX_EXPORTS) {
-		xb_fatal(be->xb, be->xdev, err,
-			 "dev-%d: the guest already has %d devices, the most it may have",
-			 i, PCISPLIT_MAX_EXPORTS);
-		goto out_unlock;
-	}
-	pd = xb_dev_get(be, sbdf);
-	if (!pd) {
-		err = -ENODEV;
-		xb_fatal(be->xb, be->xdev, err,
-			 "dev-%d %04x:%02x:%02x.%u: not seized by pciback, or lent to another guest",
-			 i, sbdf >> 16, (sbdf >> 8) & 0xff,
-			 PCI_SLOT(sbdf & 0xff), PCI_FUNC(sbdf & 0xff));
-		goto out_unlock;
-	}
-	err = assign_vsbdf(be, pd, &vsbdf);
-	if (err) {
-		xb_fatal(be->xb, be->xdev, err,
-			 "dev-%d: no free slot left on the guest's virtual bus", i);
-		mutex_unlock(&be->exp_lock);
-		xb_dev_put(be, pd);
-		return err;
-	}
-
-	xb_dev_lend(be, pd);
-	/* opts-N adds to what the administrator set (dev_lend applied it). */
-	if (read_permissive(be, i)) {
-		pd->permissive = true;
-		pd->cfg.permissive = true;
-	}
-
-	spin_lock_irq(&be->exp_spin);
-	be->exp[be->nr_exp].pd = pd;
-	be->exp[be->nr_exp].vsbdf = vsbdf;
-	be->nr_exp++;
-	spin_unlock_irq(&be->exp_spin);
-	dev_info(&pd->dev->dev, "lent to dom%u (epoch %llu) as %04x:%02x:%02x.%u\n",
-		 be->fe.owner.domid, be->fe.owner.epoch, vsbdf >> 16,
-		 (vsbdf >> 8) & 0xff, PCI_SLOT(vsbdf & 0xff),
-		 PCI_FUNC(vsbdf & 0xff));
-
-out_publish:
-	mutex_unlock(&be->exp_lock);
-	snprintf(node, sizeof(node), "vdev-%d", i);
-	/* The protocol prints the function with %02x. */
-	err = xb_printf(be, be->xdev->nodename, node, "%04x:%02x:%02x.%02x",
-			vsbdf >> 16, (vsbdf >> 8) & 0xff, PCI_SLOT(vsbdf & 0xff),
-			PCI_FUNC(vsbdf & 0xff));
-	return err;
-
-out_unlock:
-	mutex_unlock(&be->exp_lock);
-	return err;
-}
-
-/* Take back the device at host address @sbdf.  exp_lock not held. */
-static void unexport(struct pcisplit_back *be, u32 sbdf)
-{
-	struct pcisplit_export *e;
-	struct pcisplit_pdev *pd = NULL;
-
-	mutex_lock(&be->exp_lock);
-	e = find_export(be, sbdf);
-	if (e) {
-		pd = e->pd;
-		spin_lock_irq(&be->exp_spin);
-		*e = be->exp[--be->nr_exp];
-		memset(&be->exp[be->nr_exp], 0, sizeof(*e));
-		spin_unlock_irq(&be->exp_spin);
-	}
-	mutex_unlock(&be->exp_lock);
-	if (pd) {
-		dev_info(&pd->dev->dev, "taken back from dom%u\n",
-			 be->fe.owner.domid);
-		xb_dev_put(be, pd);
-	}
-}
-
-/* Release everything: however the frontend went, the devices come back. */
-static void release_all(struct pcisplit_back *be)
-{
-	while (be->nr_exp) {
-		u32 sbdf;
-
-		mutex_lock(&be->exp_lock);
-		sbdf = be->exp[be->nr_exp - 1].pd->vd.sbdf;
-		mutex_unlock(&be->exp_lock);
-		unexport(be, sbdf);
-	}
-}
-
-/*
- * Export each dev-N whose state-N is @want (any, when
- * XenbusStateUnknown), mark it Initialised; take back each whose state-N
- * is Closing.  state_lock held.
- */
-static int process_devices(struct pcisplit_back *be, enum xenbus_state want)
-{
-	unsigned int num, i, sub;
-	bool changed = false;
-	u32 sbdf;
-	int err;
-
-	err = read_num_devs(be, &num);
-	if (err)
-		return err;
-	for (i = 0; i < num; i++) {
-		sub = read_substate(be, i);
-		if (sub == XenbusStateClosing) {
-			if (!read_sbdf(be, "dev", i, &sbdf))
-				unexport(be, sbdf);
-			write_substate(be, i, XenbusStateClosed);
-			changed = true;
-			continue;
-		}
-		if (want != XenbusStateUnknown && sub != want)
-			continue;
-		if (sub == XenbusStateClosed)
-			continue;
-		err = export_one(be, i);
-		if (err)
-			return err;
-		err = write_substate(be, i, XenbusStateInitialised);
-		if (err)
-			return err;
-		changed = true;
-	}
-	if (!changed)
-		return 0;
-	err = publish_roots(be);
-	if (err)
-		xb_fatal(be->xb, be->xdev, err, "publishing root buses");
-	return err;
-}
-
-/* ---- the frontend's side ---------------------------------------------- */
-
 /* Map the frontend's page and bind its channel.  state_lock held. */
 static void try_attach(struct pcisplit_back *be)
 {
@@ -501,28 +50,30 @@ static void try_attach(struct pcisplit_back *be)
 	char *magic;
 	int err;
 
-	if (xb_state(be, xdev->nodename) != XenbusStateInitialised ||
-	    xb_state(be, xdev->otherend) != XenbusStateInitialised)
+	if (pcisplit_xs_state(be, xdev->nodename) != XenbusStateInitialised ||
+	    pcisplit_xs_state(be, xdev->otherend) != XenbusStateInitialised)
 		return;
 	/*
-	 * Already serving this frontend's page: a hot-plug came after the
-	 * backend connected but before the frontend went Connected.  Mapping
-	 * the page again would leak the first mapping and channel.
+	 * Already serving this frontend's page (a hot-plug now waits for
+	 * such a frontend to follow, see frontend_follows, but never map
+	 * twice): mapping the page again would leak the first mapping and
+	 * channel.
 	 */
-	if (be->sh)
+	if (be->ring.sh)
 		goto connected;
 
-	err = xb_gather(be, xdev->otherend, "pci-op-ref", "%u", &ref,
-			"event-channel", "%u", &port, NULL);
+	err = pcisplit_xs_gather(be, xdev->otherend, "pci-op-ref", "%u", &ref,
+				 "event-channel", "%u", &port, NULL);
 	if (err) {
-		xb_fatal(be->xb, xdev, err, "reading pci-op-ref and event-channel");
+		pcisplit_xs_fatal(be->xb, xdev, err,
+				  "reading pci-op-ref and event-channel");
 		return;
 	}
 	magic = xb_read(be, xdev->otherend, "magic");
 	if (IS_ERR(magic) || strcmp(magic, XEN_PCI_MAGIC)) {
-		xb_fatal(be->xb, xdev, -EPROTO,
-			 "frontend magic is not \"%s\": another protocol version",
-			 XEN_PCI_MAGIC);
+		pcisplit_xs_fatal(be->xb, xdev, -EPROTO,
+				  "frontend magic is not \"%s\": another protocol version",
+				  XEN_PCI_MAGIC);
 		if (!IS_ERR(magic))
 			kfree(magic);
 		return;
@@ -531,14 +82,16 @@ static void try_attach(struct pcisplit_back *be)
 
 	err = xb_ring_connect(be, ref, port);
 	if (err) {
-		xb_fatal(be->xb, xdev, err, "mapping page %u / binding channel %u",
-			 ref, port);
+		pcisplit_xs_fatal(be->xb, xdev, err,
+				  "mapping page %u / binding channel %u", ref,
+				  port);
 		return;
 	}
 connected:
-	err = set_state(be, XenbusStateConnected);
+	err = pcisplit_xs_set_state(be, XenbusStateConnected);
 	if (err)
-		xb_fatal(be->xb, xdev, err, "switching to Connected");
+		pcisplit_xs_fatal(be->xb, xdev, err,
+				  "switching to Connected");
 }
 
 static void new_incarnation(struct pcisplit_back *be)
@@ -557,12 +110,12 @@ static void new_incarnation(struct pcisplit_back *be)
 static void frontend_gone(struct pcisplit_back *be, enum xenbus_state fe)
 {
 	xb_ring_disconnect(be);
-	release_all(be);
+	pcisplit_exports_release(be);
 	xb_owner_gone(be);
 	dev_info(&be->xdev->dev, "frontend of dom%u %s; devices released\n",
 		 be->fe.owner.domid, xenbus_strstate(fe));
 	if (fe == XenbusStateClosing) {
-		set_state(be, XenbusStateClosing);
+		pcisplit_xs_set_state(be, XenbusStateClosing);
 		return;
 	}
 	/*
@@ -571,22 +124,63 @@ static void frontend_gone(struct pcisplit_back *be, enum xenbus_state fe)
 	 * passing Closed would take it for the backend going away and close
 	 * for good (1 reload in about 25 did).
 	 */
-	set_state(be, xb_online(be) ? XenbusStateConnected : XenbusStateClosed);
+	pcisplit_xs_set_state(be, pcisplit_xs_online(be) ?
+			      XenbusStateConnected : XenbusStateClosed);
 }
 
 /* A frontend that came back after it had gone.  state_lock held. */
 static void frontend_returns(struct pcisplit_back *be)
 {
 	new_incarnation(be);
-	if (process_devices(be, XenbusStateUnknown))
+	if (pcisplit_exports_process(be, XenbusStateUnknown))
 		return;
-	set_state(be, XenbusStateInitialised);
+	pcisplit_xs_set_state(be, XenbusStateInitialised);
 	try_attach(be);
 }
 
 static bool backend_idle(struct pcisplit_back *be)
 {
-	return !be->sh;
+	return !be->ring.sh;
+}
+
+/*
+ * Whether the frontend takes part in a reconfiguration (frontend_changed
+ * then does the backend's half): it is Connected or reconfiguring, or it
+ * is still Initialised but this backend already serves its page.  Then
+ * it has been told Connected and may be scanning its bus this very
+ * moment (libxl hot-plugs as soon as it reads Connected, so a device
+ * attached while the guest boots lands there); a device exported behind
+ * its back, followed by Connected once more, would never be seen: the
+ * frontend reads Connected again and has nothing to do.
+ */
+static bool frontend_follows(struct pcisplit_back *be, enum xenbus_state fe)
+{
+	switch (fe) {
+	case XenbusStateConnected:
+	case XenbusStateReconfiguring:
+	case XenbusStateReconfigured:
+		return true;
+	case XenbusStateInitialised:
+		return !backend_idle(be);
+	default:
+		return false;
+	}
+}
+
+/*
+ * The frontend followed libxl's Reconfiguring: it let go of the devices
+ * marked Closing; take them back, export the new ones, Reconfigured.
+ * Connected: the backend did the work alone after the frontend took too
+ * long; finish the handshake all the same.  state_lock held.
+ */
+static void frontend_reconfigures(struct pcisplit_back *be,
+				  enum xenbus_state me)
+{
+	cancel_delayed_work(&be->reconf_work);
+	if (me != XenbusStateReconfiguring && me != XenbusStateConnected)
+		return;
+	if (!pcisplit_exports_process(be, XenbusStateInitialising))
+		pcisplit_xs_set_state(be, XenbusStateReconfigured);
 }
 
 /* Otherend watch callback: one flat switch.  May sleep. */
@@ -597,7 +191,7 @@ void pcisplit_back_frontend_changed(struct xenbus_device *xdev,
 	enum xenbus_state me;
 
 	mutex_lock(&be->state_lock);
-	me = xb_state(be, xdev->nodename);
+	me = pcisplit_xs_state(be, xdev->nodename);
 	switch (fe) {
 	case XenbusStateInitialised:
 		if (me == XenbusStateConnected && backend_idle(be))
@@ -606,19 +200,11 @@ void pcisplit_back_frontend_changed(struct xenbus_device *xdev,
 			try_attach(be);
 		break;
 	case XenbusStateReconfiguring:
-		cancel_delayed_work(&be->reconf_work);
-		/*
-		 * Connected: the backend did the work alone after the
-		 * frontend took too long; finish the handshake all the same.
-		 */
-		if (me != XenbusStateReconfiguring && me != XenbusStateConnected)
-			break;
-		if (!process_devices(be, XenbusStateInitialising))
-			set_state(be, XenbusStateReconfigured);
+		frontend_reconfigures(be, me);
 		break;
 	case XenbusStateConnected:
 		if (me == XenbusStateReconfigured)
-			set_state(be, XenbusStateConnected);
+			pcisplit_xs_set_state(be, XenbusStateConnected);
 		break;
 	case XenbusStateClosing:
 	case XenbusStateClosed:
@@ -629,7 +215,7 @@ void pcisplit_back_frontend_changed(struct xenbus_device *xdev,
 		break;
 	case XenbusStateUnknown:
 		frontend_gone(be, fe);
-		if (!xb_online(be)) {
+		if (!pcisplit_xs_online(be)) {
 			mutex_unlock(&be->state_lock);
 			xb_unregister(be);
 			return;
@@ -656,14 +242,14 @@ static void back_reconf_timeout(struct work_struct *work)
 	enum xenbus_state fe;
 
 	mutex_lock(&be->state_lock);
-	fe = xb_state(be, be->xdev->otherend);
-	if (xb_state(be, be->xdev->nodename) == XenbusStateReconfiguring &&
+	fe = pcisplit_xs_state(be, be->xdev->otherend);
+	if (pcisplit_xs_state(be, be->xdev->nodename) == XenbusStateReconfiguring &&
 	    fe != XenbusStateReconfiguring && fe != XenbusStateReconfigured) {
 		dev_warn(&be->xdev->dev,
 			 "frontend of dom%u did not follow a reconfiguration in %u ms: done without it\n",
 			 be->fe.owner.domid, reconf_timeout_ms);
-		if (!process_devices(be, XenbusStateInitialising))
-			set_state(be, XenbusStateConnected);
+		if (!pcisplit_exports_process(be, XenbusStateInitialising))
+			pcisplit_xs_set_state(be, XenbusStateConnected);
 	}
 	mutex_unlock(&be->state_lock);
 }
@@ -677,38 +263,41 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 	enum xenbus_state me, fe;
 
 	mutex_lock(&be->state_lock);
-	me = xb_state(be, be->xdev->nodename);
-	fe = xb_state(be, be->xdev->otherend);
+	me = pcisplit_xs_state(be, be->xdev->nodename);
+	fe = pcisplit_xs_state(be, be->xdev->otherend);
 	switch (me) {
 	case XenbusStateInitWait:
-		if (process_devices(be, XenbusStateUnknown))
+		if (pcisplit_exports_process(be, XenbusStateUnknown))
 			break;
-		if (!set_state(be, XenbusStateInitialised))
+		if (!pcisplit_xs_set_state(be, XenbusStateInitialised))
 			try_attach(be);
 		break;
 	case XenbusStateInitialised:
 		/* libxl adds a guest's devices one num_devs at a time. */
-		process_devices(be, XenbusStateInitialising);
+		pcisplit_exports_process(be, XenbusStateInitialising);
 		break;
 	case XenbusStateReconfiguring:
 		/*
 		 * A live frontend does its part first (frontend_changed),
 		 * within reconf_timeout_ms, or the backend does it alone.
 		 */
-		if (fe == XenbusStateConnected || fe == XenbusStateReconfiguring ||
-		    fe == XenbusStateReconfigured) {
+		if (frontend_follows(be, fe)) {
 			xb_reconf_later(be, msecs_to_jiffies(reconf_timeout_ms));
 			break;
 		}
-		if (process_devices(be, XenbusStateInitialising))
+		if (pcisplit_exports_process(be, XenbusStateInitialising))
 			break;
 		if (fe == XenbusStateClosing || fe == XenbusStateClosed ||
 		    fe == XenbusStateUnknown) {
 			/* No frontend any more: idle, ready for libxl. */
-			set_state(be, XenbusStateConnected);
+			pcisplit_xs_set_state(be, XenbusStateConnected);
 		} else {
-			/* A frontend still booting: connect when it is ready. */
-			set_state(be, XenbusStateInitialised);
+			/*
+			 * A frontend still booting, not served yet: it scans
+			 * only once told Connected, so export now and connect
+			 * when it is ready.
+			 */
+			pcisplit_xs_set_state(be, XenbusStateInitialised);
 			try_attach(be);
 		}
 		break;
@@ -726,7 +315,7 @@ int pcisplit_back_probe(struct xenbus_device *xdev,
 
 	be = kzalloc(sizeof(*be), GFP_KERNEL);
 	if (!be) {
-		xb_fatal(ops, xdev, -ENOMEM, "allocating the backend");
+		pcisplit_xs_fatal(ops, xdev, -ENOMEM, "allocating the backend");
 		return -ENOMEM;
 	}
 	be->xdev = xdev;
@@ -735,6 +324,8 @@ int pcisplit_back_probe(struct xenbus_device *xdev,
 	mutex_init(&be->state_lock);
 	mutex_init(&be->exp_lock);
 	spin_lock_init(&be->exp_spin);
+	ratelimit_default_init(&be->log_rs);
+	be->fe.log_rs = &be->log_rs;
 	xb_ring_init(be);
 	INIT_DELAYED_WORK(&be->reconf_work, back_reconf_timeout);
 	be->fe.owner.domid = xdev->otherend_id;
@@ -782,9 +373,10 @@ void pcisplit_back_remove(struct xenbus_device *xdev)
 	cancel_delayed_work_sync(&be->reconf_work);
 	mutex_lock(&be->state_lock);
 	xb_ring_disconnect(be);
-	release_all(be);
+	pcisplit_exports_release(be);
 	mutex_unlock(&be->state_lock);
 	xb_owner_gone(be);
 	dev_set_drvdata(&xdev->dev, NULL);
 	kfree(be);
 }
+

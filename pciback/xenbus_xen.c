@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The xenbus state machine's outside world on Xen (struct pcisplit_xb_ops,
- * pciback.h): xenstore and the xenbus core, pcisplit_wq for the
- * reconfiguration timer, the ring (ring.c), the seized devices (pdev.c,
- * msi_xen.c) and the registry of live frontends; and the driver for
- * device type "pci" that the xenbus core calls into xenbus.c through.
+ * back_xenbus.h): xenstore and the xenbus core, the module's workqueue
+ * for the reconfiguration timer (given at init: struct
+ * pcisplit_xenbus_env), the ring (ring_xen.c), the seized devices
+ * (pdev.c, msi_xen.c) and the registry of live frontends; and the driver
+ * for device type "pci" that the xenbus core calls into xenbus.c through.
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt
@@ -15,12 +16,14 @@
 #include <xen/pci.h>
 #include "pciback.h"
 
-static bool back_passthrough;
+/* Set once at init, before the driver is registered. */
+static struct pcisplit_xenbus_env back_env;
 
 static int back_probe(struct xenbus_device *xdev,
 		      const struct xenbus_device_id *id)
 {
-	return pcisplit_back_probe(xdev, &pcisplit_xb_xen_ops, back_passthrough);
+	return pcisplit_back_probe(xdev, &pcisplit_xb_xen_ops,
+				   back_env.passthrough);
 }
 
 static const struct xenbus_device_id back_ids[] = {
@@ -36,9 +39,9 @@ static struct xenbus_driver back_driver = {
 	.otherend_changed = pcisplit_back_frontend_changed,
 };
 
-int pcisplit_xenbus_init(bool passthrough)
+int pcisplit_xenbus_init(const struct pcisplit_xenbus_env *env)
 {
-	back_passthrough = passthrough;
+	back_env = *env;
 	return xenbus_register_backend(&back_driver);
 }
 
@@ -91,16 +94,17 @@ static void xen_unregister(struct xenbus_device *xdev)
 
 static void xen_reconf_later(struct pcisplit_back *be, unsigned long delay)
 {
-	mod_delayed_work(pcisplit_wq, &be->reconf_work, delay);
+	mod_delayed_work(back_env.wq, &be->reconf_work, delay);
 }
 
 static struct pcisplit_pdev *xen_dev_get(struct pcisplit_back *be, u32 sbdf)
 {
-	return pcisplit_stub_get(sbdf, be);
+	return pcisplit_pdev_get(sbdf, be);
 }
 
 /* Register the frontend's domain as the owner of @pd with the kernel. */
-static void xen_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd)
+static void xen_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd,
+			 bool permissive)
 {
 	int owner = xen_find_device_domain_owner(pd->dev);
 
@@ -114,12 +118,14 @@ static void xen_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd)
 	pcisplit_vdev_set_owner(&pd->vd, &be->fe.owner);
 	pcisplit_kmsi_sync(pd);
 	pcisplit_cfg_reset(&pd->cfg);
-	pd->cfg.permissive = pd->permissive || pcisplit_permissive_all;
+	if (permissive)
+		pd->permissive = true;
+	pd->cfg.permissive = pd->permissive || READ_ONCE(*back_env.permissive_all);
 }
 
 static void xen_dev_put(struct pcisplit_back *be, struct pcisplit_pdev *pd)
 {
-	pcisplit_stub_put(pd);
+	pcisplit_pdev_put(pd);
 }
 
 static u32 xen_dev_root(struct pcisplit_back *be, struct pcisplit_pdev *pd)
@@ -133,7 +139,7 @@ static u32 xen_dev_root(struct pcisplit_back *be, struct pcisplit_pdev *pd)
 
 static int xen_owner_new(struct pcisplit_back *be)
 {
-	be->fe.owner.epoch = pcisplit_next_epoch();
+	be->fe.owner.epoch = pcisplit_owner_next_epoch();
 	return pcisplit_owner_register(&be->fe.owner);
 }
 
@@ -151,9 +157,9 @@ const struct pcisplit_xb_ops pcisplit_xb_xen_ops = {
 	.unwatch = xen_unwatch,
 	.unregister = xen_unregister,
 	.reconf_later = xen_reconf_later,
-	.ring_init = pcisplit_ring_init,
-	.ring_connect = pcisplit_ring_connect,
-	.ring_disconnect = pcisplit_ring_disconnect,
+	.ring_init = pcisplit_ring_xen_init,
+	.ring_connect = pcisplit_ring_xen_connect,
+	.ring_disconnect = pcisplit_ring_xen_disconnect,
 	.dev_get = xen_dev_get,
 	.dev_lend = xen_dev_lend,
 	.dev_put = xen_dev_put,

@@ -4,7 +4,7 @@
  * struct xen_pcie_aer_op and sets XEN_PCIB_active; the guest driver's
  * error handler gives the verdict, which goes back in the same op.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "pcisplit-front: " fmt
 
 #include "pcifront.h"
 
@@ -99,16 +99,3 @@ void pcifront_aer_init(struct pcifront_dev *fd)
 	INIT_WORK(&fd->aer_work, aer_work);
 }
 
-/*
- * Any context, xport_lock not held: queues the work that answers a pending
- * AER request, unless the device is going away.
- */
-void pcifront_aer_kick(struct pcifront_dev *fd)
-{
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&fd->xport_lock, flags);
-	if (!fd->dying && (READ_ONCE(fd->sh->flags) & XEN_PCIB_active))
-		schedule_work(&fd->aer_work);
-	raw_spin_unlock_irqrestore(&fd->xport_lock, flags);
-}

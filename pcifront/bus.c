@@ -4,7 +4,7 @@
  * (root_num / root-N), their devices, and config access forwarded to the
  * backend.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "pcisplit-front: " fmt
 
 #include <linux/ioport.h>
 #include <linux/slab.h>
@@ -21,7 +21,7 @@ static struct pcifront_dev *bus_front(struct pci_bus *bus)
 static void bus_after_op(struct pcifront_dev *fd)
 {
 	if (unlikely(READ_ONCE(fd->sh->flags) & XEN_PCIB_active))
-		pcifront_aer_kick(fd);
+		pcifront_xport_kick_aer(fd);
 }
 
 /* Our errnos (see front_xport.h) as the PCIBIOS_* codes pci_ops return. */

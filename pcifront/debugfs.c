@@ -3,7 +3,7 @@
  * pcisplit-front: /sys/kernel/debug/pcisplit-front/<device>/state, the
  * transport's counters and the MSI/MSI-X mode recorded per function.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "pcisplit-front: " fmt
 
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>

@@ -3,7 +3,7 @@
  * pcisplit-front: the PV guest PCI frontend module and its xenbus state
  * machine (device type "pci").
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "pcisplit-front: " fmt
 
 #include <linux/module.h>
 #include <linux/slab.h>

@@ -6,7 +6,7 @@
  * pci_msix_shutdown() has already cleared msix_enabled; the record makes
  * the op that goes out the one that matches what was enabled.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "pcisplit-front: " fmt
 
 #include <linux/msi.h>
 #include <linux/slab.h>

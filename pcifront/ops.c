@@ -10,27 +10,6 @@
 /* Largest errno a kernel returns (include/linux/err.h MAX_ERRNO). */
 #define OPS_MAX_ERRNO	4095
 
-static const char * const ops_names[] = {
-	[XEN_PCI_OP_conf_read]		= "conf_read",
-	[XEN_PCI_OP_conf_write]		= "conf_write",
-	[XEN_PCI_OP_enable_msi]		= "enable_msi",
-	[XEN_PCI_OP_disable_msi]	= "disable_msi",
-	[XEN_PCI_OP_enable_msix]	= "enable_msix",
-	[XEN_PCI_OP_disable_msix]	= "disable_msix",
-	[XEN_PCI_OP_aer_detected]	= "aer_detected",
-	[XEN_PCI_OP_aer_resume]		= "aer_resume",
-	[XEN_PCI_OP_aer_mmio]		= "aer_mmio",
-	[XEN_PCI_OP_aer_slotreset]	= "aer_slotreset",
-	[XEN_PCI_OP_enable_multi_msi]	= "enable_multi_msi",
-};
-
-const char *pcisplit_front_op_name(u32 cmd)
-{
-	if (cmd < ARRAY_SIZE(ops_names) && ops_names[cmd])
-		return ops_names[cmd];
-	return "unknown op";
-}
-
 /* The protocol's error codes, as errnos a Linux caller understands. */
 static const struct {
 	s32 xen;

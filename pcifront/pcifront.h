@@ -63,6 +63,7 @@ int pcifront_xport_setup(struct pcifront_dev *fd);
 void pcifront_xport_stop(struct pcifront_dev *fd);
 void pcifront_xport_teardown(struct pcifront_dev *fd);
 int pcifront_xport_publish(struct pcifront_dev *fd);
+void pcifront_xport_kick_aer(struct pcifront_dev *fd);
 
 /* bus.c; may sleep, takes pci_lock_rescan_remove() */
 int pcifront_bus_scan_roots(struct pcifront_dev *fd);
@@ -85,6 +86,5 @@ void pcifront_debugfs_del(struct pcifront_dev *fd);
 
 /* aer.c */
 void pcifront_aer_init(struct pcifront_dev *fd);
-void pcifront_aer_kick(struct pcifront_dev *fd);
 
 #endif /* _PCISPLIT_PCIFRONT_H */

@@ -3,7 +3,7 @@
  * pcisplit-front: the shared page, the event channel and the transport's
  * Xen operations.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#define pr_fmt(fmt) "pcisplit-front: " fmt
 
 #include <linux/clocksource_ids.h>
 #include <linux/delay.h>
@@ -135,6 +135,21 @@ static irqreturn_t xenxport_interrupt(int irq, void *data)
 		schedule_work(&fd->aer_work);
 	raw_spin_unlock_irqrestore(&fd->xport_lock, flags);
 	return IRQ_HANDLED;
+}
+
+/*
+ * Any context, xport_lock not held: queue the work that answers a pending
+ * AER request (aer.c), unless the device is going away.  For a caller
+ * whose wait for an answer may have polled the AER signal away.
+ */
+void pcifront_xport_kick_aer(struct pcifront_dev *fd)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&fd->xport_lock, flags);
+	if (!fd->dying && (READ_ONCE(fd->sh->flags) & XEN_PCIB_active))
+		schedule_work(&fd->aer_work);
+	raw_spin_unlock_irqrestore(&fd->xport_lock, flags);
 }
 
 /* May sleep.  On failure nothing is left to undo. */

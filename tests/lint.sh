@@ -16,7 +16,8 @@ ko() { failed=$((failed + 1)); echo "  FAIL $1"; }
 
 cd "$top"
 for f in $(git ls-files 'msi/*.[ch]' 'include/*.h' 'pciback/*.[ch]' \
-		'pcifront/*.[ch]' 'tests/fakes/*.[ch]' 'tests/xen/kmod/*.[ch]'); do
+		'pcifront/*.[ch]' 'tests/fakes/*.[ch]' 'tests/interop/*.[ch]' \
+		'tests/xen/kmod/*.[ch]'); do
 	out=$(scripts/checkpatch.sh "$f" 2>&1 | grep -E ': (ERROR|WARNING|CHECK):')
 	if [ -z "$out" ]; then
 		ok "checkpatch $f"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The vector table as pcisplit-back prints it in debugfs
- * (pcisplit_vtab_dump, include/pcisplit/vtab.h):
+ * (pcisplit_vtab_dump; the format: include/pcisplit/vtab_text.h):
  *
  *   device=0000:00:03.0 owner=1 epoch=3 mode=msix table=65 vectors=3
  *     entry=0 pirq=55
@@ -18,17 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pcisplit/vtab_text.h>
+
 #include "pcisplit.h"
 
 /* Bounds from include/pcisplit/vtab.h. */
 #define VT_MSIX_MAX_TABLE	2048
 #define VT_MAX_FIELDS		6
 
-static const char *const mode_names[] = {
-	[VT_NONE] = "none",
-	[VT_MSI] = "msi",
-	[VT_MSIX] = "msix",
-};
+/* Indexed by enum vt_mode, which follows enum pcisplit_vmode. */
+static const char *const mode_names[] = PCISPLIT_VT_MODE_NAMES;
 
 static const char *const mode_labels[] = {
 	[VT_NONE] = "INTx",
@@ -137,20 +136,21 @@ static int device_line(struct vt_parser *p, char *s)
 
 	if (split(s, f) != 6)
 		return perr(p, "expected 'device=BDF owner=D epoch=E mode=M table=T vectors=N' separated by single spaces");
-	v = field(f[0], "device");
+	v = field(f[0], PCISPLIT_VT_DEVICE);
 	if (!v || bdf_parse(v, &sbdf) || strlen(v) != BDF_STRLEN - 1)
 		return perr(p, "device= is not a full PCI address SSSS:BB:DD.F");
-	v = field(f[1], "owner");
+	v = field(f[1], PCISPLIT_VT_OWNER);
 	if (!v)
 		return perr(p, "expected owner=");
-	if (strcmp(v, "-") && parse_uint(v, PCISPLIT_DOMID_MAX, &domid))
+	if (strcmp(v, PCISPLIT_VT_NO_OWNER) &&
+	    parse_uint(v, PCISPLIT_DOMID_MAX, &domid))
 		return perr(p, "owner '%s' is neither '-' nor a domain id", v);
-	if (num_field(p, f[2], "epoch", ULLONG_MAX, &epoch))
+	if (num_field(p, f[2], PCISPLIT_VT_EPOCH, ULLONG_MAX, &epoch))
 		return -1;
-	if (!strcmp(v, "-") != !epoch)
+	if (!strcmp(v, PCISPLIT_VT_NO_OWNER) != !epoch)
 		return perr(p, "owner=%s with epoch=%llu: an owner has a nonzero epoch, no owner has epoch 0",
 			    v, epoch);
-	v = field(f[3], "mode");
+	v = field(f[3], PCISPLIT_VT_MODE);
 	if (!v)
 		return perr(p, "expected mode=");
 	for (mode = 0; mode < (int)ARRAY_SIZE(mode_names);
@@ -159,8 +159,8 @@ static int device_line(struct vt_parser *p, char *s)
 			break;
 	if (mode == ARRAY_SIZE(mode_names))
 		return perr(p, "mode '%s' is not none, msi or msix", v);
-	if (num_field(p, f[4], "table", VT_MSIX_MAX_TABLE, &table) ||
-	    num_field(p, f[5], "vectors", VT_MSIX_MAX_TABLE, &nvec))
+	if (num_field(p, f[4], PCISPLIT_VT_TABLE, VT_MSIX_MAX_TABLE, &table) ||
+	    num_field(p, f[5], PCISPLIT_VT_VECTORS, VT_MSIX_MAX_TABLE, &nvec))
 		return -1;
 
 	grown = realloc(p->t->dev, (p->t->ndev + 1) * sizeof(*grown));
@@ -205,8 +205,9 @@ static int vector_line(struct vt_parser *p, char *s)
 			    p->cur->nvec);
 	if (split(s, f) != 2)
 		return perr(p, "expected '  entry=N pirq=P' separated by single spaces");
-	if (num_field(p, f[0], "entry", VT_MSIX_MAX_TABLE - 1, &entry) ||
-	    num_field(p, f[1], "pirq", INT_MAX, &pirq))
+	if (num_field(p, f[0], PCISPLIT_VT_ENTRY, VT_MSIX_MAX_TABLE - 1,
+		      &entry) ||
+	    num_field(p, f[1], PCISPLIT_VT_PIRQ, INT_MAX, &pirq))
 		return -1;
 	p->cur->vec[p->cur->nvec].entry = entry;
 	p->cur->vec[p->cur->nvec].pirq = pirq;
@@ -252,10 +253,13 @@ int vt_parse(const char *text, struct vt_table *t, char *err, size_t errlen)
 		}
 		if (memchr(s, '\0', p.len))
 			rc = perr(&p, "NUL byte in the line");
-		else if (!strncmp(copy, "device=", 7))
+		else if (!strncmp(copy, PCISPLIT_VT_DEVICE "=",
+				  sizeof(PCISPLIT_VT_DEVICE)))
 			rc = end_of_device(&p) ?: device_line(&p, copy);
-		else if (!strncmp(copy, "  ", 2))
-			rc = vector_line(&p, copy + 2);
+		else if (!strncmp(copy, PCISPLIT_VT_INDENT,
+				  sizeof(PCISPLIT_VT_INDENT) - 1))
+			rc = vector_line(&p,
+					 copy + sizeof(PCISPLIT_VT_INDENT) - 1);
 		else
 			rc = perr(&p, "neither a device line nor a vector line");
 		free(copy);

@@ -10,44 +10,20 @@
  * covers are read-only unless the device is in permissive mode.
  *
  * Locking: a struct pcisplit_cfg is used under its owner's lock (the
- * backend serves one request per frontend at a time); nothing here locks.
+ * backend serves one request per frontend at a time); nothing here locks
+ * or sleeps on a read (pcisplit_cfg_read runs in atomic context).
  */
 #ifndef _PCISPLIT_BACK_CFG_H
 #define _PCISPLIT_BACK_CFG_H
 
 #include <pcisplit/seam.h>
+#include <pcisplit/pciaddr.h>
 
-/* Register offsets and bits used by the tables (PCI 3.0, PCIe 4.0). */
-#define PCISPLIT_CFG_COMMAND		0x04
-#define  PCISPLIT_CMD_IO		0x0001
-#define  PCISPLIT_CMD_MEMORY		0x0002
-#define  PCISPLIT_CMD_MASTER		0x0004
-#define  PCISPLIT_CMD_SPECIAL		0x0008
-#define  PCISPLIT_CMD_INVALIDATE	0x0010
-#define  PCISPLIT_CMD_VGA_PALETTE	0x0020
-#define  PCISPLIT_CMD_PARITY		0x0040
-#define  PCISPLIT_CMD_WAIT		0x0080
-#define  PCISPLIT_CMD_SERR		0x0100
-#define  PCISPLIT_CMD_FAST_BACK		0x0200
-#define  PCISPLIT_CMD_INTX_DISABLE	0x0400
-#define PCISPLIT_CFG_STATUS		0x06
-#define  PCISPLIT_STATUS_CAP_LIST	0x0010
-#define PCISPLIT_CFG_CACHE_LINE		0x0c
-#define PCISPLIT_CFG_LATENCY		0x0d
-#define PCISPLIT_CFG_HEADER_TYPE	0x0e
-#define PCISPLIT_CFG_BAR0		0x10
-#define PCISPLIT_CFG_ROM		0x30
-#define PCISPLIT_CFG_CAP_PTR		0x34
-#define PCISPLIT_CFG_INT_LINE		0x3c
-
-#define PCISPLIT_CAP_ID_PM		0x01
-#define PCISPLIT_CAP_ID_MSI		0x05
-#define PCISPLIT_CAP_ID_EXP		0x10
-#define PCISPLIT_CAP_ID_MSIX		0x11
-#define PCISPLIT_EXT_CAP_ID_AER		0x0001
-
-#define PCISPLIT_CFG_SPACE		256
-#define PCISPLIT_CFG_SPACE_EXP		4096
+/*
+ * Register offsets and bits: <linux/pci_regs.h> (a UAPI header, the same
+ * in the kernel and in userspace), never redefined here.
+ */
+#include <linux/pci_regs.h>
 
 /* BARs 0-5 then the expansion ROM. */
 #define PCISPLIT_CFG_NR_BARS		7
@@ -61,11 +37,16 @@ struct pcisplit_cfg_bar {
 	bool in_sizing;		/* the guest wrote all ones last */
 };
 
-/* Raw access to the real device.  May sleep. */
+/*
+ * Raw access to the real device.  A guest's config read is served in the
+ * event channel handler (atomic context, pciback/ring.c), so read must not
+ * sleep (the kernel's pci_read_config_* take a raw spinlock); write is only
+ * called in process context and may sleep.
+ */
 struct pcisplit_cfg_hw_ops {
-	/* Read @size (1, 2, 4) bytes at @off into @val; 0 or -errno. */
+	/* Read @size (1, 2, 4) bytes at @off into @val; 0 or -errno. Atomic. */
 	int (*read)(void *priv, unsigned int off, unsigned int size, u32 *val);
-	/* Write @size bytes at @off; 0 or -errno. */
+	/* Write @size bytes at @off; 0 or -errno.  May sleep. */
 	int (*write)(void *priv, unsigned int off, unsigned int size, u32 val);
 };
 
@@ -89,6 +70,40 @@ struct pcisplit_cfg {
 };
 
 /*
+ * Whom a guest's request speaks for in the log: the device (the host's
+ * address), the guest, and the rate limit of that guest's backend, so
+ * that one guest's flood of refused writes cannot silence another's
+ * warnings (the kernel's pr_warn_ratelimited limits per line of code,
+ * for every guest at once).  @rs NULL: one limit shared by all such
+ * callers (tests).
+ */
+struct pcisplit_cfg_who {
+	u32 sbdf;
+	u16 domid;
+	struct ratelimit_state *rs;
+};
+
+extern struct ratelimit_state pcisplit_cfg_shared_rs;
+
+static inline struct ratelimit_state *
+pcisplit_who_rs(const struct pcisplit_cfg_who *who)
+{
+	return who->rs ? who->rs : &pcisplit_cfg_shared_rs;
+}
+
+/* A warning a guest's request caused: "dddd:bb:ss.f: domN: ...". */
+#define pcisplit_guest_warn(who, fmt, ...)				\
+	do {								\
+		const struct pcisplit_cfg_who *__who = (who);		\
+		char __addr[PCISPLIT_SBDF_LEN];				\
+									\
+		if (__ratelimit(pcisplit_who_rs(__who)))		\
+			pr_warn("%s: dom%u: " fmt,			\
+				pcisplit_sbdf_str(__who->sbdf, __addr),	\
+				__who->domid, ##__VA_ARGS__);		\
+	} while (0)
+
+/*
  * Find the capabilities (walking the list through @hw, bounded against
  * loops) and reset the guest-visible state.  @bars may be NULL (no BARs).
  * Returns 0 or -errno from @hw.
@@ -102,11 +117,13 @@ void pcisplit_cfg_reset(struct pcisplit_cfg *cfg);
 /*
  * The guest's accesses.  The caller has checked that @size is 1, 2 or 4,
  * @off is aligned to it and the access lies inside cfg->size
- * (pcisplit_cfg_access_ok).  Return a XEN_PCI_ERR_* code.
+ * (pcisplit_cfg_access_ok).  Return a XEN_PCI_ERR_* code.  A write's
+ * refusals are logged for @who.
  */
 int pcisplit_cfg_read(struct pcisplit_cfg *cfg, unsigned int off,
 		      unsigned int size, u32 *val);
-int pcisplit_cfg_write(struct pcisplit_cfg *cfg, unsigned int off,
+int pcisplit_cfg_write(struct pcisplit_cfg *cfg,
+		       const struct pcisplit_cfg_who *who, unsigned int off,
 		       unsigned int size, u32 val);
 
 /* Size 1, 2 or 4, naturally aligned, inside the config space. */

@@ -51,13 +51,19 @@ struct pcisplit_bdev {
 	void *priv;			/* the owner's */
 };
 
-/* What the dispatcher needs from its environment. */
+/*
+ * What the dispatcher needs from its environment.  Context: a config read
+ * is served from the event channel handler (hard interrupt context, under
+ * a spinlock: pciback/ring.c), so lookup must not sleep; msix_mem_ok is
+ * only asked for an MSI-X enable, which is served in process context and
+ * may sleep.
+ */
 struct pcisplit_back_ops {
-	/* The device exported to this frontend at this guest address. */
+	/* The device exported to this frontend at this guest address. Atomic. */
 	struct pcisplit_bdev *(*lookup)(void *ctx, u32 domain, u32 bus,
 					u32 devfn);
 	/* Whether the MSI-X table is reachable: memory decoding is on (for
-	 * a virtual function: on its physical function).
+	 * a virtual function: on its physical function).  May sleep.
 	 */
 	bool (*msix_mem_ok)(void *ctx, struct pcisplit_bdev *bd);
 };
@@ -67,6 +73,11 @@ struct pcisplit_back_fe {
 	const struct pcisplit_back_ops *ops;
 	void *ctx;
 	struct pcisplit_owner owner;	/* domid and epoch of the frontend */
+	/*
+	 * The limit of the warnings this frontend's requests cause, its
+	 * own so that it cannot silence another's; NULL: one shared limit.
+	 */
+	struct ratelimit_state *log_rs;
 };
 
 /* Copy the request out of the shared page (one pass, volatile reads). */
@@ -76,7 +87,9 @@ void pcisplit_back_copy_op(struct xen_pci_op *dst,
  * Validate and serve @op (a private copy).  Fills op->err and op->value
  * and, for a successful MSI-X enable, op->msix_entries[i].vector.  Returns
  * how many vectors to write back (0 unless an MSI-X enable succeeded;
- * never more than the request's count).  May sleep.
+ * never more than the request's count).  Context: a config read
+ * (XEN_PCI_OP_conf_read) never sleeps and may be served in atomic context;
+ * every other command may sleep, and asserts it may (might_sleep()).
  */
 unsigned int pcisplit_back_dispatch(const struct pcisplit_back_fe *fe,
 				    struct xen_pci_op *op);

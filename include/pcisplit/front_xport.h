@@ -193,7 +193,39 @@ int pcisplit_front_aer_take(struct pcisplit_front_xport *x,
 			    struct xen_pcie_aer_op *aer);
 void pcisplit_front_aer_answer(struct pcisplit_front_xport *x, int verdict);
 
-/* Name of an op code, for logs ("op 12" style names are the caller's). */
-const char *pcisplit_front_op_name(u32 cmd);
+/*
+ * Name of an op code, for logs ("op 12" style names are the caller's).
+ * Here, not in ops.c: the transport (xport.c) names the op it gave up
+ * on, and ops.c is built on the transport, not the other way round.
+ */
+static inline const char *pcisplit_front_op_name(u32 cmd)
+{
+	switch (cmd) {
+	case XEN_PCI_OP_conf_read:
+		return "conf_read";
+	case XEN_PCI_OP_conf_write:
+		return "conf_write";
+	case XEN_PCI_OP_enable_msi:
+		return "enable_msi";
+	case XEN_PCI_OP_disable_msi:
+		return "disable_msi";
+	case XEN_PCI_OP_enable_msix:
+		return "enable_msix";
+	case XEN_PCI_OP_disable_msix:
+		return "disable_msix";
+	case XEN_PCI_OP_aer_detected:
+		return "aer_detected";
+	case XEN_PCI_OP_aer_resume:
+		return "aer_resume";
+	case XEN_PCI_OP_aer_mmio:
+		return "aer_mmio";
+	case XEN_PCI_OP_aer_slotreset:
+		return "aer_slotreset";
+	case XEN_PCI_OP_enable_multi_msi:
+		return "enable_multi_msi";
+	default:
+		return "unknown op";
+	}
+}
 
 #endif /* _PCISPLIT_FRONT_XPORT_H */

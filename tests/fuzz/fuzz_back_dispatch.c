@@ -177,7 +177,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 				  FAKE_DEV_MSI_MAX, SH_INFO_MAX_VEC,
 				  &fake_xen_ops, &e.xen));
 	pcisplit_vdev_set_owner(&e.vd, &e.fe.owner);
-	fake_dev_init(&e.dev, PCISPLIT_CFG_SPACE_EXP);
+	fake_dev_init(&e.dev, PCI_CFG_SPACE_EXP_SIZE);
 	CHECK(!fake_dev_cfg(&e.dev, &e.cfg));
 	e.bd.vd = &e.vd;
 	e.bd.cfg = &e.cfg;

@@ -1,10 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The customised half of the userspace seam: counted allocation with
- * fault injection, and a log buffer tests can search.
+ * fault injection, and a log buffer tests can search; and the duplicated
+ * string helpers of seam_xenbus.h.
  */
 #include <pcisplit/seam.h>
+#include <pcisplit/seam_xenbus.h>
 #include <time.h>
+
+/* ---- context: what DEBUG_ATOMIC_SLEEP and lockdep check ----------- */
+
+/* Spinlocks held and handlers entered by this thread. */
+static __thread int atomic_depth;
+
+void seam_lock_bug(const char *what, const char *file, int line)
+{
+	fprintf(stderr, "seam: BUG: %s at %s:%d\n", what, file, line);
+	abort();
+}
+
+void seam_might_sleep(const char *file, int line)
+{
+	if (atomic_depth)
+		seam_lock_bug("sleeping function called from invalid context",
+			      file, line);
+}
+
+bool seam_in_atomic(void)
+{
+	return atomic_depth > 0;
+}
+
+void seam_atomic_inc(void)
+{
+	atomic_depth++;
+}
+
+void seam_atomic_dec(void)
+{
+	if (--atomic_depth < 0)
+		seam_lock_bug("unbalanced spin_unlock or irq_exit", __FILE__,
+			      __LINE__);
+}
+
+void seam_irq_enter(void)
+{
+	seam_atomic_inc();
+}
+
+void seam_irq_exit(void)
+{
+	seam_atomic_dec();
+}
 
 /* Header in front of each block so seam_free can check what it frees. */
 struct seam_block {
@@ -77,6 +124,8 @@ void seam_alloc_fail_at(unsigned long nth)
 #define LOG_LINES	256
 #define LOG_LINE_MAX	256
 
+void (*seam_log_hook)(int level, const char *line);
+
 static char log_ring[LOG_LINES][LOG_LINE_MAX];
 static unsigned int log_next, log_used;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -92,6 +141,8 @@ void seam_log(int level, const char *fmt, ...)
 	if (getenv("SEAM_LOG_STDERR"))
 		fprintf(stderr, "<%d>%s", level, line);
 
+	if (seam_log_hook)
+		seam_log_hook(level, line);
 	pthread_mutex_lock(&log_lock);
 	memcpy(log_ring[log_next], line, sizeof(line));
 	log_next = (log_next + 1) % LOG_LINES;
@@ -150,4 +201,68 @@ bool seam_warn_on(bool cond, const char *what, const char *file, int line)
 		seam_log(SEAM_LOG_WARN, "WARNING: %s at %s:%d\n", what, file,
 			 line);
 	return cond;
+}
+
+/* ---- duplicates: the string helpers of seam_xenbus.h ---------------- */
+
+int kstrtoint(const char *s, unsigned int base, int *res)
+{
+	char *end;
+	long v;
+
+	if (!*s || *s == ' ' || *s == '\t')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, base);
+	if (*end == '\n')
+		end++;
+	if (end == s || *end)
+		return -EINVAL;
+	if (errno || v < INT_MIN || v > INT_MAX)
+		return -ERANGE;
+	*res = v;
+	return 0;
+}
+
+char *kvasprintf(gfp_t gfp, const char *fmt, va_list ap)
+{
+	va_list aq;
+	char *p;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	p = kmalloc(n + 1, gfp);
+	if (p)
+		vsnprintf(p, n + 1, fmt, ap);
+	return p;
+}
+
+char *kstrdup(const char *s, gfp_t gfp)
+{
+	size_t n = strlen(s) + 1;
+	char *p = kmalloc(n, gfp);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+const char *xenbus_strstate(enum xenbus_state state)
+{
+	static const char *const name[] = {
+		[XenbusStateUnknown] = "Unknown",
+		[XenbusStateInitialising] = "Initialising",
+		[XenbusStateInitWait] = "InitWait",
+		[XenbusStateInitialised] = "Initialised",
+		[XenbusStateConnected] = "Connected",
+		[XenbusStateClosing] = "Closing",
+		[XenbusStateClosed] = "Closed",
+		[XenbusStateReconfiguring] = "Reconfiguring",
+		[XenbusStateReconfigured] = "Reconfigured",
+	};
+
+	return (unsigned int)state < ARRAY_SIZE(name) ? name[state] :
+	       "INVALID";
 }

@@ -1,22 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The backend in dom0: the vector table for the four devices, the owner
- * bookkeeping (an epoch per domain incarnation), reset and release, the
- * xenbus backend state machine for PV guests, and -- on the vtab legs --
- * the guest request handling modelled by calling the vector table where
- * pciback does (the transport leg uses pciback's own dispatcher instead,
- * see xport.c).
+ * dom0 around pciback's own xenbus backend: pciback/xenbus.c, exports.c
+ * and xenstore.c run here as they are, behind this world's instance of
+ * their ops table (struct pcisplit_xb_ops, sim_xb_ops below).  What this
+ * file provides is what surrounds them in a real dom0:
+ *   - the stub driver's seized devices: vector table records, virtual
+ *     config space, whom each is lent to, reset and release;
+ *   - the registry of live frontends (an epoch per incarnation);
+ *   - the xenbus core: a device probed when libxl writes a backend
+ *     directory in state Initialising, the otherend watch on the
+ *     frontend's state, remove when the directory goes;
+ *   - the reconfiguration timer, run when the toolstack lets time pass.
+ * The ring's glue (the shared page, the event channel, the backend
+ * thread) is xport.c.  An HVM guest's devices are lent by the toolstack
+ * (back_set_owner), as libxl does through pciback's sysfs for them.
  */
+#include <pcisplit/back_xenbus.h>
 #include "sim.h"
 
 struct pcisplit_vtab sim_vtab;
 struct sim_bdev bdevs[SIM_NDEV];
 
-/* The epoch the backend gave each hv slot's current incarnation. */
+/* ---- the registry of live frontends --------------------------------- */
+
+/* The epoch of each hv slot's current incarnation, and whether it lives. */
 static struct {
 	u32 serial;
 	u64 epoch;
 	u16 domid;
+	bool alive;
 } inc[SIM_NDOM];
 static u64 next_epoch = 1;
 static pthread_mutex_t inc_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -26,7 +38,8 @@ bool back_owner_of(int slot, struct pcisplit_owner *o)
 	bool ok;
 
 	pthread_mutex_lock(&inc_lock);
-	ok = inc[slot].epoch && inc[slot].serial == hv.dom[slot].serial;
+	ok = inc[slot].epoch && inc[slot].alive &&
+	     inc[slot].serial == hv.dom[slot].serial;
 	if (ok) {
 		o->domid = inc[slot].domid;
 		o->epoch = inc[slot].epoch;
@@ -35,42 +48,48 @@ bool back_owner_of(int slot, struct pcisplit_owner *o)
 	return ok;
 }
 
-/*
- * The owner for @slot: a new epoch when @renew, or when the domain in the
- * slot is not the one the slot's epoch was minted for.
- */
-static struct pcisplit_owner back_owner(int slot, bool renew)
+/* A new epoch for @slot's domain, recorded alive. */
+static struct pcisplit_owner owner_record(int slot)
 {
 	struct pcisplit_owner o;
 
 	pthread_mutex_lock(&inc_lock);
-	if (renew || !inc[slot].epoch ||
-	    inc[slot].serial != hv.dom[slot].serial) {
-		inc[slot].serial = hv.dom[slot].serial;
-		inc[slot].domid = hv.dom[slot].domid;
-		inc[slot].epoch = next_epoch++;
-	}
+	inc[slot].serial = hv.dom[slot].serial;
+	inc[slot].domid = hv.dom[slot].domid;
+	inc[slot].epoch = next_epoch++;
+	inc[slot].alive = true;
 	o.domid = inc[slot].domid;
 	o.epoch = inc[slot].epoch;
 	pthread_mutex_unlock(&inc_lock);
 	return o;
 }
 
-/* The owner for @slot, minting an epoch for a new incarnation. */
-struct pcisplit_owner back_owner_mint(int slot)
+static void owner_forget(int slot, const struct pcisplit_owner *o)
 {
-	return back_owner(slot, false);
+	pthread_mutex_lock(&inc_lock);
+	if (inc[slot].epoch == o->epoch)
+		inc[slot].alive = false;
+	pthread_mutex_unlock(&inc_lock);
 }
 
-/*
- * A frontend came back in a domain whose previous frontend went away:
- * pciback's new_incarnation().  The records of the old epoch were pruned
- * when it went; any left would now be a stale owner's (check.c).
- */
-struct pcisplit_owner back_owner_renew(int slot)
+/* ---- the stub driver's devices ---------------------------------------- */
+
+static int hw_read(void *priv, unsigned int off, unsigned int size, u32 *val)
 {
-	return back_owner(slot, true);
+	*val = pdev_cfg_read((enum sim_dk)(long)priv, off, size);
+	return 0;
 }
+
+static int hw_write(void *priv, unsigned int off, unsigned int size, u32 val)
+{
+	pdev_cfg_write((enum sim_dk)(long)priv, off, size, val);
+	return 0;
+}
+
+static const struct pcisplit_cfg_hw_ops hw_ops = {
+	.read = hw_read,
+	.write = hw_write,
+};
 
 void back_init(void)
 {
@@ -84,14 +103,22 @@ void back_init(void)
 		int err;
 
 		memset(b, 0, sizeof(*b));
+		b->pd.dk = i;
 		err = pcisplit_vdev_init(&b->vd, pdevs[i].sbdf,
 					 pdevs[i].msix_size, pdevs[i].msi_max,
 					 SH_INFO_MAX_VEC, &sim_vtab_ops, NULL);
+		err = err ?: pcisplit_cfg_init(&b->cfg, &hw_ops, (void *)(long)i,
+					       PCI_CFG_SPACE_EXP_SIZE, NULL);
 		if (err) {
-			fprintf(stderr, "sim: vdev init of %s: %d\n",
+			fprintf(stderr, "sim: seizing %s: %d\n",
 				sim_dk_names[i], err);
 			abort();
 		}
+		/* dom0's irq for the device, as pciback's glue sets it. */
+		b->cfg.int_line = pdevs[i].gsi;
+		b->bd.vd = &b->vd;
+		b->bd.cfg = &b->cfg;
+		b->bd.priv = (void *)(long)i;
 		b->owner_slot = -1;
 		pcisplit_vtab_add(&sim_vtab, &b->vd);
 	}
@@ -107,16 +134,24 @@ void back_fini(void)
 	mutex_destroy(&sim_vtab.lock);
 }
 
-void back_set_owner(enum sim_dk dk, int slot)
+static void lend(enum sim_dk dk, int slot, const struct pcisplit_owner *o)
 {
-	struct pcisplit_owner o = back_owner_mint(slot);
 	struct sim_bdev *b = &bdevs[dk];
 
-	pcisplit_vdev_set_owner(&b->vd, &o);
+	pcisplit_vdev_set_owner(&b->vd, o);
 	b->owner_slot = slot;
 	b->owner_serial = hv.dom[slot].serial;
 	sim_log(SEAM_LOG_INFO, "back: %s owned by dom%u epoch %llu",
-		sim_dk_names[dk], o.domid, (unsigned long long)o.epoch);
+		sim_dk_names[dk], o->domid, (unsigned long long)o->epoch);
+}
+
+void back_set_owner(enum sim_dk dk, int slot)
+{
+	struct pcisplit_owner o;
+
+	if (!back_owner_of(slot, &o))
+		o = owner_record(slot);
+	lend(dk, slot, &o);
 }
 
 void back_release(enum sim_dk dk, const char *why)
@@ -127,7 +162,7 @@ void back_release(enum sim_dk dk, const char *why)
 	/* pciback's reset: forget (and unmap) the records, then FLR. */
 	pcisplit_vdev_prune(&b->vd, &rep);
 	pdev_reset(dk);
-	xport_dev_released(dk);
+	pcisplit_cfg_reset(&b->cfg);
 	pcisplit_vdev_set_owner(&b->vd, NULL);
 	sim_log(SEAM_LOG_INFO,
 		"back: %s released (%s): %u records, %u unmapped, %u gone, %u failed",
@@ -137,429 +172,356 @@ void back_release(enum sim_dk dk, const char *why)
 	b->owner_serial = 0;
 }
 
-/* ---- the vtab legs' request handling ------------------------------- */
+/* ---- the xenbus core's devices ------------------------------------------ */
 
-/* The device @op names, if this domain incarnation holds it. */
-static int op_device(int slot, const struct xen_pci_op *op)
-{
-	int dk;
+#define BACK_PCI	"/local/domain/0/backend/pci"
 
-	if (op->domain || op->bus)
-		return -1;
-	dk = sim_dk_of_sbdf(op->devfn);
-	if (dk < 0 || bdevs[dk].owner_slot != slot ||
-	    bdevs[dk].owner_serial != hv.dom[slot].serial)
-		return -1;
-	return dk;
-}
-
-void back_handle_op(int slot, struct xen_pci_op *op)
-{
-	struct pcisplit_owner o;
-	int dk = op_device(slot, op);
-	int pirqs[SH_INFO_MAX_VEC];
-	u16 entries[SH_INFO_MAX_VEC];
-	unsigned int i, n;
-	int err;
-
-	if (dk < 0 || !back_owner_of(slot, &o)) {
-		op->err = XEN_PCI_ERR_dev_not_found;
-		return;
-	}
-	switch (op->cmd) {
-	case XEN_PCI_OP_conf_read:
-	case XEN_PCI_OP_conf_write:
-		if ((op->size != 1 && op->size != 2 && op->size != 4) ||
-		    op->offset < 0 || (op->offset & (op->size - 1)) ||
-		    op->offset + op->size > 4096) {
-			op->err = XEN_PCI_ERR_invalid_offset;
-			return;
-		}
-		if (op->cmd == XEN_PCI_OP_conf_read)
-			op->value = pdev_cfg_read(dk, op->offset, op->size);
-		else
-			pdev_cfg_write(dk, op->offset, op->size, op->value);
-		op->err = 0;
-		return;
-	case XEN_PCI_OP_enable_msi:
-	case XEN_PCI_OP_enable_multi_msi:
-		n = op->cmd == XEN_PCI_OP_enable_msi ? 1 : op->info;
-		if (n > PCISPLIT_MSI_MAX_VEC) {
-			op->err = -E2BIG;
-			return;
-		}
-		sim_fault(SIM_F_ALLOC);		/* counts the site */
-		err = pcisplit_vdev_enable_msi(&bdevs[dk].vd, &o, n, pirqs);
-		op->value = err ? 0 : pirqs[0];
-		op->err = err;
-		return;
-	case XEN_PCI_OP_enable_msix:
-		n = op->value;
-		if (n > SH_INFO_MAX_VEC) {
-			op->err = -E2BIG;
-			return;
-		}
-		for (i = 0; i < n; i++)
-			entries[i] = op->msix_entries[i].entry;
-		sim_fault(SIM_F_ALLOC);
-		err = pcisplit_vdev_enable_msix(&bdevs[dk].vd, &o, entries, n,
-						pirqs);
-		for (i = 0; !err && i < n; i++)
-			op->msix_entries[i].vector = pirqs[i];
-		op->err = err;
-		return;
-	case XEN_PCI_OP_disable_msi:
-	case XEN_PCI_OP_disable_msix:
-		/* Whatever is on goes: a stock 6.1 guest sends the wrong op. */
-		op->err = pcisplit_vdev_disable(&bdevs[dk].vd, &o, NULL);
-		op->value = 0;
-		return;
-	default:
-		op->err = XEN_PCI_ERR_not_implemented;
-		return;
-	}
-}
-
-/* ---- xenbus: the backend side of a PV guest's pci device ----------- */
-
-/*
- * One per PV domain slot, created when the toolstack writes the backend
- * directory and gone with it.  Touched only from xenwatch (the main
- * thread); the transport leg's backend thread reads page and port.
- */
-struct sim_xb {
+/* One xenbus device backend/pci/<domid>/0, from probe to remove. */
+struct sim_xbdev {
+	struct xenbus_device xdev;
 	bool used;
-	u32 serial;
-	u16 domid;
-	char be[64];		/* backend directory */
-	char fe[64];		/* frontend directory */
-	bool fe_watched;
-	bool connected;
-	void *page;
-	int port;
+	int slot;			/* hv slot of the frontend's domain */
+	u32 serial;			/* and its incarnation */
+	bool fe_watched;		/* the otherend watch is registered */
+	char nodename[64];
+	char otherend[64];
+	char fe_state[80];		/* otherend/state */
+	char name[24];			/* the device's name, for dev_info */
 };
 
-static struct sim_xb xbs[SIM_NDOM];
+static struct sim_xbdev xbdevs[SIM_NDOM];
+static u64 back_clock;			/* ms, for the delayed work */
 
-static int xb_state(struct sim_xb *x)
+static struct sim_xbdev *of_xdev(struct xenbus_device *xdev)
 {
-	char p[96];
-	int st = 0;
-
-	snprintf(p, sizeof(p), "%s/state", x->be);
-	xs_read_int(p, &st);
-	return st;
+	return container_of(xdev, struct sim_xbdev, xdev);
 }
 
-/* xenbus_switch_state(): a failure is fatal for the device, and said. */
-static int xb_set_state(struct sim_xb *x, int st)
+static struct sim_xbdev *of_be(struct pcisplit_back *be)
 {
-	char p[96];
+	return of_xdev(be->xdev);
+}
+
+static struct pcisplit_back *be_of(struct sim_xbdev *x)
+{
+	return x->used ? dev_get_drvdata(&x->xdev.dev) : NULL;
+}
+
+struct pcisplit_back *back_of_slot(int slot)
+{
+	struct sim_xbdev *x = &xbdevs[slot];
+
+	if (!x->used || x->serial != hv.dom[slot].serial)
+		return NULL;
+	return be_of(x);
+}
+
+int back_slot(struct pcisplit_back *be)
+{
+	return of_be(be)->slot;
+}
+
+bool xb_connected(int slot)
+{
+	struct pcisplit_back *be = back_of_slot(slot);
+
+	return be && be->ring.sh;
+}
+
+static void path_of(char *restrict p, size_t n, const char *dir,
+		    const char *node)
+{
+	snprintf(p, n, "%s/%s", dir, node);
+}
+
+static char *sim_read(struct xenbus_device *xdev, const char *dir,
+		      const char *node)
+{
+	char p[160], val[128];
+	char *copy;
 	int err;
 
-	snprintf(p, sizeof(p), "%s/state", x->be);
-	err = xs_printf(p, "%d", st);
+	path_of(p, sizeof(p), dir, node);
+	err = xs_read(p, val, sizeof(val));
 	if (err)
-		sim_log(SEAM_LOG_ERR, "back: dom%u: writing %s = %d failed: %d",
-			x->domid, p, st, err);
-	return err;
+		return ERR_PTR(err);
+	copy = kstrdup(val, GFP_KERNEL);
+	return copy ? copy : ERR_PTR(-ENOMEM);
 }
 
-/* dev-N names a device; -1 if it names none of ours. */
-static int xb_dev(struct sim_xb *x, int i)
+static int sim_write(struct xenbus_device *xdev, const char *dir,
+		     const char *node, const char *val)
 {
-	char p[96], v[32];
-	unsigned int seg, bus, slot, fn;
+	char p[160];
 
-	snprintf(p, sizeof(p), "%s/dev-%d", x->be, i);
-	if (xs_read(p, v, sizeof(v)))
-		return -1;
-	if (sscanf(v, "%x:%x:%x.%x", &seg, &bus, &slot, &fn) != 4 || seg ||
-	    bus || slot > 31 || fn > 7)
-		return -1;
-	return sim_dk_of_sbdf(slot << 3 | fn);
+	path_of(p, sizeof(p), dir, node);
+	return xs_write(p, val);
 }
 
-static int xb_dev_state(struct sim_xb *x, int i)
+/* xenbus_switch_state: a failed write is said (xenbus_switch_fatal). */
+static int sim_switch_state(struct xenbus_device *xdev, enum xenbus_state st)
 {
-	char p[96];
-	int st = 0;
-
-	snprintf(p, sizeof(p), "%s/state-%d", x->be, i);
-	xs_read_int(p, &st);
-	return st;
-}
-
-static void xb_set_dev_state(struct sim_xb *x, int i, int st)
-{
-	char p[96];
+	char p[160];
 	int err;
 
-	snprintf(p, sizeof(p), "%s/state-%d", x->be, i);
+	if (st == xdev->state)
+		return 0;
+	path_of(p, sizeof(p), xdev->nodename, "state");
 	err = xs_printf(p, "%d", st);
-	if (err)
-		sim_log(SEAM_LOG_ERR, "back: dom%u: writing %s = %d failed: %d",
-			x->domid, p, st, err);
-}
-
-static int xb_slot(struct sim_xb *x)
-{
-	return (int)(x - xbs);
-}
-
-static void xb_attach_dev(struct sim_xb *x, int i)
-{
-	int dk = xb_dev(x, i);
-
-	if (dk < 0) {
-		sim_log(SEAM_LOG_WARN, "back: dom%u dev-%d: no such device",
-			x->domid, i);
-		return;
-	}
-	back_set_owner(dk, xb_slot(x));
-	xb_set_dev_state(x, i, 3);	/* Initialised: published */
-}
-
-static void xb_disconnect(struct sim_xb *x, const char *why)
-{
-	int slot = xb_slot(x);
-	unsigned int dk;
-
-	sim_back_stop(slot);
-	for (dk = 0; dk < SIM_NDEV; dk++)
-		if (bdevs[dk].owner_slot == slot &&
-		    bdevs[dk].owner_serial == x->serial)
-			back_release(dk, why);
-	if (x->port > 0)
-		hv_evtchn_close(0, x->port);
-	x->port = 0;
-	x->page = NULL;
-	x->connected = false;
-}
-
-/*
- * Map the frontend's page, bind its channel, lend the devices (the new
- * ones, or on @again -- a frontend that came back -- every one libxl has
- * not taken away) and serve.
- */
-static void xb_connect(struct sim_xb *x, bool again)
-{
-	char p[96], magic[8];
-	int ref, port, num = 0, i, err;
-
-	snprintf(p, sizeof(p), "%s/magic", x->fe);
-	if (xs_read(p, magic, sizeof(magic)) || strcmp(magic, XEN_PCI_MAGIC)) {
-		sim_log(SEAM_LOG_ERR, "back: dom%u: bad or no magic", x->domid);
-		return;
-	}
-	snprintf(p, sizeof(p), "%s/pci-op-ref", x->fe);
-	if (xs_read_int(p, &ref)) {
-		sim_log(SEAM_LOG_ERR, "back: dom%u: no pci-op-ref", x->domid);
-		return;
-	}
-	snprintf(p, sizeof(p), "%s/event-channel", x->fe);
-	if (xs_read_int(p, &port)) {
-		sim_log(SEAM_LOG_ERR, "back: dom%u: no event-channel", x->domid);
-		return;
-	}
-	x->page = hv_grant_map(x->domid, ref);
-	if (!x->page) {
-		sim_log(SEAM_LOG_ERR, "back: dom%u: mapping grant %d failed",
-			x->domid, ref);
-		xb_set_state(x, 6);
-		return;
-	}
-	err = hv_evtchn_bind_interdomain(0, x->domid, port, NULL, NULL);
-	if (err < 0) {
-		sim_log(SEAM_LOG_ERR, "back: dom%u: binding event channel %d failed: %d",
-			x->domid, port, err);
-		x->page = NULL;
-		xb_set_state(x, 6);
-		return;
-	}
-	x->port = err;
-	snprintf(p, sizeof(p), "%s/num_devs", x->be);
-	xs_read_int(p, &num);
-	for (i = 0; i < num && i < 16; i++) {
-		int sub = xb_dev_state(x, i);
-
-		if (sub == 1 || (again && sub != 5 && sub != 6))
-			xb_attach_dev(x, i);
-	}
-	/* Passthrough mode: the guest sees the host's bus 0000:00. */
-	snprintf(p, sizeof(p), "%s/root_num", x->be);
-	err = xs_write(p, "1");
-	snprintf(p, sizeof(p), "%s/root-0", x->be);
-	err = err ?: xs_write(p, "0000:00");
-	if (err)
-		sim_log(SEAM_LOG_ERR, "back: dom%u: publishing the root bus: %d",
-			x->domid, err);
-	err = sim_back_start(xb_slot(x), x->page, x->port);
 	if (err) {
-		sim_log(SEAM_LOG_ERR, "back: dom%u: backend thread: %d",
-			x->domid, err);
-		xb_disconnect(x, "connect failed");
-		xb_set_state(x, 6);
-		return;
+		sim_log(SEAM_LOG_ERR, "back: %s: writing new state %s: %d",
+			xdev->nodename, xenbus_strstate(st), err);
+		return err;
 	}
-	x->connected = true;
-	xb_set_state(x, 4);
+	xdev->state = st;
+	return 0;
 }
 
-/*
- * The frontend went Reconfiguring after the toolstack set ours to
- * Reconfiguring: it has let go of the devices marked Closing; take them
- * back (release) and publish the new ones (Initialising).
- */
-static void xb_reconfigure(struct sim_xb *x)
+/* xenbus_dev_fatal: said, and the device goes Closing. */
+static __printf(3, 0) void sim_fatal(struct xenbus_device *xdev, int err,
+				     const char *fmt, va_list ap)
 {
-	int num = 0, i, dk;
-	char p[96];
+	char msg[160];
 
-	snprintf(p, sizeof(p), "%s/num_devs", x->be);
-	xs_read_int(p, &num);
-	for (i = 0; i < num && i < 16; i++) {
-		switch (xb_dev_state(x, i)) {
-		case 1:			/* Initialising: new */
-			if (x->connected)
-				xb_attach_dev(x, i);
-			break;
-		case 5:			/* Closing: going */
-			dk = xb_dev(x, i);
-			if (dk >= 0 && bdevs[dk].owner_slot == xb_slot(x))
-				back_release(dk, "pci-detach");
-			xb_set_dev_state(x, i, 6);
-			break;
-		default:
-			break;
-		}
-	}
-	xb_set_state(x, 8);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	sim_log(SEAM_LOG_ERR, "back: %s: fatal %d %s", xdev->nodename, err,
+		msg);
+	sim_switch_state(xdev, XenbusStateClosing);
 }
 
-static void xb_fe_changed(void *arg, const char *path)
+static void be_dir_changed(void *arg, const char *path)
 {
-	struct sim_xb *x = arg;
-	char p[96];
-	int st = -1;
+	struct xenbus_watch *w = arg;
+
+	w->callback(w, path, "");
+}
+
+static int sim_watch(struct xenbus_device *xdev, struct xenbus_watch *w,
+		     void (*cb)(struct xenbus_watch *w, const char *path,
+				const char *token))
+{
+	w->node = xdev->nodename;
+	w->callback = cb;
+	return xs_watch(xdev->nodename, be_dir_changed, w);
+}
+
+static void sim_unwatch(struct xenbus_device *xdev, struct xenbus_watch *w)
+{
+	xs_unwatch(xdev->nodename, w);
+}
+
+static void xbdev_remove(struct sim_xbdev *x);
+
+/* device_unregister: the xenbus core removes the device at once. */
+static void sim_unregister(struct xenbus_device *xdev)
+{
+	xbdev_remove(of_xdev(xdev));
+}
+
+static void sim_reconf_later(struct pcisplit_back *be, unsigned long delay)
+{
+	be->reconf_work.due = back_clock + delay;
+	be->reconf_work.pending = true;
+}
+
+static void sim_ring_init(struct pcisplit_back *be)
+{
+	xport_ring_init(be);
+}
+
+static int sim_ring_connect(struct pcisplit_back *be, grant_ref_t ref,
+			    evtchn_port_t port)
+{
+	return xport_ring_connect(be, of_be(be)->slot, ref, port);
+}
+
+static void sim_ring_disconnect(struct pcisplit_back *be)
+{
+	xport_ring_disconnect(be, of_be(be)->slot);
+}
+
+/* As pcisplit_pdev_get: a device another backend holds is not handed out. */
+static struct pcisplit_pdev *sim_dev_get(struct pcisplit_back *be, u32 sbdf)
+{
+	int dk = sim_dk_of_sbdf(sbdf);
+
+	if (dk < 0 || bdevs[dk].be)
+		return NULL;
+	bdevs[dk].be = be;
+	return &bdevs[dk].pd;
+}
+
+static struct sim_bdev *of_pd(struct pcisplit_pdev *pd)
+{
+	return container_of(pd, struct sim_bdev, pd);
+}
+
+static void sim_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd,
+			 bool permissive)
+{
+	struct sim_bdev *b = of_pd(pd);
+
+	if (b->be != be)
+		sim_log(SEAM_LOG_ERR, "back: %s lent by a backend that does not hold it",
+			sim_dk_names[pd->dk]);
+	lend(pd->dk, of_be(be)->slot, &be->fe.owner);
+	pcisplit_cfg_reset(&b->cfg);
+	b->cfg.permissive = permissive;
+}
+
+static void sim_dev_put(struct pcisplit_back *be, struct pcisplit_pdev *pd)
+{
+	struct sim_bdev *b = of_pd(pd);
+
+	if (b->be != be)
+		sim_log(SEAM_LOG_ERR, "back: %s given back by a backend that does not hold it",
+			sim_dk_names[pd->dk]);
+	back_release(pd->dk, "given back by the backend");
+	b->be = NULL;
+}
+
+/* Every device of this world sits on the host's root bus 0000:00. */
+static u32 sim_dev_root(struct pcisplit_back *be, struct pcisplit_pdev *pd)
+{
+	return 0;
+}
+
+static int sim_owner_new(struct pcisplit_back *be)
+{
+	be->fe.owner = owner_record(of_be(be)->slot);
+	return 0;
+}
+
+static void sim_owner_gone(struct pcisplit_back *be)
+{
+	owner_forget(of_be(be)->slot, &be->fe.owner);
+}
+
+static const struct pcisplit_xb_ops sim_xb_ops = {
+	.read = sim_read,
+	.write = sim_write,
+	.switch_state = sim_switch_state,
+	.fatal = sim_fatal,
+	.watch = sim_watch,
+	.unwatch = sim_unwatch,
+	.unregister = sim_unregister,
+	.reconf_later = sim_reconf_later,
+	.ring_init = sim_ring_init,
+	.ring_connect = sim_ring_connect,
+	.ring_disconnect = sim_ring_disconnect,
+	.dev_get = sim_dev_get,
+	.dev_lend = sim_dev_lend,
+	.dev_put = sim_dev_put,
+	.dev_root = sim_dev_root,
+	.owner_new = sim_owner_new,
+	.owner_gone = sim_owner_gone,
+};
+
+/* The xenbus core's otherend watch: the frontend's state changed. */
+static void fe_state_changed(void *arg, const char *path)
+{
+	struct sim_xbdev *x = arg;
+	int st = XenbusStateUnknown;
 
 	if (!x->used)
 		return;
-	snprintf(p, sizeof(p), "%s/state", x->fe);
-	if (xs_read_int(p, &st)) {
-		/* The frontend directory is gone: its domain died. */
-		if (x->connected || x->page)
-			xb_disconnect(x, "frontend gone");
-		return;
-	}
-	switch (st) {
-	case 3:				/* Initialised */
-		if (!x->connected && xb_state(x) == 2) {
-			xb_connect(x, false);
-		} else if (!x->connected && xb_state(x) == 4) {
-			/* Idle after its frontend went: a new one (reload). */
-			struct pcisplit_owner o = back_owner_renew(xb_slot(x));
-
-			sim_log(SEAM_LOG_INFO, "back: dom%u: frontend returns, epoch %llu",
-				x->domid, (unsigned long long)o.epoch);
-			xb_connect(x, true);
-		}
-		break;
-	case 7:				/* Reconfiguring */
-		if (x->connected && xb_state(x) == 7)
-			xb_reconfigure(x);
-		break;
-	case 4:				/* Connected */
-		if (xb_state(x) == 8)
-			xb_set_state(x, 4);
-		break;
-	case 5:				/* Closing */
-	case 6:				/* Closed */
-		if (x->connected || x->page)
-			xb_disconnect(x, "frontend closed");
-		if (xb_state(x) == 6 || (xb_state(x) == 4 && !x->connected))
-			break;
-		xb_set_state(x, st);
-		/*
-		 * Closed while the toolstack keeps the device online (a
-		 * frontend module unloaded): idle Connected, as pciback
-		 * does, so libxl can still take devices away and a new
-		 * frontend can come.
-		 */
-		if (st == 6)
-			xb_set_state(x, 4);
-		break;
-	default:
-		break;
-	}
+	if (xs_read_int(x->fe_state, &st))
+		st = XenbusStateUnknown;
+	pcisplit_back_frontend_changed(&x->xdev, st);
 }
 
-static void xb_remove(struct sim_xb *x)
+static void xbdev_remove(struct sim_xbdev *x)
 {
-	if (x->connected || x->page)
-		xb_disconnect(x, "backend removed");
+	if (!x->used)
+		return;
 	if (x->fe_watched)
-		xs_unwatch(x->fe, x);
+		xs_unwatch(x->fe_state, x);
+	pcisplit_back_remove(&x->xdev);
 	memset(x, 0, sizeof(*x));
 }
 
-static void xb_probe(int slot)
+/*
+ * xenbus_probe_node and xenbus_dev_probe: a new backend directory in
+ * state Initialising becomes a device, the driver probes it, then the
+ * core watches the other end.
+ */
+static void xbdev_probe(int slot)
 {
-	struct sim_xb *x = &xbs[slot];
+	struct sim_xbdev *x = &xbdevs[slot];
+	const char *dir = x->nodename;
+	char p[160];
 	int err;
 
 	memset(x, 0, sizeof(*x));
-	x->used = true;
+	x->slot = slot;
 	x->serial = hv.dom[slot].serial;
-	x->domid = hv.dom[slot].domid;
-	snprintf(x->be, sizeof(x->be), "/local/domain/0/backend/pci/%u/0",
-		 x->domid);
-	snprintf(x->fe, sizeof(x->fe), "/local/domain/%u/device/pci/0",
-		 x->domid);
-	err = xs_watch(x->fe, xb_fe_changed, x);
+	snprintf(x->nodename, sizeof(x->nodename), BACK_PCI "/%u/0",
+		 hv.dom[slot].domid);
+	path_of(p, sizeof(p), dir, "frontend");
+	if (xs_read(p, x->otherend, sizeof(x->otherend))) {
+		sim_log(SEAM_LOG_ERR, "xenbus: %s: no frontend", dir);
+		return;
+	}
+	/* otherend (at most 63 bytes) + "/state" fits fe_state. */
+	strcpy(x->fe_state, x->otherend);
+	strcat(x->fe_state, "/state");
+	snprintf(x->name, sizeof(x->name), "pci-%u-0", hv.dom[slot].domid);
+	x->xdev.nodename = x->nodename;
+	x->xdev.otherend = x->otherend;
+	x->xdev.otherend_id = hv.dom[slot].domid;
+	x->xdev.state = XenbusStateInitialising;
+	x->xdev.dev.init_name = x->name;
+	x->used = true;
+	/* The matrix's devices are bus 0000:00, where the guest looks. */
+	err = pcisplit_back_probe(&x->xdev, &sim_xb_ops, true);
 	if (err) {
-		sim_log(SEAM_LOG_ERR, "back: dom%u: cannot watch the frontend: %d",
-			x->domid, err);
-		xb_set_state(x, 6);
+		sim_log(SEAM_LOG_ERR, "xenbus: probe of %s failed: %d", dir,
+			err);
+		memset(x, 0, sizeof(*x));
+		return;
+	}
+	err = xs_watch(x->fe_state, fe_state_changed, x);
+	if (err) {
+		sim_log(SEAM_LOG_ERR, "xenbus: watch_otherend on %s failed: %d",
+			dir, err);
+		xbdev_remove(x);
 		return;
 	}
 	x->fe_watched = true;
-	xb_set_state(x, 2);		/* InitWait */
 }
 
-/* Everything under backend/pci: new, changed and removed directories. */
-static void back_watch(void *arg, const char *path)
+/* The xenbus core's watch on backend/pci: new and removed directories. */
+static void back_pci_changed(void *arg, const char *path)
 {
-	const char *base = "/local/domain/0/backend/pci/";
-	char be[96];
+	const char *base = BACK_PCI "/";
+	char dir[64], p[160];
 	unsigned int domid;
-	int slot;
+	int slot, st;
 
 	if (strncmp(path, base, strlen(base)) ||
 	    sscanf(path + strlen(base), "%u", &domid) != 1)
 		return;
+	snprintf(dir, sizeof(dir), "%s%u/0", base, domid);
 	for (slot = 1; slot < SIM_NDOM; slot++)
-		if (xbs[slot].used && xbs[slot].domid == domid)
+		if (xbdevs[slot].used &&
+		    !strcmp(xbdevs[slot].nodename, dir))
 			break;
-	snprintf(be, sizeof(be), "%s%u/0", base, domid);
-	if (slot < SIM_NDOM && xbs[slot].serial != hv.dom[slot].serial) {
-		/* A dead incarnation's leftovers: forget them first. */
-		xb_remove(&xbs[slot]);
+	if (slot < SIM_NDOM && (!xs_exists(dir) ||
+				xbdevs[slot].serial != hv.dom[slot].serial)) {
+		/* Removed, or a dead incarnation's leftover. */
+		xbdev_remove(&xbdevs[slot]);
 		slot = SIM_NDOM;
 	}
-	if (!xs_exists(be)) {
-		if (slot < SIM_NDOM)
-			xb_remove(&xbs[slot]);
+	path_of(p, sizeof(p), dir, "state");
+	if (slot < SIM_NDOM || xs_read_int(p, &st) ||
+	    st != XenbusStateInitialising)
 		return;
-	}
-	if (slot == SIM_NDOM) {
-		for (slot = 1; slot < SIM_NDOM; slot++)
-			if (hv.dom[slot].used && hv.dom[slot].alive &&
-			    hv.dom[slot].domid == domid && !hv.dom[slot].hvm)
-				break;
-		if (slot < SIM_NDOM)
-			xb_probe(slot);
-	}
+	for (slot = 1; slot < SIM_NDOM; slot++)
+		if (hv.dom[slot].used && hv.dom[slot].alive &&
+		    hv.dom[slot].domid == domid && !hv.dom[slot].hvm)
+			break;
+	if (slot < SIM_NDOM)
+		xbdev_probe(slot);
 }
 
 static bool back_watching;
@@ -568,8 +530,9 @@ int xb_back_init(void)
 {
 	int err;
 
-	memset(xbs, 0, sizeof(xbs));
-	err = xs_watch("/local/domain/0/backend/pci", back_watch, NULL);
+	memset(xbdevs, 0, sizeof(xbdevs));
+	back_clock = 0;
+	err = xs_watch(BACK_PCI, back_pci_changed, NULL);
 	if (err)
 		sim_log(SEAM_LOG_ERR, "back: cannot watch backend/pci: %d: no PV guest will connect",
 			err);
@@ -582,14 +545,48 @@ void xb_back_fini(void)
 	int i;
 
 	for (i = 1; i < SIM_NDOM; i++)
-		if (xbs[i].used)
-			xb_remove(&xbs[i]);
+		xbdev_remove(&xbdevs[i]);
 	if (back_watching)
-		xs_unwatch("/local/domain/0/backend/pci", NULL);
+		xs_unwatch(BACK_PCI, NULL);
 }
 
-bool xb_connected(int slot)
+void back_clock_advance(unsigned long ms)
 {
-	return xbs[slot].used && xbs[slot].connected &&
-	       xbs[slot].serial == hv.dom[slot].serial;
+	int i;
+
+	back_clock += ms;
+	for (i = 1; i < SIM_NDOM; i++) {
+		struct pcisplit_back *be = be_of(&xbdevs[i]);
+		struct delayed_work *dw = be ? &be->reconf_work : NULL;
+
+		if (dw && dw->pending && dw->due <= back_clock) {
+			dw->pending = false;
+			dw->work.func(&dw->work);
+		}
+	}
+}
+
+void back_guest_gone(int slot, void *page)
+{
+	struct pcisplit_back *be = back_of_slot(slot);
+
+	if (!be || !be->ring.sh || be->ring.sh != page)
+		return;
+	/* Xen would keep the page while it is mapped; this world cannot. */
+	sim_log(SEAM_LOG_ERR, "back: still maps the page of dead dom%u",
+		hv.dom[slot].domid);
+	xport_ring_disconnect(be, slot);
+}
+
+/* ---- the vtab legs: requests straight into the dispatcher ---------- */
+
+void back_handle_op(int slot, struct xen_pci_op *op)
+{
+	struct pcisplit_back *be = back_of_slot(slot);
+
+	if (!be || !be->ring.sh) {
+		op->err = XEN_PCI_ERR_dev_not_found;
+		return;
+	}
+	xport_dispatch(be, op, false);
 }

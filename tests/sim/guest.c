@@ -683,6 +683,11 @@ static void fe_backend_changed(void *arg, const char *path)
 
 	if (!hv.dom[g->slot].alive)
 		return;
+	if (g->mid_connect) {
+		/* xenwatch is still in our connect: this waits its turn. */
+		g->held++;
+		return;
+	}
 	be_path(g, p, sizeof(p), "state");
 	if (xs_read_int(p, &st))
 		return;
@@ -698,6 +703,11 @@ static void fe_backend_changed(void *arg, const char *path)
 		}
 		g->connected = true;
 		fe_scan(g);
+		if (g->hold_connect) {
+			g->hold_connect = false;
+			g->mid_connect = true;
+			break;
+		}
 		fe_set_state(g, 4);
 		break;
 	case 7:				/* Reconfiguring */
@@ -841,6 +851,30 @@ void guest_boot(struct sim_guest *g)
 	front_init(g);
 }
 
+bool guest_boot_mid_connect(struct sim_guest *g)
+{
+	if (g->hvm || !g->booting)
+		return false;
+	g->hold_connect = true;
+	guest_boot(g);
+	xs_pump();
+	g->hold_connect = false;
+	return g->mid_connect;
+}
+
+void guest_connect_done(struct sim_guest *g)
+{
+	if (!g->mid_connect)
+		return;
+	g->mid_connect = false;
+	fe_set_state(g, 4);
+	/* Each event queued meanwhile reads the state as it is now. */
+	while (g->held) {
+		g->held--;
+		fe_backend_changed(g, NULL);
+	}
+}
+
 void guest_free(struct sim_guest *g)
 {
 	char p[96];
@@ -852,8 +886,8 @@ void guest_free(struct sim_guest *g)
 		for (dk = 0; dk < SIM_NDEV; dk++)
 			dm_release(g, dk);
 	} else {
-		/* The backend no longer touches the page once this returns. */
-		sim_back_stop(g->slot);
+		/* The backend let go of the page when the frontend went. */
+		back_guest_gone(g->slot, g->page);
 		sim_front_stop(g);
 		be_path(g, p, sizeof(p), "state");
 		xs_unwatch(p, g);

@@ -39,6 +39,19 @@ void sim_log(int level, const char *fmt, ...)
 	pthread_mutex_unlock(&log_lock);
 }
 
+/* The portable code's lines (the seam's log), in this log too. */
+static void seam_line(int level, const char *line)
+{
+	int n = strcspn(line, "\n");
+
+	sim_log(level, "%.*s", n, line);
+}
+
+void sim_log_mirror_seam(void)
+{
+	seam_log_hook = seam_line;
+}
+
 unsigned int sim_log_count(const char *needle)
 {
 	unsigned long i, first;

@@ -2,18 +2,17 @@
 #
 # The simulated test domain world (tests/sim), its fuzzers (tests/fuzz)
 # and its benchmark (bench/sim_*).  Everything is built from the project's
-# own portable sources under ASan/UBSan; pciback's dispatcher and
-# pcifront's transport are linked in (the transport leg) once they exist.
+# own portable sources under ASan/UBSan: the vector table, pciback's
+# xenbus backend, ring core, dispatcher and config space, and pcifront's
+# op transport run in the simulator as they run in the modules.
 
 SIM_DIR := $(TOP)/tests/sim
 SIM_BIN := $(BUILD)/sim/sim
-SIM_PORTABLE := $(TOP)/msi/vtab.c $(TOP)/tests/shim/seam.c
-SIM_XPORT_SRCS := $(TOP)/pciback/dispatch.c $(TOP)/pciback/confspace.c \
+SIM_PORTABLE := $(TOP)/msi/vtab.c $(TOP)/tests/shim/seam.c \
+	$(TOP)/pciback/xenbus.c $(TOP)/pciback/exports.c \
+	$(TOP)/pciback/xenstore.c $(TOP)/pciback/ring.c \
+	$(TOP)/pciback/dispatch.c $(TOP)/pciback/confspace.c \
 	$(TOP)/pcifront/xport.c $(TOP)/pcifront/ops.c
-ifeq ($(words $(wildcard $(SIM_XPORT_SRCS))),4)
-SIM_PORTABLE += $(SIM_XPORT_SRCS)
-SIM_XPORT_FLAGS := -DSIM_HAVE_TRANSPORT
-endif
 SIM_SRCS := $(wildcard $(SIM_DIR)/*.c)
 SIM_HDRS = $(wildcard $(SIM_DIR)/*.h $(TOP)/include/pcisplit/*.h \
 	$(TOP)/tests/shim/*/*.h)
@@ -39,7 +38,7 @@ sim-build: $(SIM_BIN)
 
 $(SIM_BIN): $(SIM_SRCS) $(SIM_HDRS) $(SIM_PORTABLE) $(SIM_DIR)/rules.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) $(SIM_XPORT_FLAGS) -o $@ \
+	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -o $@ \
 		$(SIM_SRCS) $(SIM_PORTABLE)
 
 # The matrix on every leg (plus the parser's own cases).

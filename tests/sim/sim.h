@@ -3,8 +3,9 @@
  * The simulated test domain world: one private header for tests/sim.
  *
  * A world is one hypervisor (hv.c), one xenstore (xs.c), four physical
- * devices (pdev.c), the backend (back.c: the vector table and, once they
- * exist, pciback's portable dispatcher), the toolstack (tool.c: what libxl
+ * devices (pdev.c), dom0 (back.c: the stub driver's devices and the
+ * xenbus core around pciback's own xenbus backend; xport.c: the ring's
+ * glue around pciback's ring core), the toolstack (tool.c: what libxl
  * does for create / destroy / attach / detach) and the guests (guest.c: PV
  * guests running the frontend, HVM guests whose device model maps pirqs
  * directly).  Every hypervisor and xenstore call site can be made to fail
@@ -22,6 +23,8 @@
 
 #include <stdatomic.h>
 #include <pcisplit/vtab.h>
+#include <pcisplit/back_cfg.h>
+#include <pcisplit/back_dispatch.h>
 
 static inline unsigned int ilog2_u(unsigned int v)
 {
@@ -69,9 +72,10 @@ extern const char *const sim_leg_names[SIM_NLEG];
 /* ---- logging --------------------------------------------------------- */
 
 /*
- * The simulator's own log (hypervisor, toolstack, guests).  The portable
- * code logs through the seam (seam_log_count).  Both are searched for
- * the stale-vector and failed-unmap signatures after every step.
+ * The simulator's own log (hypervisor, toolstack, guests), into which
+ * the portable code's lines (logged through the seam) are mirrored.  It
+ * is searched for the stale-vector and failed-unmap signatures after
+ * every step, and for an error after an injected fault.
  */
 __printf(2, 3) void sim_log(int level, const char *fmt, ...);
 unsigned int sim_log_count(const char *needle);
@@ -80,6 +84,8 @@ unsigned long sim_log_lines(void);
 unsigned long sim_log_errors_since(unsigned long since);
 void sim_log_dump(FILE *f, unsigned long since);
 void sim_log_reset(void);
+/* From now on the seam's log lines (the portable code's) are ours too. */
+void sim_log_mirror_seam(void);
 extern bool sim_verbose;
 
 /* ---- fault injection ------------------------------------------------- */
@@ -284,9 +290,23 @@ int sim_dk_of_sbdf(u32 sbdf);
 
 /* ---- the backend ---------------------------------------------------- */
 
-/* One device as the backend holds it. */
+struct pcisplit_back;
+
+/*
+ * A seized device as pciback's xenbus code holds it: this world's
+ * definition of the type struct pcisplit_xb_ops leaves opaque.
+ */
+struct pcisplit_pdev {
+	enum sim_dk dk;
+};
+
+/* One device as the stub driver holds it (back.c). */
 struct sim_bdev {
-	struct pcisplit_vdev vd;
+	struct pcisplit_pdev pd;	/* what pciback's xenbus code holds */
+	struct pcisplit_vdev vd;	/* its vector records */
+	struct pcisplit_cfg cfg;	/* its virtual config space */
+	struct pcisplit_bdev bd;	/* what the dispatcher sees */
+	struct pcisplit_back *be;	/* the backend holding it, or NULL */
 	int owner_slot;		/* hv slot of the owning domain, -1: none */
 	u32 owner_serial;
 };
@@ -296,24 +316,37 @@ extern struct sim_bdev bdevs[SIM_NDEV];
 
 void back_init(void);
 void back_fini(void);
-/* A new owner incarnation (its epoch is fresh): records pruned first. */
+/* HVM: the toolstack lends @dk to @slot's incarnation (sysfs). */
 void back_set_owner(enum sim_dk dk, int slot);
-/* Reset and release to no owner (detach, death, HVM release). */
+/* Reset and release to no owner (pciback's reset; HVM release, do_flr). */
 void back_release(enum sim_dk dk, const char *why);
 /* Handle one guest request on the vtab legs; op->err gets the answer. */
 void back_handle_op(int slot, struct xen_pci_op *op);
-/* The epoch and domid of an hv slot's current incarnation. */
+/* The epoch and domid of an hv slot's live incarnation, as registered. */
 bool back_owner_of(int slot, struct pcisplit_owner *o);
-/* The same, minting the epoch if the backend had not met it yet. */
-struct pcisplit_owner back_owner_mint(int slot);
-/* A frontend came back in the same domain: a new epoch for @slot. */
-struct pcisplit_owner back_owner_renew(int slot);
 
-/* xenbus: the backend side of the PV guests' pci devices */
+/* The xenbus core and pciback's xenbus backend (pciback/xenbus.c). */
 int xb_back_init(void);
 void xb_back_fini(void);
+/* The backend of @slot's current incarnation, NULL: none. */
+struct pcisplit_back *back_of_slot(int slot);
+/* The hv slot @be serves. */
+int back_slot(struct pcisplit_back *be);
 /* Whether the backend connected to @slot's current frontend. */
 bool xb_connected(int slot);
+/* Time passes for the backend's delayed work (ms). */
+void back_clock_advance(unsigned long ms);
+/* The guest of @slot is freed: the backend must not map @page any more. */
+void back_guest_gone(int slot, void *page);
+
+/* The ring's glue (xport.c), for the ops table in back.c. */
+void xport_ring_init(struct pcisplit_back *be);
+int xport_ring_connect(struct pcisplit_back *be, int slot, u32 ref,
+		       u32 port);
+void xport_ring_disconnect(struct pcisplit_back *be, int slot);
+/* Serve @op for @be as the ring does (counts the allocation site). */
+unsigned int xport_dispatch(struct pcisplit_back *be, struct xen_pci_op *op,
+			    bool atomic);
 
 /* ---- guests --------------------------------------------------------- */
 
@@ -336,6 +369,14 @@ struct sim_guest {
 	bool hvm;
 	bool booting;		/* created, kernel not up yet */
 	bool connected;		/* PV: frontend connected */
+	/*
+	 * PV, booting: stop the frontend's connect between its scan and its
+	 * own Connected (drivers still probing), and hold the backend state
+	 * changes that come meanwhile: its xenwatch thread is busy.
+	 */
+	bool hold_connect;
+	bool mid_connect;	/* stopped there */
+	unsigned int held;	/* backend state changes not yet read */
 	struct sim_gdev dev[SIM_NDEV];
 	/* PV frontend */
 	void *page;		/* the shared page */
@@ -358,6 +399,15 @@ int guest_xen_err(int err);
 struct sim_guest *guest_new(int slot, enum sim_dc dc, bool hvm);
 /* The kernel boots: the frontend connects, drivers probe. */
 void guest_boot(struct sim_guest *g);
+/*
+ * PV: the kernel boots up to the middle of the frontend's connect: it
+ * has read the backend's Connected and scanned, its own Connected is
+ * not written yet.  True if it got there.  guest_connect_done()
+ * finishes.
+ */
+bool guest_boot_mid_connect(struct sim_guest *g);
+/* The frontend's connect ends: Connected, then the changes it missed. */
+void guest_connect_done(struct sim_guest *g);
 /*
  * Clean shutdown: each bound driver's shutdown hook; @hooks false: the
  * guest only clears Bus Master (MSI-X left on, igbvf's path).
@@ -413,19 +463,9 @@ static inline bool sim_leg_threaded(enum sim_leg leg)
 	return leg == SIM_LEG_TRANSPORT || leg == SIM_LEG_STOCK;
 }
 
-/* NULL when pciback's dispatcher and pcifront's transport are built in. */
-extern const char *sim_transport_missing;
 /* The frontend's end of the shared page (guest side). */
 int sim_front_start(struct sim_guest *g);
 void sim_front_stop(struct sim_guest *g);
-/* The backend thread serving @slot's shared page (no-op on vtab legs). */
-int sim_back_start(int slot, void *page, int port);
-void sim_back_stop(int slot);
-/* Backend side: the dispatcher's view of the devices (xport.c). */
-void xport_init(void);
-void xport_fini(void);
-/* The backend reset a device: its virtual config space forgets. */
-void xport_dev_released(enum sim_dk dk);
 /*
  * Benchmark: bounce one cache line @n times between the calling thread and
  * @slot's backend thread; ns per round trip (0: no backend thread).

@@ -152,12 +152,16 @@ static void reap(enum sim_dc dc)
 	for (dk = 0; dk < SIM_NDEV; dk++) {
 		if (tool_attached[dk] != (int)dc)
 			continue;
-		if (g->hvm)
+		if (g->hvm) {
 			dm_release(g, dk);
-		/* The backend let go on "frontend gone"; make sure. */
-		if (bdevs[dk].owner_serial == hv.dom[g->slot].serial)
-			back_release(dk, g->hvm ? "hvm guest gone" :
-					  "toolstack reset");
+			back_release(dk, "hvm guest gone");
+		} else if (bdevs[dk].be ||
+			   bdevs[dk].owner_serial == hv.dom[g->slot].serial) {
+			/* The backend lets go when the frontend goes. */
+			sim_log(SEAM_LOG_ERR, "tool: dom%u is gone but %s is still lent: resetting it",
+				g->domid, sim_dk_names[dk]);
+			back_release(dk, "toolstack reset");
+		}
 		drop_device(g->domid, dk);
 		tool_attached[dk] = -1;
 	}
@@ -311,12 +315,21 @@ int tool_attach(enum sim_dc dc, enum sim_dk dk)
 		return -EBUSY;
 	}
 	if (!g->hvm) {
-		/* libxl waits for the backend to be Connected (the guest boots). */
+		/*
+		 * libxl waits for the backend to be Connected and adds the
+		 * device at once.  A guest still booting is then in the
+		 * middle of its frontend's connect: it has read Connected
+		 * and scanned, its drivers probe, its own Connected is still
+		 * to come (hotplug-booting on real Xen, a fast host).
+		 */
+		guest_boot_mid_connect(g);
 		tool_settle();
 		be_key(g->domid, p, sizeof(p), "state");
 		if (xs_read_int(p, &num) || num != 4) {
 			sim_log(SEAM_LOG_ERR, "tool: pci-attach %s to dom%u: backend %s not ready",
 				sim_dk_names[dk], g->domid, p);
+			guest_connect_done(g);
+			xs_pump();
 			return -ETIMEDOUT;
 		}
 		num = 0;
@@ -325,6 +338,8 @@ int tool_attach(enum sim_dc dc, enum sim_dk dk)
 	if (err) {
 		sim_log(SEAM_LOG_ERR, "tool: assigning %s to dom%u: %d",
 			sim_dk_names[dk], g->domid, err);
+		guest_connect_done(g);
+		xs_pump();
 		return err;
 	}
 	tool_attached[dk] = dc;
@@ -346,6 +361,12 @@ int tool_attach(enum sim_dc dc, enum sim_dk dk)
 	if (err)
 		sim_log(SEAM_LOG_ERR, "tool: pci-attach %s to dom%u: xenstore: %d",
 			sim_dk_names[dk], g->domid, err);
+	xs_pump();
+	/* A booting guest's frontend finishes connecting now. */
+	guest_connect_done(g);
+	xs_pump();
+	/* libxl waits up to 10 s for the backend to follow. */
+	back_clock_advance(10000);
 	xs_pump();
 	return err;
 }
@@ -402,6 +423,9 @@ int tool_detach(enum sim_dc dc, enum sim_dk dk)
 		be_key(g->domid, p, sizeof(p), "state");
 		err = err ?: xs_write(p, "7");
 		xs_pump();
+		/* libxl waits up to 10 s for the backend to follow. */
+		back_clock_advance(10000);
+		xs_pump();
 		sim_hammer_stop(g);
 		if (bdevs[dk].owner_slot == g->slot) {
 			/* libxl's forced removal: pciback resets it anyway. */
@@ -435,6 +459,8 @@ int tool_unbind(enum sim_dc dc, enum sim_dk dk)
 
 	if (!g)
 		return -ESRCH;
+	/* A driver is bound once the guest has booted. */
+	tool_settle();
 	if (!g->dev[dk].bound) {
 		sim_log(SEAM_LOG_ERR, "tool: no driver bound to %s in dom%u",
 			sim_dk_names[dk], g->domid);

@@ -1,130 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The transport leg: pcifront's op transport in the guest, pciback's
- * dispatcher and virtual config space in a backend thread, the two
- * talking over a real shared page and event channels.  Built only when
- * those portable sources exist (rules.mk defines SIM_HAVE_TRANSPORT);
- * otherwise the leg is skipped with the reason below.
+ * The ring's glue in this world, and the transport legs.  Backend side:
+ * pciback's ring core (pciback/ring.c) on this hypervisor's event
+ * channels, its deferred serving on a thread per frontend (pcisplit_wq),
+ * Xen's late EOI modelled (an event on a channel awaiting its EOI is
+ * held and delivered after it), and the dispatcher's view of the exported
+ * devices.  Guest side: pcifront's op transport over the same page, a
+ * hostile second vCPU, and a model of Linux 6.1's stock pcifront.
  */
 #include "sim.h"
 
-#ifndef SIM_HAVE_TRANSPORT
-
-const char *sim_transport_missing =
-	"pciback/dispatch.c, pciback/confspace.c, pcifront/xport.c or pcifront/ops.c is not in the tree yet";
-
-void xport_init(void)
-{
-}
-
-void xport_fini(void)
-{
-}
-
-void xport_dev_released(enum sim_dk dk)
-{
-}
-
-void sim_front_die_mid_request(struct sim_guest *g)
-{
-}
-
-void sim_hammer_start(struct sim_guest *g, enum sim_dk dk)
-{
-}
-
-void sim_hammer_stop(struct sim_guest *g)
-{
-}
-
-u64 sim_bench_pingpong(int slot, unsigned long n)
-{
-	return 0;
-}
-
-int sim_front_start(struct sim_guest *g)
-{
-	return sim_leg_threaded(world_opts.leg) ? -EOPNOTSUPP : 0;
-}
-
-void sim_front_stop(struct sim_guest *g)
-{
-}
-
-int sim_back_start(int slot, void *page, int port)
-{
-	return sim_leg_threaded(world_opts.leg) ? -EOPNOTSUPP : 0;
-}
-
-void sim_back_stop(int slot)
-{
-}
-
-static int no_probe_devfn(struct sim_guest *g, u8 devfn, u32 *id)
-{
-	return -EOPNOTSUPP;
-}
-
-static int no_conf_read(struct sim_guest *g, enum sim_dk dk, int off,
-			int size, u32 *val)
-{
-	return -EOPNOTSUPP;
-}
-
-static int no_conf_write(struct sim_guest *g, enum sim_dk dk, int off,
-			 int size, u32 val)
-{
-	return -EOPNOTSUPP;
-}
-
-static int no_enable_msi(struct sim_guest *g, enum sim_dk dk,
-			 unsigned int nvec, int *pirqs)
-{
-	return -EOPNOTSUPP;
-}
-
-static int no_enable_msix(struct sim_guest *g, enum sim_dk dk,
-			  const u16 *entries, unsigned int n, int *pirqs)
-{
-	return -EOPNOTSUPP;
-}
-
-static int no_disable(struct sim_guest *g, enum sim_dk dk, enum sim_mode was)
-{
-	return -EOPNOTSUPP;
-}
-
-const struct sim_chan_ops sim_chan_xport = {
-	.probe_devfn = no_probe_devfn,
-	.conf_read = no_conf_read,
-	.conf_write = no_conf_write,
-	.enable_msi = no_enable_msi,
-	.enable_msix = no_enable_msix,
-	.disable = no_disable,
-};
-
-const struct sim_chan_ops sim_chan_stock = {
-	.probe_devfn = no_probe_devfn,
-	.conf_read = no_conf_read,
-	.conf_write = no_conf_write,
-	.enable_msi = no_enable_msi,
-	.enable_msix = no_enable_msix,
-	.disable = no_disable,
-};
-
-#endif /* !SIM_HAVE_TRANSPORT */
-
-#ifdef SIM_HAVE_TRANSPORT
 
 #include <linux/futex.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include <pcisplit/back_dispatch.h>
+#include <pcisplit/back_xenbus.h>
 #include <pcisplit/front_xport.h>
-
-const char *sim_transport_missing;
 
 /* Spin this many times before sleeping on the futex. */
 #define SPIN_LOOPS	4000
@@ -216,39 +109,57 @@ static unsigned int wait_for(struct sim_wait *w, unsigned int seen, u64 ns,
 	}
 }
 
-/* ---- backend: the dispatcher's environment -------------------------- */
+/* ---- backend: the dispatcher's view of the exports ------------------ */
 
-static struct pcisplit_cfg cfgs[SIM_NDEV];
-static struct pcisplit_bdev bds[SIM_NDEV];
-
-static int hw_read(void *priv, unsigned int off, unsigned int size, u32 *val)
+/* exp_lock or exp_spin held: the device at the guest's address, if lent. */
+static struct pcisplit_bdev *back_lookup(void *ctx, u32 domain, u32 bus,
+					 u32 devfn)
 {
-	*val = pdev_cfg_read((enum sim_dk)(long)priv, off, size);
-	return 0;
+	struct pcisplit_back *be = ctx;
+	struct pcisplit_pdev *pd = pcisplit_exports_at(be, domain, bus, devfn);
+	struct sim_bdev *b = pd ? container_of(pd, struct sim_bdev, pd) : NULL;
+
+	return b && b->be == be ? &b->bd : NULL;
 }
 
-static int hw_write(void *priv, unsigned int off, unsigned int size, u32 val)
+static bool back_msix_mem_ok(void *ctx, struct pcisplit_bdev *bd)
 {
-	pdev_cfg_write((enum sim_dk)(long)priv, off, size, val);
-	return 0;
+	enum sim_dk dk = (enum sim_dk)(long)bd->priv;
+
+	return pdev_cfg_read(dk, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY;
 }
 
-static const struct pcisplit_cfg_hw_ops hw_ops = {
-	.read = hw_read,
-	.write = hw_write,
+static const struct pcisplit_back_ops back_ops = {
+	.lookup = back_lookup,
+	.msix_mem_ok = back_msix_mem_ok,
 };
 
-/* One backend thread per connected PV frontend. */
+unsigned int xport_dispatch(struct pcisplit_back *be, struct xen_pci_op *op,
+			    bool atomic)
+{
+	/* Counts the allocation site: the enables allocate their records. */
+	if (op->cmd == XEN_PCI_OP_enable_msi ||
+	    op->cmd == XEN_PCI_OP_enable_msix ||
+	    op->cmd == XEN_PCI_OP_enable_multi_msi)
+		sim_fault(SIM_F_ALLOC);
+	return pcisplit_exports_serve(be, op, atomic);
+}
+
+/* ---- backend: the ring on an event channel and a thread ------------- */
+
+/* One per connected PV frontend, by the hv slot of its domain. */
 struct sim_bt {
-	bool running;
-	int slot;
+	bool running;			/* the thread exists */
+	struct pcisplit_back *be;
 	int port;			/* dom0's end */
-	struct xen_pci_sharedinfo *sh;
-	struct pcisplit_back_fe fe;
-	struct sim_wait ev;
+	struct sim_wait ev;		/* the thread sleeps here */
+	u32 work;			/* 1: pcisplit_ring_serve is queued */
 	atomic_bool stop;
+	atomic_bool bound;		/* the handler may run */
+	atomic_int in_evt;		/* handlers running now */
+	atomic_bool masked;		/* late EOI: awaiting the EOI */
+	atomic_bool latched;		/* an event came meanwhile */
 	pthread_t thread;
-	unsigned long served;
 	atomic_ulong pp_rounds;		/* bench: ping-pong rounds asked */
 };
 
@@ -260,96 +171,83 @@ static struct {
 
 static struct sim_bt bts[SIM_NDOM];
 
-static struct pcisplit_bdev *bt_lookup(void *ctx, u32 domain, u32 bus,
-				       u32 devfn)
+static struct sim_bt *ring_bt(struct pcisplit_ring *r)
 {
-	struct sim_bt *bt = ctx;
-	int dk;
-
-	if (domain || bus)
-		return NULL;
-	dk = sim_dk_of_sbdf(devfn);
-	if (dk < 0 || bdevs[dk].owner_slot != bt->slot ||
-	    bdevs[dk].owner_serial != hv.dom[bt->slot].serial)
-		return NULL;
-	return &bds[dk];
+	return &bts[back_slot(container_of(r, struct pcisplit_back, ring))];
 }
 
-static bool bt_msix_mem_ok(void *ctx, struct pcisplit_bdev *bd)
+/*
+ * The event channel's interrupt: Xen delivers an event unless the
+ * channel awaits its late EOI; then it stays pending until the EOI.
+ * Runs in the thread that sent the event (or that did the EOI), in
+ * atomic context as a hard interrupt handler does.
+ */
+static void bt_irq(struct sim_bt *bt)
 {
-	enum sim_dk dk = (enum sim_dk)(long)bd->priv;
-
-	return pdev_cfg_read(dk, PCISPLIT_CFG_COMMAND, 2) &
-	       PCISPLIT_CMD_MEMORY;
-}
-
-static const struct pcisplit_back_ops back_ops = {
-	.lookup = bt_lookup,
-	.msix_mem_ok = bt_msix_mem_ok,
-};
-
-void xport_init(void)
-{
-	unsigned int dk;
-
-	memset(bts, 0, sizeof(bts));
-	for (dk = 0; dk < SIM_NDEV; dk++) {
-		int err = pcisplit_cfg_init(&cfgs[dk], &hw_ops, (void *)(long)dk,
-					    PCISPLIT_CFG_SPACE_EXP, NULL);
-
-		if (err) {
-			fprintf(stderr, "sim: config space of %s: %d\n",
-				sim_dk_names[dk], err);
-			abort();
-		}
-		/* dom0's irq for the device, as pciback's glue sets it. */
-		cfgs[dk].int_line = pdevs[dk].gsi;
-		bds[dk].vd = &bdevs[dk].vd;
-		bds[dk].cfg = &cfgs[dk];
-		bds[dk].priv = (void *)(long)dk;
+	atomic_fetch_add(&bt->in_evt, 1);
+	while (atomic_load(&bt->bound) && atomic_load(&bt->latched) &&
+	       !atomic_exchange(&bt->masked, true)) {
+		atomic_store(&bt->latched, false);
+		seam_irq_enter();
+		pcisplit_ring_event(&bt->be->ring);
+		seam_irq_exit();
 	}
-}
-
-void xport_fini(void)
-{
-	int i;
-
-	for (i = 0; i < SIM_NDOM; i++)
-		sim_back_stop(i);
-}
-
-void xport_dev_released(enum sim_dk dk)
-{
-	pcisplit_cfg_reset(&cfgs[dk]);
+	atomic_fetch_sub(&bt->in_evt, 1);
 }
 
 static void back_evt(void *arg, int port)
 {
 	struct sim_bt *bt = arg;
 
-	wait_kick(&bt->ev);
+	atomic_store(&bt->latched, true);
+	bt_irq(bt);
 }
 
-/* Serve one request if one is posted; false if there was none. */
-static bool bt_serve(struct sim_bt *bt)
+static void bt_notify(struct pcisplit_ring *r)
 {
-	struct xen_pci_op op;
-	unsigned int nvec;
+	hv_evtchn_send(0, ring_bt(r)->port);
+}
 
-	if (!(__atomic_load_n(&bt->sh->flags, __ATOMIC_ACQUIRE) &
-	      XEN_PCIF_active))
-		return false;	/* spurious: acknowledged without work */
-	pcisplit_back_copy_op(&op, &bt->sh->op);
-	/* Counts the allocation site: the enables allocate their records. */
-	if (op.cmd == XEN_PCI_OP_enable_msi || op.cmd == XEN_PCI_OP_enable_msix ||
-	    op.cmd == XEN_PCI_OP_enable_multi_msi)
-		sim_fault(SIM_F_ALLOC);
-	nvec = pcisplit_back_dispatch(&bt->fe, &op);
-	pcisplit_back_answer(&bt->sh->op, &op, nvec);
-	__atomic_and_fetch(&bt->sh->flags, ~XEN_PCIF_active, __ATOMIC_SEQ_CST);
-	bt->served++;
-	hv_evtchn_send(0, bt->port);
-	return true;
+static void bt_eoi(struct pcisplit_ring *r, bool spurious)
+{
+	atomic_store(&ring_bt(r)->masked, false);
+}
+
+/* queue_work: the thread runs pcisplit_ring_serve. */
+static void bt_defer(struct pcisplit_ring *r)
+{
+	struct sim_bt *bt = ring_bt(r);
+
+	__atomic_store_n(&bt->work, 1, __ATOMIC_SEQ_CST);
+	wait_signal(&bt->ev);
+}
+
+/* No AER in this world: a guest's AER answer is a spurious event. */
+static void bt_aer_answer(struct pcisplit_ring *r)
+{
+	sim_log(SEAM_LOG_ERR, "back: an AER answer, but no AER step asked");
+}
+
+static unsigned int bt_dispatch(struct pcisplit_ring *r, struct xen_pci_op *op,
+				bool atomic)
+{
+	return xport_dispatch(container_of(r, struct pcisplit_back, ring), op,
+			      atomic);
+}
+
+static const struct pcisplit_ring_ops ring_ops = {
+	.notify = bt_notify,
+	.eoi = bt_eoi,
+	.defer = bt_defer,
+	.aer_answer = bt_aer_answer,
+	.dispatch = bt_dispatch,
+};
+
+void xport_ring_init(struct pcisplit_back *be)
+{
+	be->fe.ops = &back_ops;
+	be->fe.ctx = be;
+	pcisplit_ring_init(&be->ring, &ring_ops, &be->fe);
 }
 
 /* bench: answer @n pings on pp_line (odd values), each with the next even. */
@@ -367,13 +265,14 @@ static void bt_pingpong(unsigned long n)
 	}
 }
 
+/* pcisplit_wq: the queued serving, until the ring is disconnected. */
 static void *bt_main(void *arg)
 {
 	struct sim_bt *bt = arg;
 	unsigned int seen = atomic_load(&bt->ev.seq);
 	unsigned long pp;
 
-	while (!atomic_load(&bt->stop)) {
+	for (;;) {
 		/* A load first: no locked write on the request path. */
 		pp = atomic_load_explicit(&bt->pp_rounds, memory_order_relaxed);
 		if (pp) {
@@ -381,52 +280,84 @@ static void *bt_main(void *arg)
 			bt_pingpong(pp);
 			continue;
 		}
-		if (bt_serve(bt))
+		if (__atomic_exchange_n(&bt->work, 0, __ATOMIC_SEQ_CST)) {
+			pcisplit_ring_serve(&bt->be->ring);
+			/* An event the late EOI held back arrives now. */
+			bt_irq(bt);
 			continue;
-		seen = wait_for(&bt->ev, seen, 50ULL * 1000 * 1000,
-				&bt->sh->flags, XEN_PCIF_active, true);
+		}
+		/* flush_work: what was queued is served before the stop. */
+		if (atomic_load(&bt->stop))
+			break;
+		seen = wait_for(&bt->ev, seen, 50ULL * 1000 * 1000, &bt->work,
+				1, true);
 	}
 	return NULL;
 }
 
-int sim_back_start(int slot, void *page, int port)
+/* Map the frontend's page, bind its channel; on threaded legs, serve. */
+int xport_ring_connect(struct pcisplit_back *be, int slot, grant_ref_t ref,
+		       evtchn_port_t port)
 {
 	struct sim_bt *bt = &bts[slot];
+	bool threaded = sim_leg_threaded(world_opts.leg);
+	void *page;
 	int err;
 
-	if (!sim_leg_threaded(world_opts.leg))
-		return 0;
-	if (bt->running)
-		sim_back_stop(slot);
+	if (bt->be)
+		return -EBUSY;
+	page = hv_grant_map(hv.dom[slot].domid, ref);
+	if (!page)
+		return -EFAULT;
 	memset(bt, 0, sizeof(*bt));
-	bt->slot = slot;
-	bt->port = port;
-	bt->sh = page;
-	bt->fe.ops = &back_ops;
-	bt->fe.ctx = bt;
-	/* This frontend's incarnation, for every request it sends. */
-	bt->fe.owner = back_owner_mint(slot);
-	hv_evtchn_set_handler(0, port, back_evt, bt);
+	bt->be = be;
+	err = hv_evtchn_bind_interdomain(0, hv.dom[slot].domid, port,
+					 threaded ? back_evt : NULL,
+					 threaded ? bt : NULL);
+	if (err < 0)
+		goto out_clear;
+	bt->port = err;
+	be->irq = err;
+	be->ring.sh = page;
+	if (!threaded)
+		return 0;
 	err = -pthread_create(&bt->thread, NULL, bt_main, bt);
-	if (err) {
-		hv_evtchn_set_handler(0, port, NULL, NULL);
-		return err;
-	}
+	if (err)
+		goto out_close;
 	bt->running = true;
+	atomic_store(&bt->bound, true);
 	return 0;
+
+out_close:
+	hv_evtchn_close(0, bt->port);
+	be->irq = 0;
+	be->ring.sh = NULL;
+out_clear:
+	memset(bt, 0, sizeof(*bt));
+	return err;
 }
 
-void sim_back_stop(int slot)
+/* As the kernel's: unbind (no handler runs after), flush, unmap. */
+void xport_ring_disconnect(struct pcisplit_back *be, int slot)
 {
 	struct sim_bt *bt = &bts[slot];
 
-	if (!bt->running)
+	if (bt->be != be)
 		return;
-	atomic_store(&bt->stop, true);
-	wait_signal(&bt->ev);
-	pthread_join(bt->thread, NULL);
+	atomic_store(&bt->bound, false);
+	while (atomic_load(&bt->in_evt))
+		sched_yield();
 	hv_evtchn_set_handler(0, bt->port, NULL, NULL);
-	bt->running = false;
+	hv_evtchn_close(0, bt->port);
+	if (bt->running) {
+		atomic_store(&bt->stop, true);
+		wait_signal(&bt->ev);
+		pthread_join(bt->thread, NULL);
+	}
+	be->irq = 0;
+	be->ring.flags = 0;
+	be->ring.sh = NULL;
+	memset(bt, 0, sizeof(*bt));
 }
 
 u64 sim_bench_pingpong(int slot, unsigned long n)
@@ -460,6 +391,7 @@ struct sim_front {
 	enum pcisplit_front_mode mode[SIM_NDEV];
 	struct sim_wait ev;
 	unsigned int seen;
+	u64 dead_skew;		/* ns the clock jumped: the domain died */
 	struct sim_guest *g;
 };
 
@@ -478,11 +410,24 @@ static void f_notify(void *priv)
 	hv_evtchn_send(f->g->slot, f->g->port);
 }
 
+/*
+ * A vCPU of a domain that died runs no more: whatever it waits for, its
+ * wait ends at once and its clock runs past any bound (a request posted
+ * as its domain died is never answered, as the backend serves on events
+ * and a dead domain sends none).
+ */
+static bool f_dead(struct sim_front *f)
+{
+	return !READ_ONCE(hv.dom[f->g->slot].alive);
+}
+
 static void f_wait(void *priv, u64 ns)
 {
 	struct sim_front *f = priv;
 	struct xen_pci_sharedinfo *sh = f->g->page;
 
+	if (f_dead(f))
+		return;
 	f->seen = wait_for(&f->ev, f->seen, ns, &sh->flags, XEN_PCIF_active,
 			   false);
 }
@@ -493,10 +438,13 @@ static void f_wait(void *priv, u64 ns)
  */
 static u64 f_now(void *priv)
 {
+	struct sim_front *f = priv;
 	struct timespec ts;
 
+	if (f_dead(f))
+		f->dead_skew += PCISPLIT_FRONT_TIMEOUT_NS;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec + f->dead_skew;
 }
 
 static const struct pcisplit_front_ops front_ops = {
@@ -872,4 +820,3 @@ void sim_front_die_mid_request(struct sim_guest *g)
 	hv_evtchn_send(g->slot, g->port);
 }
 
-#endif /* SIM_HAVE_TRANSPORT */

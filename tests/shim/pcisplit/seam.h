@@ -76,8 +76,6 @@ typedef int64_t s64;
 #define BUILD_BUG_ON(c)		_Static_assert(!(c), #c)
 #define WARN_ON(c)		seam_warn_on(!!(c), #c, __FILE__, __LINE__)
 #define WARN_ON_ONCE(c)		WARN_ON(c)
-#define might_sleep()		do { } while (0)
-#define lockdep_assert_held(l)	do { (void)(l); } while (0)
 
 static inline bool is_power_of_2(unsigned long n)
 {
@@ -171,14 +169,109 @@ static inline void __clear_bit(unsigned long nr, unsigned long *map)
 
 static inline bool test_bit(unsigned long nr, const unsigned long *map)
 {
-	return map[nr / BITS_PER_LONG] & (1UL << (nr % BITS_PER_LONG));
+	return __atomic_load_n(&map[nr / BITS_PER_LONG], __ATOMIC_RELAXED) &
+	       (1UL << (nr % BITS_PER_LONG));
 }
+
+/* ---- duplicates: atomic bit operations and barriers ------------------ */
+
+/*
+ * The kernel's set_bit/clear_bit are atomic but unordered, the test_and_
+ * forms fully ordered; sequentially consistent builtins are at least that.
+ */
+static inline void set_bit(unsigned long nr, unsigned long *map)
+{
+	__atomic_or_fetch(&map[nr / BITS_PER_LONG],
+			  1UL << (nr % BITS_PER_LONG), __ATOMIC_SEQ_CST);
+}
+
+static inline void clear_bit(unsigned long nr, unsigned long *map)
+{
+	__atomic_and_fetch(&map[nr / BITS_PER_LONG],
+			   ~(1UL << (nr % BITS_PER_LONG)), __ATOMIC_SEQ_CST);
+}
+
+static inline bool test_and_set_bit(unsigned long nr, unsigned long *map)
+{
+	unsigned long mask = 1UL << (nr % BITS_PER_LONG);
+
+	return __atomic_fetch_or(&map[nr / BITS_PER_LONG], mask,
+				 __ATOMIC_SEQ_CST) & mask;
+}
+
+static inline bool test_and_clear_bit(unsigned long nr, unsigned long *map)
+{
+	unsigned long mask = 1UL << (nr % BITS_PER_LONG);
+
+	return __atomic_fetch_and(&map[nr / BITS_PER_LONG], ~mask,
+				  __ATOMIC_SEQ_CST) & mask;
+}
+
+#define smp_mb__after_atomic()	smp_mb()
+#define smp_mb__before_atomic()	smp_mb()
+#define wmb()			smp_mb()
+#define rmb()			smp_mb()
+
+/* ---- customised: context --------------------------------------------- */
+
+/*
+ * What the kernel checks with CONFIG_DEBUG_ATOMIC_SLEEP and lockdep, per
+ * thread: holding a spinlock or running an interrupt handler (seam_irq_
+ * enter/exit, called by a harness around what the kernel runs in hard
+ * interrupt context) makes the thread atomic; might_sleep(), mutex_lock()
+ * and sleeping allocations abort there with the place they were called
+ * from.  lockdep_assert_held() aborts unless the calling thread holds the
+ * lock.  An abort fails the run: a sleeping call in atomic context is a
+ * bug even when the lock happened to be free.
+ */
+void seam_might_sleep(const char *file, int line);
+void seam_irq_enter(void);
+void seam_irq_exit(void);
+/* The thread is in atomic context (a spinlock held, or in a handler). */
+bool seam_in_atomic(void);
+void seam_atomic_inc(void);
+void seam_atomic_dec(void);
+__attribute__((noreturn)) void seam_lock_bug(const char *what,
+					     const char *file, int line);
+
+#define might_sleep()		seam_might_sleep(__FILE__, __LINE__)
+
+/* The holder of a mutex or spinlock, for lockdep_assert_held. */
+struct seam_lock_owner {
+	pthread_t thread;
+	bool held;
+};
+
+static inline void seam_owner_set(struct seam_lock_owner *o)
+{
+	o->thread = pthread_self();
+	__atomic_store_n(&o->held, true, __ATOMIC_RELEASE);
+}
+
+static inline void seam_owner_clear(struct seam_lock_owner *o)
+{
+	__atomic_store_n(&o->held, false, __ATOMIC_RELEASE);
+}
+
+static inline bool seam_owner_is_me(struct seam_lock_owner *o)
+{
+	return __atomic_load_n(&o->held, __ATOMIC_ACQUIRE) &&
+	       pthread_equal(o->thread, pthread_self());
+}
+
+#define lockdep_assert_held(l)						\
+	do {								\
+		if (!seam_owner_is_me(&(l)->owner))			\
+			seam_lock_bug("lockdep_assert_held(" #l ")",	\
+				      __FILE__, __LINE__);		\
+	} while (0)
 
 /* ---- customised: allocation ------------------------------------------ */
 
 /*
  * Every allocation is counted so a test can tell it left nothing behind,
- * and the n-th one can be made to fail (seam_alloc_fail_at).
+ * and the n-th one can be made to fail (seam_alloc_fail_at).  One that may
+ * sleep (not GFP_ATOMIC or GFP_NOWAIT) asserts it is not in atomic context.
  */
 typedef unsigned int gfp_t;
 #define GFP_KERNEL	0u
@@ -193,33 +286,66 @@ long seam_alloc_live(void);
 /* Make the @nth allocation from now fail (0: never). */
 void seam_alloc_fail_at(unsigned long nth);
 
-#define kmalloc(s, gfp)			seam_alloc(1, (s), false)
-#define kzalloc(s, gfp)			seam_alloc(1, (s), true)
-#define kmalloc_array(n, s, gfp)	seam_alloc((n), (s), false)
-#define kcalloc(n, s, gfp)		seam_alloc((n), (s), true)
-#define kfree(p)			seam_free(p)
-#define bitmap_zalloc(bits, gfp)	\
-	((unsigned long *)seam_alloc(BITS_TO_LONGS(bits), sizeof(long), true))
-#define bitmap_free(p)			seam_free(p)
+static inline void *seam_kalloc(gfp_t gfp, size_t n, size_t size, bool zero,
+				const char *file, int line)
+{
+	if (!(gfp & (GFP_ATOMIC | GFP_NOWAIT)))
+		seam_might_sleep(file, line);
+	return seam_alloc(n, size, zero || (gfp & __GFP_ZERO));
+}
+
+#define kmalloc(s, gfp)		seam_kalloc((gfp), 1, (s), false, __FILE__, __LINE__)
+#define kzalloc(s, gfp)		seam_kalloc((gfp), 1, (s), true, __FILE__, __LINE__)
+#define kmalloc_array(n, s, gfp) \
+	seam_kalloc((gfp), (n), (s), false, __FILE__, __LINE__)
+#define kcalloc(n, s, gfp)	seam_kalloc((gfp), (n), (s), true, __FILE__, __LINE__)
+#define kfree(p)		seam_free(p)
+#define bitmap_zalloc(bits, gfp)					\
+	((unsigned long *)seam_kalloc((gfp), BITS_TO_LONGS(bits),	\
+				      sizeof(long), true, __FILE__, __LINE__))
+#define bitmap_free(p)		seam_free(p)
 
 /* ---- customised: locking --------------------------------------------- */
 
+/* A mutex may sleep: never taken in atomic context. */
 struct mutex {
 	pthread_mutex_t m;
+	struct seam_lock_owner owner;
 };
 
 #define mutex_init(l)		pthread_mutex_init(&(l)->m, NULL)
 #define mutex_destroy(l)	pthread_mutex_destroy(&(l)->m)
-#define mutex_lock(l)		pthread_mutex_lock(&(l)->m)
-#define mutex_unlock(l)		pthread_mutex_unlock(&(l)->m)
+#define mutex_lock(l)							\
+	do {								\
+		seam_might_sleep(__FILE__, __LINE__);			\
+		pthread_mutex_lock(&(l)->m);				\
+		seam_owner_set(&(l)->owner);				\
+	} while (0)
+#define mutex_unlock(l)							\
+	do {								\
+		seam_owner_clear(&(l)->owner);				\
+		pthread_mutex_unlock(&(l)->m);				\
+	} while (0)
 
+/* Holding a spinlock is atomic context. */
 typedef struct {
 	pthread_mutex_t m;
+	struct seam_lock_owner owner;
 } spinlock_t;
 
 #define spin_lock_init(l)	pthread_mutex_init(&(l)->m, NULL)
-#define spin_lock(l)		pthread_mutex_lock(&(l)->m)
-#define spin_unlock(l)		pthread_mutex_unlock(&(l)->m)
+#define spin_lock(l)							\
+	do {								\
+		pthread_mutex_lock(&(l)->m);				\
+		seam_owner_set(&(l)->owner);				\
+		seam_atomic_inc();					\
+	} while (0)
+#define spin_unlock(l)							\
+	do {								\
+		seam_atomic_dec();					\
+		seam_owner_clear(&(l)->owner);				\
+		pthread_mutex_unlock(&(l)->m);				\
+	} while (0)
 
 /* ---- customised: logging ---------------------------------------------- */
 
@@ -240,6 +366,8 @@ struct seam_ratelimit {
 };
 
 __printf(2, 3) void seam_log(int level, const char *fmt, ...);
+/* If set, also called with each line (a harness's own log). */
+extern void (*seam_log_hook)(int level, const char *line);
 bool seam_ratelimit(struct seam_ratelimit *rs);
 /* Lines logged since the last clear that contain @needle. */
 unsigned int seam_log_count(const char *needle);
@@ -266,6 +394,25 @@ bool seam_warn_on(bool cond, const char *what, const char *file, int line);
 	seam_log_ratelimited(SEAM_LOG_WARN, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_info_ratelimited(fmt, ...)	\
 	seam_log_ratelimited(SEAM_LOG_INFO, pr_fmt(fmt), ##__VA_ARGS__)
+
+/*
+ * A rate limit of the caller's own (one per backend, say), over the same
+ * state: the kernel's defaults, a burst of 10 per 5 seconds.
+ */
+struct ratelimit_state {
+	struct seam_ratelimit rs;
+};
+
+#define DEFAULT_RATELIMIT_INTERVAL	5
+#define DEFAULT_RATELIMIT_BURST		10
+#define DEFINE_RATELIMIT_STATE(name, interval, burst)			\
+	struct ratelimit_state name = { { 0 } }
+#define __ratelimit(state)	seam_ratelimit(&(state)->rs)
+
+static inline void ratelimit_default_init(struct ratelimit_state *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+}
 
 /* ---- component blocks (append below, one per component) --------------- */
 

@@ -7,14 +7,15 @@
  * transport and a shared page; the backend answers with pciback's copy /
  * dispatch / answer.
  *
- * Userspace runner only: in the kernel those objects belong to pciback's
- * test module, and linking them twice into a KUnit kernel would clash.
+ * Userspace runner only, hence here under tests/ and not beside either
+ * side: in the kernel those objects belong to pciback's test module, and
+ * linking them twice into a KUnit kernel would clash.
  */
 #include <kunit/test.h>
 #include <pcisplit/back_dispatch.h>
-#include "fake_backend.h"
-#include "../pciback/fake_dev.h"
-#include "../tests/fakes/fake_xen.h"
+#include "../../pcifront/fake_backend.h"
+#include "../../pciback/fake_dev.h"
+#include "../fakes/fake_xen.h"
 
 #define HOST_SBDF	0x0020		/* 0000:00:04.0 on the host */
 
@@ -73,7 +74,7 @@ static int io_init(struct kunit *test)
 	f->be.exchange_data = f;
 	if (fake_xen_init(&f->xen, 256))
 		return -EINVAL;
-	fake_dev_init(&f->dev, PCISPLIT_CFG_SPACE_EXP);
+	fake_dev_init(&f->dev, PCI_CFG_SPACE_EXP_SIZE);
 	if (fake_dev_cfg(&f->dev, &f->cfg) ||
 	    pcisplit_vdev_init(&f->vd, HOST_SBDF, FAKE_DEV_MSIX_SIZE,
 			       FAKE_DEV_MSI_MAX, SH_INFO_MAX_VEC, &fake_xen_ops,
