@@ -16,6 +16,8 @@
  *                 the vector table, guest writes are ignored;
  *   FLD_INT_LINE  reads return the interrupt dom0 routes for the device.
  * Bytes no row covers are read-only unless the device is permissive.
+ * Vendor and Device ID are such bytes; reads of them return cfg->ids
+ * when the platform set it (an SR-IOV VF, whose registers read all ones).
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt
@@ -431,6 +433,21 @@ static int read_row(struct pcisplit_cfg *cfg,
 	return XEN_PCI_ERR_success;
 }
 
+/* Splice cfg->ids into a read overlapping Vendor and Device ID. */
+static void read_ids(struct pcisplit_cfg *cfg, unsigned int off,
+		     unsigned int size, u32 *val)
+{
+	unsigned int i, at;
+
+	for (i = 0; i < size; i++) {
+		at = off + i;
+		if (at > PCI_DEVICE_ID + 1)
+			break;
+		*val &= ~(0xffU << (8 * i));
+		*val |= ((cfg->ids >> (8 * at)) & 0xff) << (8 * i);
+	}
+}
+
 int pcisplit_cfg_read(struct pcisplit_cfg *cfg, unsigned int off,
 		      unsigned int size, u32 *val)
 {
@@ -441,6 +458,8 @@ int pcisplit_cfg_read(struct pcisplit_cfg *cfg, unsigned int off,
 		return XEN_PCI_ERR_op_failed;
 	}
 	*val &= size_mask(size);
+	if (cfg->ids && off <= PCI_DEVICE_ID + 1)
+		read_ids(cfg, off, size, val);
 	return walk_rows(cfg, NULL, off, size, val, read_row, &covered);
 }
 

@@ -92,6 +92,30 @@ static void cs_interrupt_line_virtual(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
 }
 
+/*
+ * Expect: a VF's Vendor and Device ID (its registers read all ones) read
+ * as the IDs dom0 gave it, at every width and offset, and stay read-only;
+ * a device without such IDs reads its own registers.
+ */
+static void cs_vf_ids_virtual(struct kunit *test)
+{
+	struct cs_fix *f = test->priv;
+
+	fake_dev_set(&f->dev, PCI_VENDOR_ID, 4, 0xffffffff);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_VENDOR_ID, 4), 0xffffffffU);
+	f->cfg.ids = 0x10ca8086;
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_VENDOR_ID, 4), 0x10ca8086U);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_VENDOR_ID, 2), 0x8086U);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_DEVICE_ID, 2), 0x10caU);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_DEVICE_ID + 1, 1), 0x10U);
+	/* the dword past the IDs is the device's own */
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_COMMAND, 2),
+			(u32)PCI_COMMAND_MEMORY);
+	cs_write(test, PCI_VENDOR_ID, 4, 0x12345678);
+	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
+	KUNIT_EXPECT_EQ(test, cs_read(test, PCI_VENDOR_ID, 4), 0x10ca8086U);
+}
+
 /* Expect: BAR sizing answers the size mask; the device is never written. */
 static void cs_bar_sizing_and_restore(struct kunit *test)
 {
@@ -382,6 +406,7 @@ static struct kunit_case cs_cases[] = {
 	KUNIT_CASE(cs_capability_loop_terminates),
 	KUNIT_CASE(cs_reads_pass_through),
 	KUNIT_CASE(cs_interrupt_line_virtual),
+	KUNIT_CASE(cs_vf_ids_virtual),
 	KUNIT_CASE(cs_bar_sizing_and_restore),
 	KUNIT_CASE(cs_bar_move_refused),
 	KUNIT_CASE(cs_reset_forgets_sizing),

@@ -130,6 +130,9 @@ static int pdev_cfg_setup(struct pcisplit_pdev *pd)
 	if (err)
 		return err;
 	pd->cfg.int_line = dev->irq;
+	/* A VF's ID registers read all ones: the IDs its PF gave it. */
+	if (dev->is_virtfn)
+		pd->cfg.ids = dev->vendor | (u32)dev->device << 16;
 	return 0;
 }
 

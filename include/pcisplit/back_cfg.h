@@ -64,6 +64,13 @@ struct pcisplit_cfg {
 	u8 msi_len;			/* bytes of the MSI capability */
 	u16 ecap_aer;			/* AER extended capability; 0: absent */
 	u8 int_line;			/* what reads of Interrupt Line return */
+	/*
+	 * What reads of Vendor and Device ID return (vendor | device << 16),
+	 * 0 for the device's own registers: an SR-IOV VF's read all ones
+	 * and its IDs live in its PF, so a guest scanning its bus would
+	 * find the slot empty.
+	 */
+	u32 ids;
 	bool permissive;		/* unhandled bytes are writable */
 	struct pcisplit_cfg_bar bar[PCISPLIT_CFG_NR_BARS];
 	struct pcisplit_cfg_stats stats;
