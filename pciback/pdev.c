@@ -106,6 +106,27 @@ static void bar_view(struct pci_dev *dev, int i, u32 reg,
 	bar->present = true;
 }
 
+/*
+ * What BAR @i of a VF would hold: a VF's BARs read zero (SR-IOV carves
+ * its memory out of its PF's VF BARs), and only dom0's PCI core knows
+ * where it is.  VFs have no I/O BARs and no ROM.
+ */
+static u32 vf_bar_reg(struct pci_dev *dev, int i)
+{
+	struct resource *r = &dev->resource[i];
+	struct pci_bus_region region;
+
+	if (i > 0 && (dev->resource[i - 1].flags & IORESOURCE_MEM_64) &&
+	    !(r->flags & IORESOURCE_MEM)) {
+		pcibios_resource_to_bus(dev->bus, &region, &dev->resource[i - 1]);
+		return upper_32_bits(region.start);
+	}
+	if (!(r->flags & IORESOURCE_MEM) || !resource_size(r))
+		return 0;
+	pcibios_resource_to_bus(dev->bus, &region, r);
+	return lower_32_bits(region.start) | (r->flags & PCI_REGION_FLAG_MASK);
+}
+
 static int pdev_cfg_setup(struct pcisplit_pdev *pd)
 {
 	struct pcisplit_cfg_bar bars[PCISPLIT_CFG_NR_BARS] = {};
@@ -116,7 +137,11 @@ static int pdev_cfg_setup(struct pcisplit_pdev *pd)
 	nr = dev->hdr_type == PCI_HEADER_TYPE_NORMAL ? PCI_ROM_RESOURCE : 2;
 	for (i = 0; i < nr; i++) {
 		reg = 0;
-		pd->ops->cfg_read(dev, PCI_BASE_ADDRESS_0 + 4 * i, 4, &reg);
+		if (dev->is_virtfn)
+			reg = vf_bar_reg(dev, i);
+		else
+			pd->ops->cfg_read(dev, PCI_BASE_ADDRESS_0 + 4 * i, 4,
+					  &reg);
 		bar_view(dev, i, reg, &bars[i]);
 	}
 	if (dev->hdr_type == PCI_HEADER_TYPE_NORMAL) {

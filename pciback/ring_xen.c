@@ -145,15 +145,28 @@ static struct pcisplit_bdev *ring_lookup(void *ctx, u32 domain, u32 bus,
 	return &pd->bd;
 }
 
+/*
+ * Whether the device decodes its MSI-X table.  A VF's Command register
+ * has no Memory Space Enable: its BARs decode while its PF's SR-IOV
+ * control has VF MSE set, whatever the guest writes to the VF's Command.
+ */
 static bool ring_msix_mem_ok(void *ctx, struct pcisplit_bdev *bd)
 {
 	struct pcisplit_pdev *pd = bd->priv;
+	struct pci_dev *pf;
 	u16 cmd;
+	int pos;
 
-	/* A virtual function's table is decoded by its physical function. */
-	if (pci_read_config_word(pci_physfn(pd->dev), PCI_COMMAND, &cmd))
+	if (!pd->dev->is_virtfn) {
+		if (pci_read_config_word(pd->dev, PCI_COMMAND, &cmd))
+			return false;
+		return cmd & PCI_COMMAND_MEMORY;
+	}
+	pf = pci_physfn(pd->dev);
+	pos = pci_find_ext_capability(pf, PCI_EXT_CAP_ID_SRIOV);
+	if (!pos || pci_read_config_word(pf, pos + PCI_SRIOV_CTRL, &cmd))
 		return false;
-	return cmd & PCI_COMMAND_MEMORY;
+	return cmd & PCI_SRIOV_CTRL_MSE;
 }
 
 static const struct pcisplit_back_ops ring_back_ops = {
