@@ -124,31 +124,28 @@ fetch_kernel() {
 }
 
 # fetch_hvm_qemu: the platform's HVM-machine QEMU, when not the host's:
-# the newest qemu-system-x86 of the series the host's apt offers, with
-# qemu-system-common of the same version (its accelerators are modules)
+# the newest qemu-system-x86 of the series the host's apt offers
 fetch_hvm_qemu() {
 	local dest=$HVM_QEMU_ROOT debs=$XCACHE/debs/qemu ver f
 	[ -n "$dest" ] || return 0
 	ver=$(apt-cache madison qemu-system-x86 |
 		awk -v s="1:$HVM_QEMU_SERIES" '{ v = $3 } index(v, s) == 1 { print v }' | sort -V | tail -n1)
 	[ -n "$ver" ] || die "no qemu-system-x86 $HVM_QEMU_SERIES in the host's apt sources (bookworm's)"
-	[ -f "$dest/.pkgs" ] && [ "$(cat "$dest/.pkgs")" = "qemu-system-x86+common=$ver" ] && return 0
+	[ -f "$dest/.pkgs" ] && [ "$(cat "$dest/.pkgs")" = "qemu-system-x86=$ver" ] && return 0
 	log "downloading qemu-system-x86 $ver for $PLATFORM's HVM machine"
 	mkdir -p "$debs"
-	(cd "$debs" && apt-get download -q "qemu-system-x86=$ver" "qemu-system-common=$ver" 2>&1 >&2 |
+	(cd "$debs" && apt-get download -q "qemu-system-x86=$ver" 2>&1 >&2 |
 		grep -v '^W: Download is performed unsandboxed' || true)
+	f=$(ls "$debs"/qemu-system-x86_*"${ver#*:}"_amd64.deb 2>/dev/null | head -n1)
+	[ -n "$f" ] || die "qemu-system-x86=$ver did not download"
 	rm -rf "$dest.tmp"
 	mkdir -p "$dest.tmp"
-	for p in qemu-system-x86 qemu-system-common; do
-		f=$(ls "$debs/${p}_"*"${ver#*:}"_amd64.deb 2>/dev/null | head -n1)
-		[ -n "$f" ] || die "$p=$ver did not download"
-		dpkg-deb -x "$f" "$dest.tmp"
-	done
+	dpkg-deb -x "$f" "$dest.tmp"
 	"$dest.tmp/usr/bin/qemu-system-x86_64" --version >/dev/null 2>&1 ||
 		die "qemu-system-x86 $ver does not run with the host's libraries: $(ldd "$dest.tmp/usr/bin/qemu-system-x86_64" | grep 'not found' | tr '\n' ' ')"
 	rm -rf "$dest"
 	mv "$dest.tmp" "$dest"
-	echo "qemu-system-x86+common=$ver" >"$dest/.pkgs"
+	echo "qemu-system-x86=$ver" >"$dest/.pkgs"
 }
 
 fetch_platform

@@ -114,16 +114,11 @@ xen_args="console=com1 com1=115200 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 log
 dom0_args="console=hvc0 loglevel=4"
 
 # The HVM machine runs under the platform's QEMU (platforms.sh): the
-# host's, or one kept apart by fetch.sh, which loads its own modules and
-# takes the host's firmware from where Debian's packages put it
-qemu_bin=qemu-system-x86_64 qemu_fw=()
-if [ "$hvm" = 1 ] && [ -n "$HVM_QEMU_ROOT" ]; then
-	qemu_bin=$HVM_QEMU_ROOT/usr/bin/qemu-system-x86_64
-	export QEMU_MODULE_DIR=$HVM_QEMU_ROOT/usr/lib/x86_64-linux-gnu/qemu
-	qemu_fw=(-L /usr/share/qemu -L /usr/share/seabios -L /usr/lib/ipxe/qemu)
-fi
+# host's, or one kept apart by fetch.sh
+qemu_bin=qemu-system-x86_64
+[ "$hvm" = 0 ] || [ -z "$HVM_QEMU_ROOT" ] || qemu_bin=$HVM_QEMU_ROOT/usr/bin/qemu-system-x86_64
 qemu=(
-	"$qemu_bin" "${qemu_fw[@]}" -machine q35 -accel "tcg,thread=$tcg_thread" -cpu "$cpu" -smp 2 -m 4096
+	"$qemu_bin" -machine q35 -accel "tcg,thread=$tcg_thread" -cpu "$cpu" -smp 2 -m 4096
 	-display none -no-reboot -monitor none -qmp "unix:$run/qmp.sock,server=on,wait=off"
 	-serial "file:$out/logs/serial.log"
 	-kernel "$ROOTFS/boot/xen-$XEN_VER-amd64" -append "$xen_args"
