@@ -12,8 +12,6 @@
 #                  qemu-system-x86 of that series, run with the host's
 #                  libraries and firmware
 # A second run with the same package set does nothing.
-# usage: fetch.sh [--hvm-qemu]   (--hvm-qemu: also qemu-SERIES, for a
-#                                 machine that boots HVM guests)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -149,7 +147,7 @@ fetch_hvm_qemu() {
 }
 
 fetch_platform
-[ "${1:-}" != --hvm-qemu ] || fetch_hvm_qemu
+fetch_hvm_qemu
 fetch_kernel "$DOM0_KVER" "$DOM0_KROOT"
 [ "$GUEST_KVER" = "$DOM0_KVER" ] || fetch_kernel "$GUEST_KVER" "$GUEST_KROOT"
 log "packages ready ($PLAT_LABEL: Xen $XEN_VER, dom0 $DOM0_KVER, guests $GUEST_KVER${HVM_QEMU_ROOT:+, HVM machine under QEMU $HVM_QEMU_SERIES})"

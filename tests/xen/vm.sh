@@ -73,7 +73,7 @@ case $front in stock|ours) ;; *) front_ko=$(readlink -f "$front"); front=ours ;;
 [ "$front" = stock ] || [ -f "$front_ko" ] || die "--front ours: $front_ko not built (make modules-all)"
 [ -f "$script" ] || die "no script $script"
 
-"$HERE/fetch.sh" $([ "$hvm" = 0 ] || echo --hvm-qemu) >&2
+"$HERE/fetch.sh" >&2
 IMG=$("$HERE/mkimage.sh" "$back_ko" "$front_ko")
 
 rm -rf "$out"
