@@ -7,10 +7,6 @@
 #                  lists that the host's apt never sees)
 #   kernel-KVER    each kernel image the run boots (dom0's and the
 #                  guests'), with modules.dep made by the host's depmod
-#   qemu-SERIES    the QEMU a platform's HVM machine runs under when it
-#                  is not the host's (platforms.sh): Debian 12's
-#                  qemu-system-x86 of that series, run with the host's
-#                  libraries and firmware
 # A second run with the same package set does nothing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -121,33 +117,7 @@ fetch_kernel() {
 	echo "linux-image-$kver" >"$dest/.pkgs"
 }
 
-# fetch_hvm_qemu: the platform's HVM-machine QEMU, when not the host's:
-# the newest qemu-system-x86 of the series the host's apt offers
-fetch_hvm_qemu() {
-	local dest=$HVM_QEMU_ROOT debs=$XCACHE/debs/qemu ver f
-	[ -n "$dest" ] || return 0
-	ver=$(apt-cache madison qemu-system-x86 |
-		awk -v s="1:$HVM_QEMU_SERIES" '{ v = $3 } index(v, s) == 1 { print v }' | sort -V | tail -n1)
-	[ -n "$ver" ] || die "no qemu-system-x86 $HVM_QEMU_SERIES in the host's apt sources (bookworm's)"
-	[ -f "$dest/.pkgs" ] && [ "$(cat "$dest/.pkgs")" = "qemu-system-x86=$ver" ] && return 0
-	log "downloading qemu-system-x86 $ver for $PLATFORM's HVM machine"
-	mkdir -p "$debs"
-	(cd "$debs" && apt-get download -q "qemu-system-x86=$ver" 2>&1 >&2 |
-		grep -v '^W: Download is performed unsandboxed' || true)
-	f=$(ls "$debs"/qemu-system-x86_*"${ver#*:}"_amd64.deb 2>/dev/null | head -n1)
-	[ -n "$f" ] || die "qemu-system-x86=$ver did not download"
-	rm -rf "$dest.tmp"
-	mkdir -p "$dest.tmp"
-	dpkg-deb -x "$f" "$dest.tmp"
-	"$dest.tmp/usr/bin/qemu-system-x86_64" --version >/dev/null 2>&1 ||
-		die "qemu-system-x86 $ver does not run with the host's libraries: $(ldd "$dest.tmp/usr/bin/qemu-system-x86_64" | grep 'not found' | tr '\n' ' ')"
-	rm -rf "$dest"
-	mv "$dest.tmp" "$dest"
-	echo "qemu-system-x86=$ver" >"$dest/.pkgs"
-}
-
 fetch_platform
-fetch_hvm_qemu
 fetch_kernel "$DOM0_KVER" "$DOM0_KROOT"
 [ "$GUEST_KVER" = "$DOM0_KVER" ] || fetch_kernel "$GUEST_KVER" "$GUEST_KROOT"
-log "packages ready ($PLAT_LABEL: Xen $XEN_VER, dom0 $DOM0_KVER, guests $GUEST_KVER${HVM_QEMU_ROOT:+, HVM machine under QEMU $HVM_QEMU_SERIES})"
+log "packages ready ($PLAT_LABEL: Xen $XEN_VER, dom0 $DOM0_KVER, guests $GUEST_KVER)"

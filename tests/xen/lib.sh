@@ -27,9 +27,6 @@ platform_select() {
 	GUEST_SERIES=$P_SERIES
 	platform_get "$PLATFORM" || exit 2
 	XEN_VER=$P_XEN XEN_SUITE=$P_SUITE DOM0_SERIES=$P_SERIES
-	# the HVM machine's QEMU: the host's, or a kept-apart series
-	HVM_QEMU_SERIES=$P_HVM_QEMU HVM_QEMU_ROOT=
-	[ "$P_HVM_QEMU" = host ] || HVM_QEMU_ROOT=$XCACHE/qemu-$P_HVM_QEMU
 	# The kernels come from the headers our modules are built against,
 	# so the images we boot can always load them (CI may get a newer ABI).
 	DOM0_KDIR=$(kdir_for "$DOM0_SERIES")

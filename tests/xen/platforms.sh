@@ -4,23 +4,17 @@
 # (the mixed-kernel pairings).  Kernels are Debian's +deb12 builds the host
 # has headers for, so our modules are built for exactly the kernel booted.
 #
-# The last column is the QEMU the HVM machine runs under: the host's
-# (10.0, bookworm-backports), or a Debian 12 series of qemu-system-x86
-# kept apart in $XCACHE (fetch.sh): deb12's HVM guests do not boot under
-# QEMU 10 (tests/xen/README.md), so its HVM machine keeps 7.2.
-#
-# name   Xen   suite of Xen and dom0 userland   kernel series   HVM QEMU
+# name   Xen   suite of Xen and dom0 userland   kernel series
 platform_rows=(
-	"deb12 4.17 bookworm 6.1 7.2"
-	"deb13 4.20 trixie 6.12 host"
+	"deb12 4.17 bookworm 6.1"
+	"deb13 4.20 trixie 6.12"
 )
 
-# platform_get NAME: sets P_XEN P_SUITE P_SERIES P_HVM_QEMU, or fails
-# naming NAME
+# platform_get NAME: sets P_XEN P_SUITE P_SERIES, or fails naming NAME
 platform_get() {
 	local row name
 	for row in "${platform_rows[@]}"; do
-		read -r name P_XEN P_SUITE P_SERIES P_HVM_QEMU <<<"$row"
+		read -r name P_XEN P_SUITE P_SERIES <<<"$row"
 		[ "$name" = "$1" ] && return 0
 	done
 	echo "xen-e2e: unknown platform '$1' (known: $(printf '%s ' "${platform_rows[@]%% *}"))" >&2

@@ -113,12 +113,8 @@ cpu=qemu64,+rdrand,-svm
 xen_args="console=com1 com1=115200 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all iommu=verbose conring_size=4m console_timestamps=boot"
 dom0_args="console=hvc0 loglevel=4"
 
-# The HVM machine runs under the platform's QEMU (platforms.sh): the
-# host's, or one kept apart by fetch.sh
-qemu_bin=qemu-system-x86_64
-[ "$hvm" = 0 ] || [ -z "$HVM_QEMU_ROOT" ] || qemu_bin=$HVM_QEMU_ROOT/usr/bin/qemu-system-x86_64
 qemu=(
-	"$qemu_bin" -machine q35 -accel "tcg,thread=$tcg_thread" -cpu "$cpu" -smp 2 -m 4096
+	qemu-system-x86_64 -machine q35 -accel "tcg,thread=$tcg_thread" -cpu "$cpu" -smp 2 -m 4096
 	-display none -no-reboot -monitor none -qmp "unix:$run/qmp.sock,server=on,wait=off"
 	-serial "file:$out/logs/serial.log"
 	-kernel "$ROOTFS/boot/xen-$XEN_VER-amd64" -append "$xen_args"
@@ -173,7 +169,7 @@ tail -n +1 -F --pid=$$ "$out/logs/serial.log" 2>/dev/null | grep --line-buffered
 	done &
 qmp_watcher=$!
 trap 'kill ${tailer:-} $qmp_watcher 2>/dev/null || true' EXIT
-log "booting $PLAT_LABEL: Xen $XEN_VER, dom0 $DOM0_KVER, guests $GUEST_KVER (back=$back front=$front) under $("$qemu_bin" --version | head -n1), logs in $out/logs"
+log "booting $PLAT_LABEL: Xen $XEN_VER, dom0 $DOM0_KVER, guests $GUEST_KVER (back=$back front=$front), logs in $out/logs"
 t0=$(date +%s)
 qrc=0
 flock "$QEMU_LOCK" timeout $((timeout + 300)) "${qemu[@]}" </dev/null >"$out/logs/qemu.log" 2>&1 || qrc=$?
