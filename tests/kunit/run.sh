@@ -50,8 +50,12 @@ grep -q 'pcisplit/' "$src/drivers/Makefile" ||
 grep -q 'drivers/pcisplit/Kconfig' "$src/drivers/Kconfig" ||
 	{ echo "kunit: could not hook drivers/Kconfig" >&2; exit 1; }
 
-# Only sources: rsync keeps mtimes, so an unchanged file is not rebuilt.
-rsync -a --delete --prune-empty-dirs \
+# Only sources.  Compared by content and written with the time of the
+# copy: an unchanged file keeps its time and is not rebuilt, a changed
+# one is always newer than its object (keeping the source's own time, as
+# rsync -a does, left an object built from another checkout newer than
+# an edited file, and the edit was never compiled).
+rsync -rlp --checksum --delete --prune-empty-dirs \
 	--exclude=/.git --exclude=/.cache --exclude=/build \
 	--exclude=/Kconfig --include='*/' --include='*.c' --include='*.h' --include='Kbuild' \
 	--include='Kconfig' --include='*.kbuild' --include='*.kunitconfig' \
