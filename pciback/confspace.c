@@ -410,42 +410,35 @@ static void row_slice(const struct cfg_field *f, unsigned int abs,
 	*rval = (u32)v & *mask;
 }
 
+/*
+ * Splice @virt, the value of a @row_size-byte register at @abs, into the
+ * value of an access of @size bytes at @off that overlaps it.
+ */
+static void splice_virtual(u32 virt, unsigned int row_size, unsigned int abs,
+			   unsigned int off, unsigned int size, u32 *val)
+{
+	u32 mask, shifted;
+
+	if (off >= abs) {
+		shifted = virt >> (8 * (off - abs));
+		mask = size_mask(row_size) >> (8 * (off - abs));
+	} else {
+		shifted = virt << (8 * (abs - off));
+		mask = size_mask(row_size) << (8 * (abs - off));
+	}
+	mask &= size_mask(size);
+	*val = (*val & ~mask) | (shifted & mask);
+}
+
 static int read_row(struct pcisplit_cfg *cfg,
 		    const struct pcisplit_cfg_who *who,
 		    const struct cfg_field *f, unsigned int abs,
 		    unsigned int off, unsigned int size, u32 *val)
 {
-	u32 virt, mask, shifted;
-
 	if (f->kind != FLD_BAR && f->kind != FLD_INT_LINE)
 		return XEN_PCI_ERR_success;
-	virt = row_virtual(cfg, f, abs);
-	/* Splice the row's bytes into the access's value. */
-	if (off >= abs) {
-		shifted = virt >> (8 * (off - abs));
-		mask = size_mask(f->size) >> (8 * (off - abs));
-	} else {
-		shifted = virt << (8 * (abs - off));
-		mask = size_mask(f->size) << (8 * (abs - off));
-	}
-	mask &= size_mask(size);
-	*val = (*val & ~mask) | (shifted & mask);
+	splice_virtual(row_virtual(cfg, f, abs), f->size, abs, off, size, val);
 	return XEN_PCI_ERR_success;
-}
-
-/* Splice cfg->ids into a read overlapping Vendor and Device ID. */
-static void read_ids(struct pcisplit_cfg *cfg, unsigned int off,
-		     unsigned int size, u32 *val)
-{
-	unsigned int i, at;
-
-	for (i = 0; i < size; i++) {
-		at = off + i;
-		if (at > PCI_DEVICE_ID + 1)
-			break;
-		*val &= ~(0xffU << (8 * i));
-		*val |= ((cfg->ids >> (8 * at)) & 0xff) << (8 * i);
-	}
 }
 
 int pcisplit_cfg_read(struct pcisplit_cfg *cfg, unsigned int off,
@@ -458,8 +451,9 @@ int pcisplit_cfg_read(struct pcisplit_cfg *cfg, unsigned int off,
 		return XEN_PCI_ERR_op_failed;
 	}
 	*val &= size_mask(size);
-	if (cfg->ids && off <= PCI_DEVICE_ID + 1)
-		read_ids(cfg, off, size, val);
+	/* Vendor and Device ID: one dword at 0 */
+	if (cfg->ids && off < PCI_VENDOR_ID + 4)
+		splice_virtual(cfg->ids, 4, PCI_VENDOR_ID, off, size, val);
 	return walk_rows(cfg, NULL, off, size, val, read_row, &covered);
 }
 

@@ -73,6 +73,14 @@ static const struct pcisplit_cfg_hw_ops pdev_cfg_ops = {
 	.write = pdev_cfg_write,
 };
 
+/* BAR @i is the upper half of a 64-bit BAR: it has no resource of its own. */
+static bool bar_upper_half(struct pci_dev *dev, int i)
+{
+	return i > 0 && i < PCI_ROM_RESOURCE &&
+	       (dev->resource[i - 1].flags & IORESOURCE_MEM_64) &&
+	       !(dev->resource[i].flags & IORESOURCE_MEM);
+}
+
 /* What the guest reads from BAR @i normally and while sizing it. */
 static void bar_view(struct pci_dev *dev, int i, u32 reg,
 		     struct pcisplit_cfg_bar *bar)
@@ -83,10 +91,7 @@ static void bar_view(struct pci_dev *dev, int i, u32 reg,
 
 	bar->value = reg;
 	bar->present = false;
-	/* The upper half of a 64-bit BAR has no resource of its own. */
-	if (i > 0 && i < PCI_ROM_RESOURCE &&
-	    (dev->resource[i - 1].flags & IORESOURCE_MEM_64) &&
-	    !(r->flags & IORESOURCE_MEM)) {
+	if (bar_upper_half(dev, i)) {
 		mask = ~(resource_size(&dev->resource[i - 1]) - 1);
 		bar->sizing = mask >> 32;
 		bar->present = true;
@@ -116,8 +121,7 @@ static u32 vf_bar_reg(struct pci_dev *dev, int i)
 	struct resource *r = &dev->resource[i];
 	struct pci_bus_region region;
 
-	if (i > 0 && (dev->resource[i - 1].flags & IORESOURCE_MEM_64) &&
-	    !(r->flags & IORESOURCE_MEM)) {
+	if (bar_upper_half(dev, i)) {
 		pcibios_resource_to_bus(dev->bus, &region, &dev->resource[i - 1]);
 		return upper_32_bits(region.start);
 	}
