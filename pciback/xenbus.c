@@ -285,21 +285,27 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 			xb_reconf_later(be, msecs_to_jiffies(reconf_timeout_ms));
 			break;
 		}
-		if (pcisplit_exports_process(be, XenbusStateInitialising))
-			break;
 		if (fe == XenbusStateClosing || fe == XenbusStateClosed ||
 		    fe == XenbusStateUnknown) {
-			/* No frontend any more: idle, ready for libxl. */
-			pcisplit_xs_set_state(be, XenbusStateConnected);
-		} else {
 			/*
-			 * A frontend still booting, not served yet: it scans
-			 * only once told Connected, so export now and connect
-			 * when it is ready.
+			 * No frontend any more: take back what libxl removes
+			 * and lend nothing, for the owner has gone (a device
+			 * libxl adds now stays Initialising; a frontend that
+			 * comes back gets it as a new owner, frontend_returns).
+			 * Then idle, ready for libxl.
 			 */
-			pcisplit_xs_set_state(be, XenbusStateInitialised);
-			try_attach(be);
+			if (!pcisplit_exports_process(be, XenbusStateClosed))
+				pcisplit_xs_set_state(be, XenbusStateConnected);
+			break;
 		}
+		if (pcisplit_exports_process(be, XenbusStateInitialising))
+			break;
+		/*
+		 * A frontend still booting, not served yet: it scans only once
+		 * told Connected, so export now and connect when it is ready.
+		 */
+		pcisplit_xs_set_state(be, XenbusStateInitialised);
+		try_attach(be);
 		break;
 	default:
 		break;

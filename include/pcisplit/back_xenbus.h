@@ -293,8 +293,8 @@ bool pcisplit_xs_permissive(struct pcisplit_back *be, int i);
 
 /*
  * Export each dev-N whose state-N is @want (any, when
- * XenbusStateUnknown), mark it Initialised; take back each whose state-N
- * is Closing.  state_lock held.
+ * XenbusStateUnknown; none, when XenbusStateClosed), mark it Initialised;
+ * take back each whose state-N is Closing.  state_lock held.
  */
 int pcisplit_exports_process(struct pcisplit_back *be, enum xenbus_state want);
 /* Give every device back, however the frontend went.  state_lock held. */

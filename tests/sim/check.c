@@ -321,6 +321,29 @@ static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 	return bad;
 }
 
+/*
+ * `A | B | ...` from ex[*i] on: one alternative must hold; when none
+ * does, every one's reasons, joined by "or".  *i is left on the last.
+ */
+static int check_either(const struct sim_expect *ex, unsigned int nex,
+			unsigned int *i, char *why, size_t len)
+{
+	char all[512] = "", one[256];
+	bool held = false;
+
+	for (; *i < nex; (*i)++) {
+		one[0] = '\0';
+		if (!check_expect(&ex[*i], one, sizeof(one)))
+			held = true;
+		else if (strlen(all) + strlen(one) + 8 < sizeof(all))
+			snprintf(all + strlen(all), sizeof(all) - strlen(all),
+				 "%s(%s)", all[0] ? " or " : "", one);
+		if (!ex[*i].or_next)
+			break;
+	}
+	return held ? 0 : why_add(why, len, "none of the outcomes: %s", all);
+}
+
 int check_world(const struct sim_expect *ex, unsigned int nex, char *why,
 		size_t len)
 {
@@ -329,8 +352,13 @@ int check_world(const struct sim_expect *ex, unsigned int nex, char *why,
 
 	bad += check_table(why, len);
 	bad += check_hv(why, len);
-	for (i = 0; i < nex; i++)
-		bad += check_expect(&ex[i], why, len);
+	for (i = 0; i < nex; i++) {
+		if (!ex[i].or_next && (!i || !ex[i - 1].or_next)) {
+			bad += check_expect(&ex[i], why, len);
+			continue;
+		}
+		bad += check_either(ex, nex, &i, why, len);
+	}
 	bad += check_logs(why, len);
 	return bad;
 }

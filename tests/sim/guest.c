@@ -561,6 +561,7 @@ void guest_shutdown(struct sim_guest *g, bool hooks)
 		else
 			driver_shutdown_nodisable(g, dk);
 	}
+	g->down = true;
 }
 
 /* ---- the PV frontend's xenbus side ---------------------------------- */
@@ -681,7 +682,8 @@ static void fe_backend_changed(void *arg, const char *path)
 	char p[96];
 	int st = 0, err;
 
-	if (!hv.dom[g->slot].alive)
+	/* A guest shut down (its xl has yet to reap it) runs no code. */
+	if (!hv.dom[g->slot].alive || g->down)
 		return;
 	if (g->mid_connect) {
 		/* xenwatch is still in our connect: this waits its turn. */

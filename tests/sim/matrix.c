@@ -11,9 +11,10 @@
  *
  * STEP: create DOM DEV[,DEV...] | reboot DOM | shutdown DOM |
  * shutdown-nodisable DOM | destroy DOM | crash DOM | pci-attach DOM DEV |
- * pci-detach DOM DEV | unbind-driver DOM DEV | reload-front DOM (PV only).
- * EXPECT: `DOM DEV MODE` or `DEV free`.  Every malformed line is refused
- * with FILE:LINE and why.
+ * pci-detach DOM DEV | unbind-driver DOM DEV | reload-front DOM (PV only) |
+ * race OP1 ARGS || OP2 ARGS [@Nms] (any two but create).
+ * EXPECT: `DOM DEV MODE` or `DEV free`, or alternatives `A | B` of which
+ * one must hold.  Every malformed line is refused with FILE:LINE and why.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -154,7 +155,25 @@ static int parse_expect(struct parse *p, char *s, struct sim_step *st)
 	return 0;
 }
 
-static int parse_devlist(struct parse *p, char *s, struct sim_step *st)
+/* `A | B | ...`: any one of the expectations will do (after a race). */
+static int parse_alternatives(struct parse *p, char *s, struct sim_step *st)
+{
+	char *tok, *save = NULL;
+	unsigned int first = st->nex;
+
+	for (tok = strtok_r(s, "|", &save); tok;
+	     tok = strtok_r(NULL, "|", &save)) {
+		if (parse_expect(p, tok, st))
+			return -1;
+		st->ex[st->nex - 1].or_next = true;
+	}
+	if (st->nex == first)
+		return fail(p, "empty expectation");
+	st->ex[st->nex - 1].or_next = false;
+	return 0;
+}
+
+static int parse_devlist(struct parse *p, char *s, struct sim_op *st)
 {
 	char *tok, *save = NULL;
 	unsigned int dk, i;
@@ -173,11 +192,114 @@ static int parse_devlist(struct parse *p, char *s, struct sim_step *st)
 	return 0;
 }
 
+/* One operation, @w[0] its name and @w[1..n) its arguments. */
+static int parse_op(struct parse *p, char **w, int n, struct sim_op *op)
+{
+	int k;
+
+	k = lookup(sim_step_names, STEP_NKIND, w[0]);
+	if (k < 0)
+		return fail(p, "unknown step '%s'", w[0]);
+	op->kind = k;
+	switch (step_args[k]) {
+	case A_DOM:
+		if (n != 2)
+			return fail(p, "'%s' takes one argument: DOM", w[0]);
+		if (parse_dom(p, w[1], &op->dc))
+			return -1;
+		if (k == STEP_RELOAD_FRONT && op->dc == SIM_HVM)
+			return fail(p, "'%s' needs a PV guest (PV1 or PV2): HVM has no PV frontend",
+				    w[0]);
+		break;
+	case A_DOM_DEVS:
+		if (n != 3)
+			return fail(p, "'%s' takes two arguments: DOM DEV[,DEV...]",
+				    w[0]);
+		if (parse_dom(p, w[1], &op->dc) ||
+		    parse_devlist(p, w[2], op))
+			return -1;
+		break;
+	case A_DOM_DEV:
+		if (n != 3)
+			return fail(p, "'%s' takes two arguments: DOM DEV", w[0]);
+		if (parse_dom(p, w[1], &op->dc) ||
+		    parse_dev(p, w[2], &op->devs[0]))
+			return -1;
+		op->ndevs = 1;
+		break;
+	}
+	return 0;
+}
+
+/* `@Nms`: the race's delay, 0 to 600000 ms. */
+static int parse_delay(struct parse *p, const char *w, unsigned int *ms)
+{
+	char *end;
+	unsigned long v;
+
+	if (w[0] != '@' || !isdigit((unsigned char)w[1]))
+		return fail(p, "race delay '%s': expected @Nms, e.g. @500ms", w);
+	v = strtoul(w + 1, &end, 10);
+	if (strcmp(end, "ms") || v > 600000)
+		return fail(p, "race delay '%s': expected @Nms with N at most 600000",
+			    w);
+	*ms = v;
+	return 0;
+}
+
+/*
+ * race OP1 ARGS || OP2 ARGS [@Nms]: both operations, OP2 started N ms
+ * after OP1 (0 when no delay is given).
+ */
+static int parse_race(struct parse *p, char *line, struct sim_step *st)
+{
+	struct sim_op op1 = { 0 };
+	char *bar, *w[5];
+	int n;
+
+	bar = strstr(line, "||");
+	if (!bar)
+		return fail(p, "'race' takes two operations: race OP1 ARGS || OP2 ARGS [@Nms]");
+	*bar = '\0';
+	if (strstr(bar + 2, "||"))
+		return fail(p, "'race' takes exactly two operations");
+	n = words(line, w, 4);
+	if (n < 2)
+		return fail(p, "'race' without a first operation");
+	if (n > 4)
+		return fail(p, "race: too many arguments before '||'");
+	if (parse_op(p, w + 1, n - 1, &op1))
+		return -1;
+	n = words(bar + 2, w, 4);
+	if (n > 4)
+		return fail(p, "race: too many arguments after '||'");
+	if (n < 1)
+		return fail(p, "'race' without a second operation");
+	if (n > 1 && w[n - 1][0] == '@') {
+		if (parse_delay(p, w[n - 1], &st->delay_ms))
+			return -1;
+		n--;
+	}
+	if (n > 3)
+		return fail(p, "race: too many arguments after '||'");
+	if (parse_op(p, w, n, &st->op2))
+		return -1;
+	if (op1.kind == STEP_CREATE || st->op2.kind == STEP_CREATE)
+		return fail(p, "race: 'create' cannot race (a race needs its domain running)");
+	st->race = true;
+	st->kind = op1.kind;
+	st->dc = op1.dc;
+	memcpy(st->devs, op1.devs, sizeof(st->devs));
+	st->ndevs = op1.ndevs;
+	return 0;
+}
+
 static int parse_step(struct parse *p, char *line, struct sim_scenario *sc)
 {
 	struct sim_step *st;
+	struct sim_op op = { 0 };
 	char *arrow, *exp, *tok, *save = NULL, *w[4];
-	int n, k;
+	int n;
 
 	if (sc->nsteps == SIM_MAX_STEPS)
 		return fail(p, "more than %d steps in scenario '%s'",
@@ -198,45 +320,27 @@ static int parse_step(struct parse *p, char *line, struct sim_scenario *sc)
 	memmove(st->text, st->text + strspn(st->text, " \t"),
 		strlen(st->text + strspn(st->text, " \t")) + 1);
 
-	n = words(line, w, 3);
-	if (n == 0)
-		return fail(p, "expectations without a step");
-	k = lookup(sim_step_names, STEP_NKIND, w[0]);
-	if (k < 0)
-		return fail(p, "unknown step '%s'", w[0]);
-	st->kind = k;
-	switch (step_args[k]) {
-	case A_DOM:
-		if (n != 2)
-			return fail(p, "'%s' takes one argument: DOM", w[0]);
-		if (parse_dom(p, w[1], &st->dc))
+	if (!strncmp(st->text, "race", 4) &&
+	    (!st->text[4] || isspace((unsigned char)st->text[4]))) {
+		if (parse_race(p, line, st))
 			return -1;
-		if (k == STEP_RELOAD_FRONT && st->dc == SIM_HVM)
-			return fail(p, "'%s' needs a PV guest (PV1 or PV2): HVM has no PV frontend",
-				    w[0]);
-		break;
-	case A_DOM_DEVS:
-		if (n != 3)
-			return fail(p, "'%s' takes two arguments: DOM DEV[,DEV...]",
-				    w[0]);
-		if (parse_dom(p, w[1], &st->dc) || parse_devlist(p, w[2], st))
+	} else {
+		n = words(line, w, 3);
+		if (n == 0)
+			return fail(p, "expectations without a step");
+		if (parse_op(p, w, n, &op))
 			return -1;
-		break;
-	case A_DOM_DEV:
-		if (n != 3)
-			return fail(p, "'%s' takes two arguments: DOM DEV", w[0]);
-		if (parse_dom(p, w[1], &st->dc) ||
-		    parse_dev(p, w[2], &st->devs[0]))
-			return -1;
-		st->ndevs = 1;
-		break;
+		st->kind = op.kind;
+		st->dc = op.dc;
+		memcpy(st->devs, op.devs, sizeof(st->devs));
+		st->ndevs = op.ndevs;
 	}
 	if (exp) {
 		if (!*exp || strspn(exp, " \t") == strlen(exp))
 			return fail(p, "'->' without expectations");
 		for (tok = strtok_r(exp, ";", &save); tok;
 		     tok = strtok_r(NULL, ";", &save))
-			if (parse_expect(p, tok, st))
+			if (parse_alternatives(p, tok, st))
 				return -1;
 	}
 	sc->nsteps++;
@@ -405,30 +509,30 @@ void matrix_free(struct sim_matrix *m)
 	m->n = 0;
 }
 
-static int step_do(const struct sim_step *st)
+int sim_op_run(const struct sim_op *op, bool wait_boot)
 {
-	switch (st->kind) {
+	switch (op->kind) {
 	case STEP_CREATE:
 		/* Without expectations the harness does not wait for the boot. */
-		return tool_create(st->dc, st->devs, st->ndevs, st->nex > 0);
+		return tool_create(op->dc, op->devs, op->ndevs, wait_boot);
 	case STEP_REBOOT:
-		return tool_reboot(st->dc);
+		return tool_reboot(op->dc);
 	case STEP_SHUTDOWN:
-		return tool_shutdown(st->dc, true);
+		return tool_shutdown(op->dc, true);
 	case STEP_SHUTDOWN_NODISABLE:
-		return tool_shutdown(st->dc, false);
+		return tool_shutdown(op->dc, false);
 	case STEP_DESTROY:
-		return tool_destroy(st->dc);
+		return tool_destroy(op->dc);
 	case STEP_CRASH:
-		return tool_crash(st->dc);
+		return tool_crash(op->dc);
 	case STEP_ATTACH:
-		return tool_attach(st->dc, st->devs[0]);
+		return tool_attach(op->dc, op->devs[0]);
 	case STEP_DETACH:
-		return tool_detach(st->dc, st->devs[0]);
+		return tool_detach(op->dc, op->devs[0]);
 	case STEP_UNBIND:
-		return tool_unbind(st->dc, st->devs[0]);
+		return tool_unbind(op->dc, op->devs[0]);
 	case STEP_RELOAD_FRONT:
-		return tool_reload_front(st->dc);
+		return tool_reload_front(op->dc);
 	default:
 		return -EINVAL;
 	}
@@ -436,8 +540,15 @@ static int step_do(const struct sim_step *st)
 
 int sim_step_run(const struct sim_step *st)
 {
-	int err = step_do(st);
+	struct sim_op op = {
+		.kind = st->kind, .dc = st->dc, .ndevs = st->ndevs,
+	};
+	int err;
 
+	if (st->race)
+		return sim_race_run(st);
+	memcpy(op.devs, st->devs, sizeof(op.devs));
+	err = sim_op_run(&op, st->nex > 0);
 	/* A guest left booting by a create meets this step, then boots. */
 	if (!(st->kind == STEP_CREATE && !st->nex))
 		tool_settle();

@@ -32,7 +32,11 @@ SOAK_SEED ?= 0
 SIM_CHECK_SOAK_N ?= 400
 SIM_CHECK_SOAK_SEED ?= 20261121
 
-.PHONY: sim sim-build sim-faults sim-soak soak sim-faults-all
+# Races (tests/matrix/race.matrix, shared with make e2e-race): two
+# operations at once, interleaved at the toolstack's points (race.c).
+SIM_RACE_MATRIX ?= $(TOP)/tests/matrix/race.matrix
+
+.PHONY: sim sim-build sim-faults sim-soak soak sim-faults-all sim-race
 userspace: sim-build
 sim-build: $(SIM_BIN)
 
@@ -44,6 +48,10 @@ $(SIM_BIN): $(SIM_SRCS) $(SIM_HDRS) $(SIM_PORTABLE) $(SIM_DIR)/rules.mk
 # The matrix on every leg (plus the parser's own cases).
 sim: $(SIM_BIN)
 	@$(SIM_ENV) $(SIM_BIN) matrix $(SIM_MATRIX) -- $(SIM_PARSE_CASES)
+
+# The races on every leg.
+sim-race: $(SIM_BIN)
+	@$(SIM_ENV) $(SIM_BIN) matrix $(SIM_RACE_MATRIX)
 
 # Every fault site of every scenario: first, second, last and between.
 sim-faults: $(SIM_BIN)
@@ -59,8 +67,9 @@ sim-soak: $(SIM_BIN)
 soak: $(SIM_BIN)
 	@$(SIM_ENV) $(SIM_BIN) soak -n $(SOAK_N) -s $(SOAK_SEED)
 
-CHECK_SUITES += sim sim-faults sim-soak
+CHECK_SUITES += sim sim-race sim-faults sim-soak
 EXTRA_HELP += "make sim         the lifecycle matrix in the simulator, every leg (scenario x step table)"
+EXTRA_HELP += "make sim-race    tests/matrix/race.matrix in the simulator: two operations at once, every leg"
 EXTRA_HELP += "make sim-faults  the matrix with each hypervisor / xenstore call site failing in turn"
 EXTRA_HELP += "make sim-faults-all  the same, every call of every site (up to 16 per site)"
 EXTRA_HELP += "make soak        $(SOAK_N) random lifecycles, seeded (SOAK_SEED=N to reproduce; 0: random)"

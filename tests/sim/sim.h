@@ -368,6 +368,7 @@ struct sim_guest {
 	enum sim_dc dc;
 	bool hvm;
 	bool booting;		/* created, kernel not up yet */
+	bool down;		/* shut down: its vCPUs run no more */
 	bool connected;		/* PV: frontend connected */
 	/*
 	 * PV, booting: stop the frontend's connect between its scan and its
@@ -524,6 +525,7 @@ extern int tool_attached[SIM_NDEV];
 
 struct sim_expect {
 	bool free;		/* `DEV free` */
+	bool or_next;		/* `A | B`: this one or the next will do */
 	enum sim_dc dc;
 	enum sim_dk dk;
 	enum sim_mode mode;
@@ -566,14 +568,32 @@ enum sim_step_kind {
 
 extern const char *const sim_step_names[STEP_NKIND];
 
-#define SIM_MAX_EXPECT	8
+#define SIM_MAX_EXPECT	12
 #define SIM_MAX_STEPS	64
 
-struct sim_step {
+/* One toolstack or guest operation of a step. */
+struct sim_op {
 	enum sim_step_kind kind;
 	enum sim_dc dc;
 	unsigned int devs[SIM_NDEV];
 	unsigned int ndevs;
+};
+
+/*
+ * `race OP1 || OP2 [@Nms]`: OP2 starts N ms after OP1, both run to the
+ * end (race.c).  In this world time is the toolstack's interleaving
+ * points: one point stands for SIM_RACE_MS_PER_POINT ms.
+ */
+#define SIM_RACE_MS_PER_POINT	500
+
+struct sim_step {
+	enum sim_step_kind kind;	/* the step, or a race's OP1 */
+	enum sim_dc dc;
+	unsigned int devs[SIM_NDEV];
+	unsigned int ndevs;
+	bool race;
+	struct sim_op op2;		/* a race's OP2 */
+	unsigned int delay_ms;		/* a race's delay */
 	struct sim_expect ex[SIM_MAX_EXPECT];
 	unsigned int nex;
 	char text[96];		/* the step as written, for the table */
@@ -606,5 +626,19 @@ void matrix_free(struct sim_matrix *m);
 int matrix_append(struct sim_matrix *m, const struct sim_matrix *more,
 		  char *err, size_t len);
 int sim_step_run(const struct sim_step *st);
+/* One operation of a step (the step itself, or one side of a race). */
+int sim_op_run(const struct sim_op *op, bool wait_boot);
+
+/*
+ * Races (race.c).  Each side runs on its own thread, and only one of them
+ * at a time: the baton passes at the toolstack's interleaving points,
+ * tool_yield(), which tool.c calls wherever libxl waits for the backend
+ * or hands a xenstore transaction to xenwatch.  Outside a race it does
+ * nothing.
+ */
+int sim_race_run(const struct sim_step *st);
+void tool_yield(void);
+/* Whether the calling thread is one side of a race. */
+bool tool_racing(void);
 
 #endif /* _PCISPLIT_SIM_H */

@@ -13,6 +13,13 @@
  *            domid, as xl reboot gives)
  *   attach / detach   hot-plug through the backend's Reconfiguring state
  *            (PV) or the device model (HVM)
+ *
+ * In a race (race.c) two of these run at once, passing the baton at
+ * point(): wherever libxl waits for the backend or has handed a change
+ * to xenwatch.  After a point the other side may have changed the world,
+ * so each step looks again at its domain (still the same incarnation,
+ * still alive) and its device before it goes on, as libxl looks again at
+ * xenstore after a wait; a step whose domain went gives up with -ESRCH.
  */
 #include "sim.h"
 
@@ -20,6 +27,28 @@ int tool_attached[SIM_NDEV];
 /* The devices each configuration was created with, for reboot. */
 static unsigned int created_with[SIM_NDC][SIM_NDEV];
 static unsigned int created_n[SIM_NDC];
+/* A domain whose teardown is under way (a second one gives up). */
+static bool reaping[SIM_NDC];
+/* A device whose pci-detach told the backend, not finished (a race). */
+static bool detaching[SIM_NDEV];
+
+/*
+ * An interleaving point of a race; then whether @dc still runs the
+ * incarnation @serial, alive.
+ */
+static bool point(enum sim_dc dc, u32 serial)
+{
+	struct sim_guest *g;
+
+	tool_yield();
+	g = guests[dc];
+	return g && hv.dom[g->slot].serial == serial && hv.dom[g->slot].alive;
+}
+
+static u32 serial_of(const struct sim_guest *g)
+{
+	return hv.dom[g->slot].serial;
+}
 
 static void be_key(u16 domid, char *p, size_t n, const char *key)
 {
@@ -130,8 +159,9 @@ static void reap(enum sim_dc dc)
 	char p[96];
 	unsigned int dk;
 
-	if (!g)
+	if (!g || reaping[dc])
 		return;
+	reaping[dc] = true;
 	/* The domain dies while a vCPU of it still sends requests. */
 	for (dk = 0; dk < SIM_NDEV; dk++)
 		if (g->connected && g->dev[dk].bound &&
@@ -141,13 +171,16 @@ static void reap(enum sim_dc dc)
 		sim_hammer_start(g, dk);
 	hv_domain_destroy(g->slot);
 	sim_hammer_stop(g);
+	tool_yield();
 	if (!g->hvm) {
 		fe_key(g->domid, p, sizeof(p), "");
 		xs_rm(p);
 		xs_pump();
+		tool_yield();
 		be_key(g->domid, p, sizeof(p), "");
 		xs_rm(p);
 		xs_pump();
+		tool_yield();
 	}
 	for (dk = 0; dk < SIM_NDEV; dk++) {
 		if (tool_attached[dk] != (int)dc)
@@ -167,6 +200,7 @@ static void reap(enum sim_dc dc)
 	}
 	guest_free(g);
 	guests[dc] = NULL;
+	reaping[dc] = false;
 }
 
 void tool_settle(void)
@@ -235,7 +269,11 @@ int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n,
 		goto out_destroy;
 	}
 	if (wait) {
-		guest_boot(guests[dc]);
+		/* The domain is built; its kernel starts. */
+		if (!point(dc, hv.dom[slot].serial))
+			return -ESRCH;
+		if (guests[dc]->booting)
+			guest_boot(guests[dc]);
 		xs_pump();
 	}
 	return 0;
@@ -261,7 +299,7 @@ static struct sim_guest *running(enum sim_dc dc)
 
 int tool_destroy(enum sim_dc dc)
 {
-	if (!running(dc))
+	if (!running(dc) || reaping[dc])
 		return -ESRCH;
 	reap(dc);
 	return 0;
@@ -269,7 +307,7 @@ int tool_destroy(enum sim_dc dc)
 
 int tool_crash(enum sim_dc dc)
 {
-	if (!running(dc))
+	if (!running(dc) || reaping[dc])
 		return -ESRCH;
 	sim_log(SEAM_LOG_INFO, "tool: dom%u crashed", guests[dc]->domid);
 	sim_front_die_mid_request(guests[dc]);
@@ -280,11 +318,16 @@ int tool_crash(enum sim_dc dc)
 int tool_shutdown(enum sim_dc dc, bool hooks)
 {
 	struct sim_guest *g = running(dc);
+	u32 serial;
 
-	if (!g)
+	if (!g || reaping[dc])
 		return -ESRCH;
+	serial = serial_of(g);
 	guest_shutdown(g, hooks);
 	xs_pump();
+	/* Shut down, not yet torn down: libxl's teardown comes next. */
+	if (!point(dc, serial))
+		return -ESRCH;
 	reap(dc);
 	return 0;
 }
@@ -296,6 +339,8 @@ int tool_reboot(enum sim_dc dc)
 
 	if (err)
 		return err;
+	/* xl sleeps 2 s before it builds the domain again. */
+	tool_yield();
 	n = created_n[dc];
 	memcpy(devs, created_with[dc], n * sizeof(*devs));
 	return tool_create(dc, devs, n, true);
@@ -306,9 +351,11 @@ int tool_attach(enum sim_dc dc, enum sim_dk dk)
 	struct sim_guest *g = running(dc);
 	char p[96];
 	int num = 0, err;
+	u32 serial;
 
-	if (!g)
+	if (!g || !hv.dom[g->slot].alive)
 		return -ESRCH;
+	serial = serial_of(g);
 	if (tool_attached[dk] >= 0) {
 		sim_log(SEAM_LOG_ERR, "tool: %s is attached to %s",
 			sim_dk_names[dk], sim_dc_names[tool_attached[dk]]);
@@ -324,6 +371,14 @@ int tool_attach(enum sim_dc dc, enum sim_dk dk)
 		 */
 		guest_boot_mid_connect(g);
 		tool_settle();
+		/* libxl waits for the backend: the other side may run. */
+		if (!point(dc, serial))
+			return -ESRCH;
+		if (tool_attached[dk] >= 0) {
+			guest_connect_done(g);
+			xs_pump();
+			return -EBUSY;
+		}
 		be_key(g->domid, p, sizeof(p), "state");
 		if (xs_read_int(p, &num) || num != 4) {
 			sim_log(SEAM_LOG_ERR, "tool: pci-attach %s to dom%u: backend %s not ready",
@@ -362,6 +417,9 @@ int tool_attach(enum sim_dc dc, enum sim_dk dk)
 		sim_log(SEAM_LOG_ERR, "tool: pci-attach %s to dom%u: xenstore: %d",
 			sim_dk_names[dk], g->domid, err);
 	xs_pump();
+	/* The device is in xenstore; the other side may run. */
+	if (!point(dc, serial))
+		return -ESRCH;
 	/* A booting guest's frontend finishes connecting now. */
 	guest_connect_done(g);
 	xs_pump();
@@ -388,10 +446,12 @@ int tool_detach(enum sim_dc dc, enum sim_dk dk)
 	struct sim_guest *g = running(dc);
 	char p[96], key[24], v[32], want[32];
 	u32 sbdf = pdevs[dk].sbdf;
-	int num = 0, i, err = 0;
+	int num = 0, i, err = 0, state;
+	u32 serial;
 
-	if (!g)
+	if (!g || !hv.dom[g->slot].alive)
 		return -ESRCH;
+	serial = serial_of(g);
 	if (tool_attached[dk] != (int)dc) {
 		sim_log(SEAM_LOG_ERR, "tool: %s is not attached to %s",
 			sim_dk_names[dk], sim_dc_names[dc]);
@@ -414,6 +474,32 @@ int tool_detach(enum sim_dc dc, enum sim_dk dk)
 			if (!xs_read(p, v, sizeof(v)) && !strcmp(v, want))
 				break;
 		}
+		/*
+		 * libxl waits for the backend to be Connected: the other
+		 * side may run, and then the device or the whole backend
+		 * directory may be gone.
+		 */
+		if (!point(dc, serial))
+			return -ESRCH;
+		if (tool_attached[dk] != (int)dc)
+			return -ENODEV;
+		be_key(g->domid, p, sizeof(p), "state");
+		if (xs_read_int(p, &state)) {
+			sim_log(SEAM_LOG_WARN, "tool: pci-detach %s from dom%u: backend %s does not exist",
+				sim_dk_names[dk], g->domid, p);
+			return -ENODEV;
+		}
+		if (state != 4) {
+			/* libxl polls for 10 s; xenwatch may catch up. */
+			xs_pump();
+			back_clock_advance(10000);
+			xs_pump();
+			if (xs_read_int(p, &state) || state != 4) {
+				sim_log(SEAM_LOG_WARN, "tool: pci-detach %s from dom%u: backend %s not ready",
+					sim_dk_names[dk], g->domid, p);
+				return -ETIMEDOUT;
+			}
+		}
 		/* A vCPU keeps using the device while it is unplugged. */
 		if (g->connected)
 			sim_hammer_start(g, dk);
@@ -423,6 +509,13 @@ int tool_detach(enum sim_dc dc, enum sim_dk dk)
 		be_key(g->domid, p, sizeof(p), "state");
 		err = err ?: xs_write(p, "7");
 		xs_pump();
+		/* The other side may run; the domain may go meanwhile. */
+		detaching[dk] = true;
+		if (!point(dc, serial)) {
+			detaching[dk] = false;
+			return -ESRCH;
+		}
+		detaching[dk] = false;
 		/* libxl waits up to 10 s for the backend to follow. */
 		back_clock_advance(10000);
 		xs_pump();
@@ -484,9 +577,11 @@ int tool_reload_front(enum sim_dc dc)
 	bool had;
 	unsigned int dk;
 	int err, bad = 0;
+	u32 serial;
 
-	if (!g)
+	if (!g || !hv.dom[g->slot].alive)
 		return -ESRCH;
+	serial = serial_of(g);
 	if (g->hvm) {
 		sim_log(SEAM_LOG_ERR, "tool: reload-front: %s has no PV frontend",
 			sim_dc_names[dc]);
@@ -498,6 +593,9 @@ int tool_reload_front(enum sim_dc dc)
 	sim_log(SEAM_LOG_INFO, "tool: dom%u: rmmod of the frontend", g->domid);
 	guest_front_unload(g);
 	xs_pump();
+	/* Between rmmod and modprobe the other side may run. */
+	if (!point(dc, serial))
+		return -ESRCH;
 	for (dk = 0; dk < SIM_NDEV; dk++) {
 		struct pcisplit_vdev *vd = &bdevs[dk].vd;
 
@@ -525,7 +623,8 @@ int tool_reload_front(enum sim_dc dc)
 		return -EPROTO;
 	}
 	for (dk = 0; dk < SIM_NDEV; dk++) {
-		if (tool_attached[dk] != (int)dc)
+		/* One a racing pci-detach is taking away stays with nobody. */
+		if (tool_attached[dk] != (int)dc || detaching[dk])
 			continue;
 		if (!pcisplit_owner_eq(&bdevs[dk].vd.owner, &after)) {
 			sim_log(SEAM_LOG_ERR, "tool: dom%u: after the reload %s belongs to dom%u epoch %llu, not the new epoch %llu",
