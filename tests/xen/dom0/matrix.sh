@@ -2,10 +2,11 @@
 # vm.sh hands dom0; see e2e.sh). Reads /e2e/lifecycle.matrix, runs every
 # step with xl and the guest agents, checks each step, and writes one
 # result line per step to /out/results.tsv:
-#   scenario TAB n TAB step TAB pass|fail|stockfail|skip TAB seconds TAB detail
+#   scenario TAB n TAB step TAB pass|fail|stockfail|toolfail|skip TAB seconds TAB detail
 # plus the evidence behind it to /out/steps/SCENARIO/N.txt.
 # E2E_ONLY (a regex on scenario names) limits the run.
 . /e2e/stockbugs.sh
+. /e2e/race.sh
 
 MATRIX=/e2e/lifecycle.matrix
 RESULTS=/out/results.tsv
@@ -187,6 +188,31 @@ pcidev_state() {
 	echo "driver=$drv $(lspci -s "${1#0000:}" -vv 2>/dev/null | grep -oE 'MSI(-X)?: Enable[+-]' | tr -d ' ' | tr '\n' ' ')"
 }
 
+# check_expect EXPECT: one `DOM DEV MODE` or `DEV free`
+check_expect() {
+	local w
+	read -ra w <<<"$1"
+	case ${#w[@]} in
+	2) check_free "${w[0]}" ;;
+	3) check_owned "${w[0]}" "${w[1]}" "${w[2]}" ;;
+	esac
+}
+
+# check_either 'A | B ...': one of the outcomes must hold (after a race);
+# when none does, every one's failures, joined by "or"
+check_either() {
+	local alt n why= a
+	IFS='|' read -ra alt <<<"$1"
+	for a in "${alt[@]}"; do
+		n=${#FAILS[@]}
+		check_expect "$a"
+		[ ${#FAILS[@]} = "$n" ] && return 0
+		why+="${why:+ or }($(printf '%s; ' "${FAILS[@]:$n}" | sed 's/; $//'))"
+		FAILS=("${FAILS[@]:0:$n}")
+	done
+	fail "none of the outcomes: $why"
+}
+
 check_free() {	# DEV
 	local b st n
 	b=$(bdf "$1")
@@ -348,7 +374,7 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 	mkdir -p "/out/steps/$sc"
 	printf 'step %s: %s -> %s\n' "$n" "$text" "$exps" >"$EVID"
 	read -r kind dom arg <<<"$text"
-	FAILS=() STOCK_FAILS=() REPORT=() STEP_ERR= STEP_SKIP=
+	FAILS=() STOCK_FAILS=() TOOL_FAILS=() REPORT=() STEP_ERR= STEP_SKIP=
 	xen_drain; : >/tmp/xen.new	# the step's Xen lines start here
 	for g in pv1 pv2 hvm; do OFF[$g]=$(logsize "$g"); done
 	t0=$(uptime_s)
@@ -376,6 +402,7 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 		pci-detach) do_detach "$dom" "$arg" || rc=$? ;;
 		unbind-driver) do_unbind "$dom" "$arg" || rc=$? ;;
 		reload-front) do_reload "$dom" || rc=$? ;;
+		race) do_race "$text" || rc=$? ;;
 		*) STEP_ERR="unknown step $kind"; rc=1 ;;
 		esac
 	fi
@@ -386,13 +413,12 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 		[ $rc = 1 ] && fail "$STEP_ERR"
 		# settle: a device released by a dying domain goes back to the
 		# backend asynchronously
-		case $kind in shutdown*|destroy|crash|pci-detach) sleep 3 ;; esac
+		case $kind in shutdown*|destroy|crash|pci-detach|race) sleep 3 ;; esac
 		IFS=';' read -ra ex <<<"$exps"
 		for e in "${ex[@]}"; do
-			read -ra w <<<"$e"
-			case ${#w[@]} in
-			2) check_free "${w[0]}" ;;
-			3) check_owned "${w[0]}" "${w[1]}" "${w[2]}" ;;
+			case $e in
+			*'|'*) check_either "$e" ;;
+			*) check_expect "$e" ;;
 			esac
 		done
 		echo "xl list: $(xl list | awk 'NR > 1 { print $1 "(" $2 "," $NF ")" }' | tr '\n' ' ')" >>"$EVID"
@@ -401,7 +427,14 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 		# the operators' CLI, when e2e.sh brought it (dom0/tools.sh)
 		! declare -F check_tools >/dev/null || check_tools
 		check_signatures
-		stock_back_check "$sc #$n" "$kind" "$dom"
+		if [ "$kind" = race ]; then
+			# the stock backend's rules, for the side that matters most
+			read -ra w <<<"$(race_main_op)"
+			stock_back_check "$sc #$n" "${w[0]}" "${w[1]}"
+			race_attribute
+		else
+			stock_back_check "$sc #$n" "$kind" "$dom"
+		fi
 		if [ ${#FAILS[@]} -gt 0 ] && [ "$dom" = HVM ] && e=$(env_failure) && [ -n "$e" ]; then
 			if [ "$kind" = create ] && [ -z "${E2E_RETRY:-}" ]; then
 				# once more from scratch: the fault is the emulator's
@@ -420,7 +453,9 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 			xl destroy "$(gname "$dom")" >/dev/null 2>&1 || true
 			release "$dom"
 		elif [ ${#FAILS[@]} -gt 0 ]; then
-			res=fail detail=$(printf '%s; ' "${FAILS[@]}" "${STOCK_FAILS[@]}")
+			res=fail detail=$(printf '%s; ' "${FAILS[@]}" "${STOCK_FAILS[@]}" "${TOOL_FAILS[@]}")
+		elif [ ${#TOOL_FAILS[@]} -gt 0 ]; then
+			res=toolfail detail=$(printf '%s; ' "${TOOL_FAILS[@]}" "${STOCK_FAILS[@]}")
 		elif [ ${#STOCK_FAILS[@]} -gt 0 ]; then
 			res=stockfail detail=$(printf '%s; ' "${STOCK_FAILS[@]}")
 		else

@@ -1,0 +1,215 @@
+# Races in the matrix (tests/matrix/race.matrix): the step
+#   race OP1 ARGS || OP2 ARGS [@Nms]
+# runs OP1 in the background, sleeps N ms, runs OP2, and waits for both.
+# Sourced by matrix.sh (after lib.sh and stockbugs.sh); uses its EVID,
+# OWNER, FAILS and fail.
+#
+#   do_race TEXT       the race; each side's command, start and end time,
+#                      exit status and output go to the step's evidence
+#                      (and STEP.race/N.out); then each side's domain
+#                      settles (a rebooted guest back, a destroyed, shut
+#                      down or crashed one gone), OWNER is read back from
+#                      `xl pci-list`, and the evidence is collected
+#   race_attribute     after the checks: failures that the evidence puts
+#                      in libxl's removal path, with our backend clean,
+#                      move to TOOL_FAILS (the step is FAIL(toolstack))
+TOOL_FAILS=()
+RACE_TOOL_RE='do_pci_remove|pci_remove_detached|libxl__device_pci_remove_xenstore|libxl__device_pci_from_xs_be|xc_physdev_unmap_pirq|xc_deassign_device failed'
+# failures that speak of our backend or of Xen's state, never libxl's
+RACE_OURS_RE='^vtab |^our backend|Xen holds a pirq|\((dom0|xen)\): '
+
+# race_parse TEXT: RACE_OP1, RACE_OP2 (each "KIND DOM [ARG]"), RACE_MS
+race_parse() {
+	local t=${1#race}
+	RACE_MS=0
+	if [[ $t =~ ^(.*[^[:space:]])[[:space:]]+@([0-9]+)ms[[:space:]]*$ ]]; then
+		t=${BASH_REMATCH[1]} RACE_MS=${BASH_REMATCH[2]}
+	fi
+	[[ $t == *"||"* ]] || return 1
+	RACE_OP1=${t%%||*} RACE_OP2=${t#*||}
+	[[ $RACE_OP2 != *"||"* ]] || return 1
+	read -r RACE_OP1 <<<"$RACE_OP1" || true
+	read -r RACE_OP2 <<<"$RACE_OP2" || true
+	[ -n "$RACE_OP1" ] && [ -n "$RACE_OP2" ]
+}
+
+# race_main_op: "KIND DOM" of the side the stock backend's rules look at
+# (stock_back_check): a frontend reload, else a domain going, else OP1
+race_main_op() {
+	local op
+	for op in "$RACE_OP1" "$RACE_OP2"; do
+		[[ $op == reload-front* ]] && { echo "$op"; return; }
+	done
+	for op in "$RACE_OP1" "$RACE_OP2"; do
+		case $op in reboot*|shutdown*|destroy*|crash*) echo "$op"; return ;; esac
+	done
+	echo "$RACE_OP1"
+}
+
+# race_cmd KIND DOM [ARG]: one side, as an administrator would type it;
+# xl's own exit status is the side's
+race_cmd() {
+	local name off line
+	name=$(gname "$2")
+	case $1 in
+	reboot) xl reboot "$name" ;;
+	shutdown|shutdown-nodisable) xl shutdown "$name" ;;
+	destroy) xl destroy "$name" ;;
+	crash) guest_send "$name" crash ;;
+	pci-attach) timeout 120 xl pci-attach "$name" "$(bdf "$3")" ;;
+	pci-detach) timeout 120 xl pci-detach "$name" "$(bdf "$3")" ;;
+	unbind-driver) guest_send "$name" "unbind $3" ;;
+	reload-front)
+		off=$(logsize "$name")
+		guest_send "$name" reload
+		line=$(wait_log "$name" "$off" "@@G reloaded rc=" 120) || { echo "no reload answer in 120 s"; return 1; }
+		grep -m1 -o '@@G reloaded rc=.*' <<<"$line" | tr -d '\r'
+		[[ $line == *"@@G reloaded rc=0 "* ]] ;;
+	*) echo "race: no such operation '$1'"; return 2 ;;
+	esac
+}
+
+# race_side N KIND DOM [ARG]: race_cmd with its times and status in
+# $RACE_DIR/N.out and N.rc
+race_side() {
+	local n=$1 rc=0
+	shift
+	{
+		echo "OP$n: $* (start $(uptime_s) s)"
+		race_cmd "$@" 2>&1 || rc=$?
+		echo "OP$n: exit status $rc (end $(uptime_s) s)"
+	} >"$RACE_DIR/$n.out" 2>&1
+	echo "$rc" >"$RACE_DIR/$n.rc"
+}
+
+# race_flags NAME: xl list's state column of NAME ("" when it is gone)
+race_flags() { xl list 2>/dev/null | awk -v n="$1" '$1 == n { print $5 }'; }
+
+# race_settle KIND DOM OFF: wait for the side's domain to get where its
+# operation takes it; a domain left shut down (---sr-, its xl gone) is
+# said so, with RACE_STUCK set
+race_settle() {
+	local name fl
+	name=$(gname "$2")
+	case $1 in
+	reboot)
+		wait_log "$name" "$3" '@@G ready' 300 >/dev/null && return 0
+		fl=$(race_flags "$name")
+		if [[ $fl == ???s* ]]; then
+			RACE_STUCK="$2 ($name) left shut down after xl reboot: xl list says $fl"
+			fail "$RACE_STUCK"
+		else
+			fail "$2 did not come back within 300 s of xl reboot (xl list: ${fl:-gone})"
+		fi ;;
+	shutdown|shutdown-nodisable|crash|destroy)
+		guest_gone "$name" 120 && return 0
+		fl=$(race_flags "$name")
+		[[ $fl == ???s* ]] && RACE_STUCK="$2 ($name) left shut down after $1: xl list says $fl"
+		fail "$2 still exists 120 s after $1 (xl list: $fl)" ;;
+	esac
+	return 0
+}
+
+# race_owners: OWNER as xl sees it now (who won is not known beforehand);
+# a guest holding a device a racing pci-attach gave it has to bind it
+race_owners() {
+	local g d out rc
+	OWNER=()
+	for g in PV1 PV2 HVM; do
+		alive "$g" || continue
+		rc=0
+		out=$(timeout 30 xl pci-list "$(gname "$g")" 2>&1) || rc=$?
+		[ "$rc" = 0 ] || echo "xl pci-list $(gname "$g"): exit status $rc: $out" >>"$EVID"
+		for d in $ALLDEVS; do
+			grep -q "$(bdf "$d" | sed 's/^0000://')" <<<"$out" && OWNER[$d]=$g
+		done
+	done
+	for d in "${!OWNER[@]}"; do
+		wait_bound "${OWNER[$d]}" "$d" 90 || true
+	done
+	return 0
+}
+
+# race_evidence NAME...: what a libxl reviewer needs, beside the step's
+# evidence: xl list, the domains' own xl logs, dom0's segfault lines, the
+# PCI backends in xenstore, pcisplit audit
+race_evidence() {
+	local n
+	{
+		echo "--- xl list"; xl list 2>&1
+		for n in "$@"; do
+			echo "--- tail of /var/log/xen/xl-$n.log"
+			tail -n 40 "/var/log/xen/xl-$n.log" 2>/dev/null || echo "(none)"
+		done
+		echo "--- dom0 segfault lines"; dmesg | grep -E 'segfault at|traps: xl\[' || echo "(none)"
+		echo "--- xenstore-ls /local/domain/0/backend/pci"
+		xenstore-ls -f /local/domain/0/backend/pci 2>&1 || true
+		if [ -x /e2e/pcisplit ]; then echo "--- pcisplit audit"; /e2e/pcisplit audit 2>&1 || true; fi
+	} >"$RACE_DIR/evidence.txt"
+	cat "$RACE_DIR/evidence.txt" >>"$EVID"
+}
+
+do_race() {	# TEXT
+	local k1 d1 a1 k2 d2 a2 o1 o2 p1 p2 n rc
+	race_parse "$1" || { STEP_ERR="race: cannot read '$1' (race OP1 ARGS || OP2 ARGS [@Nms])"; return 1; }
+	read -r k1 d1 a1 <<<"$RACE_OP1" || true
+	read -r k2 d2 a2 <<<"$RACE_OP2" || true
+	RACE_DIR=${EVID%.txt}.race RACE_STUCK=
+	rm -rf "$RACE_DIR"; mkdir -p "$RACE_DIR"
+	o1=$(logsize "$(gname "$d1")") o2=$(logsize "$(gname "$d2")")
+	echo "race: OP1 '$RACE_OP1', OP2 '$RACE_OP2' ${RACE_MS} ms later; xl list before: $(xl list | awk 'NR > 1 { print $1 "(" $2 "," $5 ")" }' | tr '\n' ' ')" >>"$EVID"
+	# shellcheck disable=SC2086
+	race_side 1 $k1 $d1 $a1 &
+	p1=$!
+	sleep "$(awk -v m="$RACE_MS" 'BEGIN { printf "%.3f", m / 1000 }')"
+	# shellcheck disable=SC2086
+	race_side 2 $k2 $d2 $a2 &
+	p2=$!
+	wait "$p1" || true
+	wait "$p2" || true
+	for n in 1 2; do
+		cat "$RACE_DIR/$n.out" >>"$EVID"
+		rc=$(cat "$RACE_DIR/$n.rc" 2>/dev/null || echo '?')
+		# a side that lost the race (its device or domain went with
+		# the other) fails as xl says; only a crash of xl is wrong
+		case $rc in
+		0|1) ;;
+		*) fail "OP$n ($( [ $n = 1 ] && echo "$RACE_OP1" || echo "$RACE_OP2")): exit status $rc$( [ "$rc" -gt 128 ] 2>/dev/null && echo " (killed by signal $((rc - 128)))")" ;;
+		esac
+	done
+	race_settle "$k1" "$d1" "$o1"
+	race_settle "$k2" "$d2" "$o2"
+	race_owners
+	race_evidence "$(gname "$d1")" "$(gname "$d2")"
+	return 0
+}
+
+# race_tool_evidence: the lines that put a failure in libxl's removal
+# path: an xl side killed by a signal, xl's segfault in dom0's log,
+# libxl's own PCI removal messages in a side's output or the xl logs
+race_tool_evidence() {
+	local n rc
+	for n in 1 2; do
+		rc=$(cat "$RACE_DIR/$n.rc" 2>/dev/null || echo 0)
+		[ "$rc" -gt 128 ] 2>/dev/null && echo "OP$n's xl was killed by signal $((rc - 128))"
+	done
+	grep -h -m2 -E 'xl\[[0-9]+\]: segfault|traps: xl\[' "$RACE_DIR/evidence.txt" 2>/dev/null || true
+	grep -h -m3 -E "$RACE_TOOL_RE" "$RACE_DIR"/*.out "$RACE_DIR/evidence.txt" 2>/dev/null || true
+}
+
+# race_attribute: after a race step's checks.  When every failure is
+# libxl's (its removal path in the evidence, and none of the failures
+# speaks of our backend's table, Xen's pirqs or a kernel log signature),
+# they move to TOOL_FAILS with the evidence.
+race_attribute() {
+	local ev f
+	[ ${#FAILS[@]} -gt 0 ] || return 0
+	ev=$(race_tool_evidence | tr -d '\r' | head -n 4 | tr '\n' '|')
+	[ -n "$ev" ] || return 0
+	for f in "${FAILS[@]}"; do
+		grep -qE -- "$RACE_OURS_RE" <<<"$f" && return 0
+	done
+	TOOL_FAILS=("toolstack (libxl's PCI removal; our backend's table and Xen's pirqs clean): ${ev%|}" "${FAILS[@]}")
+	FAILS=()
+	echo "attributed to the toolstack: $ev" >>"$EVID"
+}

@@ -1,0 +1,66 @@
+#!/bin/bash
+# The race step's logic in dom0/race.sh on made-up input (no VM): how a
+# `race` line is read, and which failures go to the toolstack.
+# Ends with `e2e-race-selftest: N passed, M failed`; exit 1 if M > 0.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+pass=0 failn=0
+t() {	# NAME GOT WANT
+	if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
+		failn=$((failn + 1)); echo "FAIL $1: got '$2', want '$3'"
+	fi
+}
+. "$HERE/dom0/race.sh"
+fail() { FAILS+=("$*"); }
+
+race_parse "race reboot PV1 || pci-detach PV1 nic @2000ms"
+t "parse: OP1, OP2, delay" "$RACE_OP1|$RACE_OP2|$RACE_MS" "reboot PV1|pci-detach PV1 nic|2000"
+race_parse "race  pci-detach PV1 nvme ||pci-detach PV1 nvme"
+t "parse: no delay is 0 ms" "$RACE_OP1|$RACE_OP2|$RACE_MS" "pci-detach PV1 nvme|pci-detach PV1 nvme|0"
+t "parse: one operation is refused" "$(race_parse "race reboot PV1" && echo ok || echo refused)" refused
+t "parse: three operations are refused" "$(race_parse "race reboot PV1 || destroy PV1 || crash PV1" && echo ok || echo refused)" refused
+race_parse "race crash PV1 || reload-front PV1 @0ms"
+t "main op: a reload first" "$(race_main_op)" "reload-front PV1"
+race_parse "race pci-attach PV1 nvme || destroy PV1 @1000ms"
+t "main op: then a domain going" "$(race_main_op)" "destroy PV1"
+
+RACE_DIR=$(mktemp -d)
+EVID=$RACE_DIR/evid.txt
+trap 'rm -rf "$RACE_DIR"' EXIT
+# the issue's run: the guest's own xl died in libxl's removal path
+echo 0 >"$RACE_DIR/1.rc"; echo 0 >"$RACE_DIR/2.rc"
+printf 'OP2: pci-detach PV1 nic\n' >"$RACE_DIR/2.out"
+printf -- '--- tail of /var/log/xen/xl-pv1.log\nlibxl: error: libxl_pci.c:2044:do_pci_remove: Domain 1:xc_physdev_unmap_pirq irq=20: Invalid argument\n--- dom0 segfault lines\nxl[812]: segfault at 0 ip 00007f sp 00007f error 4 in libc.so.6\n' >"$RACE_DIR/evidence.txt"
+FAILS=("PV1 (pv1) left shut down after xl reboot: xl list says ---sr-") TOOL_FAILS=()
+race_attribute
+t "libxl's crash with our backend clean: toolstack" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "0 2"
+t "the attribution quotes libxl" "$(grep -c do_pci_remove <<<"${TOOL_FAILS[0]}")" 1
+FAILS=("PV1 (pv1) left shut down after xl reboot: xl list says ---sr-" "vtab nic: owner=3, expected -") TOOL_FAILS=()
+race_attribute
+t "a vector table failure stays ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "2 0"
+FAILS=("Xen holds a pirq for dead domain d1: ...") TOOL_FAILS=()
+race_attribute
+t "a pirq of a dead domain stays ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "1 0"
+: >"$RACE_DIR/evidence.txt"
+FAILS=("PV1 did not come back within 300 s of xl reboot (xl list: gone)") TOOL_FAILS=()
+race_attribute
+t "no libxl evidence: ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "1 0"
+echo 139 >"$RACE_DIR/2.rc"
+FAILS=("OP2 (pci-detach PV1 nic): exit status 139 (killed by signal 11)") TOOL_FAILS=()
+race_attribute
+t "xl killed by SIGSEGV: toolstack" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "0 2"
+
+# check_either: one outcome holds, or all failures are listed
+. <(sed -n '/^check_expect() {/,/^}/p; /^check_either() {/,/^}/p' "$HERE/dom0/matrix.sh")
+check_free() { [ "$1" = nic ] || fail "$1 not free"; }
+check_owned() { [ "$2" = nvme ] || fail "$1 $2: no driver bound"; }
+FAILS=()
+check_either "nic free | PV1 nic msix"
+t "either: the first holds" "${#FAILS[@]}" 0
+check_either "nvme free | PV1 nvme msix"
+t "either: the second holds" "${#FAILS[@]}" 0
+check_either "msi free | PV1 msi msi"
+t "either: none holds" "${FAILS[*]}" "none of the outcomes: (msi not free) or (PV1 msi: no driver bound)"
+
+echo "e2e-race-selftest: $pass passed, $failn failed"
+[ "$failn" = 0 ]
