@@ -19,7 +19,7 @@
  * allocation left.  Any violation aborts (a libFuzzer crash).
  */
 #include <pcisplit/back_dispatch.h>
-#include "../../pciback/fake_dev.h"
+#include "../../pciback/tests/fake_dev.h"
 #include "../fakes/fake_xen.h"
 #include "fuzz.h"
 

@@ -13,8 +13,8 @@
  */
 #include <kunit/test.h>
 #include <pcisplit/back_dispatch.h>
-#include "../../pcifront/fake_backend.h"
-#include "../../pciback/fake_dev.h"
+#include "../../pcifront/tests/fake_backend.h"
+#include "../../pciback/tests/fake_dev.h"
 #include "../fakes/fake_xen.h"
 
 #define HOST_SBDF	0x0020		/* 0000:00:04.0 on the host */

@@ -19,7 +19,7 @@
 #define _PCISPLIT_PCIBACK_FAKE_KMSI_H
 
 #include <kunit/test.h>
-#include "pciback.h"
+#include "../pciback.h"
 
 #define FAKE_KMSI_SBDF		0x0300		/* 0000:03:00.0 */
 #define FAKE_KMSI_MAX_ON	32		/* vectors on at once */

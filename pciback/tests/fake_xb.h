@@ -18,7 +18,7 @@
 #define _PCISPLIT_PCIBACK_FAKE_XB_H
 
 #include <kunit/test.h>
-#include "pciback.h"
+#include "../pciback.h"
 
 #define FAKE_XB_BACK	"backend/pci/1/0"
 #define FAKE_XB_FRONT	"/local/domain/1/device/pci/0"

@@ -10,7 +10,7 @@
 #include <kunit/test.h>
 #include <pcisplit/back_dispatch.h>
 #include "fake_dev.h"
-#include "../tests/fakes/fake_xen.h"
+#include "../../tests/fakes/fake_xen.h"
 
 #define HOST_SBDF	0x0018		/* 0000:00:03.0 on the host */
 #define SENTINEL	0xbeef
