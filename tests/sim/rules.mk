@@ -9,7 +9,7 @@
 SIM_DIR := $(TOP)/tests/sim
 SIM_BIN := $(BUILD)/sim/sim
 SIM_PORTABLE := $(TOP)/msi/vtab.c $(TOP)/tests/shim/seam.c \
-	$(TOP)/tests/fakes/fake_pirq.c \
+	$(TOP)/tests/fakes/fake_pirq.c $(TOP)/tests/fakes/fake_xs.c \
 	$(TOP)/pciback/xenbus.c $(TOP)/pciback/exports.c \
 	$(TOP)/pciback/xenstore.c $(TOP)/pciback/ring.c \
 	$(TOP)/pciback/dispatch.c $(TOP)/pciback/confspace.c \
