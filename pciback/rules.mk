@@ -4,6 +4,7 @@
 # in KUnit under UML.
 PCIBACK_UNIT_SRCS := $(TOP)/pciback/dispatch.c $(TOP)/pciback/confspace.c \
 	$(TOP)/pciback/slots.c $(TOP)/pciback/tests/fake_dev.c \
+	$(TOP)/pciback/tests/lent_dev.c \
 	$(TOP)/pciback/tests/dispatch_test.c \
 	$(TOP)/pciback/tests/confspace_test.c $(TOP)/pciback/tests/slots_test.c
 UNIT_SRCS += $(PCIBACK_UNIT_SRCS)

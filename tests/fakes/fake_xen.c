@@ -2,13 +2,6 @@
 /* The fake hypervisor of fake_xen.h. */
 #include "fake_xen.h"
 
-#ifdef __KERNEL__
-#include <linux/completion.h>
-#include <linux/kthread.h>
-#else
-#include <pthread.h>
-#endif
-
 int fake_xen_init(struct fake_xen *x, unsigned int budget)
 {
 	if (!budget || budget > FAKE_XEN_MAX_BUDGET)
@@ -225,80 +218,3 @@ const struct pcisplit_vtab_ops fake_xen_ops = {
 	.unmap = fake_unmap,
 	.alive = fake_alive,
 };
-
-#ifdef __KERNEL__
-struct fake_thread {
-	struct task_struct *task;
-	struct completion done;
-	void (*fn)(void *arg);
-	void *arg;
-};
-
-static int fake_thread_main(void *data)
-{
-	struct fake_thread *t = data;
-
-	t->fn(t->arg);
-	complete(&t->done);
-	return 0;
-}
-
-struct fake_thread *fake_thread_start(void (*fn)(void *arg), void *arg)
-{
-	struct fake_thread *t = kzalloc(sizeof(*t), GFP_KERNEL);
-
-	if (!t)
-		return NULL;
-	t->fn = fn;
-	t->arg = arg;
-	init_completion(&t->done);
-	t->task = kthread_run(fake_thread_main, t, "fake_xen_thread");
-	if (IS_ERR(t->task)) {
-		kfree(t);
-		return NULL;
-	}
-	return t;
-}
-
-void fake_thread_join(struct fake_thread *t)
-{
-	wait_for_completion(&t->done);
-	kfree(t);
-}
-
-#else
-struct fake_thread {
-	pthread_t tid;
-	void (*fn)(void *arg);
-	void *arg;
-};
-
-static void *fake_thread_main(void *data)
-{
-	struct fake_thread *t = data;
-
-	t->fn(t->arg);
-	return NULL;
-}
-
-struct fake_thread *fake_thread_start(void (*fn)(void *arg), void *arg)
-{
-	struct fake_thread *t = kzalloc(sizeof(*t), GFP_KERNEL);
-
-	if (!t)
-		return NULL;
-	t->fn = fn;
-	t->arg = arg;
-	if (pthread_create(&t->tid, NULL, fake_thread_main, t)) {
-		kfree(t);
-		return NULL;
-	}
-	return t;
-}
-
-void fake_thread_join(struct fake_thread *t)
-{
-	pthread_join(t->tid, NULL);
-	kfree(t);
-}
-#endif

@@ -89,9 +89,4 @@ extern const struct pcisplit_vtab_ops fake_xen_ops;
 	} while (0)
 #endif
 
-/* Two threads for the concurrency cases: kthreads or pthreads. */
-struct fake_thread;
-struct fake_thread *fake_thread_start(void (*fn)(void *arg), void *arg);
-void fake_thread_join(struct fake_thread *t);
-
 #endif /* _PCISPLIT_FAKE_XEN_H */

@@ -14,7 +14,8 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I$(TOP)/tests/shim -I$(TOP)/include \
 	-pthread -Wall -Wno-unused-parameter
 FUZZ_BACK_SRCS := $(TOP)/pciback/dispatch.c $(TOP)/pciback/confspace.c \
-	$(TOP)/pciback/tests/fake_dev.c $(TOP)/msi/vtab.c \
+	$(TOP)/pciback/tests/fake_dev.c $(TOP)/pciback/tests/lent_dev.c \
+	$(TOP)/msi/vtab.c \
 	$(TOP)/tests/fakes/fake_xen.c $(TOP)/tests/fakes/fake_pirq.c \
 	$(TOP)/tests/shim/seam.c
 FUZZ_FRONT_SRCS := $(TOP)/pcifront/xport.c $(TOP)/pcifront/ops.c \
