@@ -24,7 +24,7 @@
  *
  * The MSI layer, Xen's pirq lookup and the device's owner are reached
  * only through pd->kmsi_ops (struct pcisplit_kmsi_ops): kmsi_xen.c on
- * Xen, a fake device in the KUnit suite (msi_xen_test.c).
+ * Xen, a fake device in the KUnit suite (tests/msi_xen_test.c).
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt

@@ -113,7 +113,7 @@ void pcisplit_stub_exit(void);
  * Every PCI core and hypervisor call a device's lifecycle (pdev.c) makes:
  * pdev.c calls nothing else of the PCI core's or Xen's, so seizing,
  * resetting and releasing run on Xen (pcisplit_pcidev_xen_ops,
- * pcidev_xen.c) and in KUnit against a fake device (fake_pcidev.c).
+ * pcidev_xen.c) and in KUnit against a fake device (tests/fake_pcidev.c).
  * Each member gets the device it acts on; all may sleep.  reset with
  * @locked and everything seize, release and remove call run under the
  * device lock.
@@ -200,7 +200,7 @@ ssize_t pcisplit_quirk_show(char *buf);
  * The kernel's MSI layer and Xen's pirq lookup, as msi_xen.c uses them:
  * msi_xen.c calls nothing else outside itself, so the same mapping logic
  * runs on Xen (pcisplit_kmsi_xen_ops, kmsi_xen.c) and in KUnit against a
- * fake device (fake_kmsi.c).  Each member gets the device it acts on and
+ * fake device (tests/fake_kmsi.c).  Each member gets the device it acts on and
  * runs under its pcisplit_pdev's vd.lock; all may sleep.
  */
 struct pcisplit_kmsi_ops {
