@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The fake MSI layer and pirqs of msi_xen.c's suite (fake_kmsi.h).
+ * The fake MSI layer and pirqs of kmsi.c's suite (fake_kmsi.h).
  * Test code: built into the KUnit test only.
  */
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A fake of the kernel's MSI layer and Xen's pirqs under one seized
- * device (struct pcisplit_kmsi_ops) for msi_xen.c's KUnit suite,
- * msi_xen_test.c.  Test code only.
+ * device (struct pcisplit_kmsi_ops) for kmsi.c's KUnit suite,
+ * kmsi_test.c.  Test code only.
  *
  * The device has @msix_size MSI-X entries and an MSI capability of
  * @msi_max vectors; the MSI layer grants at most @msi_limit MSI vectors
@@ -83,7 +83,7 @@ void fake_kmsi_dev_init(struct fake_kmsi *f, struct kunit *test,
 void fake_kmsi_fini(struct fake_kmsi *f);
 /* MSI-X entry (or MSI index) @entry's pirq, if on; else 0. */
 int fake_kmsi_pirq_of(const struct fake_kmsi *f, unsigned int entry);
-/* Someone else (not msi_xen.c) turned @count vectors of MSI-X or MSI on. */
+/* Someone else (not kmsi.c) turned @count vectors of MSI-X or MSI on. */
 void fake_kmsi_foreign(struct fake_kmsi *f, bool msix, unsigned int count);
 
 #endif /* _PCISPLIT_PCIBACK_FAKE_KMSI_H */

@@ -194,7 +194,7 @@ d=$work/dom0
 add_busybox "$d"
 install -m755 "$HERE/dom0/init" "$d/init"
 mkdir -p "$d/e2e"
-cp "$HERE"/dom0/*.sh "$HERE"/dom0/signatures "$d/e2e/"
+cp "$HERE"/dom0/*.sh "$HERE"/dom0/signatures "$HERE"/dom0/stockbugs.table "$d/e2e/"
 chmod 755 "$d/e2e/collect.sh"
 dmods=()
 # igb: the SR-IOV rig's PF (vm.sh --vf), loaded only when a script asks;
