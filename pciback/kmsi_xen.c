@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel's MSI layer and Xen's pirq lookup for msi_xen.c (struct
- * pcisplit_kmsi_ops, pciback.h).  On a PV dom0 the MSI layer issues
+ * The Xen instance of struct pcisplit_kmsi_ops (pciback.h): the kernel's
+ * MSI layer and Xen's pirq lookup, one call each, for kmsi.c.  On a PV dom0 the MSI layer issues
  * PHYSDEVOP_map_pirq for the domain registered as the device's owner,
  * so every vector it hands out is a pirq of that domain.
  */

@@ -7,7 +7,9 @@
  *   pcidev_xen.c  the PCI core and Xen calls of pdev.c
  *               (struct pcisplit_pcidev_ops)
  *   quirks.c    device-specific quiescing where a reset leaves DMA running
- *   msi_xen.c   struct pcisplit_vtab_ops over the kernel's MSI layer
+ *   kmsi.c      struct pcisplit_vtab_ops over the kernel's MSI layer: one
+ *               kernel enable per MSI-X request handed out entry by entry,
+ *               and the registry of live frontends
  *   kmsi_xen.c  that MSI layer and Xen's pirqs (struct pcisplit_kmsi_ops)
  *   xenbus.c    the xenbus backend: state machine, exports, topology
  *   xenbus_xen.c  its outside world on Xen (struct pcisplit_xb_ops) and
@@ -67,7 +69,7 @@ struct pcisplit_pdev {
 
 	/*
 	 * The kernel MSI layer enables all MSI-X entries in one call, the
-	 * vector table maps them one at a time: see msi_xen.c.  Guarded by
+	 * vector table maps them one at a time: see kmsi.c.  Guarded by
 	 * vd.lock (the map/unmap ops run under it).  kmsi_ops is set at
 	 * seize and never changes.
 	 */
@@ -113,13 +115,13 @@ void pcisplit_stub_exit(void);
  * Every PCI core and hypervisor call a device's lifecycle (pdev.c) makes:
  * pdev.c calls nothing else of the PCI core's or Xen's, so seizing,
  * resetting and releasing run on Xen (pcisplit_pcidev_xen_ops,
- * pcidev_xen.c) and in KUnit against a fake device (fake_pcidev.c).
+ * pcidev_xen.c) and in KUnit against a fake device (tests/fake_pcidev.c).
  * Each member gets the device it acts on; all may sleep.  reset with
  * @locked and everything seize, release and remove call run under the
  * device lock.
  */
 struct pcisplit_pcidev_ops {
-	/* The MSI layer the device's vectors go through (msi_xen.c). */
+	/* The MSI layer the device's vectors go through (kmsi.c). */
 	const struct pcisplit_kmsi_ops *kmsi;
 	/* pci_dev_get / pci_dev_put: the reference a seized device holds. */
 	struct pci_dev *(*get)(struct pci_dev *dev);
@@ -197,10 +199,10 @@ void pcisplit_quirk_quiesce(struct pci_dev *dev);
 ssize_t pcisplit_quirk_show(char *buf);
 
 /*
- * The kernel's MSI layer and Xen's pirq lookup, as msi_xen.c uses them:
- * msi_xen.c calls nothing else outside itself, so the same mapping logic
+ * The kernel's MSI layer and Xen's pirq lookup, as kmsi.c uses them:
+ * kmsi.c calls nothing else outside itself, so the same mapping logic
  * runs on Xen (pcisplit_kmsi_xen_ops, kmsi_xen.c) and in KUnit against a
- * fake device (fake_kmsi.c).  Each member gets the device it acts on and
+ * fake device (tests/fake_kmsi.c).  Each member gets the device it acts on and
  * runs under its pcisplit_pdev's vd.lock; all may sleep.
  */
 struct pcisplit_kmsi_ops {
@@ -283,7 +285,7 @@ static inline bool kmsi_msi_on(struct pcisplit_pdev *pd)
 /* kmsi_xen.c */
 extern const struct pcisplit_kmsi_ops pcisplit_kmsi_xen_ops;
 
-/* msi_xen.c */
+/* kmsi.c */
 extern const struct pcisplit_vtab_ops pcisplit_xen_vtab_ops;
 /* Make the kernel's MSI state match an empty record (after a prune). */
 void pcisplit_kmsi_sync(struct pcisplit_pdev *pd);

@@ -5,7 +5,7 @@
  * off, prune the vector table, reset, restore, clear the owner), the
  * claims of the xenbus backends (pcisplit_pdev_get / _put) and remove.
  * The PCI core and Xen are reached only through the device's struct
- * pcisplit_pcidev_ops, so the same code runs in KUnit (pdev_test.c).
+ * pcisplit_pcidev_ops, so the same code runs in KUnit (tests/pdev_test.c).
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt

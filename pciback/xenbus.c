@@ -25,7 +25,7 @@
  * (only the seam) and reach xenstore, the xenbus core, the ring, the
  * devices and the owner registry only through be->xb (struct
  * pcisplit_xb_ops): xenbus_xen.c binds it to Xen, the KUnit suite
- * (xenbus_test.c) to a fake xenstore, the simulator (tests/sim/back.c)
+ * (tests/xenbus_test.c) to a fake xenstore, the simulator (tests/sim/back.c)
  * to its xenstore, hypervisor and devices.
  */
 

@@ -4,7 +4,7 @@
  * back_xenbus.h): xenstore and the xenbus core, the module's workqueue
  * for the reconfiguration timer (given at init: struct
  * pcisplit_xenbus_env), the ring (ring_xen.c), the seized devices
- * (pdev.c, msi_xen.c) and the registry of live frontends; and the driver
+ * (pdev.c, kmsi.c) and the registry of live frontends; and the driver
  * for device type "pci" that the xenbus core calls into xenbus.c through.
  */
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PCI addresses as operators, sysfs and libxl's xenstore nodes write them.
- * An operator's address is parsed by libxlutil, as xl parses it.
+ * An operator's address is parsed by libxlutil, as xl parses it; what a
+ * program wrote (sysfs, dev-N, the debugfs table, /libxl/pci names) by
+ * the project's one strict parser, include/pcisplit/pciaddr.h, which
+ * also prints every address.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,66 +12,9 @@
 
 #include <libxl.h>
 #include <libxlutil.h>
+#include <pcisplit/pciaddr.h>
 
 #include "pcisplit.h"
-
-/* @n hex digits exactly (no sign, no 0x), at most @max. */
-static const char *hex_field(const char *s, int n, unsigned int max,
-			     unsigned int *out)
-{
-	unsigned int v = 0;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		unsigned int d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return NULL;
-		v = v * 16 + d;
-	}
-	if (v > max)
-		return NULL;
-	*out = v;
-	return s + n;
-}
-
-/* "SSSS<sep>BB<sep>DD<dot>F" or, when @seg_optional, also without SSSS. */
-static int parse_with(const char *s, char sep, char dot, bool seg_optional,
-		      sbdf_t *out)
-{
-	unsigned int seg = 0, bus, dev, fn;
-	const char *p = s;
-	size_t len = strlen(s);
-
-	if (len == BDF_STRLEN - 1) {
-		p = hex_field(p, 4, 0xffff, &seg);
-		if (!p || *p++ != sep)
-			goto bad;
-	} else if (!seg_optional || len != BDF_STRLEN - 6) {
-		goto bad;
-	}
-	p = hex_field(p, 2, 0xff, &bus);
-	if (!p || *p++ != sep)
-		goto bad;
-	p = hex_field(p, 2, 0x1f, &dev);
-	if (!p || *p++ != dot)
-		goto bad;
-	p = hex_field(p, 1, 7, &fn);
-	if (!p || *p)
-		goto bad;
-	*out = seg << 16 | bus << 8 | dev << 3 | fn;
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
 
 /*
  * What libxlutil must not be given.  It ignores what follows the function
@@ -112,8 +58,8 @@ int bdf_parse(const char *s, sbdf_t *out)
 		if (pci.vfunc_mask == LIBXL_PCI_FUNC_ALL) {
 			err = EDOM;	/* "03:00.*": every function */
 		} else {
-			*out = (sbdf_t)pci.domain << 16 | pci.bus << 8 |
-			       pci.dev << 3 | pci.func;
+			*out = PCISPLIT_SBDF(pci.domain, pci.bus,
+					     pci.dev << 3 | pci.func);
 			rc = 0;
 		}
 	}
@@ -126,21 +72,38 @@ out_errno:
 	return -1;
 }
 
+/* The kernel's -EINVAL as the tool's -1 and errno. */
+static int from_kernel(int err)
+{
+	if (!err)
+		return 0;
+	errno = -err;
+	return -1;
+}
+
+int bdf_parse_exact(const char *s, sbdf_t *out)
+{
+	return from_kernel(pcisplit_sbdf_parse(s, out));
+}
+
 int bdf_parse_xs(const char *s, sbdf_t *out)
 {
-	return parse_with(s, '-', '-', false, out);
+	return from_kernel(pcisplit_sbdf_parse_sep(s, '-', '-', out));
 }
 
 char *bdf_fmt(sbdf_t sbdf, char *buf)
 {
-	snprintf(buf, BDF_STRLEN, "%04x:%02x:%02x.%x", (sbdf >> 16) & 0xffff,
-		 (sbdf >> 8) & 0xff, (sbdf >> 3) & 0x1f, sbdf & 7);
+	pcisplit_sbdf_str(sbdf, buf);
 	return buf;
 }
 
+/* Our form with every ':' and '.' a '-'. */
 char *bdf_fmt_xs(sbdf_t sbdf, char *buf)
 {
-	snprintf(buf, BDF_STRLEN, "%04x-%02x-%02x-%x", (sbdf >> 16) & 0xffff,
-		 (sbdf >> 8) & 0xff, (sbdf >> 3) & 0x1f, sbdf & 7);
+	char *p;
+
+	for (p = bdf_fmt(sbdf, buf); *p; p++)
+		if (*p == ':' || *p == '.')
+			*p = '-';
 	return buf;
 }

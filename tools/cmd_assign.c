@@ -48,7 +48,7 @@ static int open_view(struct pcisplit_ctx *ctx, struct xs_view *xv)
 
 static void no_device(sbdf_t sbdf, const struct pcisplit_ctx *ctx)
 {
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 
 	pcisplit_err("%s: no such PCI device (no %s%s/%s): check the address with lspci -D",
 		     bdf_fmt(sbdf, bdf), ctx->root, SYSFS_PCI_DEVICES, bdf);
@@ -80,7 +80,7 @@ static int check_owner(struct pcisplit_ctx *ctx, const struct xs_view *xv,
 		       sbdf_t sbdf)
 {
 	struct vt_table vt = { 0 };
-	char bdf[BDF_STRLEN], err[256];
+	char bdf[PCISPLIT_SBDF_LEN], err[256];
 	bool have_vt;
 	int rc;
 
@@ -104,7 +104,7 @@ int cmd_assignable_add(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	};
 	struct xs_view xv = { 0 };
 	const char *name = NULL;
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 	int opt, rc = EXIT_FAIL;
 	sbdf_t sbdf;
 
@@ -167,7 +167,7 @@ int cmd_assignable_remove(struct pcisplit_ctx *ctx,
 	struct xs_view xv = { 0 };
 	const struct xs_libxl_pci *lp;
 	const char *ident = NULL;
-	char bdf[BDF_STRLEN], xs[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN], xs[PCISPLIT_SBDF_LEN];
 	int opt, rc = EXIT_FAIL;
 	bool rebind = false, by_name = false, is_bdf;
 	sbdf_t sbdf = 0;
@@ -279,7 +279,7 @@ int cmd_assignable_list(struct pcisplit_ctx *ctx,
 			goto out;
 	}
 	for (i = 0; i < n; i++) {
-		char bdf[BDF_STRLEN];
+		char bdf[PCISPLIT_SBDF_LEN];
 
 		bdf_fmt(devs[i], bdf);
 		if (j) {

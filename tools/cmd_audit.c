@@ -102,7 +102,7 @@ static char *label(struct audit *a, unsigned int domid, char *buf)
 /* The shape of one device's records, whoever owns them. */
 static void check_records(struct audit *a, const struct vt_dev *d)
 {
-	char bdf[BDF_STRLEN], next[160];
+	char bdf[PCISPLIT_SBDF_LEN], next[160];
 	unsigned int i, j;
 
 	bdf_fmt(d->sbdf, bdf);
@@ -170,7 +170,7 @@ static bool serving(const struct xs_backend *be, sbdf_t sbdf)
 /* Who owns a device by the table, against who has it by xenstore. */
 static void check_owner(struct audit *a, const struct vt_dev *d)
 {
-	char bdf[BDF_STRLEN], dl[LABEL_LEN], el[LABEL_LEN], next[256];
+	char bdf[PCISPLIT_SBDF_LEN], dl[LABEL_LEN], el[LABEL_LEN], next[256];
 	const struct xs_backend *be = xsv_backend_of(&a->xv, d->sbdf);
 
 	bdf_fmt(d->sbdf, bdf);
@@ -224,7 +224,7 @@ static void check_owner(struct audit *a, const struct vt_dev *d)
 static void check_pirq_clash(struct audit *a)
 {
 	unsigned int i, j, k, l;
-	char b1[BDF_STRLEN], b2[BDF_STRLEN], dl[LABEL_LEN], next[160];
+	char b1[PCISPLIT_SBDF_LEN], b2[PCISPLIT_SBDF_LEN], dl[LABEL_LEN], next[160];
 
 	for (i = 0; i < a->vt.ndev; i++) {
 		const struct vt_dev *x = &a->vt.dev[i];
@@ -262,7 +262,7 @@ static void check_pirq_clash(struct audit *a)
 
 static void check_table(struct audit *a)
 {
-	char bdf[BDF_STRLEN], next[256];
+	char bdf[PCISPLIT_SBDF_LEN], next[256];
 	unsigned int i;
 
 	for (i = 0; i < a->vt.ndev; i++) {
@@ -316,7 +316,7 @@ static int lent_to(const struct audit *a, sbdf_t sbdf)
  */
 static void check_vfs(struct audit *a)
 {
-	char bdf[BDF_STRLEN], pf[BDF_STRLEN], dl[LABEL_LEN], next[384];
+	char bdf[PCISPLIT_SBDF_LEN], pf[PCISPLIT_SBDF_LEN], dl[LABEL_LEN], next[384];
 	struct vf_info vf;
 	int i, dom;
 
@@ -361,7 +361,7 @@ static void check_vfs(struct audit *a)
 
 static void check_backends(struct audit *a)
 {
-	char bdf[BDF_STRLEN], dl[LABEL_LEN], next[256];
+	char bdf[PCISPLIT_SBDF_LEN], dl[LABEL_LEN], next[256];
 	unsigned int i, j, k;
 
 	for (i = 0; i < a->xv.nbe; i++) {
@@ -423,7 +423,7 @@ static void check_backends(struct audit *a)
 
 static void check_libxl(struct audit *a)
 {
-	char bdf[BDF_STRLEN], xs[BDF_STRLEN], dl[LABEL_LEN], next[256];
+	char bdf[PCISPLIT_SBDF_LEN], xs[PCISPLIT_SBDF_LEN], dl[LABEL_LEN], next[256];
 	unsigned int i;
 
 	for (i = 0; i < a->xv.nproblems; i++)
@@ -526,11 +526,11 @@ static bool listed_by_existing(const struct audit *a, sbdf_t sbdf)
 /* Append @bdf to the comma-separated @list unless it is there. */
 static void add_bdf(char *list, size_t len, sbdf_t sbdf)
 {
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 	size_t used = strlen(list);
 
 	bdf_fmt(sbdf, bdf);
-	if (strstr(list, bdf) || used + BDF_STRLEN + 2 > len)
+	if (strstr(list, bdf) || used + PCISPLIT_SBDF_LEN + 2 > len)
 		return;
 	snprintf(list + used, len - used, "%s%s", used ? ", " : "", bdf);
 }
@@ -587,7 +587,7 @@ static void check_assigned_unlisted(struct audit *a, int i)
 					      NULL;
 	const struct xs_libxl_pci *lp = xsv_libxl(&a->xv, a->held[i]);
 	const struct pcisplit_dominfo *di = NULL;
-	char bdf[BDF_STRLEN], dl[LABEL_LEN], who[LABEL_LEN + 32], next[384];
+	char bdf[PCISPLIT_SBDF_LEN], dl[LABEL_LEN], who[LABEL_LEN + 32], next[384];
 	const char *by = NULL;
 
 	if (a->xen[i] != 1 || listed_by_existing(a, a->held[i]))
@@ -630,7 +630,7 @@ static void check_assigned_unlisted(struct audit *a, int i)
  */
 static void check_listed_unassigned(struct audit *a)
 {
-	char bdf[BDF_STRLEN], xs[BDF_STRLEN], dl[LABEL_LEN], next[512];
+	char bdf[PCISPLIT_SBDF_LEN], xs[PCISPLIT_SBDF_LEN], dl[LABEL_LEN], next[512];
 	unsigned int i, j;
 	int k;
 

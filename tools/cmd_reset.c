@@ -15,7 +15,7 @@
 
 static int do_reset(struct pcisplit_ctx *ctx, sbdf_t sbdf)
 {
-	char path[PATH_MAX], bdf[BDF_STRLEN];
+	char path[PATH_MAX], bdf[PCISPLIT_SBDF_LEN];
 
 	bdf_fmt(sbdf, bdf);
 	if (root_path(ctx, path, sizeof(path), SYSFS_PCIBACK "/do_flr"))
@@ -48,7 +48,7 @@ int cmd_reset(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 {
 	struct vt_table vt = { 0 };
 	struct xs_view xv = { 0 };
-	char bdf[BDF_STRLEN], drv[PATH_MAX], err[256];
+	char bdf[PCISPLIT_SBDF_LEN], drv[PATH_MAX], err[256];
 	const struct vt_dev *d;
 	int opt, rc = EXIT_FAIL;
 	bool have_vt;

@@ -92,7 +92,7 @@ void json_owner(struct json *j, struct pcisplit_ctx *ctx, int domid)
 static void vf_columns(struct pcisplit_ctx *ctx, sbdf_t sbdf,
 		       struct vf_info *vf, char *pf, char *idx, bool warn)
 {
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 
 	strcpy(pf, "-");
 	strcpy(idx, "-");
@@ -129,7 +129,7 @@ static void vf_columns(struct pcisplit_ctx *ctx, sbdf_t sbdf,
 /* "pf", "vf_index", "vf_problem": null for a device that is no VF. */
 static void json_vf(struct json *j, const struct vf_info *vf)
 {
-	char pf[BDF_STRLEN];
+	char pf[PCISPLIT_SBDF_LEN];
 	bool have_pf = vf->state == VF_OK || vf->state == VF_PF_GONE ||
 		       vf->state == VF_UNLISTED;
 
@@ -187,8 +187,8 @@ int cmd_list(struct pcisplit_ctx *ctx, const struct cmd_spec *spec, int argc,
 	for (i = 0; i < n; i++) {
 		const struct xs_libxl_pci *lp = xsv_libxl(&xv, devs[i]);
 		const struct vt_dev *d = have_vt ? vt_find(&vt, devs[i]) : NULL;
-		char bdf[BDF_STRLEN], ids[16], owner[LABEL_LEN], nvec[16];
-		char descbuf[384], pf[BDF_STRLEN], idx[VF_IDX_LEN];
+		char bdf[PCISPLIT_SBDF_LEN], ids[16], owner[LABEL_LEN], nvec[16];
+		char descbuf[384], pf[PCISPLIT_SBDF_LEN], idx[VF_IDX_LEN];
 		struct vf_info vf;
 		int dom = xsv_owner(&xv, devs[i]);
 		const char *mode = "?", *desc;
@@ -256,7 +256,7 @@ out:
 static void json_device(struct json *j, struct pcisplit_ctx *ctx,
 			const struct vt_dev *d)
 {
-	char bdf[BDF_STRLEN], pf[BDF_STRLEN], idx[VF_IDX_LEN];
+	char bdf[PCISPLIT_SBDF_LEN], pf[PCISPLIT_SBDF_LEN], idx[VF_IDX_LEN];
 	struct vf_info vf;
 	unsigned int i;
 
@@ -283,7 +283,7 @@ static void json_device(struct json *j, struct pcisplit_ctx *ctx,
 
 static void show_device(struct pcisplit_ctx *ctx, const struct vt_dev *d)
 {
-	char bdf[BDF_STRLEN], owner[LABEL_LEN], pf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN], owner[LABEL_LEN], pf[PCISPLIT_SBDF_LEN];
 	char idx[VF_IDX_LEN], sriov[48] = "";
 	struct vf_info vf;
 	unsigned int i;
@@ -312,7 +312,7 @@ int cmd_vectors(struct pcisplit_ctx *ctx, const struct cmd_spec *spec,
 	struct vt_table vt = { 0 };
 	const struct vt_dev *d = NULL;
 	struct json *j = NULL;
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 	int opt, have, rc = EXIT_FAIL;
 	unsigned int i;
 	sbdf_t sbdf = 0;

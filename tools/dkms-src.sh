@@ -33,11 +33,12 @@ for m in pcisplit-back pcisplit-front; do
 		files+=("${o%.o}.c")
 	done
 done
-# Headers: the shared ones and each component's private ones, not fakes.
+# Headers: the shared ones and each component's private ones, not those
+# of its tests (COMPONENT/tests: KUnit cases, fakes and fixtures).
 while IFS= read -r h; do
 	files+=("$h")
-done < <(cd "$top" && find include msi pciback pcifront -name '*.h' \
-		! -name 'fake_*' | sort)
+done < <(cd "$top" && find include msi pciback pcifront -path '*/tests' -prune \
+		-o -name '*.h' ! -name 'fake_*' -print | sort)
 
 rm -rf "$dest"
 mkdir -p "$dest"

@@ -15,7 +15,7 @@ static bool running(const struct xs_view *xv, unsigned int domid)
 static int refuse(struct pcisplit_ctx *ctx, const struct xs_view *xv,
 		  unsigned int domid, sbdf_t sbdf, const char *how)
 {
-	char bdf[BDF_STRLEN], dl[LABEL_LEN];
+	char bdf[PCISPLIT_SBDF_LEN], dl[LABEL_LEN];
 
 	pcisplit_err("%s is assigned to domain %s%s: detach it first with xl pci-detach %u %s%s",
 		     bdf_fmt(sbdf, bdf), dom_label(ctx, domid, dl, sizeof(dl)),

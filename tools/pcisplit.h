@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <getopt.h>	/* struct option, optind, optarg for FOREACH_OPT */
 #include <unistd.h>
+#include <pcisplit/pciaddr.h>	/* PCISPLIT_SBDF_LEN, the one format */
 
 #ifndef __printf
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
@@ -53,7 +54,6 @@
 
 /* A PCI address: segment << 16 | bus << 8 | device << 3 | function. */
 typedef uint32_t sbdf_t;
-#define BDF_STRLEN	sizeof("0000:00:00.0")
 
 /* ---- bdf.c ---- */
 /*
@@ -63,9 +63,18 @@ typedef uint32_t sbdf_t;
  * EINVAL (not an address) or EDOM (a function wildcard, "03:00.*").
  */
 int bdf_parse(const char *s, sbdf_t *out);
-/* "0000:03:00.0" into @buf (at least BDF_STRLEN bytes); returns @buf. */
+/*
+ * An address a program wrote (sysfs names and slots, libxl's dev-N, the
+ * debugfs table): exactly "SSSS:BB:DD.F", pcisplit_sbdf_parse's form,
+ * as pciback itself reads dev-N.  0; -1 with errno EINVAL.
+ */
+int bdf_parse_exact(const char *s, sbdf_t *out);
+/* "0000:03:00.0" into @buf (PCISPLIT_SBDF_LEN bytes); returns @buf. */
 char *bdf_fmt(sbdf_t sbdf, char *buf);
-/* The xenstore form libxl uses under /libxl/pci: "0000-03-00-0". */
+/*
+ * The xenstore form libxl uses under /libxl/pci: "0000-03-00-0", every
+ * field its full width, as strict as bdf_parse_exact.
+ */
 char *bdf_fmt_xs(sbdf_t sbdf, char *buf);
 int bdf_parse_xs(const char *s, sbdf_t *out);
 

@@ -22,8 +22,10 @@ TOOLS_TESTS := $(wildcard $(TOOLS_DIR)/*_test.c)
 # What the KUnit-API cases exercise: the parsers and the sysfs reader; the
 # vector table and its fake hypervisor print what the parser reads back.
 TOOLS_UNIT_SRCS := $(addprefix $(TOOLS_DIR)/,bdf.c util.c sysfs.c vtab_text.c) \
-	$(TOP)/msi/vtab.c $(TOP)/tests/fakes/fake_xen.c
-TOOLS_HDRS := $(TOOLS_DIR)/pcisplit.h
+	$(TOP)/msi/vtab.c $(TOP)/tests/fakes/fake_xen.c \
+	$(TOP)/tests/fakes/fake_pirq.c
+TOOLS_HDRS := $(TOOLS_DIR)/pcisplit.h $(TOP)/include/pcisplit/pciaddr.h \
+	$(TOP)/include/pcisplit/vtab_text.h
 TOOLS_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 	-Wno-unused-parameter -I$(TOP)/include
 # libxlutil parses addresses as xl does (every binary); libxenlight makes

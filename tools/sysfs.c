@@ -124,7 +124,7 @@ static bool root_exists(const struct pcisplit_ctx *ctx, const char *fmt,
 
 bool dev_exists(const struct pcisplit_ctx *ctx, sbdf_t sbdf)
 {
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 
 	return root_exists(ctx, SYSFS_PCI_DEVICES "/%s", bdf_fmt(sbdf, bdf));
 }
@@ -136,7 +136,7 @@ bool pciback_loaded(const struct pcisplit_ctx *ctx)
 
 bool pciback_holds(const struct pcisplit_ctx *ctx, sbdf_t sbdf)
 {
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 
 	return root_exists(ctx, SYSFS_PCIBACK "/%s", bdf_fmt(sbdf, bdf));
 }
@@ -166,8 +166,7 @@ int pciback_devices(const struct pcisplit_ctx *ctx, sbdf_t **out)
 		sbdf_t sbdf;
 
 		/* The driver directory also holds its attributes. */
-		if (bdf_parse(de->d_name, &sbdf) ||
-		    strlen(de->d_name) != BDF_STRLEN - 1)
+		if (bdf_parse_exact(de->d_name, &sbdf))
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 16;
@@ -208,19 +207,19 @@ int pciback_has_slot(const struct pcisplit_ctx *ctx, sbdf_t sbdf)
 	 */
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char bdf[BDF_STRLEN];
+		char bdf[PCISPLIT_SBDF_LEN];
 		size_t len = strlen(line);
 		sbdf_t s;
 
-		if (!bdf_parse(line, &s) && s == sbdf) {
+		if (!bdf_parse_exact(line, &s) && s == sbdf) {
 			found = 1;
 			break;
 		}
 		bdf_fmt(sbdf, bdf);
 		/* "0000:03:00.*" shares 11 characters, "0000:03:*.*" 8. */
-		if ((len == BDF_STRLEN - 1 && !strcmp(line + 11, "*") &&
+		if ((len == PCISPLIT_SBDF_LEN - 1 && !strcmp(line + 11, "*") &&
 		     !strncmp(line, bdf, 11)) ||
-		    (len == BDF_STRLEN - 2 && !strcmp(line + 8, "*.*") &&
+		    (len == PCISPLIT_SBDF_LEN - 2 && !strcmp(line + 8, "*.*") &&
 		     !strncmp(line, bdf, 8)))
 			found = 2;	/* an exact slot may still follow */
 	}
@@ -231,7 +230,7 @@ int pciback_has_slot(const struct pcisplit_ctx *ctx, sbdf_t sbdf)
 int dev_hex_attr(const struct pcisplit_ctx *ctx, sbdf_t sbdf,
 		 const char *attr, unsigned long max, unsigned int *out)
 {
-	char path[PATH_MAX], bdf[BDF_STRLEN], *text, *end;
+	char path[PATH_MAX], bdf[PCISPLIT_SBDF_LEN], *text, *end;
 	unsigned long v;
 	int rc = -1;
 
@@ -271,7 +270,7 @@ int dev_driver(const struct pcisplit_ctx *ctx, sbdf_t sbdf, char *buf,
 	       size_t len)
 {
 	char path[PATH_MAX], real[PATH_MAX], rootreal[PATH_MAX];
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 	const char *rel = real;
 	struct stat st;
 
@@ -350,11 +349,7 @@ static int link_bdf(const char *path, char *target, size_t len, sbdf_t *out)
 	target[n] = '\0';
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
-	if (strlen(base) != BDF_STRLEN - 1 || bdf_parse(base, out)) {
-		errno = EINVAL;
-		return -1;
-	}
-	return 0;
+	return bdf_parse_exact(base, out);
 }
 
 /*
@@ -364,7 +359,7 @@ static int link_bdf(const char *path, char *target, size_t len, sbdf_t *out)
 static int find_virtfn(const struct pcisplit_ctx *ctx, sbdf_t pf, sbdf_t vf,
 		       unsigned int *index)
 {
-	char path[PATH_MAX], target[PATH_MAX], bdf[BDF_STRLEN];
+	char path[PATH_MAX], target[PATH_MAX], bdf[PCISPLIT_SBDF_LEN];
 	unsigned long long n;
 	struct dirent *de;
 	int found = 0;
@@ -395,8 +390,8 @@ static int find_virtfn(const struct pcisplit_ctx *ctx, sbdf_t pf, sbdf_t vf,
 
 int dev_vf(const struct pcisplit_ctx *ctx, sbdf_t sbdf, struct vf_info *vf)
 {
-	char path[PATH_MAX], target[PATH_MAX], shown[64], bdf[BDF_STRLEN];
-	char pf[BDF_STRLEN], numvfs[96] = "", *text;
+	char path[PATH_MAX], target[PATH_MAX], shown[64], bdf[PCISPLIT_SBDF_LEN];
+	char pf[PCISPLIT_SBDF_LEN], numvfs[96] = "", *text;
 	struct stat st;
 	bool gone;
 	int found;

@@ -137,7 +137,7 @@ static int device_line(struct vt_parser *p, char *s)
 	if (split(s, f) != 6)
 		return perr(p, "expected 'device=BDF owner=D epoch=E mode=M table=T vectors=N' separated by single spaces");
 	v = field(f[0], PCISPLIT_VT_DEVICE);
-	if (!v || bdf_parse(v, &sbdf) || strlen(v) != BDF_STRLEN - 1)
+	if (!v || bdf_parse_exact(v, &sbdf))
 		return perr(p, "device= is not a full PCI address SSSS:BB:DD.F");
 	v = field(f[1], PCISPLIT_VT_OWNER);
 	if (!v)

@@ -121,9 +121,9 @@ static int load_backend(struct pcisplit_ctx *ctx, struct xs_backend *be)
 				return -1;
 			continue;
 		}
-		if (bdf_parse(val, &sbdf)) {
+		if (bdf_parse_exact(val, &sbdf)) {
 			int rc = add_problem(&be->problems, &be->nproblems,
-					     "%s/dev-%u = '%s' is not a PCI address",
+					     "%s/dev-%u = '%s' is not a PCI address SSSS:BB:DD.F (pciback refuses it)",
 					     be->path, i, val);
 
 			free(val);

@@ -5,7 +5,7 @@
  * (pciback/exports.c) and the xenstore helpers they share
  * (pciback/xenstore.c).  It reaches xenstore, the xenbus core, the ring,
  * the devices and the owner registry only through struct pcisplit_xb_ops:
- * on Xen pciback/xenbus_xen.c, in KUnit pciback/fake_xb.c, in the
+ * on Xen pciback/xenbus_xen.c, in KUnit pciback/tests/fake_xb.c, in the
  * simulator tests/sim/back.c.  A device is an opaque struct
  * pcisplit_pdev here: each world defines its own.
  */

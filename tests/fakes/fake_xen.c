@@ -2,13 +2,6 @@
 /* The fake hypervisor of fake_xen.h. */
 #include "fake_xen.h"
 
-#ifdef __KERNEL__
-#include <linux/completion.h>
-#include <linux/kthread.h>
-#else
-#include <pthread.h>
-#endif
-
 int fake_xen_init(struct fake_xen *x, unsigned int budget)
 {
 	if (!budget || budget > FAKE_XEN_MAX_BUDGET)
@@ -25,10 +18,8 @@ void fake_xen_fini(struct fake_xen *x)
 {
 	unsigned int i;
 
-	for (i = 0; i < x->nr_dom; i++) {
-		bitmap_free(x->dom[i].pirqs);
-		kfree(x->dom[i].run);
-	}
+	for (i = 0; i < x->nr_dom; i++)
+		fake_pirq_space_fini(&x->dom[i].pirqs);
 	mutex_destroy(&x->lock);
 }
 
@@ -55,11 +46,7 @@ static struct pcisplit_owner add_dom(struct fake_xen *x, u16 domid)
 		return none;
 	}
 	d = &x->dom[x->nr_dom];
-	d->pirqs = bitmap_zalloc(x->budget, GFP_KERNEL);
-	d->run = kcalloc(x->budget, sizeof(*d->run), GFP_KERNEL);
-	if (!d->pirqs || !d->run) {
-		bitmap_free(d->pirqs);
-		kfree(d->run);
+	if (fake_pirq_space_init(&d->pirqs, FAKE_XEN_PIRQ_BASE, x->budget)) {
 		mutex_unlock(&x->lock);
 		return none;
 	}
@@ -67,7 +54,6 @@ static struct pcisplit_owner add_dom(struct fake_xen *x, u16 domid)
 	d->id.domid = domid;
 	d->id.epoch = x->next_epoch++;
 	d->alive = true;
-	d->budget = x->budget;
 	mutex_unlock(&x->lock);
 	return d->id;
 }
@@ -91,9 +77,7 @@ void fake_xen_destroy(struct fake_xen *x, const struct pcisplit_owner *who)
 	d = find_dom(x, who);
 	if (d && d->alive) {
 		d->alive = false;
-		memset(d->pirqs, 0, BITS_TO_LONGS(d->budget) * sizeof(long));
-		memset(d->run, 0, d->budget * sizeof(*d->run));
-		d->held = 0;
+		fake_pirq_space_clear(&d->pirqs);
 		for (i = 0; i < x->nr_assigned; i++)
 			if (x->assigned[i].domid == who->domid)
 				x->assigned[i].domid = PCISPLIT_DOMID_NONE;
@@ -125,7 +109,7 @@ unsigned int fake_xen_held(struct fake_xen *x, const struct pcisplit_owner *who)
 
 	mutex_lock(&x->lock);
 	d = find_dom(x, who);
-	n = d ? d->held : 0;
+	n = d ? d->pirqs.held : 0;
 	mutex_unlock(&x->lock);
 	return n;
 }
@@ -138,9 +122,7 @@ bool fake_xen_holds(struct fake_xen *x, const struct pcisplit_owner *who,
 
 	mutex_lock(&x->lock);
 	d = find_dom(x, who);
-	if (d && pirq >= FAKE_XEN_PIRQ_BASE &&
-	    pirq < FAKE_XEN_PIRQ_BASE + (int)d->budget)
-		held = test_bit(pirq - FAKE_XEN_PIRQ_BASE, d->pirqs);
+	held = d && fake_pirq_get(&d->pirqs, pirq);
 	mutex_unlock(&x->lock);
 	return held;
 }
@@ -155,34 +137,6 @@ static bool owns_device(struct fake_xen *x, u32 sbdf, u16 domid)
 	return false;
 }
 
-/*
- * @count free pirqs in a row, searching from the cursor on so a pirq
- * just freed is not handed out again at once (stale reuse would then look
- * like success).  Returns the first bit or -ENOSPC.  Lock held.
- */
-static int alloc_run(struct fake_xen_dom *d, unsigned int count)
-{
-	unsigned int tried, start, i;
-
-	for (tried = 0; tried < d->budget; tried++) {
-		start = (d->cursor + tried) % d->budget;
-		if (start + count > d->budget)
-			continue;
-		for (i = 0; i < count; i++)
-			if (test_bit(start + i, d->pirqs))
-				break;
-		if (i < count)
-			continue;
-		for (i = 0; i < count; i++)
-			__set_bit(start + i, d->pirqs);
-		d->run[start] = count;
-		d->held += count;
-		d->cursor = (start + count) % d->budget;
-		return start;
-	}
-	return -ENOSPC;
-}
-
 static int fake_map(void *priv, const struct pcisplit_vdev *vd,
 		    const struct pcisplit_owner *owner,
 		    enum pcisplit_vmode mode, unsigned int index,
@@ -190,7 +144,7 @@ static int fake_map(void *priv, const struct pcisplit_vdev *vd,
 {
 	struct fake_xen *x = priv;
 	struct fake_xen_dom *d;
-	int bit, err;
+	int err;
 
 	mutex_lock(&x->lock);
 	x->map_calls++;
@@ -205,15 +159,13 @@ static int fake_map(void *priv, const struct pcisplit_vdev *vd,
 	if (!owns_device(x, vd->sbdf, owner->domid))
 		goto out;
 	err = -EINVAL;
-	if (mode == PCISPLIT_VMODE_NONE || !count ||
-	    (mode == PCISPLIT_VMODE_MSIX && count != 1))
+	if (mode == PCISPLIT_VMODE_NONE)
 		goto out;
-	bit = alloc_run(d, count);
-	err = bit;
-	if (bit < 0)
-		goto out;
-	x->maps++;
-	err = FAKE_XEN_PIRQ_BASE + bit;
+	err = fake_pirq_map(&d->pirqs, mode == PCISPLIT_VMODE_MSIX ?
+			    FAKE_PIRQ_MSIX : FAKE_PIRQ_MSI, vd->sbdf,
+			    mode == PCISPLIT_VMODE_MSIX ? index : 0, count);
+	if (err >= 0)
+		x->maps++;
 out:
 	mutex_unlock(&x->lock);
 	return err;
@@ -224,8 +176,7 @@ static int fake_unmap(void *priv, const struct pcisplit_vdev *vd,
 {
 	struct fake_xen *x = priv;
 	struct fake_xen_dom *d;
-	unsigned int i;
-	int bit, err;
+	int err;
 
 	mutex_lock(&x->lock);
 	err = x->fail_unmap_err;
@@ -237,16 +188,11 @@ static int fake_unmap(void *priv, const struct pcisplit_vdev *vd,
 		x->dead_unmaps++;
 		goto out;
 	}
-	bit = pirq - FAKE_XEN_PIRQ_BASE;
-	err = -EINVAL;
-	if (bit < 0 || bit >= (int)d->budget || !d->run[bit]) {
+	err = fake_pirq_unmap(&d->pirqs, pirq);
+	if (err < 0) {
 		x->bad_unmaps++;
 		goto out;
 	}
-	for (i = 0; i < d->run[bit]; i++)
-		__clear_bit(bit + i, d->pirqs);
-	d->held -= d->run[bit];
-	d->run[bit] = 0;
 	x->unmaps++;
 	err = 0;
 out:
@@ -272,80 +218,3 @@ const struct pcisplit_vtab_ops fake_xen_ops = {
 	.unmap = fake_unmap,
 	.alive = fake_alive,
 };
-
-#ifdef __KERNEL__
-struct fake_thread {
-	struct task_struct *task;
-	struct completion done;
-	void (*fn)(void *arg);
-	void *arg;
-};
-
-static int fake_thread_main(void *data)
-{
-	struct fake_thread *t = data;
-
-	t->fn(t->arg);
-	complete(&t->done);
-	return 0;
-}
-
-struct fake_thread *fake_thread_start(void (*fn)(void *arg), void *arg)
-{
-	struct fake_thread *t = kzalloc(sizeof(*t), GFP_KERNEL);
-
-	if (!t)
-		return NULL;
-	t->fn = fn;
-	t->arg = arg;
-	init_completion(&t->done);
-	t->task = kthread_run(fake_thread_main, t, "fake_xen_thread");
-	if (IS_ERR(t->task)) {
-		kfree(t);
-		return NULL;
-	}
-	return t;
-}
-
-void fake_thread_join(struct fake_thread *t)
-{
-	wait_for_completion(&t->done);
-	kfree(t);
-}
-
-#else
-struct fake_thread {
-	pthread_t tid;
-	void (*fn)(void *arg);
-	void *arg;
-};
-
-static void *fake_thread_main(void *data)
-{
-	struct fake_thread *t = data;
-
-	t->fn(t->arg);
-	return NULL;
-}
-
-struct fake_thread *fake_thread_start(void (*fn)(void *arg), void *arg)
-{
-	struct fake_thread *t = kzalloc(sizeof(*t), GFP_KERNEL);
-
-	if (!t)
-		return NULL;
-	t->fn = fn;
-	t->arg = arg;
-	if (pthread_create(&t->tid, NULL, fake_thread_main, t)) {
-		kfree(t);
-		return NULL;
-	}
-	return t;
-}
-
-void fake_thread_join(struct fake_thread *t)
-{
-	pthread_join(t->tid, NULL);
-	kfree(t);
-}
-#endif

@@ -7,7 +7,9 @@
  * (-ESRCH); a multi-vector MSI block is mapped and unmapped as one, by its
  * first pirq; unmap of a pirq the domain does not hold fails (-EINVAL, the
  * "unmap irq failed" of the real bug); a domain's death frees its pirqs.
- * Faults can be injected at the k-th map.
+ * Faults can be injected at the k-th map.  The pirqs themselves are
+ * fake_pirq.h's, shared with the simulator's hypervisor; this file adds
+ * the domains, their incarnations and the devices they were assigned.
  *
  * Test code: built into the KUnit test module and the userspace runner,
  * never into pcisplit-back.
@@ -16,6 +18,7 @@
 #define _PCISPLIT_FAKE_XEN_H
 
 #include <pcisplit/vtab.h>
+#include "fake_pirq.h"
 
 #define FAKE_XEN_MAX_DOMS	16
 #define FAKE_XEN_MAX_DEVS	16
@@ -25,11 +28,7 @@
 struct fake_xen_dom {
 	struct pcisplit_owner id;
 	bool alive;
-	unsigned int budget;
-	unsigned int held;		/* pirqs mapped now */
-	unsigned int cursor;		/* where the next search starts */
-	unsigned long *pirqs;		/* bitmap: pirq - BASE held */
-	u8 *run;			/* at a block's first bit: its length */
+	struct fake_pirq_space pirqs;	/* the pirqs it holds (fake_pirq.h) */
 };
 
 struct fake_xen {
@@ -89,10 +88,5 @@ extern const struct pcisplit_vtab_ops fake_xen_ops;
 				    "lines logged with \"%s\"", __needle); \
 	} while (0)
 #endif
-
-/* Two threads for the concurrency cases: kthreads or pthreads. */
-struct fake_thread;
-struct fake_thread *fake_thread_start(void (*fn)(void *arg), void *arg);
-void fake_thread_join(struct fake_thread *t);
 
 #endif /* _PCISPLIT_FAKE_XEN_H */

@@ -19,56 +19,16 @@
  * allocation left.  Any violation aborts (a libFuzzer crash).
  */
 #include <pcisplit/back_dispatch.h>
-#include "../../pciback/fake_dev.h"
-#include "../fakes/fake_xen.h"
+#include "../../pciback/tests/lent_dev.h"
 #include "fuzz.h"
 
 #define HOST_SBDF	0x0018
 #define HDR_LEN		36
 
 struct env {
-	struct fake_xen xen;
-	struct fake_dev dev;
-	struct pcisplit_vdev vd;
-	struct pcisplit_cfg cfg;
-	struct pcisplit_bdev bd;
-	struct pcisplit_back_fe fe;
+	struct lent_dev l;		/* the device lent to the fuzzed guest */
 	struct xen_pci_sharedinfo sh;
-	bool mem_off;
 };
-
-static struct pcisplit_bdev *lookup(void *ctx, u32 domain, u32 bus, u32 devfn)
-{
-	struct env *e = ctx;
-
-	return !domain && !bus && !devfn ? &e->bd : NULL;
-}
-
-static bool mem_ok(void *ctx, struct pcisplit_bdev *bd)
-{
-	struct env *e = ctx;
-
-	return !e->mem_off;
-}
-
-static const struct pcisplit_back_ops env_ops = {
-	.lookup = lookup,
-	.msix_mem_ok = mem_ok,
-};
-
-#define CHECK(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "fuzz_back_dispatch: %s:%d: %s\n", \
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
-	} while (0)
-
-static u32 le32(const u8 *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
-}
 
 /* Take @n bytes of input (zeros past its end). */
 static void take(const u8 **d, size_t *left, void *out, size_t n)
@@ -81,31 +41,21 @@ static void take(const u8 **d, size_t *left, void *out, size_t n)
 	*left -= k;
 }
 
-static void new_incarnation(struct env *e)
-{
-	fake_xen_destroy(&e->xen, &e->fe.owner);
-	e->fe.owner = fake_xen_create(&e->xen);
-	fake_xen_assign(&e->xen, HOST_SBDF, e->fe.owner.domid);
-	/* pciback: the new frontend connects, the owner changes (prunes). */
-	pcisplit_vdev_set_owner(&e->vd, &e->fe.owner);
-	pcisplit_cfg_reset(&e->cfg);
-}
-
 static void check_table(struct env *e)
 {
-	unsigned int i, held = fake_xen_held(&e->xen, &e->fe.owner);
+	unsigned int i, held = fake_xen_held(&e->l.xen, &e->l.fe.owner);
 
-	CHECK(e->xen.bad_unmaps == 0);
-	CHECK(e->vd.nr <= e->vd.max_vec);
-	if (!e->vd.nr) {
-		CHECK(e->vd.mode == PCISPLIT_VMODE_NONE);
+	CHECK(e->l.xen.bad_unmaps == 0);
+	CHECK(e->l.vd.nr <= e->l.vd.max_vec);
+	if (!e->l.vd.nr) {
+		CHECK(e->l.vd.mode == PCISPLIT_VMODE_NONE);
 		CHECK(held == 0);
 		return;
 	}
-	CHECK(pcisplit_owner_eq(&e->vd.owner, &e->fe.owner));
-	CHECK(held == e->vd.nr);
-	for (i = 0; i < e->vd.nr; i++)
-		CHECK(fake_xen_holds(&e->xen, &e->fe.owner, e->vd.vec[i].pirq));
+	CHECK(pcisplit_owner_eq(&e->l.vd.owner, &e->l.fe.owner));
+	CHECK(held == e->l.vd.nr);
+	for (i = 0; i < e->l.vd.nr; i++)
+		CHECK(fake_xen_holds(&e->l.xen, &e->l.fe.owner, e->l.vd.vec[i].pirq));
 }
 
 static void one_request(struct env *e, const u8 **d, size_t *left)
@@ -118,9 +68,9 @@ static void one_request(struct env *e, const u8 **d, size_t *left)
 	take(d, left, &nent, 1);
 	take(d, left, hdr, HDR_LEN);
 	if ((ctl & 3) == 2)
-		new_incarnation(e);
+		lent_dev_reincarnate(&e->l);
 	else if ((ctl & 3) == 3)
-		e->mem_off = !e->mem_off;
+		e->l.mem_off = !e->l.mem_off;
 
 	memset(sh, 0, sizeof(*sh));
 	sh->cmd = le32(hdr);
@@ -140,7 +90,7 @@ static void one_request(struct env *e, const u8 **d, size_t *left)
 	asked = sh->value;
 
 	pcisplit_back_copy_op(&op, sh);
-	nvec = pcisplit_back_dispatch(&e->fe, &op);
+	nvec = pcisplit_back_dispatch(&e->l.fe, &op);
 	pcisplit_back_answer(sh, &op, nvec);
 
 	CHECK(nvec <= SH_INFO_MAX_VEC);
@@ -168,28 +118,15 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	size_t left = size;
 
 	memset(&e, 0, sizeof(e));
-	CHECK(!fake_xen_init(&e.xen, 48));
-	e.fe.ops = &env_ops;
-	e.fe.ctx = &e;
-	e.fe.owner = fake_xen_create(&e.xen);
-	fake_xen_assign(&e.xen, HOST_SBDF, e.fe.owner.domid);
-	CHECK(!pcisplit_vdev_init(&e.vd, HOST_SBDF, FAKE_DEV_MSIX_SIZE,
-				  FAKE_DEV_MSI_MAX, SH_INFO_MAX_VEC,
-				  &fake_xen_ops, &e.xen));
-	pcisplit_vdev_set_owner(&e.vd, &e.fe.owner);
-	fake_dev_init(&e.dev, PCI_CFG_SPACE_EXP_SIZE);
-	CHECK(!fake_dev_cfg(&e.dev, &e.cfg));
-	e.bd.vd = &e.vd;
-	e.bd.cfg = &e.cfg;
+	CHECK(!lent_dev_init(&e.l, HOST_SBDF, 48));
 
 	while (left)
 		one_request(&e, &data, &left);
 
 	/* Release: prune, then the domain dies. */
-	pcisplit_vdev_set_owner(&e.vd, NULL);
-	CHECK(fake_xen_held(&e.xen, &e.fe.owner) == 0);
-	pcisplit_vdev_destroy(&e.vd);
-	fake_xen_fini(&e.xen);
+	pcisplit_vdev_set_owner(&e.l.vd, NULL);
+	CHECK(fake_xen_held(&e.l.xen, &e.l.fe.owner) == 0);
+	lent_dev_fini(&e.l);
 	seam_log_clear();
 	CHECK(seam_alloc_live() == live);
 	return 0;

@@ -34,20 +34,6 @@ struct fe_env {
 	bool late_pending;
 };
 
-#define CHECK(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "fuzz_front_answer: %s:%d: %s\n", \
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
-	} while (0)
-
-static u32 le32(const u8 *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
-}
-
 static void take(struct fe_env *e, void *out, size_t n)
 {
 	size_t k = min(n, e->left);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Write the fuzzers' seed corpus (tests/fuzz/corpus/*) from the
-malicious-frontend cases of pciback/dispatch_test.c and the bad-answer
+malicious-frontend cases of pciback/tests/dispatch_test.c and the bad-answer
 cases of pcifront's transport tests.  Re-run after changing a case; the
 files are committed so `make check` replays exactly these."""
 import os

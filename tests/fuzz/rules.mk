@@ -14,12 +14,15 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I$(TOP)/tests/shim -I$(TOP)/include \
 	-pthread -Wall -Wno-unused-parameter
 FUZZ_BACK_SRCS := $(TOP)/pciback/dispatch.c $(TOP)/pciback/confspace.c \
-	$(TOP)/pciback/fake_dev.c $(TOP)/msi/vtab.c \
-	$(TOP)/tests/fakes/fake_xen.c $(TOP)/tests/shim/seam.c
+	$(TOP)/pciback/tests/fake_dev.c $(TOP)/pciback/tests/lent_dev.c \
+	$(TOP)/msi/vtab.c \
+	$(TOP)/tests/fakes/fake_xen.c $(TOP)/tests/fakes/fake_pirq.c \
+	$(TOP)/tests/shim/seam.c
 FUZZ_FRONT_SRCS := $(TOP)/pcifront/xport.c $(TOP)/pcifront/ops.c \
 	$(TOP)/tests/shim/seam.c
 FUZZ_HDRS = $(wildcard $(TOP)/include/pcisplit/*.h $(TOP)/tests/shim/*/*.h \
-	$(TOP)/pciback/*.h $(TOP)/tests/fakes/*.h)
+	$(TOP)/pciback/*.h $(TOP)/pciback/tests/*.h \
+	$(TOP)/tests/fakes/*.h)
 FUZZ_REPLAY := $(FUZZ_OUT)/replay
 # seam.c is shared by both targets: one copy in the replay binary.
 FUZZ_REPLAY_SRCS := $(FUZZ_DIR)/replay.c \

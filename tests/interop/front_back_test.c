@@ -13,39 +13,15 @@
  */
 #include <kunit/test.h>
 #include <pcisplit/back_dispatch.h>
-#include "../../pcifront/fake_backend.h"
-#include "../../pciback/fake_dev.h"
-#include "../fakes/fake_xen.h"
+#include "../../pcifront/tests/fake_backend.h"
+#include "../../pciback/tests/lent_dev.h"
 
 #define HOST_SBDF	0x0020		/* 0000:00:04.0 on the host */
 
 struct io_fix {
 	struct fake_be be;
-	struct fake_xen xen;
-	struct fake_dev dev;
-	struct pcisplit_vdev vd;
-	struct pcisplit_cfg cfg;
-	struct pcisplit_bdev bd;
-	struct pcisplit_back_fe fe;
+	struct lent_dev l;			/* pcisplit-back's side */
 	struct pcisplit_front_addr addr;	/* 0000:00:00.0 in the guest */
-};
-
-static struct pcisplit_bdev *io_lookup(void *ctx, u32 domain, u32 bus,
-				       u32 devfn)
-{
-	struct io_fix *f = ctx;
-
-	return domain || bus || devfn ? NULL : &f->bd;
-}
-
-static bool io_mem_ok(void *ctx, struct pcisplit_bdev *bd)
-{
-	return true;
-}
-
-static const struct pcisplit_back_ops io_back_ops = {
-	.lookup = io_lookup,
-	.msix_mem_ok = io_mem_ok,
 };
 
 /* pcisplit-back's ring step, on the page the frontend shares. */
@@ -56,7 +32,7 @@ static void io_exchange(struct fake_be *be)
 	unsigned int nvec;
 
 	pcisplit_back_copy_op(&op, &be->sh->op);
-	nvec = pcisplit_back_dispatch(&f->fe, &op);
+	nvec = pcisplit_back_dispatch(&f->l.fe, &op);
 	pcisplit_back_answer(&be->sh->op, &op, nvec);
 }
 
@@ -72,32 +48,14 @@ static int io_init(struct kunit *test)
 	fake_be_init(&f->be, sh, 10ULL * 1000 * 1000);
 	f->be.exchange = io_exchange;
 	f->be.exchange_data = f;
-	if (fake_xen_init(&f->xen, 256))
-		return -EINVAL;
-	fake_dev_init(&f->dev, PCI_CFG_SPACE_EXP_SIZE);
-	if (fake_dev_cfg(&f->dev, &f->cfg) ||
-	    pcisplit_vdev_init(&f->vd, HOST_SBDF, FAKE_DEV_MSIX_SIZE,
-			       FAKE_DEV_MSI_MAX, SH_INFO_MAX_VEC, &fake_xen_ops,
-			       &f->xen)) {
-		fake_xen_fini(&f->xen);
-		return -EINVAL;
-	}
-	f->bd.vd = &f->vd;
-	f->bd.cfg = &f->cfg;
-	f->fe.ops = &io_back_ops;
-	f->fe.ctx = f;
-	f->fe.owner = fake_xen_create(&f->xen);
-	fake_xen_assign(&f->xen, HOST_SBDF, f->fe.owner.domid);
-	pcisplit_vdev_set_owner(&f->vd, &f->fe.owner);
-	return 0;
+	return lent_dev_init(&f->l, HOST_SBDF, 256);
 }
 
 static void io_exit(struct kunit *test)
 {
 	struct io_fix *f = test->priv;
 
-	pcisplit_vdev_destroy(&f->vd);
-	fake_xen_fini(&f->xen);
+	lent_dev_fini(&f->l);
 }
 
 /* Expect: the vendor and device IDs read through the virtual space. */
@@ -108,7 +66,7 @@ static void io_conf_read(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, pcisplit_front_conf_read(&f->be.x, &f->addr, 0, 4,
 						       &val), 0);
-	KUNIT_EXPECT_EQ(test, val, fake_dev_get(&f->dev, 0, 4));
+	KUNIT_EXPECT_EQ(test, val, fake_dev_get(&f->l.dev, 0, 4));
 	KUNIT_EXPECT_EQ(test, pcisplit_front_conf_read(&f->be.x, &f->addr,
 						       0x1000, 4, &val),
 			-EINVAL);
@@ -129,16 +87,16 @@ static void io_multi_msi(struct kunit *test)
 							&mode, &first), 0);
 	KUNIT_EXPECT_GT(test, first, 0);
 	KUNIT_EXPECT_EQ(test, mode, PCISPLIT_FRONT_MODE_MSI);
-	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->xen, &f->fe.owner), 4);
-	KUNIT_EXPECT_TRUE(test, fake_xen_holds(&f->xen, &f->fe.owner, first));
-	KUNIT_EXPECT_EQ(test, f->vd.mode, PCISPLIT_VMODE_MSI);
-	KUNIT_EXPECT_EQ(test, f->vd.nr, 4);
+	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->l.xen, &f->l.fe.owner), 4);
+	KUNIT_EXPECT_TRUE(test, fake_xen_holds(&f->l.xen, &f->l.fe.owner, first));
+	KUNIT_EXPECT_EQ(test, f->l.vd.mode, PCISPLIT_VMODE_MSI);
+	KUNIT_EXPECT_EQ(test, f->l.vd.nr, 4);
 
 	KUNIT_ASSERT_EQ(test, pcisplit_front_disable(&f->be.x, &f->addr, &mode,
 						     PCISPLIT_FRONT_MODE_MSI),
 			0);
-	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->xen, &f->fe.owner), 0);
-	KUNIT_EXPECT_EQ(test, f->vd.mode, PCISPLIT_VMODE_NONE);
+	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->l.xen, &f->l.fe.owner), 0);
+	KUNIT_EXPECT_EQ(test, f->l.vd.mode, PCISPLIT_VMODE_NONE);
 }
 
 /* Op 10 beyond the device's 8 vectors: expect the refusal, nothing held. */
@@ -153,7 +111,7 @@ static void io_multi_msi_too_many(struct kunit *test)
 							&mode, &first),
 			-E2BIG);
 	KUNIT_EXPECT_EQ(test, mode, PCISPLIT_FRONT_MODE_NONE);
-	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->xen, &f->fe.owner), 0);
+	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->l.xen, &f->l.fe.owner), 0);
 }
 
 /*
@@ -171,17 +129,17 @@ static void io_nvme_sequence(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pcisplit_front_enable_msix(&f->be.x, &f->addr,
 							 entries, 1, &mode,
 							 pirqs), 0);
-	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->xen, &f->fe.owner), 1);
+	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->l.xen, &f->l.fe.owner), 1);
 	KUNIT_ASSERT_EQ(test, pcisplit_front_disable(&f->be.x, &f->addr, &mode,
 						     PCISPLIT_FRONT_MODE_MSI),
 			0);
 	KUNIT_EXPECT_EQ(test, f->be.last.cmd, XEN_PCI_OP_disable_msix);
-	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->xen, &f->fe.owner), 0);
+	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->l.xen, &f->l.fe.owner), 0);
 	KUNIT_ASSERT_EQ(test, pcisplit_front_enable_msix(&f->be.x, &f->addr,
 							 entries, 8, &mode,
 							 pirqs), 0);
-	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->xen, &f->fe.owner), 8);
-	KUNIT_EXPECT_TRUE(test, fake_xen_holds(&f->xen, &f->fe.owner,
+	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->l.xen, &f->l.fe.owner), 8);
+	KUNIT_EXPECT_TRUE(test, fake_xen_holds(&f->l.xen, &f->l.fe.owner,
 					       pirqs[7]));
 }
 
@@ -197,7 +155,7 @@ static void io_msix_entry_out_of_table(struct kunit *test)
 							 entries, 2, &mode,
 							 pirqs), -ERANGE);
 	KUNIT_EXPECT_EQ(test, mode, PCISPLIT_FRONT_MODE_NONE);
-	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->xen, &f->fe.owner), 0);
+	KUNIT_EXPECT_EQ(test, fake_xen_held(&f->l.xen, &f->l.fe.owner), 0);
 }
 
 static struct kunit_case io_cases[] = {

@@ -3,7 +3,7 @@
 # runs on one of the two kernel trees kunit.py comes from: Debian's
 # linux-source-6.1 (kunit, kunit-x86_64) and linux-source-6.12
 # (kunit-6.12, kunit-x86_64-6.12).
-KUNIT_UML_CONFIGS += msi/.kunitconfig
+KUNIT_UML_CONFIGS += msi/.kunitconfig tests/fakes/.kunitconfig
 
 .PHONY: kunit kunit-x86_64 kunit-6.12 kunit-x86_64-6.12
 kunit:

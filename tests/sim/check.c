@@ -74,13 +74,13 @@ __printf(3, 4) static int why_add(char *why, size_t len, const char *fmt, ...)
 }
 
 /* Is (slot's live domain, pirq) accounted for? */
-static bool accounted(int slot, const struct sim_pirq *q, int pirq)
+static bool accounted(int slot, const struct fake_pirq *q, int pirq)
 {
 	struct pcisplit_owner o;
 	struct sim_guest *g;
 	unsigned int dk, i;
 
-	if (q->kind == SIM_PIRQ_GSI) {
+	if (q->kind == FAKE_PIRQ_GSI) {
 		for (dk = 0; dk < SIM_NDEV; dk++) {
 			g = tool_attached[dk] >= 0 ?
 				guests[tool_attached[dk]] : NULL;
@@ -90,7 +90,7 @@ static bool accounted(int slot, const struct sim_pirq *q, int pirq)
 		}
 		return false;
 	}
-	dk = q->sbdf_dk;
+	dk = sim_dk_of_sbdf(q->sbdf);
 	if (back_owner_of(slot, &o) &&
 	    pcisplit_owner_eq(&bdevs[dk].vd.owner, &o)) {
 		for (i = 0; i < bdevs[dk].vd.nr; i++)
@@ -107,7 +107,7 @@ static bool accounted(int slot, const struct sim_pirq *q, int pirq)
 			continue;
 		for (unsigned int k = 0; k < g->dm_nr[dk]; k++)
 			if (g->dm_pirq[dk][k] == pirq ||
-			    (q->kind == SIM_PIRQ_MSI &&
+			    (q->kind == FAKE_PIRQ_MSI &&
 			     pirq > g->dm_pirq[dk][k] &&
 			     pirq < g->dm_pirq[dk][k] + PCISPLIT_MSI_MAX_VEC))
 				return true;
@@ -126,10 +126,9 @@ static int check_hv(char *why, size_t len)
 		if (!d->used)
 			continue;
 		for (i = 0; i < SIM_NPIRQ + SIM_PIRQ_BASE; i++) {
-			struct sim_pirq *q = i < SIM_PIRQ_BASE ? &d->gsi[i] :
-					     &d->pirq[i - SIM_PIRQ_BASE];
+			struct fake_pirq *q = hv_pirq(d, i);
 
-			if (q->kind == SIM_PIRQ_FREE)
+			if (!q)
 				continue;
 			if (!d->alive) {
 				sim_found.dead_pirqs++;
@@ -143,8 +142,8 @@ static int check_hv(char *why, size_t len)
 				continue;	/* an injected unmap failure */
 			sim_found.leaked_pirqs++;
 			bad += why_add(why, len, "dom%u pirq %u (%s) leaked",
-				       d->domid, i, q->kind == SIM_PIRQ_GSI ?
-				       "gsi" : sim_dk_names[q->sbdf_dk]);
+				       d->domid, i, q->kind == FAKE_PIRQ_GSI ?
+				       "gsi" : sim_dk_names[sim_dk_of_sbdf(q->sbdf)]);
 		}
 	}
 	return bad;
@@ -175,12 +174,11 @@ static int check_table(char *why, size_t len)
 		}
 		for (i = 0; i < (vd->mode == PCISPLIT_VMODE_MSI ? 1 : vd->nr);
 		     i++) {
-			int p = vd->vec[i].pirq - SIM_PIRQ_BASE;
-			struct sim_pirq *q = p >= 0 && p < SIM_NPIRQ ?
-					     &hv.dom[slot].pirq[p] : NULL;
+			struct fake_pirq *q = hv_pirq(&hv.dom[slot],
+						      vd->vec[i].pirq);
 
-			if (!q || q->kind == SIM_PIRQ_FREE ||
-			    q->sbdf_dk != dk)
+			if (!q || q->kind == FAKE_PIRQ_GSI ||
+			    q->sbdf != pdevs[dk].sbdf)
 				bad += why_add(why, len, "%s: record entry %u pirq %d is not mapped for it",
 					       sim_dk_names[dk],
 					       vd->vec[i].entry,
@@ -204,8 +202,8 @@ free_check:
 		for (int s = 1; s < SIM_NDOM; s++)
 			for (i = 0; i < SIM_NPIRQ; i++)
 				if (hv.dom[s].used &&
-				    hv.dom[s].pirq[i].kind != SIM_PIRQ_FREE &&
-				    hv.dom[s].pirq[i].sbdf_dk == dk &&
+				    hv.dom[s].pirq[i].kind != FAKE_PIRQ_FREE &&
+				    hv.dom[s].pirq[i].sbdf == pdevs[dk].sbdf &&
 				    !(hv.dom[s].pirq[i].orphan &&
 				      world_opts.faults))
 					bad += why_add(why, len, "%s: free but dom%u holds pirq %u for it",

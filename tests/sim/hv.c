@@ -11,6 +11,12 @@
  * death frees its pirqs, closes its event channels and masks the MSI-X
  * entries that pointed at it.  Mapping programs the device's MSI-X entry
  * (masked until the guest binds the pirq), as Xen does.
+ *
+ * The pirqs themselves are tests/fakes/fake_pirq.h's, the same model the
+ * unit runner's and KUnit's fakes of Xen use; this file adds what only the
+ * simulator needs on top: domain slots and serials, device assignment,
+ * GSIs, event channels bound to pirqs, the device's MSI-X table and MSI
+ * block programmed by a map, and fault injection.
  */
 #include "sim.h"
 
@@ -24,8 +30,11 @@ void hv_init(u16 domid_max)
 
 	memset(&hv, 0, sizeof(hv));
 	pthread_mutex_init(&hv.lock, NULL);
-	for (i = 0; i < SIM_NDOM; i++)
+	for (i = 0; i < SIM_NDOM; i++) {
 		pthread_mutex_init(&hv.evt_lock[i].m, NULL);
+		fake_pirq_space_setup(&hv.dom[i].pirqs, SIM_PIRQ_BASE,
+				      hv.dom[i].pirq, SIM_NPIRQ);
+	}
 	hv.domid_max = domid_max ? domid_max : SIM_DOMID_MAX;
 	hv.next_domid = 1;
 	hv.next_serial = 1;
@@ -33,7 +42,6 @@ void hv_init(u16 domid_max)
 	hv.dom[DOM0].alive = true;
 	hv.dom[DOM0].domid = 0;
 	hv.dom[DOM0].serial = hv.next_serial++;
-	hv.dom[DOM0].pirq_budget = SIM_NPIRQ;
 }
 
 void hv_fini(void)
@@ -127,13 +135,13 @@ int hv_domain_create(enum sim_dc dc, bool hvm)
 	}
 	d = &hv.dom[slot];
 	memset(d, 0, sizeof(*d));
+	fake_pirq_space_setup(&d->pirqs, SIM_PIRQ_BASE, d->pirq, SIM_NPIRQ);
 	d->used = true;
 	d->alive = true;
 	d->hvm = hvm;
 	d->dc = dc;
 	d->domid = domid;
 	d->serial = hv.next_serial++;
-	d->pirq_budget = SIM_NPIRQ;
 	pthread_mutex_unlock(&hv.lock);
 	sim_log(SEAM_LOG_INFO, "hv: created dom%u (%s, serial %u)", domid,
 		sim_dc_names[dc], d->serial);
@@ -183,6 +191,24 @@ static void mask_routes(u32 serial, int pirq)
 	}
 }
 
+struct fake_pirq *hv_pirq(struct sim_dom *d, int pirq)
+{
+	struct fake_pirq *q;
+
+	if (pirq < 0 || pirq >= SIM_PIRQ_BASE)
+		return fake_pirq_get(&d->pirqs, pirq);
+	q = &d->gsi[pirq];
+	return q->kind == FAKE_PIRQ_FREE ? NULL : q;
+}
+
+/* The device a pirq was mapped for. */
+static struct sim_pdev *pirq_pdev(const struct fake_pirq *q)
+{
+	int dk = sim_dk_of_sbdf(q->sbdf);
+
+	return dk < 0 ? NULL : &pdevs[dk];
+}
+
 /* Lock held. */
 static void evt_close_locked(int slot, int port)
 {
@@ -199,17 +225,12 @@ static void evt_close_locked(int slot, int port)
 		}
 	}
 	if (e->state == SIM_EVT_PIRQ) {
-		struct sim_pirq *p = NULL;
+		struct fake_pirq *p = hv_pirq(&hv.dom[slot], e->pirq);
 
-		if (e->pirq >= SIM_PIRQ_BASE &&
-		    e->pirq < SIM_PIRQ_BASE + SIM_NPIRQ)
-			p = &hv.dom[slot].pirq[e->pirq - SIM_PIRQ_BASE];
-		else if (e->pirq >= 0 && e->pirq < SIM_PIRQ_BASE)
-			p = &hv.dom[slot].gsi[e->pirq];
 		if (p && p->port == port)
 			p->port = -1;
-		if (p && p->kind == SIM_PIRQ_MSIX)
-			pdevs[p->sbdf_dk].ent[p->entry].masked = true;
+		if (p && p->kind == FAKE_PIRQ_MSIX && pirq_pdev(p))
+			pirq_pdev(p)->ent[p->entry].masked = true;
 	}
 	memset(e, 0, sizeof(*e));
 }
@@ -230,13 +251,9 @@ void hv_domain_destroy(int slot)
 		if (d->evt[i].state != SIM_EVT_FREE)
 			evt_close_locked(slot, i);
 	evt_unlock_all();
-	for (i = 0; i < SIM_NPIRQ; i++) {
-		if (d->pirq[i].kind != SIM_PIRQ_FREE)
-			freed++;
-		memset(&d->pirq[i], 0, sizeof(d->pirq[i]));
-	}
+	freed = fake_pirq_space_clear(&d->pirqs);
 	for (i = 0; i < SIM_PIRQ_BASE; i++) {
-		if (d->gsi[i].kind != SIM_PIRQ_FREE)
+		if (d->gsi[i].kind != FAKE_PIRQ_FREE)
 			freed++;
 		memset(&d->gsi[i], 0, sizeof(d->gsi[i]));
 	}
@@ -280,8 +297,7 @@ int hv_map_msi(u16 domid, enum sim_dk dk, bool msix, unsigned int index,
 {
 	struct sim_pdev *p = &pdevs[dk];
 	struct sim_dom *d;
-	unsigned int i, run = 0, first = 0;
-	int slot, err;
+	int slot, err, first;
 
 	err = sim_fault(SIM_F_MAP);
 	if (err)
@@ -302,41 +318,24 @@ int hv_map_msi(u16 domid, enum sim_dk dk, bool msix, unsigned int index,
 		err = -EINVAL;
 		goto out_unlock;
 	}
-	/* A contiguous run of free pirqs within the budget. */
-	for (i = 0; i < d->pirq_budget && run < count; i++) {
-		if (d->pirq[i].kind == SIM_PIRQ_FREE) {
-			if (!run)
-				first = i;
-			run++;
-		} else {
-			run = 0;
-		}
-	}
-	if (run < count) {
-		err = -ENOSPC;
+	first = fake_pirq_map(&d->pirqs, msix ? FAKE_PIRQ_MSIX : FAKE_PIRQ_MSI,
+			      p->sbdf, msix ? index : 0, count);
+	if (first < 0) {
+		err = first;
 		goto out_unlock;
-	}
-	for (i = 0; i < count; i++) {
-		struct sim_pirq *q = &d->pirq[first + i];
-
-		q->kind = msix ? SIM_PIRQ_MSIX : SIM_PIRQ_MSI;
-		q->sbdf = p->sbdf;
-		q->sbdf_dk = dk;
-		q->entry = msix ? index : i;
-		q->port = -1;
 	}
 	if (msix) {
 		p->ent[index].serial = d->serial;
-		p->ent[index].pirq = SIM_PIRQ_BASE + first;
+		p->ent[index].pirq = first;
 		p->ent[index].masked = true;
 		sync_enable(dk);
 	} else {
 		p->msi_serial = d->serial;
-		p->msi_pirq = SIM_PIRQ_BASE + first;
+		p->msi_pirq = first;
 		pdev_set_msi_enable(dk, true, count);
 	}
 	hv.maps++;
-	err = SIM_PIRQ_BASE + first;
+	err = first;
 out_unlock:
 	pthread_mutex_unlock(&hv.lock);
 	return err;
@@ -344,7 +343,7 @@ out_unlock:
 
 int hv_map_gsi(u16 domid, int gsi)
 {
-	struct sim_pirq *q;
+	struct fake_pirq *q;
 	int slot, err = gsi;
 
 	pthread_mutex_lock(&hv.lock);
@@ -353,8 +352,8 @@ int hv_map_gsi(u16 domid, int gsi)
 		err = -ESRCH;
 	} else {
 		q = &hv.dom[slot].gsi[gsi];
-		if (q->kind == SIM_PIRQ_FREE) {
-			q->kind = SIM_PIRQ_GSI;
+		if (q->kind == FAKE_PIRQ_FREE) {
+			q->kind = FAKE_PIRQ_GSI;
 			q->port = -1;
 			q->sbdf = 0;
 		}
@@ -365,8 +364,9 @@ int hv_map_gsi(u16 domid, int gsi)
 
 int hv_unmap(u16 domid, int pirq)
 {
-	struct sim_pirq *q;
+	struct fake_pirq *q;
 	struct sim_dom *d;
+	unsigned int i, run;
 	int slot, err;
 
 	pthread_mutex_lock(&hv.lock);
@@ -376,13 +376,9 @@ int hv_unmap(u16 domid, int pirq)
 		return -ESRCH;
 	}
 	d = &hv.dom[slot];
-	if (pirq >= 0 && pirq < SIM_PIRQ_BASE)
-		q = &d->gsi[pirq];
-	else if (pirq >= SIM_PIRQ_BASE && pirq < SIM_PIRQ_BASE + SIM_NPIRQ)
-		q = &d->pirq[pirq - SIM_PIRQ_BASE];
-	else
-		q = NULL;
-	if (!q || q->kind == SIM_PIRQ_FREE) {
+	q = hv_pirq(d, pirq);
+	/* An MSI block goes by its first pirq, as in Xen. */
+	if (!q || (q->kind != FAKE_PIRQ_GSI && !q->run)) {
 		pthread_mutex_unlock(&hv.lock);
 		return -EINVAL;
 	}
@@ -391,21 +387,34 @@ int hv_unmap(u16 domid, int pirq)
 	/* The fault is checked on a valid call, so it leaves the pirq. */
 	err = sim_fault(SIM_F_UNMAP);
 	pthread_mutex_lock(&hv.lock);
-	if (err) {
-		if (q->kind != SIM_PIRQ_FREE)
-			q->orphan = true;
+	q = hv_pirq(d, pirq);
+	if (!q) {
+		/* The domain died meanwhile and took the pirq with it. */
 		pthread_mutex_unlock(&hv.lock);
 		return err;
 	}
-	if (q->port >= 0 && d->evt[q->port].state == SIM_EVT_PIRQ) {
-		/* Xen refuses nothing here: the binding goes with the pirq. */
-		evt_lock_all();
-		memset(&d->evt[q->port], 0, sizeof(d->evt[q->port]));
-		evt_unlock_all();
+	run = q->kind == FAKE_PIRQ_GSI ? 1 : q->run;
+	if (err) {
+		for (i = 0; i < run; i++)
+			hv_pirq(d, pirq + i)->orphan = true;
+		pthread_mutex_unlock(&hv.lock);
+		return err;
 	}
-	if (q->kind != SIM_PIRQ_GSI)
+	/* Xen refuses nothing here: each binding goes with its pirq. */
+	evt_lock_all();
+	for (i = 0; i < run; i++) {
+		int port = hv_pirq(d, pirq + i)->port;
+
+		if (port >= 0 && d->evt[port].state == SIM_EVT_PIRQ)
+			memset(&d->evt[port], 0, sizeof(d->evt[port]));
+	}
+	evt_unlock_all();
+	if (q->kind == FAKE_PIRQ_GSI) {
+		memset(q, 0, sizeof(*q));
+	} else {
 		mask_routes(d->serial, pirq);
-	memset(q, 0, sizeof(*q));
+		fake_pirq_unmap(&d->pirqs, pirq);
+	}
 	hv.unmaps++;
 	pthread_mutex_unlock(&hv.lock);
 	return 0;
@@ -489,7 +498,7 @@ out_unlock:
 int hv_evtchn_bind_pirq(int slot, int pirq, sim_evt_handler h, void *arg)
 {
 	struct sim_dom *d = &hv.dom[slot];
-	struct sim_pirq *q = NULL;
+	struct fake_pirq *q;
 	int port, err = sim_fault(SIM_F_BIND);
 
 	if (err)
@@ -499,11 +508,8 @@ int hv_evtchn_bind_pirq(int slot, int pirq, sim_evt_handler h, void *arg)
 		port = -ESRCH;
 		goto out_unlock;
 	}
-	if (pirq >= 0 && pirq < SIM_PIRQ_BASE)
-		q = &d->gsi[pirq];
-	else if (pirq >= SIM_PIRQ_BASE && pirq < SIM_PIRQ_BASE + SIM_NPIRQ)
-		q = &d->pirq[pirq - SIM_PIRQ_BASE];
-	if (!q || q->kind == SIM_PIRQ_FREE) {
+	q = hv_pirq(d, pirq);
+	if (!q) {
 		port = -EINVAL;
 		goto out_unlock;
 	}
@@ -522,8 +528,8 @@ int hv_evtchn_bind_pirq(int slot, int pirq, sim_evt_handler h, void *arg)
 	evt_unlock_all();
 	q->port = port;
 	/* Binding starts the pirq: the device's entry is unmasked. */
-	if (q->kind == SIM_PIRQ_MSIX)
-		pdevs[q->sbdf_dk].ent[q->entry].masked = false;
+	if (q->kind == FAKE_PIRQ_MSIX && pirq_pdev(q))
+		pirq_pdev(q)->ent[q->entry].masked = false;
 out_unlock:
 	pthread_mutex_unlock(&hv.lock);
 	return port;
@@ -624,7 +630,7 @@ void *hv_grant_map(u16 domid, int ref)
 void hv_deliver(enum sim_dk dk, u16 entry, u32 serial, int pirq)
 {
 	struct sim_dom *d;
-	struct sim_pirq *q;
+	struct fake_pirq *q;
 	struct sim_evt *e;
 	int port;
 
@@ -638,8 +644,8 @@ void hv_deliver(enum sim_dk dk, u16 entry, u32 serial, int pirq)
 			sim_dk_names[dk], entry, pirq);
 		return;
 	}
-	q = &d->pirq[pirq - SIM_PIRQ_BASE];
-	if (q->kind == SIM_PIRQ_FREE || q->sbdf_dk != dk) {
+	q = hv_pirq(d, pirq);
+	if (!q || q->sbdf != pdevs[dk].sbdf) {
 		pthread_mutex_unlock(&hv.lock);
 		sim_log(SEAM_LOG_ERR,
 			"hv: stale vector: %s entry %u targets pirq %d not mapped for it in dom%u",
@@ -665,7 +671,7 @@ void hv_deliver_gsi(enum sim_dk dk, int gsi)
 
 	pthread_mutex_lock(&hv.lock);
 	slot = hv.assigned[dk] ? slot_of_domid(hv.assigned[dk]) : -1;
-	if (slot >= 0 && hv.dom[slot].gsi[gsi].kind == SIM_PIRQ_GSI &&
+	if (slot >= 0 && hv.dom[slot].gsi[gsi].kind == FAKE_PIRQ_GSI &&
 	    hv.dom[slot].gsi[gsi].port >= 0) {
 		port = hv.dom[slot].gsi[gsi].port;
 		e = &hv.dom[slot].evt[port];

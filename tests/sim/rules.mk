@@ -9,13 +9,14 @@
 SIM_DIR := $(TOP)/tests/sim
 SIM_BIN := $(BUILD)/sim/sim
 SIM_PORTABLE := $(TOP)/msi/vtab.c $(TOP)/tests/shim/seam.c \
+	$(TOP)/tests/fakes/fake_pirq.c $(TOP)/tests/fakes/fake_xs.c \
 	$(TOP)/pciback/xenbus.c $(TOP)/pciback/exports.c \
 	$(TOP)/pciback/xenstore.c $(TOP)/pciback/ring.c \
 	$(TOP)/pciback/dispatch.c $(TOP)/pciback/confspace.c \
 	$(TOP)/pcifront/xport.c $(TOP)/pcifront/ops.c
 SIM_SRCS := $(wildcard $(SIM_DIR)/*.c)
-SIM_HDRS = $(wildcard $(SIM_DIR)/*.h $(TOP)/include/pcisplit/*.h \
-	$(TOP)/tests/shim/*/*.h)
+SIM_HDRS = $(wildcard $(SIM_DIR)/*.h $(TOP)/tests/fakes/*.h \
+	$(TOP)/include/pcisplit/*.h $(TOP)/tests/shim/*/*.h)
 # The shared matrix (tests/matrix, also run by the real-Xen harness) and
 # the simulator's own extra scenarios, comma-separated.
 sim_comma := ,

@@ -25,6 +25,7 @@
 #include <pcisplit/vtab.h>
 #include <pcisplit/back_cfg.h>
 #include <pcisplit/back_dispatch.h>
+#include "../fakes/fake_pirq.h"
 
 static inline unsigned int ilog2_u(unsigned int v)
 {
@@ -120,22 +121,6 @@ void sim_fault_reset(void);
 #define SIM_NEVT	64		/* event channel ports per domain */
 #define SIM_DOMID_MAX	0x7FEF		/* DOMID_FIRST_RESERVED - 1 */
 
-enum sim_pirq_kind {
-	SIM_PIRQ_FREE,
-	SIM_PIRQ_GSI,
-	SIM_PIRQ_MSI,
-	SIM_PIRQ_MSIX,
-};
-
-struct sim_pirq {
-	enum sim_pirq_kind kind;
-	u32 sbdf;
-	enum sim_dk sbdf_dk;	/* the device, as this world names it */
-	u16 entry;		/* MSI-X entry, or MSI vector index */
-	int port;		/* bound event channel, or -1 */
-	bool orphan;		/* an injected unmap failure left it */
-};
-
 enum sim_evt_state {
 	SIM_EVT_FREE,
 	SIM_EVT_UNBOUND,	/* allocated for a remote domain */
@@ -161,9 +146,10 @@ struct sim_dom {
 	u16 domid;
 	u32 serial;		/* unique per incarnation, never reused */
 	enum sim_dc dc;
-	unsigned int pirq_budget;
-	struct sim_pirq pirq[SIM_NPIRQ];	/* index = pirq - BASE */
-	struct sim_pirq gsi[SIM_PIRQ_BASE];	/* index = gsi */
+	/* MSI/MSI-X pirqs from SIM_PIRQ_BASE on, as the other fakes keep them */
+	struct fake_pirq_space pirqs;		/* over pirq[] */
+	struct fake_pirq pirq[SIM_NPIRQ];
+	struct fake_pirq gsi[SIM_PIRQ_BASE];	/* index = gsi, identity-mapped */
 	struct sim_evt evt[SIM_NEVT];
 	u64 granted;		/* a page the domain granted (0: none) */
 	void *grant_page;
@@ -210,6 +196,8 @@ int hv_map_msi(u16 domid, enum sim_dk dk, bool msix, unsigned int index,
 int hv_unmap(u16 domid, int pirq);
 /* Map a GSI for @domid (INTx passthrough); pirq == gsi. */
 int hv_map_gsi(u16 domid, int gsi);
+/* The record of @pirq (a GSI or an MSI/MSI-X pirq) if mapped, else NULL. */
+struct fake_pirq *hv_pirq(struct sim_dom *d, int pirq);
 
 /* Event channels: ports of domain slot @slot. */
 int hv_evtchn_alloc_unbound(int slot, u16 remote_domid);

@@ -2,9 +2,12 @@
 # built once under ASan/UBSan.  Components append to UNIT_SRCS.
 UNIT_BIN := $(BUILD)/unit/runner
 UNIT_SRCS += $(TOP)/tests/unit/runner.c $(TOP)/tests/shim/seam.c \
-	$(TOP)/msi/vtab.c $(TOP)/msi/vtab_test.c $(TOP)/tests/fakes/fake_xen.c
+	$(TOP)/msi/vtab.c $(TOP)/msi/tests/vtab_test.c $(TOP)/tests/fakes/fake_xen.c \
+	$(TOP)/tests/fakes/fake_pirq.c $(TOP)/tests/fakes/fake_thread.c \
+	$(TOP)/tests/fakes/fake_xs.c $(TOP)/tests/fakes/fake_pirq_test.c \
+	$(TOP)/tests/fakes/fake_xs_test.c
 UNIT_HDRS = $(wildcard $(TOP)/include/pcisplit/*.h $(TOP)/tests/shim/*/*.h \
-	$(TOP)/tests/fakes/*.h $(TOP)/*/*.h)
+	$(TOP)/tests/fakes/*.h $(TOP)/*/*.h $(TOP)/*/tests/*.h)
 
 .PHONY: unit unit-build userspace
 userspace: unit-build

@@ -194,11 +194,12 @@ d=$work/dom0
 add_busybox "$d"
 install -m755 "$HERE/dom0/init" "$d/init"
 mkdir -p "$d/e2e"
-cp "$HERE"/dom0/*.sh "$HERE"/dom0/signatures "$d/e2e/"
+cp "$HERE"/dom0/*.sh "$HERE"/dom0/signatures "$HERE"/dom0/stockbugs.table "$d/e2e/"
 chmod 755 "$d/e2e/collect.sh"
 dmods=()
-# igb: the SR-IOV rig's PF (vm.sh --vf), loaded only when a script asks
-for m in crct10dif_generic crc64_rocksoft_generic igb; do
+# igb: the SR-IOV rig's PF (vm.sh --vf), loaded only when a script asks;
+# igbvf: a VF driven in dom0 itself, the control beside a lent one
+for m in crct10dif_generic crc64_rocksoft_generic igb igbvf; do
 	has_module "$DOM0_KROOT" "$DOM0_KVER" "$m" && dmods+=("$m")
 done
 add_modules "$d" "$DOM0_KROOT" "$DOM0_KVER" xen-evtchn xen-privcmd xenfs xen-gntdev \

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The real-Xen harness's own logic, on made-up logs (seconds, no VM): how a
-# stock module's kernel bug is told from ours (dom0/stockbugs.sh), how a
+# stock module's failure is told from ours (dom0/stockbugs.sh over every
+# row of dom0/stockbugs.table, with and without its evidence), how a
 # run cut short by a QEMU crash is completed from its serial line and
 # recognised as a crash (results.sh), how a pairing's scenarios are
 # spread over machines and their results joined (machines.sh), how
@@ -26,7 +27,7 @@ is() { [ "$2" = "$3" ] && check "$1" 0 || check "$1" 1 "got '$2', want '$3'"; }
 has() { grep -qF -- "$3" <<<"$2" && check "$1" 0 || check "$1" 1 "'$3' not in: ${2:0:300}"; }
 
 # ---- stock_bugs ----------------------------------------------------------
-con=$tmp/guest.new EVID=$tmp/evid STOCK_SITES=$tmp/sites STOCK_DMA=$tmp/dma
+con=$tmp/guest.new EVID=$tmp/evid STOCK_STATE=$tmp/state
 : >"$EVID"
 cat >"$con" <<'EOF'
 pv1: [   10.1] before
@@ -105,8 +106,8 @@ STOCK_FAILS=()
 stock_bugs guest xen_pcifront "$con"
 is "stock_bugs: cut short after another module's frame stays ours" "${#STOCK_FAILS[@]}" 0
 STOCK_FAILS=()
-STOCK_SITES=$tmp/other-run cut_warning "fs/sysfs/group.c:278 sysfs_remove_group+0x71/0x80" >"$con"
-STOCK_SITES=$tmp/other-run stock_bugs guest xen_pcifront "$con"
+STOCK_STATE=$tmp/other-run cut_warning "fs/sysfs/group.c:278 sysfs_remove_group+0x71/0x80" >"$con"
+STOCK_STATE=$tmp/other-run stock_bugs guest xen_pcifront "$con"
 is "stock_bugs: a site no traced report showed in this run does not count" "${#STOCK_FAILS[@]}" 0
 
 # ---- the stock backend's dead end ------------------------------------------
@@ -175,6 +176,110 @@ has "audit_failures: both listed" "${FAILS[0]:-}" "STALE xenstore PCI backend of
 FAILS=() STOCK_FAILS=()
 audit_failures "pcisplit: cannot read xenstore: Permission denied" 1 "$xl"
 has "audit_failures: an audit that failed without findings is ours" "${FAILS[0]:-}" "cannot read xenstore"
+
+# ---- one case per row of dom0/stockbugs.table -----------------------------
+# Each row's signature with its evidence is the stock module's (one entry
+# in STOCK_FAILS, taken out of what is counted as ours); the same lines
+# without the evidence are ours: a failure (dom0/signatures still finds a
+# log line, FAILS keeps a failure, an audit finding stays in FAILS).
+sig_re() {	# WHERE: dom0/signatures' kernel-bug pattern for WHERE
+	awk -F'\t' -v w="$1" '$1 == w && $3 ~ /kernel bug/ { print $2; exit }' "$HERE/dom0/signatures"
+}
+row_log() {	# ID WHERE MODULE WITH(1/0) FILE: a traced report, the frame reliable or not
+	local mark=" "
+	[ "$4" = 1 ] || mark=" ? "
+	{
+		echo "$2: [ 5.0] WARNING: CPU: 1 PID: 9 at drivers/y.c:7 row_$1+0x1/0x2"
+		echo "$2: [ 5.0] Call Trace:"
+		echo "$2: [ 5.0] ${mark}row_$1+0x1/0x2 [$3]"
+		echo "$2: [ 5.0] ---[ end trace 0000000000000000 ]---"
+	} >"$5"
+}
+row_cut() {	# WHERE: a WARNING at drivers/y.c:7 cut short before its trace
+	echo "$1: [ 6.0] WARNING: CPU: 1 PID: 9 at drivers/y.c:7 row_site+0x1/0x2"
+	echo "$1: [ 6.0] RIP: e030:row_site+0x1/0x2"
+}
+row_moved() {	# NAME ID WHY-TEXT: one STOCK_FAILS entry of row ID, none left
+	has "$1: the stock module's (row $2)" "${STOCK_FAILS[*]:-}" "$3"
+	is "$1: one entry, no failure of ours left (row $2)" "${#STOCK_FAILS[@]}/${#FAILS[@]}" "1/0"
+}
+row_kept() {	# NAME ID: nothing attributed, the failure ours
+	is "$1: ours without the evidence (row $2)" "${#STOCK_FAILS[@]}/${#FAILS[@]}" "0/1"
+}
+row_case() {	# ID MODULE INPUT
+	local id=$1 mod=$2 f=$tmp/row.new where=guest re
+	[ "$mod" = xen_pcifront ] || where=dom0
+	re=$(sig_re "$where")
+	STOCK_FAILS=() FAILS=()
+	case $id in
+	*-trace)
+		STOCK_STATE=$tmp/row-$id
+		row_log "$id" "$where" "$mod" 1 "$f"
+		stock_bugs "$where" "$mod" "$f"
+		has "row $id: a report through [$mod] is the stock module's" "${STOCK_FAILS[*]:-}" "its trace runs through row_$id+0x1/0x2 [$mod]"
+		grep -q -E -- "$re" "$f" && r=1 || r=0
+		check "row $id: and no longer counted as a $where kernel bug" $r "still in: $(cat "$f")"
+		STOCK_FAILS=()
+		row_log "$id" "$where" "$mod" 0 "$f"
+		stock_bugs "$where" "$mod" "$f"
+		grep -q -E -- "$re" "$f" && r=0 || r=1
+		is "row $id: only a '?' frame of [$mod]: ours, a $where kernel bug" "$r/${#STOCK_FAILS[@]}" "0/0" ;;
+	*-site)
+		STOCK_STATE=$tmp/row-$id
+		row_log "$id" "$where" "$mod" 1 "$f"
+		sed -i "s/row_$id/row_site/" "$f"
+		stock_bugs "$where" "$mod" "$f"
+		STOCK_FAILS=()
+		row_cut "$where" >"$f"
+		stock_bugs "$where" "$mod" "$f"
+		has "row $id: cut short at a site [$mod] showed this run" "${STOCK_FAILS[*]:-}" "cut short before its call trace"
+		STOCK_FAILS=() STOCK_STATE=$tmp/row-$id-fresh
+		row_cut "$where" >"$f"
+		stock_bugs "$where" "$mod" "$f"
+		grep -q -E -- "$re" "$f" && r=0 || r=1
+		is "row $id: the same lines, the site unseen this run: ours, a $where kernel bug" "$r/${#STOCK_FAILS[@]}" "0/0" ;;
+	dead-end)
+		FAILS=("PV1 does not see nic")
+		stock_back_consequences "since front-reload #1"
+		row_moved "row $id" "$id" "(since front-reload #1)"
+		STOCK_FAILS=() FAILS=("PV1 does not see nic")
+		stock_back_consequences ""
+		row_kept "row $id: no dead end read" "$id" ;;
+	*dma*)
+		local fault="IOMMU fault (device DMA not allowed) (xen): (XEN) [VT-D]DMAR:[DMA Write] Request device [0000:00:05.0] fault addr abc000|"
+		local kind=destroy dom=PV1 neg_kind=create neg_dom=PV1 why="(destroy)"
+		STOCK_STATE=$tmp/row-$id
+		case $id in
+		hvm-dma) kind=create dom=HVM why="in the HVM guest's step" ;;
+		dma-again)
+			FAILS=("$fault"); stock_back_dma reboot PV1; STOCK_FAILS=()
+			kind=create why="the same device and address" ;;
+		esac
+		FAILS=("$fault")
+		stock_back_dma "$kind" "$dom"
+		row_moved "row $id" "$id" "$why"
+		STOCK_FAILS=() FAILS=("$fault") STOCK_STATE=$tmp/row-$id-fresh
+		stock_back_dma "$neg_kind" "$neg_dom"
+		row_kept "row $id: a PV guest's create, no earlier fault" "$id" ;;
+	stale-dir)
+		echo "libxl: error: libxl_device.c:1470:libxl__wait_for_backend: Backend /local/domain/0/backend/pci/4/0 not ready" >"$tmp/row-xl.log"
+		: >"$tmp/row-none.log"
+		audit_failures "STALE      xenstore PCI backend of domain 4, which no longer exists" 1 "$tmp/row-xl.log"
+		row_moved "row $id" "$id" "STALE xenstore PCI backend of domain 4"
+		STOCK_FAILS=() FAILS=()
+		audit_failures "STALE      xenstore PCI backend of domain 4, which no longer exists" 1 "$tmp/row-none.log"
+		row_kept "row $id: libxl never said not ready" "$id" ;;
+	*)
+		check "row $id has a selftest case" 1 "none in selftest.sh's row_case" ;;
+	esac
+}
+nrows=0
+while IFS=$'\t' read -r id mod input _; do
+	row_case "$id" "$mod" "$input"
+	nrows=$((nrows + 1))
+done < <(awk -F'\t' '!/^#/ && NF == 7' "$HERE/dom0/stockbugs.table")
+is "stockbugs.table: rows read" "$nrows" "$(grep -c -v '^#' "$HERE/dom0/stockbugs.table")"
+STOCK_STATE=$tmp/state FAILS=() STOCK_FAILS=()
 
 # ---- results.sh: a machine lost mid-run ------------------------------------
 d=$tmp/ours-ours

@@ -77,7 +77,7 @@ fi
 ST=$(mktemp -d "${TMPDIR:-/tmp}/pcisplit-stage.XXXXXX")
 if STAGE=$ST/s stage; then
 	bad=$(cd "$ST/s" && find . -type f \( -name '*_test.c' -o -name 'fake_*' \
-		-o -path './tests/*' -o -path './tools/*' -o -name '*.sh' \
+		-o -path './tests/*' -o -path './*/tests/*' -o -path './tools/*' -o -name '*.sh' \
 		-o -name '.kunitconfig' -o -name '*.kunitconfig' \) | sort | tr '\n' ' ')
 	missing=
 	for o in pciback/main pciback/stub msi/vtab pcifront/main pcifront/xport; do

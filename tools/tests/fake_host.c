@@ -209,7 +209,7 @@ static int fk_open(void **priv, const struct pcisplit_ctx *ctx)
 static void save(struct fake *f)
 {
 	const char *state = getenv("PCISPLIT_FAKE_HOST");
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 	unsigned int i;
 	FILE *out;
 
@@ -405,7 +405,7 @@ static int fk_xen_assigned(void *priv, sbdf_t sbdf)
 
 static int fk_quarantine(struct fake *f, sbdf_t sbdf)
 {
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 	unsigned int i;
 
 	if (fail_op(f, 2))
@@ -421,7 +421,7 @@ static int fk_quarantine(struct fake *f, sbdf_t sbdf)
 
 static int fk_unquarantine(struct fake *f, sbdf_t sbdf)
 {
-	char bdf[BDF_STRLEN];
+	char bdf[PCISPLIT_SBDF_LEN];
 	unsigned int i;
 
 	if (fail_op(f, 3))
@@ -453,7 +453,7 @@ static int lx_err(const char *fmt, const char *bdf, int err)
 /* /libxl/pci/<SSSS-BB-DD-F>/@node */
 static char *info_path(sbdf_t sbdf, const char *node, char *buf, size_t len)
 {
-	char xs[BDF_STRLEN];
+	char xs[PCISPLIT_SBDF_LEN];
 
 	snprintf(buf, len, "%s/%s/%s", XS_LIBXL_PCI, bdf_fmt_xs(sbdf, xs),
 		 node);
@@ -464,7 +464,7 @@ static char *info_path(sbdf_t sbdf, const char *node, char *buf, size_t len)
 static int sysfs_bdf(struct fake *f, const char *dir, const char *attr,
 		     sbdf_t sbdf)
 {
-	char path[PATH_MAX], bdf[BDF_STRLEN];
+	char path[PATH_MAX], bdf[PCISPLIT_SBDF_LEN];
 
 	if (root_path(f->ctx, path, sizeof(path), "%s/%s", dir, attr))
 		return -1;
@@ -480,7 +480,7 @@ static int sysfs_bdf(struct fake *f, const char *dir, const char *attr,
 static void kernel_links(struct fake *f, sbdf_t sbdf, const char *drv_old,
 			 const char *drv)
 {
-	char a[PATH_MAX], b[PATH_MAX], bdf[BDF_STRLEN];
+	char a[PATH_MAX], b[PATH_MAX], bdf[PCISPLIT_SBDF_LEN];
 
 	bdf_fmt(sbdf, bdf);
 	if (drv_old && !root_path(f->ctx, a, sizeof(a), "%s/%s", drv_old, bdf))
@@ -504,7 +504,7 @@ static void kernel_links(struct fake *f, sbdf_t sbdf, const char *drv_old,
 static int fk_assignable_add(void *priv, sbdf_t sbdf, const char *name)
 {
 	struct fake *f = priv;
-	char drv[PATH_MAX], node[PATH_MAX], bdf[BDF_STRLEN];
+	char drv[PATH_MAX], node[PATH_MAX], bdf[PCISPLIT_SBDF_LEN];
 	int has_drv;
 
 	bdf_fmt(sbdf, bdf);
@@ -546,7 +546,7 @@ name:
 static int fk_assignable_remove(void *priv, sbdf_t sbdf, bool rebind)
 {
 	struct fake *f = priv;
-	char node[PATH_MAX], bdf[BDF_STRLEN], *drv;
+	char node[PATH_MAX], bdf[PCISPLIT_SBDF_LEN], *drv;
 
 	bdf_fmt(sbdf, bdf);
 	if (fk_unquarantine(f, sbdf))

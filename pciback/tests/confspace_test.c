@@ -7,7 +7,7 @@
 #include <kunit/test.h>
 #include <pcisplit/back_cfg.h>
 #include "fake_dev.h"
-#include "../tests/fakes/fake_xen.h"
+#include "../../tests/fakes/fake_xen.h"
 
 struct cs_fix {
 	struct fake_dev dev;

@@ -45,7 +45,7 @@ static int xb_test_init(struct kunit *test)
 
 static void xb_test_exit(struct kunit *test)
 {
-	fake_xb_remove(test->priv);
+	fake_xb_fini(test->priv);
 }
 
 /* The backend's @key-@i, or "(none)". */

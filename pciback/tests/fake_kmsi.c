@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The fake MSI layer and pirqs of msi_xen.c's suite (fake_kmsi.h).
+ * The fake MSI layer and pirqs of kmsi.c's suite (fake_kmsi.h).
  * Test code: built into the KUnit test only.
  */
 
@@ -11,30 +11,50 @@ static struct fake_kmsi *of_dev(struct pci_dev *dev)
 	return container_of(dev, struct fake_kmsi, pci);
 }
 
-/* Hand out @n vectors, MSI-X entries @entries or MSI indices 0..n-1. */
-static void turn_on(struct fake_kmsi *f, struct msix_entry *entries,
-		    unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		f->on[i].entry = entries ? entries[i].entry : i;
-		f->on[i].irq = f->next_irq++;
-		/* A block's pirqs are contiguous unless told otherwise. */
-		if (!entries && f->msi_gap && i == 1)
-			f->next_pirq++;
-		f->on[i].pirq = f->next_pirq++;
-		if (entries)
-			entries[i].vector = f->on[i].irq;
-	}
-	f->nr_on = n;
-}
-
 static void turn_off(struct fake_kmsi *f)
 {
 	f->msix_on = false;
 	f->msi_on = false;
 	f->nr_on = 0;
+	fake_pirq_space_clear(&f->xen);
+}
+
+/*
+ * Hand out @n vectors, MSI-X entries @entries (NULL: 0..n-1) or an MSI
+ * block, each with its irq and its pirq from Xen: one map per MSI-X
+ * entry, one for the whole MSI block.  0, or Xen's error with nothing on.
+ */
+static int turn_on(struct fake_kmsi *f, struct msix_entry *entries,
+		   unsigned int n, bool msix)
+{
+	unsigned int i;
+	int pirq = 0;
+
+	if (!msix) {
+		/* A block's pirqs are contiguous unless told otherwise. */
+		pirq = fake_pirq_map(&f->xen, FAKE_PIRQ_MSI, FAKE_KMSI_SBDF, 0,
+				     n + (f->msi_gap && n > 1));
+		if (pirq < 0)
+			return pirq;
+	}
+	for (i = 0; i < n; i++) {
+		f->on[i].entry = entries ? entries[i].entry : i;
+		f->on[i].irq = f->next_irq++;
+		if (msix)
+			pirq = fake_pirq_map(&f->xen, FAKE_PIRQ_MSIX,
+					     FAKE_KMSI_SBDF, f->on[i].entry, 1);
+		else if (f->msi_gap && i == 1)
+			pirq++;
+		if (pirq < 0) {
+			turn_off(f);
+			return pirq;
+		}
+		f->on[i].pirq = msix ? pirq : pirq + (int)i;
+		if (entries)
+			entries[i].vector = f->on[i].irq;
+	}
+	f->nr_on = n;
+	return 0;
 }
 
 /* As __pci_enable_msix_range with minvec == maxvec. */
@@ -43,6 +63,7 @@ static int fake_msix_enable(struct pci_dev *dev, struct msix_entry *entries,
 {
 	struct fake_kmsi *f = of_dev(dev);
 	unsigned int i, j;
+	int err;
 
 	f->msix_enables++;
 	/* The kernel WARNs: a caller must know MSI-X is on. */
@@ -60,9 +81,9 @@ static int fake_msix_enable(struct pci_dev *dev, struct msix_entry *entries,
 	}
 	if (f->msix_err)
 		return f->msix_err;
-	turn_on(f, entries, n);
-	f->msix_on = true;
-	return 0;
+	err = turn_on(f, entries, n, true);
+	f->msix_on = !err;
+	return err;
 }
 
 static void fake_msix_disable(struct pci_dev *dev)
@@ -78,6 +99,7 @@ static void fake_msix_disable(struct pci_dev *dev)
 static int fake_msi_alloc(struct pci_dev *dev, unsigned int n)
 {
 	struct fake_kmsi *f = of_dev(dev);
+	int err;
 
 	f->msi_allocs++;
 	KUNIT_EXPECT_FALSE_MSG(f->test, f->msi_on, "MSI enabled twice");
@@ -89,7 +111,9 @@ static int fake_msi_alloc(struct pci_dev *dev, unsigned int n)
 		return f->msi_err;
 	if (n > f->msi_limit)
 		return -ENOSPC;
-	turn_on(f, NULL, n);
+	err = turn_on(f, NULL, n, false);
+	if (err)
+		return err;
 	f->msi_on = true;
 	return n;
 }
@@ -165,7 +189,7 @@ int fake_kmsi_pirq_of(const struct fake_kmsi *f, unsigned int entry)
 
 void fake_kmsi_foreign(struct fake_kmsi *f, bool msix, unsigned int count)
 {
-	turn_on(f, NULL, count);
+	KUNIT_ASSERT_EQ(f->test, turn_on(f, NULL, count, msix), 0);
 	f->msix_on = msix;
 	f->msi_on = !msix;
 }
@@ -180,7 +204,8 @@ void fake_kmsi_dev_init(struct fake_kmsi *f, struct kunit *test,
 	f->msi_limit = msi_limit;
 	f->owner = domid;
 	f->next_irq = FAKE_KMSI_FIRST_IRQ;
-	f->next_pirq = FAKE_KMSI_FIRST_PIRQ;
+	fake_pirq_space_setup(&f->xen, FAKE_KMSI_FIRST_PIRQ, f->xen_pirq,
+			      FAKE_KMSI_PIRQS);
 	f->pirq_lost = -1;
 	f->pci.irq = FAKE_KMSI_INTX;
 	f->pci.dev.init_name = "0000:03:00.0";

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The vector table's platform ops on a Xen PV dom0.
+ * The vector table's platform ops (struct pcisplit_vtab_ops) over the
+ * kernel's MSI layer: the logic, not a thin instance.  The thin Xen
+ * instance of what it calls is kmsi_xen.c, as pcidev_xen.c is pdev.c's,
+ * ring_xen.c ring.c's and xenbus_xen.c xenbus.c's.
  *
  * Mapping goes through the kernel's MSI layer with the device's owner
  * registered (xen_register_device_domain_owner at export): on a PV dom0
@@ -24,7 +27,7 @@
  *
  * The MSI layer, Xen's pirq lookup and the device's owner are reached
  * only through pd->kmsi_ops (struct pcisplit_kmsi_ops): kmsi_xen.c on
- * Xen, a fake device in the KUnit suite (msi_xen_test.c).
+ * Xen, a fake device in the KUnit suite (tests/kmsi_test.c).
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt

@@ -16,62 +16,24 @@ static struct fake_xb *of_be(struct pcisplit_back *be)
 	return of_xdev(be->xdev);
 }
 
-static struct fake_xb_node *find(struct fake_xb *f, const char *path)
-{
-	unsigned int i;
-
-	for (i = 0; i < FAKE_XB_NODES; i++)
-		if (f->nodes[i].path[0] && !strcmp(f->nodes[i].path, path))
-			return &f->nodes[i];
-	return NULL;
-}
-
-/* xenstored's side of a write: the watches that fire. */
-static void queue(struct fake_xb *f, const char *path)
-{
-	size_t back = strlen(FAKE_XB_BACK);
-	enum fake_xb_event ev;
-	unsigned int i;
-
-	if (!strncmp(path, FAKE_XB_BACK, back) && path[back] == '/')
-		ev = FAKE_XB_EV_BACK;
-	else if (!strcmp(path, FAKE_XB_FRONT "/state"))
-		ev = FAKE_XB_EV_FRONT;
-	else
-		return;
-	/* One pending event per watch: each handler reads the whole store. */
-	for (i = 0; i < f->nr_queued; i++)
-		if (f->queue[i] == ev)
-			return;
-	f->queue[f->nr_queued++] = ev;
-}
-
+/* The test's and the backend's writes alike. */
 static void store(struct fake_xb *f, const char *dir, const char *node,
 		  const char *val)
 {
-	struct fake_xb_node *n;
-	char path[FAKE_XB_LEN];
-	unsigned int i;
+	char path[FAKE_XS_PATH];
+	int err;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, node);
-	n = find(f, path);
-	for (i = 0; !n && i < FAKE_XB_NODES; i++)
-		if (!f->nodes[i].path[0])
-			n = &f->nodes[i];
+	err = fake_xs_write(&f->xs, path, val);
 	/* Not an assertion: the backend may hold its state_lock here. */
-	if (!n) {
-		KUNIT_FAIL(f->test, "fake xenstore full at %s", path);
-		return;
-	}
-	strscpy(n->path, path, sizeof(n->path));
-	strscpy(n->val, val, sizeof(n->val));
-	queue(f, path);
+	if (err)
+		KUNIT_FAIL(f->test, "fake xenstore refused %s: %d", path, err);
 }
 
 void fake_xb_set(struct fake_xb *f, const char *dir, const char *node,
 		 const char *fmt, ...)
 {
-	char val[FAKE_XB_LEN];
+	char val[FAKE_XS_VAL];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -82,23 +44,15 @@ void fake_xb_set(struct fake_xb *f, const char *dir, const char *node,
 
 void fake_xb_rm_front(struct fake_xb *f)
 {
-	size_t len = strlen(FAKE_XB_FRONT);
-	unsigned int i;
-
-	for (i = 0; i < FAKE_XB_NODES; i++)
-		if (!strncmp(f->nodes[i].path, FAKE_XB_FRONT, len))
-			memset(&f->nodes[i], 0, sizeof(f->nodes[i]));
-	queue(f, FAKE_XB_FRONT "/state");
+	fake_xs_rm(&f->xs, FAKE_XB_FRONT);
 }
 
 const char *fake_xb_get(struct fake_xb *f, const char *dir, const char *node)
 {
-	char path[FAKE_XB_LEN];
-	struct fake_xb_node *n;
+	char path[FAKE_XS_PATH];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, node);
-	n = find(f, path);
-	return n ? n->val : NULL;
+	return fake_xs_read(&f->xs, path);
 }
 
 enum xenbus_state fake_xb_state(struct fake_xb *f, const char *dir)
@@ -180,6 +134,24 @@ static __printf(3, 0) void fake_fatal(struct xenbus_device *xdev, int err,
 	fake_switch_state(xdev, XenbusStateClosing);
 }
 
+/* The backend's watch on its directory fired. */
+static void back_fired(void *arg, const char *path)
+{
+	struct fake_xb *f = arg;
+
+	if (f->watch)
+		f->watch_cb(f->watch, FAKE_XB_BACK, "");
+}
+
+/* The xenbus core's watch on the frontend's state fired. */
+static void front_fired(void *arg, const char *path)
+{
+	struct fake_xb *f = arg;
+
+	pcisplit_back_frontend_changed(&f->xdev,
+				       fake_xb_state(f, FAKE_XB_FRONT));
+}
+
 static int fake_watch(struct xenbus_device *xdev, struct xenbus_watch *w,
 		      void (*cb)(struct xenbus_watch *w, const char *path,
 				 const char *token))
@@ -188,9 +160,7 @@ static int fake_watch(struct xenbus_device *xdev, struct xenbus_watch *w,
 
 	f->watch = w;
 	f->watch_cb = cb;
-	/* xenstored fires a new watch once. */
-	queue(f, FAKE_XB_BACK "/");
-	return 0;
+	return fake_xs_watch(&f->xs, FAKE_XB_BACK, back_fired, f);
 }
 
 static void fake_unwatch(struct xenbus_device *xdev, struct xenbus_watch *w)
@@ -199,6 +169,7 @@ static void fake_unwatch(struct xenbus_device *xdev, struct xenbus_watch *w)
 
 	KUNIT_EXPECT_PTR_EQ(f->test, w, f->watch);
 	f->watch = NULL;
+	fake_xs_unwatch(&f->xs, FAKE_XB_BACK, f);
 }
 
 static void fake_unregister(struct xenbus_device *xdev)
@@ -217,7 +188,8 @@ int fake_xb_probe(struct fake_xb *f)
 		return err;
 	f->bound = true;
 	/* The core watches the frontend's state once the driver is bound. */
-	queue(f, FAKE_XB_FRONT "/state");
+	err = fake_xs_watch(&f->xs, FAKE_XB_FRONT "/state", front_fired, f);
+	KUNIT_EXPECT_EQ(f->test, err, 0);
 	return 0;
 }
 
@@ -227,7 +199,14 @@ void fake_xb_remove(struct fake_xb *f)
 		return;
 	f->bound = false;
 	pcisplit_back_remove(&f->xdev);
-	f->nr_queued = 0;
+	fake_xs_unwatch(&f->xs, FAKE_XB_FRONT "/state", f);
+	fake_xs_flush(&f->xs);
+}
+
+void fake_xb_fini(struct fake_xb *f)
+{
+	fake_xb_remove(f);
+	fake_xs_fini(&f->xs);
 }
 
 struct pcisplit_back *fake_xb_be(struct fake_xb *f)
@@ -237,22 +216,17 @@ struct pcisplit_back *fake_xb_be(struct fake_xb *f)
 
 void fake_xb_settle(struct fake_xb *f)
 {
+	char path[FAKE_XS_PATH];
 	unsigned int delivered;
-	enum fake_xb_event ev;
-	enum xenbus_state fe;
+	fake_xs_fn fn;
+	void *arg;
 
-	for (delivered = 0; f->nr_queued && f->bound; delivered++) {
+	for (delivered = 0; f->bound && fake_xs_next(&f->xs, &fn, &arg, path);
+	     delivered++) {
 		/* Each delivery may queue more; a storm is a livelock. */
 		KUNIT_ASSERT_LT_MSG(f->test, delivered, 64U,
 				    "watch events do not settle");
-		ev = f->queue[0];
-		memmove(&f->queue[0], &f->queue[1],
-			--f->nr_queued * sizeof(f->queue[0]));
-		fe = fake_xb_state(f, FAKE_XB_FRONT);
-		if (ev == FAKE_XB_EV_FRONT)
-			pcisplit_back_frontend_changed(&f->xdev, fe);
-		else if (f->watch)
-			f->watch_cb(f->watch, FAKE_XB_BACK, "");
+		fn(arg, path);
 	}
 }
 
@@ -372,6 +346,9 @@ static void fake_owner_gone(struct pcisplit_back *be)
 void fake_xb_init(struct fake_xb *f, struct kunit *test)
 {
 	f->test = test;
+	/* Two watches, one pending event each. */
+	KUNIT_ASSERT_EQ(test, fake_xs_init(&f->xs, FAKE_XB_NODES, 2, 2, true),
+			0);
 	f->xdev.nodename = FAKE_XB_BACK;
 	f->xdev.otherend = FAKE_XB_FRONT;
 	f->xdev.otherend_id = FAKE_XB_DOMID;

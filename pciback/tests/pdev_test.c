@@ -3,7 +3,7 @@
  * KUnit cases for a seized device's lifecycle (pdev.c): seizing and its
  * failures, pcisplit_pdev_get / _put, release after do_flr and remove,
  * against the fake PCI core and Xen of fake_pcidev.h.  Vectors are
- * mapped through the real vector table (msi/vtab.c) and msi_xen.c into
+ * mapped through the real vector table (msi/vtab.c) and kmsi.c into
  * fake_kmsi.h's MSI layer, so a release can be checked to leave nothing
  * on in the kernel.
  */

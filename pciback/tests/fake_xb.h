@@ -3,12 +3,14 @@
  * A fake of the world around pciback's xenbus state machine (struct
  * pcisplit_xb_ops) for its KUnit suite, xenbus_test.c.  Test code only.
  *
- * xenstore is a map of path -> value in memory.  Every write to it, the
- * backend's and the test's (playing libxl or the frontend), queues the
- * watch events xenstored would send: the backend's watch on its own
- * directory, and the xenbus core's watch on the frontend's state node.
- * fake_xb_settle() delivers them one at a time, as the xenwatch thread
- * does; a handler reads the store as it is when it runs.  The backend's
+ * xenstore is tests/fakes/fake_xs.h's store, the simulator's too.  Every
+ * write to it, the backend's and the test's (playing libxl or the
+ * frontend), queues the watch events xenstored would send: the backend's
+ * watch on its own directory, and the xenbus core's watch on the
+ * frontend's state node (registered after probe, as xenbus_dev_probe
+ * does), at most one pending per watch.  fake_xb_settle() delivers them
+ * one at a time, as the xenwatch thread does; a handler reads the store
+ * as it is when it runs.  The backend's
  * writes and its state switches are logged in order.  xenbus_dev_fatal
  * keeps its message and, as the real one, switches to Closing.  The
  * devices, the ring, the timer and the owner registry only record what
@@ -18,7 +20,8 @@
 #define _PCISPLIT_PCIBACK_FAKE_XB_H
 
 #include <kunit/test.h>
-#include "pciback.h"
+#include "../pciback.h"
+#include "../../tests/fakes/fake_xs.h"
 
 #define FAKE_XB_BACK	"backend/pci/1/0"
 #define FAKE_XB_FRONT	"/local/domain/1/device/pci/0"
@@ -27,12 +30,6 @@
 #define FAKE_XB_LEN	64
 #define FAKE_XB_LOG	96
 #define FAKE_XB_DEVS	6
-#define FAKE_XB_EVENTS	2
-
-struct fake_xb_node {
-	char path[FAKE_XB_LEN];
-	char val[FAKE_XB_LEN];
-};
 
 /* A device the stub driver has seized. */
 struct fake_xb_dev {
@@ -44,18 +41,13 @@ struct fake_xb_dev {
 	unsigned int lends, puts;
 };
 
-enum fake_xb_event {
-	FAKE_XB_EV_BACK,		/* below the backend's directory */
-	FAKE_XB_EV_FRONT,		/* the frontend's state node */
-};
-
 struct fake_xb {
 	struct kunit *test;
 	struct xenbus_device xdev;
 	bool bound;			/* probed and not removed */
 	bool passthrough;		/* given to probe */
 
-	struct fake_xb_node nodes[FAKE_XB_NODES];
+	struct fake_xs xs;
 	/* The backend's writes, "node=value" (relative to its directory). */
 	char writes[FAKE_XB_LOG][FAKE_XB_LEN];
 	unsigned int nr_writes;
@@ -70,8 +62,6 @@ struct fake_xb {
 	struct xenbus_watch *watch;	/* the backend's, while registered */
 	void (*watch_cb)(struct xenbus_watch *w, const char *path,
 			 const char *token);
-	enum fake_xb_event queue[FAKE_XB_EVENTS];
-	unsigned int nr_queued;
 	unsigned int unregistered;	/* device_unregister calls */
 
 	unsigned int reconf_armed;	/* reconf_later calls */
@@ -90,6 +80,8 @@ struct fake_xb {
 };
 
 void fake_xb_init(struct fake_xb *f, struct kunit *test);
+/* fake_xb_remove(), then free the store. */
+void fake_xb_fini(struct fake_xb *f);
 /* The stub driver seized the device at @sbdf, below root bus @root. */
 struct fake_xb_dev *fake_xb_seize(struct fake_xb *f, u32 sbdf, u32 root);
 

@@ -6,7 +6,7 @@
  *
  * The device is 0000:03:00.0 with an MSI-X table and an MSI capability;
  * its MSI layer is fake_kmsi.h's, so vectors mapped through the real
- * vector table and msi_xen.c are on in the fake.  Config space is 256
+ * vector table and kmsi.c are on in the fake.  Config space is 256
  * zero bytes (no capability list).  Every call is appended to a log, so
  * a case can assert the order of a release; the fake keeps what the
  * device has on (enabled, bus master, references held, MSI-X prepared

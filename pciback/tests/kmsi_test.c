@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit cases for the vector table's platform ops on a PV dom0
- * (msi_xen.c): map, unmap and alive, pcisplit_kmsi_sync and the owner
+ * (kmsi.c): map, unmap and alive, pcisplit_kmsi_sync and the owner
  * registry, against the fake MSI layer of fake_kmsi.h.  The ops are
  * called first one at a time, as the vector table calls them, then
  * through the table itself (msi/vtab.c), where after every enable,
@@ -101,7 +101,7 @@ static bool alive(struct kmsi_fix *x, u16 domid, u64 epoch)
 	return x->f.pd.vd.ops->alive(x->f.pd.vd.priv, &o);
 }
 
-/* Nothing on in the kernel, nothing kept by msi_xen.c. */
+/* Nothing on in the kernel, nothing kept by kmsi.c. */
 static void expect_all_off(struct kunit *test)
 {
 	struct kmsi_fix *x = test->priv;
@@ -352,7 +352,7 @@ static void kmsi_msi_block(struct kunit *test)
 	expect_all_off(test);
 }
 
-/* Expect: a pirq msi_xen.c did not hand out is -ENOENT, whatever is on. */
+/* Expect: a pirq kmsi.c did not hand out is -ENOENT, whatever is on. */
 static void kmsi_unmap_unknown(struct kunit *test)
 {
 	static const u16 req[] = { 0, 1 };
@@ -380,7 +380,7 @@ static void kmsi_unmap_unknown(struct kunit *test)
 struct sync_case {
 	const char *desc;
 	bool ours_msix, ours_msi;	/* enabled through map() */
-	bool foreign_msix, foreign_msi;	/* enabled behind msi_xen.c's back */
+	bool foreign_msix, foreign_msi;	/* enabled behind kmsi.c's back */
 };
 
 static const struct sync_case sync_cases[] = {

@@ -7,7 +7,8 @@
  */
 #include <kunit/test.h>
 #include <pcisplit/vtab.h>
-#include "../tests/fakes/fake_xen.h"
+#include "../../tests/fakes/fake_xen.h"
+#include "../../tests/fakes/fake_thread.h"
 
 #define TEST_SBDF	0x0018		/* 0000:00:03.0 */
 #define TEST_MSIX_SIZE	16

@@ -9,19 +9,13 @@
  */
 #include <kunit/test.h>
 #include <pcisplit/back_dispatch.h>
-#include "fake_dev.h"
-#include "../tests/fakes/fake_xen.h"
+#include "lent_dev.h"
 
 #define HOST_SBDF	0x0018		/* 0000:00:03.0 on the host */
 #define SENTINEL	0xbeef
 
 struct dp_fix {
-	struct fake_xen xen;
-	struct fake_dev dev;
-	struct pcisplit_vdev vd;
-	struct pcisplit_cfg cfg;
-	struct pcisplit_bdev bd;
-	struct pcisplit_back_fe fe;
+	struct lent_dev l;		/* the device, its table, its owner */
 	bool mem_ok;			/* memory decoding on */
 	struct xen_pci_op shared;	/* the page the frontend writes */
 	struct xen_pci_op op;		/* the backend's private copy */
@@ -46,7 +40,7 @@ static struct pcisplit_bdev *fake_lookup(void *ctx, u32 domain, u32 bus,
 	}
 	if (domain || bus || devfn)
 		return NULL;
-	return &f->bd;
+	return &f->l.bd;
 }
 
 static bool fake_mem_ok(void *ctx, struct pcisplit_bdev *bd)
@@ -69,38 +63,22 @@ static int dp_init(struct kunit *test)
 	if (!f)
 		return -ENOMEM;
 	test->priv = f;
-	if (fake_xen_init(&f->xen, 256))
+	if (lent_dev_init(&f->l, HOST_SBDF, 256))
 		return -EINVAL;
-	fake_dev_init(&f->dev, PCI_CFG_SPACE_EXP_SIZE);
-	if (fake_dev_cfg(&f->dev, &f->cfg))
-		goto out_xen;
-	if (pcisplit_vdev_init(&f->vd, HOST_SBDF, FAKE_DEV_MSIX_SIZE,
-			       FAKE_DEV_MSI_MAX, SH_INFO_MAX_VEC, &fake_xen_ops,
-			       &f->xen))
-		goto out_xen;
-	f->bd.vd = &f->vd;
-	f->bd.cfg = &f->cfg;
-	f->fe.ops = &fake_back_ops;
-	f->fe.ctx = f;
-	f->fe.owner = fake_xen_create(&f->xen);
-	fake_xen_assign(&f->xen, HOST_SBDF, f->fe.owner.domid);
-	pcisplit_vdev_set_owner(&f->vd, &f->fe.owner);
+	/* This suite's own lookup and decoding hooks. */
+	f->l.fe.ops = &fake_back_ops;
+	f->l.fe.ctx = f;
 	f->mem_ok = true;
 	for (i = 0; i < SH_INFO_MAX_VEC; i++)
 		f->shared.msix_entries[i].vector = SENTINEL;
 	return 0;
-
-out_xen:
-	fake_xen_fini(&f->xen);
-	return -EINVAL;
 }
 
 static void dp_exit(struct kunit *test)
 {
 	struct dp_fix *f = test->priv;
 
-	pcisplit_vdev_destroy(&f->vd);
-	fake_xen_fini(&f->xen);
+	lent_dev_fini(&f->l);
 }
 
 /* One round trip, as the kernel's ring does it.  Returns shared.err. */
@@ -109,7 +87,7 @@ static int serve(struct dp_fix *f)
 	unsigned int nvec;
 
 	pcisplit_back_copy_op(&f->op, &f->shared);
-	nvec = pcisplit_back_dispatch(&f->fe, &f->op);
+	nvec = pcisplit_back_dispatch(&f->l.fe, &f->op);
 	pcisplit_back_answer(&f->shared, &f->op, nvec);
 	return f->shared.err;
 }
@@ -139,7 +117,7 @@ static void put_msix(struct dp_fix *f, unsigned int n, const u16 *entries)
 /* How many pirqs the frontend's domain holds in the fake hypervisor. */
 static unsigned int held(struct dp_fix *f)
 {
-	return fake_xen_held(&f->xen, &f->fe.owner);
+	return fake_xen_held(&f->l.xen, &f->l.fe.owner);
 }
 
 /* Expect: a config read of the vendor id answers it. */
@@ -165,7 +143,7 @@ static void dp_request_changed_while_served(struct kunit *test)
 	put_msix(f, 2, NULL);
 	f->tamper = true;
 	KUNIT_EXPECT_EQ(test, serve(f), 0);
-	KUNIT_EXPECT_EQ(test, f->vd.nr, 2U);
+	KUNIT_EXPECT_EQ(test, f->l.vd.nr, 2U);
 	KUNIT_EXPECT_EQ(test, held(f), 2U);
 	KUNIT_EXPECT_NE(test, f->shared.msix_entries[0].vector, SENTINEL);
 	KUNIT_EXPECT_NE(test, f->shared.msix_entries[1].vector, SENTINEL);
@@ -198,7 +176,7 @@ static void dp_msix_while_msi(struct kunit *test)
 	put_msix(f, 3, NULL);
 	KUNIT_EXPECT_EQ(test, serve(f), -EBUSY);
 	KUNIT_EXPECT_EQ(test, f->shared.msix_entries[0].vector, SENTINEL);
-	KUNIT_EXPECT_EQ(test, f->vd.mode, PCISPLIT_VMODE_MSI);
+	KUNIT_EXPECT_EQ(test, f->l.vd.mode, PCISPLIT_VMODE_MSI);
 	KUNIT_EXPECT_EQ(test, held(f), 1U);
 }
 
@@ -212,7 +190,7 @@ static void dp_msi_while_msix(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, serve(f), -EBUSY);
 	put_op(f, XEN_PCI_OP_enable_multi_msi, 0, 0, 0, 2);
 	KUNIT_EXPECT_EQ(test, serve(f), -EBUSY);
-	KUNIT_EXPECT_EQ(test, f->vd.mode, PCISPLIT_VMODE_MSIX);
+	KUNIT_EXPECT_EQ(test, f->l.vd.mode, PCISPLIT_VMODE_MSIX);
 	KUNIT_EXPECT_EQ(test, held(f), 3U);
 }
 
@@ -225,8 +203,8 @@ static void dp_disable_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, serve(f), 0);
 	put_op(f, XEN_PCI_OP_disable_msi, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, serve(f), 0);
-	KUNIT_EXPECT_EQ(test, f->xen.unmaps, 0U);
-	KUNIT_EXPECT_EQ(test, f->xen.bad_unmaps, 0U);
+	KUNIT_EXPECT_EQ(test, f->l.xen.unmaps, 0U);
+	KUNIT_EXPECT_EQ(test, f->l.xen.bad_unmaps, 0U);
 }
 
 /*
@@ -241,11 +219,11 @@ static void dp_disable_msi_turns_msix_off(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, serve(f), 0);
 	put_op(f, XEN_PCI_OP_disable_msi, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, serve(f), 0);
-	KUNIT_EXPECT_EQ(test, f->vd.mode, PCISPLIT_VMODE_NONE);
+	KUNIT_EXPECT_EQ(test, f->l.vd.mode, PCISPLIT_VMODE_NONE);
 	KUNIT_EXPECT_EQ(test, held(f), 0U);
 	put_msix(f, 4, NULL);
 	KUNIT_EXPECT_EQ(test, serve(f), 0);
-	KUNIT_EXPECT_EQ(test, f->vd.nr, 4U);
+	KUNIT_EXPECT_EQ(test, f->l.vd.nr, 4U);
 	KUNIT_EXPECT_EQ(test, held(f), 4U);
 }
 
@@ -268,8 +246,8 @@ static void dp_enable_multi_msi(struct kunit *test)
 
 	put_op(f, XEN_PCI_OP_enable_multi_msi, 0, 0, 0, 4);
 	KUNIT_EXPECT_EQ(test, serve(f), 0);
-	KUNIT_EXPECT_EQ(test, f->vd.nr, 4U);
-	KUNIT_EXPECT_EQ(test, f->shared.value, (u32)f->vd.vec[0].pirq);
+	KUNIT_EXPECT_EQ(test, f->l.vd.nr, 4U);
+	KUNIT_EXPECT_EQ(test, f->shared.value, (u32)f->l.vd.vec[0].pirq);
 	KUNIT_EXPECT_EQ(test, held(f), 4U);
 }
 
@@ -315,7 +293,7 @@ static void dp_bad_vector_count(struct kunit *test)
 		put_op(f, c->cmd, 0, 0, 0, c->n);
 	KUNIT_EXPECT_EQ(test, serve(f), c->err);
 	KUNIT_EXPECT_EQ(test, held(f), 0U);
-	KUNIT_EXPECT_EQ(test, f->xen.map_calls, 0U);
+	KUNIT_EXPECT_EQ(test, f->l.xen.map_calls, 0U);
 	for (i = 0; i < SH_INFO_MAX_VEC; i++)
 		KUNIT_EXPECT_EQ(test, f->shared.msix_entries[i].vector,
 				SENTINEL);
@@ -335,7 +313,7 @@ static void dp_msix_bad_entries(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, serve(f), -ERANGE);
 	put_msix(f, ARRAY_SIZE(far), far);
 	KUNIT_EXPECT_EQ(test, serve(f), -ERANGE);
-	KUNIT_EXPECT_EQ(test, f->xen.map_calls, 0U);
+	KUNIT_EXPECT_EQ(test, f->l.xen.map_calls, 0U);
 	KUNIT_EXPECT_EQ(test, f->shared.msix_entries[0].vector, SENTINEL);
 }
 
@@ -347,7 +325,7 @@ static void dp_msix_decoding_off(struct kunit *test)
 	f->mem_ok = false;
 	put_msix(f, 2, NULL);
 	KUNIT_EXPECT_EQ(test, serve(f), -ENXIO);
-	KUNIT_EXPECT_EQ(test, f->xen.map_calls, 0U);
+	KUNIT_EXPECT_EQ(test, f->l.xen.map_calls, 0U);
 }
 
 struct conf_case {
@@ -386,7 +364,7 @@ static void dp_conf_bad_access(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, serve(f), XEN_PCI_ERR_invalid_offset);
 	if (c->cmd == XEN_PCI_OP_conf_read)
 		KUNIT_EXPECT_EQ(test, f->shared.value, 0U);
-	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
+	KUNIT_EXPECT_EQ(test, f->l.dev.writes, 0U);
 }
 
 /* Expect: dev_not_found for devices this frontend was not lent. */
@@ -424,8 +402,8 @@ static void dp_unknown_commands(struct kunit *test)
 				    XEN_PCI_ERR_not_implemented,
 				    "command %u", cmds[i]);
 	}
-	KUNIT_EXPECT_EQ(test, f->xen.map_calls, 0U);
-	KUNIT_EXPECT_EQ(test, f->dev.writes, 0U);
+	KUNIT_EXPECT_EQ(test, f->l.xen.map_calls, 0U);
+	KUNIT_EXPECT_EQ(test, f->l.dev.writes, 0U);
 }
 
 /* Expect: a command write clearing decoding or setting reserved bits. */
@@ -435,7 +413,7 @@ static void dp_command_write_attack(struct kunit *test)
 
 	put_op(f, XEN_PCI_OP_conf_write, 0, PCI_COMMAND, 2, 0xfc00);
 	KUNIT_EXPECT_EQ(test, serve(f), XEN_PCI_ERR_success);
-	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->dev, PCI_COMMAND, 2),
+	KUNIT_EXPECT_EQ(test, fake_dev_get(&f->l.dev, PCI_COMMAND, 2),
 			(u32)(PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE));
 }
 
@@ -443,15 +421,15 @@ static void dp_command_write_attack(struct kunit *test)
 static void dp_stale_incarnation(struct kunit *test)
 {
 	struct dp_fix *f = test->priv;
-	struct pcisplit_owner newer = f->fe.owner;
+	struct pcisplit_owner newer = f->l.fe.owner;
 
 	newer.epoch++;
-	pcisplit_vdev_set_owner(&f->vd, &newer);
+	pcisplit_vdev_set_owner(&f->l.vd, &newer);
 	put_op(f, XEN_PCI_OP_enable_msi, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, serve(f), -ESTALE);
 	put_op(f, XEN_PCI_OP_disable_msi, 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, serve(f), -ESTALE);
-	KUNIT_EXPECT_EQ(test, f->xen.map_calls, 0U);
+	KUNIT_EXPECT_EQ(test, f->l.xen.map_calls, 0U);
 }
 
 /* Expect: the hypervisor refusing leaves the table and page as before. */
@@ -459,11 +437,11 @@ static void dp_hypervisor_refuses(struct kunit *test)
 {
 	struct dp_fix *f = test->priv;
 
-	f->xen.fail_map_at = 3;
-	f->xen.fail_map_err = -ENOSPC;
+	f->l.xen.fail_map_at = 3;
+	f->l.xen.fail_map_err = -ENOSPC;
 	put_msix(f, 4, NULL);
 	KUNIT_EXPECT_EQ(test, serve(f), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, f->vd.nr, 0U);
+	KUNIT_EXPECT_EQ(test, f->l.vd.nr, 0U);
 	KUNIT_EXPECT_EQ(test, held(f), 0U);
 	KUNIT_EXPECT_EQ(test, f->shared.msix_entries[0].vector, SENTINEL);
 }
@@ -529,7 +507,7 @@ static void dp_late_answer_detected(struct kunit *test)
 
 	put_op(f, XEN_PCI_OP_conf_write, 0, PCI_COMMAND, 2, 0x6);
 	pcisplit_back_copy_op(&f->op, &f->shared);
-	pcisplit_back_dispatch(&f->fe, &f->op);
+	pcisplit_back_dispatch(&f->l.fe, &f->op);
 	KUNIT_EXPECT_TRUE(test, pcisplit_back_still_asked(&f->shared, &f->op));
 	/* The frontend timed out and now reads BAR2. */
 	put_op(f, XEN_PCI_OP_conf_read, 0, PCI_BASE_ADDRESS_0 + 8, 4, 0);

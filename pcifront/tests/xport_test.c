@@ -32,6 +32,21 @@ static void read_req(struct xen_pci_op *req, int where)
 	req->size = 4;
 }
 
+/*
+ * The setup of the late-answer cases: a read the backend never answers
+ * has timed out, and the backend still owns the op.
+ */
+static void time_out(struct kunit *test, struct fake_be *be,
+		     struct xen_pci_op *req)
+{
+	struct xen_pci_op ans;
+
+	be->answer_after = FAKE_BE_NEVER;
+	read_req(req, 0);
+	KUNIT_ASSERT_EQ(test, pcisplit_front_xfer(&be->x, req, &ans, 0),
+			-ETIMEDOUT);
+}
+
 /* Expect: the request reaches the backend whole, the answer comes back. */
 static void xport_roundtrip(struct kunit *test)
 {
@@ -152,10 +167,7 @@ static void xport_late_answer_is_not_taken_for_the_next(struct kunit *test)
 	struct fake_be *be = test->priv;
 	struct xen_pci_op req, ans;
 
-	be->answer_after = FAKE_BE_NEVER;
-	read_req(&req, 0);
-	KUNIT_ASSERT_EQ(test, pcisplit_front_xfer(&be->x, &req, &ans, 0),
-			-ETIMEDOUT);
+	time_out(test, be, &req);
 
 	read_req(&req, 8);
 	KUNIT_EXPECT_EQ(test, pcisplit_front_xfer(&be->x, &req, &ans, 0),
@@ -183,10 +195,7 @@ static void xport_late_answer_reclaimed_by_next_request(struct kunit *test)
 	struct fake_be *be = test->priv;
 	struct xen_pci_op req, ans;
 
-	be->answer_after = FAKE_BE_NEVER;
-	read_req(&req, 0);
-	KUNIT_ASSERT_EQ(test, pcisplit_front_xfer(&be->x, &req, &ans, 0),
-			-ETIMEDOUT);
+	time_out(test, be, &req);
 	fake_be_answer(be);
 	be->answer_after = 0;
 	read_req(&req, 4);
@@ -206,10 +215,7 @@ static void xport_settle_waits_for_the_late_answer(struct kunit *test)
 	struct xen_pci_op req, ans;
 	unsigned int waits;
 
-	be->answer_after = FAKE_BE_NEVER;
-	read_req(&req, 0);
-	KUNIT_ASSERT_EQ(test, pcisplit_front_xfer(&be->x, &req, &ans, 0),
-			-ETIMEDOUT);
+	time_out(test, be, &req);
 	waits = be->waits;
 	be->answer_after = be->waits_since_post + 3;
 	KUNIT_EXPECT_EQ(test, pcisplit_front_xport_settle(&be->x), 0);
@@ -231,13 +237,10 @@ static void xport_settle_waits_for_the_late_answer(struct kunit *test)
 static void xport_settle_bounded(struct kunit *test)
 {
 	struct fake_be *be = test->priv;
-	struct xen_pci_op req, ans;
+	struct xen_pci_op req;
 	u64 start;
 
-	be->answer_after = FAKE_BE_NEVER;
-	read_req(&req, 0);
-	KUNIT_ASSERT_EQ(test, pcisplit_front_xfer(&be->x, &req, &ans, 0),
-			-ETIMEDOUT);
+	time_out(test, be, &req);
 	start = be->clock;
 	KUNIT_EXPECT_EQ(test, pcisplit_front_xport_settle(&be->x), -ETIMEDOUT);
 	KUNIT_EXPECT_GE(test, be->clock - start, TIMEOUT_NS);
