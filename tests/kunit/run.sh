@@ -117,6 +117,9 @@ if [ -n "$reports" ]; then
 fi
 line="$label: $passed passed, $failed failed"
 [ "$skipped" -eq 0 ] || line="$line, $skipped skipped"
-grep -E '# SKIP' "$log" | sed 's/^.*\] */  skipped: /' || true
+# each skip with its reason: kunit.py's summary names the case only, the
+# kernel's KTAP output ("ok N CASE # SKIP REASON") has the reason
+grep -hE '^ *ok [0-9]+ .* # SKIP' "$raw" 2>/dev/null |
+	sed -E 's/^ *ok [0-9]+ (.*) # SKIP ?(.*)$/  skipped: \1: \2/' || true
 echo "$line"
 [ "$failed" -eq 0 ]
