@@ -13,9 +13,10 @@
 # --vf: an SR-IOV NIC too, QEMU's igb (Intel 82576, 8 VFs) behind a PCIe
 # root port, PF at 0000:01:00.0 (dom0 loads igb for it on demand: see
 # dom0/lib.sh sriov_numvfs); its VFs are the devices vf0, vf1, ...
-# --hotplug: a hot-plug capable PCIe root port (00:09.0) holding a second
-# nvme (QEMU id hp0), with native PCIe hot-plug and AER handed to dom0
-# (not ACPI hot-plug), for device_del / device_add / AER injection.
+# --hotplug: two hot-plug capable PCIe root ports, 00:09.0 holding a
+# second nvme (QEMU id hp0) and 00:0a.0 an e1000e (hp1, the one with an
+# AER capability), with native PCIe hot-plug and AER handed to dom0 (not
+# ACPI hot-plug), for device_del / device_add / AER injection.
 # The machine's QEMU monitor (QMP) is logs/../.run/qmp.sock; a dom0
 # script asks the host for a monitor command by printing a line
 # "@@QMP COMMAND" (dom0/lib.sh qmp): the host runs it (qmp.py) and logs
@@ -146,6 +147,10 @@ qemu=(
 	# and the device could not be added back
 	-blockdev "driver=file,filename=$run/hp.img,node-name=hpdisk"
 	-device nvme,id=hp0,bus=rp2,drive=hpdisk,serial=pcisplit-hp
+	# QEMU's nvme has no AER capability (pcie_aer_inject_error answers
+	# OK and nothing reaches the port); its e1000e has one
+	-device pcie-root-port,id=rp3,bus=pcie.0,addr=0a.0,chassis=3,slot=3,hotplug=on
+	-netdev user,id=n3 -device e1000e,id=hp1,bus=rp3,netdev=n3
 )
 printf '%q ' "${qemu[@]}" >"$out/logs/qemu-cmdline"
 

@@ -1,12 +1,14 @@
 # Example dom0 script for `vm.sh --hotplug` (sourced after dom0/lib.sh):
 # what dom0 gets of a hot-plug slot, and what happens when the nvme in it
 # goes and comes back, free and lent to a PV guest, and when QEMU injects
-# AER errors into it.  Exploration: it reports, it asserts nothing but
+# AER errors into the e1000e of the second slot (the nvme has no AER
+# capability) lent to a PV guest.  Exploration: it reports, it asserts nothing but
 # the slot and the device being there; the host's logs/qmp.log holds the
 # monitor's answers.
 set +e
 rp=0000:00:09.0
-hp_bdf() { basename "$(ls -d /sys/bus/pci/devices/$rp/0000:* 2>/dev/null | head -n1)" 2>/dev/null; }
+# hp_bdf [PORT]: the device behind the root port (not its port services)
+hp_bdf() { basename "$(ls -d /sys/bus/pci/devices/${1:-$rp}/0000:??:??.? 2>/dev/null | head -n1)" 2>/dev/null; }
 # until COND... within SEC: poll every 0.5 s
 until_s() {
 	local end=$((SECONDS + $1))
@@ -40,18 +42,29 @@ b=$(hp_bdf)
 E2E_BDF[hp]=$b
 xl pci-assignable-add "$b"
 
-say "3. lent to pv1, then AER errors"
-guest_create pv1 pv hp
-guest_report pv1 | while read -r l; do say "  pv1: $l"; done
+say "3. the e1000e behind 00:0a.0 lent to pv2, then AER errors"
+a=$(hp_bdf 0000:00:0a.0)
+say "  $a: $(lspci -nn -s "${a#0000:}") AER: $(lspci -vv -s "${a#0000:}" | grep -c 'Advanced Error')"
+E2E_BDF[aer]=$a
+xl pci-assignable-add "$a"
+guest_create pv2 pv aer
+guest_report pv2 | while read -r l; do say "  pv2: $l"; done
 # correctable; uncorrectable, non-fatal by default severity; fatal
-for e in "hp0 RCVR" "hp0 UNSUP" "hp0 DLP"; do
+for e in "hp1 RCVR" "hp1 UNSUP" "hp1 DLP"; do
+	off=$(logsize pv2)
 	qmp "pcie_aer_inject_error $e"
 	sleep 15
 	say "  after pcie_aer_inject_error $e:"
 	dmesg_new 12
-	guest_report pv1 | while read -r l; do say "  pv1: $l"; done
+	tail -c +$((off + 1)) "$(conlog pv2)" | tr -d '\r' | grep -iE 'e1000e|aer|pcifront|pcisplit' | tail -n 8 |
+		while IFS= read -r l; do say "  pv2 console: $l"; done
+	say "  aerState: $(xenstore-ls "/local/domain/0/backend/pci/$(domid pv2)/0" 2>/dev/null | grep -i aer | tr -s ' ' | tr '\n' ' ')"
+	guest_report pv2 | while read -r l; do say "  pv2: $l"; done
 done
-say "  aerState: $(xenstore-ls /local/domain/0/backend/pci 2>/dev/null | grep -i aer | tr -s ' ' | tr '\n' ' ')"
+xl destroy pv2
+
+guest_create pv1 pv hp
+guest_report pv1 | while read -r l; do say "  pv1: $l"; done
 
 say "4. device_del while lent to pv1"
 qmp '{"execute": "device_del", "arguments": {"id": "hp0"}}'
