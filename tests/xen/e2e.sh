@@ -8,7 +8,7 @@
 # usage: e2e.sh [--pairings "stock/stock ours/ours ..."] [--only REGEX]
 #               [--platforms "deb13 deb12 deb12+deb13g ..."]
 #               [--no-hvm] [--out DIR] [--tcg-thread single|multi]
-#               [--matrix FILE]
+#               [--matrix FILE] [--repeat N]
 # --platforms: each platform (tests/xen/platforms.sh; PLAT+GUESTg is a
 # PLAT dom0 with GUEST's guest kernel) runs every pairing; the table has
 # a column per (platform, pairing).  PLAT=REGEX runs only those scenarios
@@ -16,6 +16,8 @@
 # (deb13).
 # --matrix: another matrix file in the same language (an experiment, say
 # twenty reloads in a row); default tests/matrix/lifecycle.matrix.
+# --repeat N: each scenario --only selects, N times in a row in one
+# machine, as NAME-try1 ... NAME-tryN (how often a race goes which way).
 # Default pairings: ours/ours when both our modules are built, else
 # stock/stock. "all" means every pairing whose modules exist.
 # Exit code: 1 if a pairing with one of our modules failed a check (the
@@ -28,7 +30,7 @@ set -euo pipefail
 . "$HERE/results.sh"
 . "$HERE/machines.sh"
 
-pairings= only= hvm=1 out=$XBUILD/e2e tcg_thread= matrix_arg= platforms=$PLAT_LABEL
+pairings= only= hvm=1 out=$XBUILD/e2e tcg_thread= matrix_arg= platforms=$PLAT_LABEL repeat=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--pairings) pairings=$2; shift ;;
@@ -38,7 +40,8 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--tcg-thread) tcg_thread=$2; shift ;;
 	--matrix) matrix_arg=$2; shift ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	--repeat) repeat=$2; shift ;;
+	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
 	*) echo "e2e.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -98,6 +101,28 @@ if [ -n "$matrix_arg" ]; then
 	mkdir -p "$out/.matrix"
 	cp "$matrix_arg" "$out/.matrix/lifecycle.matrix"
 	matrix=$out/.matrix/lifecycle.matrix
+fi
+case $repeat in
+''|*[!0-9]*|0) echo "e2e.sh: --repeat takes a count of 1 or more, not '$repeat'" >&2; exit 2 ;;
+esac
+if [ "$repeat" -gt 1 ]; then
+	case $platforms in *=*) echo "e2e.sh: --repeat takes its scenarios from --only, not from PLAT=REGEX" >&2; exit 2 ;; esac
+	mkdir -p "$out/.matrix"
+	# the selected scenarios, each copied N times; the rest dropped
+	awk -v n="$repeat" -v only="${only:-.}" '
+		$1 == "scenario" { name = $2; body = ""; keep = (name ~ only); inside = 1; next }
+		inside && $1 == "end" {
+			for (i = 1; keep && i <= n; i++)
+				printf "scenario %s-try%d\n%send\n", name, i, body
+			inside = 0; next
+		}
+		inside { body = body $0 "\n"; next }
+		{ print }' "$matrix" >"$out/.matrix/repeat.matrix"
+	grep -q '^scenario ' "$out/.matrix/repeat.matrix" ||
+		{ echo "e2e.sh: --repeat: no scenario of $matrix matches --only '$only'" >&2; exit 2; }
+	mv "$out/.matrix/repeat.matrix" "$out/.matrix/lifecycle.matrix"
+	matrix=$out/.matrix/lifecycle.matrix
+	only='-try[0-9]+$'
 fi
 
 # run_machine BACK FRONT DIR ONLY HVM TOOLS: one VM boot running the

@@ -50,6 +50,70 @@ FAILS=("OP2 (pci-detach PV1 nic): exit status 139 (killed by signal 11)") TOOL_F
 race_attribute
 t "xl killed by SIGSEGV: toolstack" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "0 2"
 
+# destroy during a hot-attach (deb13, seen): the attach and the destroy
+# both exit 0, and libxl's note of the device outlives the domain
+echo 0 >"$RACE_DIR/2.rc"; : >"$RACE_DIR/2.out"; : >"$RACE_DIR/1.out"
+printf -- '--- pcisplit audit\nSTALE      0000:00:05.0: libxl records it assigned to domain 3, which no longer exists\n' >"$RACE_DIR/evidence.txt"
+FAILS=("pcisplit audit: STALE 0000:00:05.0: libxl records it assigned to domain 3, which no longer exists") TOOL_FAILS=()
+race_attribute
+t "libxl's note of a dead domain: toolstack" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "0 2"
+t "the attribution names the note" "$(grep -c '0000:00:05.0: libxl records it assigned to domain 3' <<<"${TOOL_FAILS[0]}")" 1
+FAILS=("pcisplit audit: STALE 0000:00:05.0: libxl records it assigned to domain 3, which no longer exists" "vtab nvme: owner=3, expected -") TOOL_FAILS=()
+race_attribute
+t "the note beside a vector table failure stays ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "2 0"
+: >"$RACE_DIR/evidence.txt"
+
+# race_advice: the commands an operator runs, from pcisplit audit's text
+advice=$(race_advice <<'AUDIT'
+STALE      0000:00:05.0: libxl records it assigned to domain 3, which no longer exists
+           -> remove it: xenstore-rm /libxl/pci/0000-00-05-0/domid (xl then lists the device as assignable again)
+STALE      xenstore PCI backend of domain 4, which no longer exists
+           -> remove it: xenstore-rm /local/domain/0/backend/pci/4 (the toolstack should have on domain destruction)
+HALF-DONE  domain 2 (pv1) shut down with 1 PCI device still in its backend
+           -> if it stays so (xl list shows it in state s; the xl that was handling it may have died, see dom0's log), destroy it: xl destroy 2 (libxl removes its PCI devices, then the domain), run pcisplit audit again, then xl create the guest again
+HALF-DONE  0000:00:04.0: assigned in Xen to domain 5 but in no backend
+           -> if it persists, deassign it: xl pci-detach -f 5 0000:00:04.0 (libxl logs 'PCI device not attached to this domain' and deassigns it all the same); then pcisplit audit
+MISMATCH   0000:00:06.0: libxl records it assigned to domain 2 but no xenstore backend lists it
+           -> detach and re-attach it: xl pci-detach 2 0000:00:06.0; xl pci-attach 2 0000:00:06.0
+audit: 5 problems found
+AUDIT
+)
+t "advice: the undoing commands, in order, nothing else" "$(tr '\n' '|' <<<"$advice")" \
+	"xenstore-rm /libxl/pci/0000-00-05-0/domid|xenstore-rm /local/domain/0/backend/pci/4|xl destroy 2|xl pci-detach -f 5 0000:00:04.0|"
+t "advice: none in a clean audit" "$(race_advice <<<'audit: clean (4 devices held by pciback)')" ""
+
+# race_recover: the advice run until the audit is clean, or a failure
+RACE_PCISPLIT=$RACE_DIR/pcisplit
+cat >"$RACE_PCISPLIT" <<'FAKE'
+#!/bin/bash
+# an audit that is clean once the note is gone
+if [ -e "${0%/*}/note" ]; then
+	echo "STALE      0000:00:05.0: libxl records it assigned to domain 3, which no longer exists"
+	echo "           -> remove it: xenstore-rm /libxl/pci/0000-00-05-0/domid (xl then lists the device as assignable again)"
+	exit 1
+fi
+echo "audit: clean"
+FAKE
+chmod +x "$RACE_PCISPLIT"
+xenstore-rm() { [ "$1" = /libxl/pci/0000-00-05-0/domid ] && rm -f "$RACE_DIR/note"; }
+xl() { echo "0000:00:05.0"; }
+sleep() { :; }
+touch "$RACE_DIR/note"; : >"$EVID"
+FAILS=() TOOL_FAILS=("toolstack (libxl; ...)" "pcisplit audit: STALE ...")
+race_recover
+t "recover: the advice undoes it" "${#FAILS[@]} $(grep -c '^recovery: xenstore-rm /libxl/pci/0000-00-05-0/domid$' "$EVID") $(grep -c '^recovered by' "$EVID")" "0 1 1"
+xenstore-rm() { :; }
+touch "$RACE_DIR/note"; : >"$EVID"
+FAILS=() TOOL_FAILS=("toolstack (libxl; ...)" "pcisplit audit: STALE ...")
+race_recover
+t "recover: advice that does not undo it fails" "${#FAILS[@]} $(grep -c '^recovery: ' "$EVID")" "1 3"
+t "recover: the failure quotes the audit" "$(grep -c 'not recovered by its advice: STALE 0000:00:05.0' <<<"${FAILS[0]}")" 1
+touch "$RACE_DIR/note"; : >"$EVID"
+FAILS=("vtab nic: owner=3, expected -") TOOL_FAILS=()
+race_recover
+t "recover: nothing done after a failure of ours" "${#FAILS[@]} $(wc -l <"$EVID")" "1 0"
+unset -f xenstore-rm xl sleep
+
 # check_either: one outcome holds, or all failures are listed
 . <(sed -n '/^check_expect() {/,/^}/p; /^check_either() {/,/^}/p' "$HERE/dom0/matrix.sh")
 check_free() { [ "$1" = nic ] || fail "$1 not free"; }

@@ -432,6 +432,7 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 			read -ra w <<<"$(race_main_op)"
 			stock_back_check "$sc #$n" "${w[0]}" "${w[1]}"
 			race_attribute
+			race_recover
 		else
 			stock_back_check "$sc #$n" "$kind" "$dom"
 		fi

@@ -11,10 +11,19 @@
 #                      down or crashed one gone), OWNER is read back from
 #                      `xl pci-list`, and the evidence is collected
 #   race_attribute     after the checks: failures that the evidence puts
-#                      in libxl's removal path, with our backend clean,
-#                      move to TOOL_FAILS (the step is FAIL(toolstack))
+#                      in libxl's removal path or in a note only libxl
+#                      writes, with our backend clean, move to TOOL_FAILS
+#                      (the step is FAIL(toolstack))
+#   race_recover       then what pcisplit audit advises, done as an
+#                      operator would, until the audit is clean; not
+#                      recovered is a failure (the advice is ours)
 TOOL_FAILS=()
 RACE_TOOL_RE='do_pci_remove|pci_remove_detached|libxl__device_pci_remove_xenstore|libxl__device_pci_from_xs_be|xc_physdev_unmap_pirq|xc_deassign_device failed'
+# a failure naming libxl's own note of a device's domain (/libxl/pci/BDF/
+# domid, written and removed by libxl alone) outliving that domain
+RACE_NOTE_RE='libxl records it assigned to domain [0-9]+, which no longer exists'
+# the CLI e2e.sh brings into dom0
+RACE_PCISPLIT=${RACE_PCISPLIT:-/e2e/pcisplit}
 # failures that speak of our backend or of Xen's state, never libxl's
 RACE_OURS_RE='^vtab |^our backend|Xen holds a pirq|\((dom0|xen)\): '
 
@@ -180,7 +189,12 @@ do_race() {	# TEXT
 	race_settle "$k1" "$d1" "$o1"
 	race_settle "$k2" "$d2" "$o2"
 	race_owners
-	race_evidence "$(gname "$d1")" "$(gname "$d2")"
+	# both sides often act on one guest: its xl log once
+	if [ "$(gname "$d1")" = "$(gname "$d2")" ]; then
+		race_evidence "$(gname "$d1")"
+	else
+		race_evidence "$(gname "$d1")" "$(gname "$d2")"
+	fi
 	return 0
 }
 
@@ -195,6 +209,8 @@ race_tool_evidence() {
 	done
 	grep -h -m2 -E 'xl\[[0-9]+\]: segfault|traps: xl\[' "$RACE_DIR/evidence.txt" 2>/dev/null || true
 	grep -h -m3 -E "$RACE_TOOL_RE" "$RACE_DIR"/*.out "$RACE_DIR/evidence.txt" 2>/dev/null || true
+	[ ${#FAILS[@]} -eq 0 ] || printf '%s\n' "${FAILS[@]}" | grep -m1 -oE "[0-9a-f:.]+: $RACE_NOTE_RE" |
+		sed 's|$| (a note only libxl keeps, in /libxl/pci)|' || true
 }
 
 # race_attribute: after a race step's checks.  When every failure is
@@ -209,7 +225,41 @@ race_attribute() {
 	for f in "${FAILS[@]}"; do
 		grep -qE -- "$RACE_OURS_RE" <<<"$f" && return 0
 	done
-	TOOL_FAILS=("toolstack (libxl's PCI removal; our backend's table and Xen's pirqs clean): ${ev%|}" "${FAILS[@]}")
+	TOOL_FAILS=("toolstack (libxl; our backend's table and Xen's pirqs clean): ${ev%|}" "${FAILS[@]}")
 	FAILS=()
 	echo "attributed to the toolstack: $ev" >>"$EVID"
+}
+
+# race_advice: from pcisplit audit's output, the commands of its advice
+# that undo what a toolstack left (a stale note or backend directory
+# removed, a domain left shut down destroyed, a device still assigned
+# in Xen deassigned), one per line
+race_advice() {
+	sed -nE 's/^ +-> .*(remove it|destroy it|the domain is shut down|deassign it): (xenstore-rm [^ ;()]+|xl destroy [0-9]+|xl pci-detach -f [0-9]+ [0-9a-f:.]+).*/\2/p'
+}
+
+# race_recover: after a step put on the toolstack, pcisplit audit's
+# advice, run as an operator would, until the audit is clean (three
+# rounds at most); the evidence gets each command and its output.  Not
+# recovered is our failure: the audit and its advice are ours.  The
+# next scenario then starts from a clean dom0, not from the leftovers.
+race_recover() {
+	local round out cmds c
+	[ ${#TOOL_FAILS[@]} -gt 0 ] && [ ${#FAILS[@]} -eq 0 ] || return 0
+	[ -x "$RACE_PCISPLIT" ] || { fail "our backend: no pcisplit in dom0 to recover the toolstack's leftovers with"; return 0; }
+	for round in 1 2 3; do
+		if out=$("$RACE_PCISPLIT" audit 2>&1); then
+			echo "recovered by pcisplit audit's advice ($((round - 1)) round(s)); assignable: $(xl pci-assignable-list 2>&1 | tr -s ' \n' ' ')" >>"$EVID"
+			return 0
+		fi
+		cmds=$(race_advice <<<"$out")
+		[ -n "$cmds" ] || break
+		while IFS= read -r c; do
+			echo "recovery: $c" >>"$EVID"
+			# a command line of plain words, from our own audit
+			$c >>"$EVID" 2>&1 || echo "recovery: '$c' exited $?" >>"$EVID"
+		done <<<"$cmds"
+		sleep 2
+	done
+	fail "pcisplit audit: the toolstack's leftovers not recovered by its advice: $(tr -s ' \n' ' ' <<<"$out" | head -c 400)"
 }
