@@ -63,6 +63,33 @@ race_attribute
 t "the note beside a vector table failure stays ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "2 0"
 : >"$RACE_DIR/evidence.txt"
 
+# the dead domain's backend directory, made again by libxl's attach
+printf -- '--- xenstore-ls /local/domain/0/backend/pci\n/local/domain/0/backend/pci/3/0/frontend = "/local/domain/3/device/pci/0"\n/local/domain/0/backend/pci/3/0/dev-0 = "0000:00:05.0"\n' >"$RACE_DIR/evidence.txt"
+FAILS=("pcisplit audit: STALE xenstore PCI backend of domain 3, which no longer exists") TOOL_FAILS=()
+race_attribute
+t "a dead domain's backend with libxl's nodes: toolstack" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "0 2"
+printf -- '--- xenstore-ls /local/domain/0/backend/pci\n/local/domain/0/backend/pci/3/0/state = "4"\n/local/domain/0/backend/pci/3/0/vdev-0 = "0000:00:01.00"\n' >"$RACE_DIR/evidence.txt"
+FAILS=("pcisplit audit: STALE xenstore PCI backend of domain 3, which no longer exists") TOOL_FAILS=()
+race_attribute
+t "a dead domain's backend with only a backend's nodes stays ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "1 0"
+: >"$RACE_DIR/evidence.txt"
+
+# race_excuse: a going domain's refused requests, that domain id only
+printf 'pciback 0000:00:05.0: xen map irq failed -16 for 3 domain\npciback 0000:00:05.0: xen map irq failed -16 for 4 domain\n' >/tmp/dom0.new
+printf 'pv1: nvme 0000:00:01.0: Xen PCI frontend error: -16!\npv2: e1000e 0000:00:00.0: Xen PCI frontend error: -16!\n' >/tmp/guest.new
+: >"$EVID"
+RACE_GOING="3:pv1:destroy "
+race_excuse
+t "excuse: the going domain's map refusal and its frontend's report only" \
+	"$(tr '\n' '|' </tmp/dom0.new) $(tr '\n' '|' </tmp/guest.new) $(grep -c '^excused (domain 3 (pv1) going away in the race (destroy))' "$EVID")" \
+	"pciback 0000:00:05.0: xen map irq failed -16 for 4 domain| pv2: e1000e 0000:00:00.0: Xen PCI frontend error: -16!| 2"
+printf 'pv1: nvme 0000:00:01.0: Xen PCI frontend error: -16!\n' >/tmp/guest.new
+RACE_GOING="3:pv1:reboot "
+race_excuse
+t "excuse: a rebooted guest's frontend is checked in full" "$(cat /tmp/guest.new)" "pv1: nvme 0000:00:01.0: Xen PCI frontend error: -16!"
+rm -f /tmp/dom0.new /tmp/guest.new
+RACE_GOING=
+
 # race_advice: the commands an operator runs, from pcisplit audit's text
 advice=$(race_advice <<'AUDIT'
 STALE      0000:00:05.0: libxl records it assigned to domain 3, which no longer exists
