@@ -131,7 +131,7 @@ done
 
 echo "results: $json; logs: ${dirs[*]/%//logs/}"
 [ "$stockfail" -gt 0 ] && echo "stock modules: $stockfail step(s) fail on the stock pair or a stock module's own bug (not counted below)"
-[ "$toolfail" -gt 0 ] && echo "toolstack: $toolfail step(s) fail in libxl's PCI removal, with our backend's state clean (tests/xen/README.md, Toolstack bugs found; not counted below)"
+[ "$toolfail" -gt 0 ] && echo "toolstack: $toolfail step(s) fail in libxl, with our backend's state clean (tests/xen/README.md, Toolstack bugs found; not counted below)"
 echo "e2e: $pass passed, $failn failed, $skip skipped"
 [ "$failn" = 0 ] && [ "$incomplete" = 0 ]
 exit
