@@ -496,6 +496,45 @@ static void xb_unplug_frontend_gone(struct kunit *test)
 }
 
 /*
+ * Expect: with the frontend gone (Closed), a device libxl hot-plugs is
+ * not lent, for there is no owner to lend it to (a pci-attach racing a
+ * frontend reload used to go to the departed owner and stay with it):
+ * state-N stays Initialising, no timer, the backend back to Connected.
+ * A frontend that comes back gets it, with the first, as a new owner.
+ */
+static void xb_hotplug_frontend_gone(struct kunit *test)
+{
+	struct fake_xb *f = test->priv;
+	struct pcisplit_back *be = connected(test, 1);
+	u64 first = f->epoch;
+	unsigned int mark;
+
+	fe_state(f, XenbusStateClosing);
+	fe_state(f, XenbusStateClosed);
+	mark = f->nr_switches;
+
+	libxl_plug(f, 1, 1);
+	KUNIT_EXPECT_EQ(test, f->reconf_armed, 0);
+	KUNIT_EXPECT_EQ(test, f->devs[1].lends, 0);
+	KUNIT_EXPECT_NULL(test, f->devs[1].pd.be);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 1), "1");
+	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateConnected);
+	expect_switches(test, mark, 1, XenbusStateConnected);
+	expect_all_back(test);
+
+	fe_state(f, XenbusStateInitialising);
+	fe_publish(f);
+	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateConnected);
+	KUNIT_EXPECT_PTR_EQ(test, f->devs[0].pd.be, be);
+	KUNIT_EXPECT_PTR_EQ(test, f->devs[1].pd.be, be);
+	KUNIT_EXPECT_EQ(test, f->devs[1].lends, 1);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 1), "3");
+	KUNIT_EXPECT_NE(test, f->epoch, first);
+	KUNIT_EXPECT_EQ(test, f->devs[1].owner.epoch, f->epoch);
+	KUNIT_EXPECT_EQ(test, f->nr_fatal, 0);
+}
+
+/*
  * Expect: a hot-plug while the frontend is still booting exports the
  * device at once and returns to Initialised, not Connected; the
  * frontend then connects to both devices.
@@ -834,6 +873,7 @@ static struct kunit_case xb_cases[] = {
 	KUNIT_CASE(xb_hotplug),
 	KUNIT_CASE(xb_hotunplug),
 	KUNIT_CASE(xb_unplug_frontend_gone),
+	KUNIT_CASE(xb_hotplug_frontend_gone),
 	KUNIT_CASE(xb_hotplug_frontend_booting),
 	KUNIT_CASE(xb_hotplug_before_frontend_connected),
 	KUNIT_CASE(xb_reconf_timeout),
