@@ -324,6 +324,12 @@ static void sim_reconf_later(struct pcisplit_back *be, unsigned long delay)
 	be->reconf_work.pending = true;
 }
 
+static void sim_unplug_later(struct pcisplit_back *be)
+{
+	be->unplug_work.due = back_clock;
+	be->unplug_work.pending = true;
+}
+
 static void sim_ring_init(struct pcisplit_back *be)
 {
 	xport_ring_init(be);
@@ -406,6 +412,7 @@ static const struct pcisplit_xb_ops sim_xb_ops = {
 	.unwatch = sim_unwatch,
 	.unregister = sim_unregister,
 	.reconf_later = sim_reconf_later,
+	.unplug_later = sim_unplug_later,
 	.ring_init = sim_ring_init,
 	.ring_connect = sim_ring_connect,
 	.ring_disconnect = sim_ring_disconnect,
@@ -557,11 +564,20 @@ void back_clock_advance(unsigned long ms)
 	back_clock += ms;
 	for (i = 1; i < SIM_NDOM; i++) {
 		struct pcisplit_back *be = be_of(&xbdevs[i]);
-		struct delayed_work *dw = be ? &be->reconf_work : NULL;
+		struct delayed_work *dw[] = {
+			be ? &be->unplug_work : NULL,
+			be ? &be->reconf_work : NULL,
+		};
+		unsigned int k;
 
-		if (dw && dw->pending && dw->due <= back_clock) {
-			dw->pending = false;
-			dw->work.func(&dw->work);
+		for (k = 0; k < ARRAY_SIZE(dw); k++) {
+			if (!dw[k] || !dw[k]->pending || dw[k]->due > back_clock)
+				continue;
+			dw[k]->pending = false;
+			dw[k]->work.func(&dw[k]->work);
+			/* It may have removed the backend (the frontend gone). */
+			if (be_of(&xbdevs[i]) != be)
+				break;
 		}
 	}
 }
