@@ -12,8 +12,9 @@
 #include <pcisplit/back_xenbus.h>
 
 /*
- * The export at the host's address @addr, or with @guest at the
- * frontend's.  exp_lock or exp_spin held.
+ * The export at the host's address @addr (its device there or gone), or
+ * with @guest the one whose device the frontend reaches at @addr: never
+ * a gone one.  exp_lock or exp_spin held.
  */
 static struct pcisplit_export *find_export(struct pcisplit_back *be,
 					   u32 addr, bool guest)
@@ -23,7 +24,8 @@ static struct pcisplit_export *find_export(struct pcisplit_back *be,
 	for (i = 0; i < be->nr_exp; i++) {
 		struct pcisplit_export *e = &be->exp[i];
 
-		if (e->pd && (guest ? e->vsbdf : e->sbdf) == addr)
+		if (guest ? e->pd && e->vsbdf == addr :
+			    (e->pd || e->gone) && e->sbdf == addr)
 			return e;
 	}
 	return NULL;
@@ -53,7 +55,8 @@ static int assign_vsbdf(struct pcisplit_back *be, u32 sbdf, u32 *vsbdf)
 		return 0;
 	}
 	for (i = 0; i < be->nr_exp; i++) {
-		if (!be->exp[i].pd)
+		/* A gone device's slot is the frontend's until it lets go. */
+		if (!be->exp[i].pd && !be->exp[i].gone)
 			continue;
 		slotmask |= BIT(PCI_SLOT(be->exp[i].vsbdf & 0xff));
 		if ((be->exp[i].sbdf & ~7U) == (sbdf & ~7U)) {
@@ -121,6 +124,13 @@ static int export_one(struct pcisplit_back *be, int i)
 	}
 	mutex_lock(&be->exp_lock);
 	e = find_export(be, sbdf, false);
+	if (e && e->gone) {
+		/* Added again before the frontend let go of the old one. */
+		err = -EBUSY;
+		pr_warn("%s: dev-%d: the device that was there is still being unplugged from dom%u\n",
+			pcisplit_sbdf_str(sbdf, addr), i, be->fe.owner.domid);
+		goto out_unlock;
+	}
 	if (e) {
 		vsbdf = e->vsbdf;
 		goto out_publish;
@@ -200,7 +210,81 @@ static void unexport(struct pcisplit_back *be, u32 sbdf)
 		pr_info("%s: taken back from dom%u\n",
 			pcisplit_sbdf_str(sbdf, addr), be->fe.owner.domid);
 		xb_dev_put(be, pd);
+	} else if (e) {
+		/* Released when it left the host (pcisplit_exports_gone). */
+		pr_info("%s: unplugged from dom%u\n",
+			pcisplit_sbdf_str(sbdf, addr), be->fe.owner.domid);
 	}
+}
+
+bool pcisplit_exports_gone(struct pcisplit_back *be, struct pcisplit_pdev *pd)
+{
+	bool found = false;
+	unsigned int i;
+
+	/* Held while a request is served: this waits for it to finish. */
+	mutex_lock(&be->exp_lock);
+	for (i = 0; i < be->nr_exp; i++) {
+		struct pcisplit_export *e = &be->exp[i];
+
+		if (e->pd != pd)
+			continue;
+		spin_lock_irq(&be->exp_spin);
+		e->pd = NULL;
+		e->gone = true;
+		spin_unlock_irq(&be->exp_spin);
+		/*
+		 * Queued under exp_lock: pcisplit_back_remove drops the slot
+		 * under it before it cancels the work, so it cannot miss it.
+		 */
+		xb_unplug_later(be);
+		found = true;
+		break;
+	}
+	mutex_unlock(&be->exp_lock);
+	return found;
+}
+
+/* dev-N of the host's @sbdf, or -1. */
+static int dev_index(struct pcisplit_back *be, unsigned int num, u32 sbdf)
+{
+	unsigned int i;
+	u32 s;
+
+	for (i = 0; i < num; i++)
+		if (!pcisplit_xs_sbdf(be, "dev", i, &s) && s == sbdf)
+			return i;
+	return -1;
+}
+
+unsigned int pcisplit_exports_mark_gone(struct pcisplit_back *be)
+{
+	u32 gone[PCISPLIT_MAX_EXPORTS];
+	unsigned int i, n = 0, num, marked = 0;
+	int idx;
+
+	mutex_lock(&be->exp_lock);
+	for (i = 0; i < be->nr_exp; i++)
+		if (be->exp[i].gone)
+			gone[n++] = be->exp[i].sbdf;
+	mutex_unlock(&be->exp_lock);
+	if (!n)
+		return 0;
+	if (pcisplit_xs_num_devs(be, &num))
+		num = 0;
+	for (i = 0; i < n; i++) {
+		idx = dev_index(be, num, gone[i]);
+		if (idx < 0) {
+			/* libxl forgot it already: nothing to tell anyone. */
+			unexport(be, gone[i]);
+			continue;
+		}
+		if (pcisplit_xs_substate(be, idx) != XenbusStateClosing &&
+		    pcisplit_xs_set_substate(be, idx, XenbusStateClosing))
+			continue;
+		marked++;
+	}
+	return marked;
 }
 
 void pcisplit_exports_release(struct pcisplit_back *be)

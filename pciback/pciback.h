@@ -157,6 +157,8 @@ struct pcisplit_pcidev_ops {
 	int (*release_msix)(struct pci_dev *dev);
 	/* xen_unregister_device_domain_owner */
 	void (*unregister_owner)(struct pci_dev *dev);
+	/* pci_dev_is_disconnected: the device left the slot (surprise). */
+	bool (*is_disconnected)(struct pci_dev *dev);
 };
 
 /* pcidev_xen.c */
@@ -180,7 +182,12 @@ void pcisplit_pdev_list(struct pcisplit_pdev *pd);
  * @reset is false when it was reset since its guest last reached it.
  */
 void pcisplit_pdev_release(struct pcisplit_pdev *pd, bool locked, bool reset);
-/* remove(): unlist, release, give MSI-X back to Xen; drops a reference. */
+/*
+ * remove() (under the device lock): unlist; if lent, fence the guest's
+ * requests and have its backend unplug it (pcisplit_exports_gone);
+ * release, give MSI-X back to Xen, drop a reference.  A device that is
+ * physically gone is not reset or touched, only its records released.
+ */
 void pcisplit_pdev_remove(struct pcisplit_pdev *pd);
 /* Drop a reference; the last one frees @pd. */
 void pcisplit_pdev_unref(struct pcisplit_pdev *pd);

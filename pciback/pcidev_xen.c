@@ -101,6 +101,11 @@ static int xen_release_msix(struct pci_dev *dev)
 	return xen_physdev_msix(dev, PHYSDEVOP_release_msix);
 }
 
+static bool xen_is_disconnected(struct pci_dev *dev)
+{
+	return pci_dev_is_disconnected(dev);
+}
+
 static void xen_unregister_owner(struct pci_dev *dev)
 {
 	xen_unregister_device_domain_owner(dev);
@@ -126,4 +131,5 @@ const struct pcisplit_pcidev_ops pcisplit_pcidev_xen_ops = {
 	.prepare_msix = xen_prepare_msix,
 	.release_msix = xen_release_msix,
 	.unregister_owner = xen_unregister_owner,
+	.is_disconnected = xen_is_disconnected,
 };

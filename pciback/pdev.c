@@ -292,17 +292,14 @@ void pcisplit_pdev_unref(struct pcisplit_pdev *pd)
 }
 
 /*
- * Called with the device lock held (probe, remove, do_flr, or a
- * release).  Bus mastering goes off first: until then the device may
- * still be running the rings its last guest set up, and Xen's IOMMU is
- * about to stop (or has stopped) translating for that guest.  @reset is
- * false when do_flr has reset the device since the guest last reached it.
+ * Forget the guest's vectors (unmapped in Xen if it lives), the owner,
+ * and the kernel's MSI state that went with them; hypercalls and the
+ * kernel's MSI layer only, nothing the device itself is asked.
  */
-void pcisplit_pdev_release(struct pcisplit_pdev *pd, bool locked, bool reset)
+static void pdev_drop_vectors(struct pcisplit_pdev *pd)
 {
 	struct pcisplit_unmap_report rep;
 
-	pd->ops->clear_master(pd->dev);
 	pcisplit_vdev_prune(&pd->vd, &rep);
 	pcisplit_vdev_set_owner(&pd->vd, NULL);
 	pcisplit_kmsi_sync(pd);
@@ -311,6 +308,19 @@ void pcisplit_pdev_release(struct pcisplit_pdev *pd, bool locked, bool reset)
 			 "released %u %s vectors (%u unmapped, %u of a dead domain)\n",
 			 rep.records, pcisplit_vmode_name(rep.mode),
 			 rep.unmapped, rep.gone);
+}
+
+/*
+ * Called with the device lock held (probe, remove, do_flr, or a
+ * release).  Bus mastering goes off first: until then the device may
+ * still be running the rings its last guest set up, and Xen's IOMMU is
+ * about to stop (or has stopped) translating for that guest.  @reset is
+ * false when do_flr has reset the device since the guest last reached it.
+ */
+void pcisplit_pdev_release(struct pcisplit_pdev *pd, bool locked, bool reset)
+{
+	pd->ops->clear_master(pd->dev);
+	pdev_drop_vectors(pd);
 	if (reset)
 		pcisplit_pdev_reset(pd, locked);
 	pdev_quiesce(pd);
@@ -363,20 +373,54 @@ void pcisplit_pdev_put(struct pcisplit_pdev *pd)
 	kref_put(&pd->kref, pdev_free);
 }
 
+/*
+ * Release a device that has left the slot: only what dom0 and Xen hold
+ * for it (its guest's pirqs, the kernel's MSI state, the owner); no
+ * config write, reset or restore, which on a gone device would at best
+ * read all ones and at worst wait out a reset that never completes.
+ * Xen drops its MSI-X state for the device when the PCI core deletes it
+ * (PHYSDEVOP_pci_device_remove), so release_msix is not sent either.
+ */
+static void pdev_release_gone(struct pcisplit_pdev *pd)
+{
+	pdev_drop_vectors(pd);
+	/* The PCI core's count only: its config write is refused. */
+	if (pd->ops->is_enabled(pd->dev))
+		pd->ops->disable(pd->dev);
+	pcisplit_cfg_reset(&pd->cfg);
+	pd->ops->unregister_owner(pd->dev);
+}
+
 void pcisplit_pdev_remove(struct pcisplit_pdev *pd)
 {
 	struct pci_dev *dev = pd->dev;
+	bool gone = pd->ops->is_disconnected(dev);
+	struct pcisplit_back *be;
 
 	mutex_lock(&pcisplit_pdevs_lock);
 	list_del_init(&pd->node);
-	if (pd->be) {
-		dev_warn(&dev->dev, "unbound while lent to dom%d: the guest loses it now\n",
-			 kmsi_owner(pd));
-		pd->be = NULL;
-	}
+	/* From here pcisplit_pdev_put finds it released: once only. */
+	be = pd->be;
+	pd->be = NULL;
 	mutex_unlock(&pcisplit_pdevs_lock);
 
-	pcisplit_pdev_release(pd, true, true);
-	pdev_physdev_msix(pd, false);
+	/*
+	 * @be cannot go away under us: while the device was lent to it,
+	 * its remove gives the device back through pcisplit_pdev_put,
+	 * which waits for the device lock we hold.
+	 */
+	if (be) {
+		dev_info(&dev->dev, "%s while lent to dom%u: unplugging it from the guest\n",
+			 gone ? "removed from the machine" : "removed",
+			 be->fe.owner.domid);
+		/* No request of the guest's runs on it after this. */
+		pcisplit_exports_gone(be, pd);
+	}
+	if (gone) {
+		pdev_release_gone(pd);
+	} else {
+		pcisplit_pdev_release(pd, true, true);
+		pdev_physdev_msix(pd, false);
+	}
 	pcisplit_pdev_unref(pd);
 }

@@ -14,8 +14,9 @@
  *                 removal, so a backend that stays Closed after its guest
  *                 shut down costs libxl 10 s per device)
  *   Reconfiguring libxl added (state-N Initialising) or removes (state-N
- *                 Closing) devices; the frontend follows, or, when it is
- *                 gone, the backend does the work alone
+ *                 Closing) devices, or the backend unplugs a lent device
+ *                 that left the host (unplug_gone); the frontend follows,
+ *                 or, when it is gone, the backend does the work alone
  *   Reconfigured  done; the frontend rescans and goes Connected
  *   Closing/Closed the frontend went away.
  *
@@ -168,6 +169,50 @@ static bool frontend_follows(struct pcisplit_back *be, enum xenbus_state fe)
 }
 
 /*
+ * Devices that left the host while lent (pcisplit_exports_gone): take
+ * them away from the guest the way libxl's pci-detach does, through the
+ * same reconfiguration: their state-N Closing and, with a frontend that
+ * follows, Reconfiguring; the frontend removes them and answers, then
+ * pcisplit_exports_process drops their slots (frontend_reconfigures, or
+ * back_reconf_timeout if it does not answer).  With no frontend to tell
+ * the backend does it alone.  During another reconfiguration it waits:
+ * called again once that one is over.  state_lock held.
+ */
+static void unplug_gone(struct pcisplit_back *be)
+{
+	enum xenbus_state me = pcisplit_xs_state(be, be->xdev->nodename);
+	enum xenbus_state fe;
+
+	/* Before Initialised nothing is lent; Closing: all given back. */
+	if (me != XenbusStateConnected && me != XenbusStateInitialised)
+		return;
+	if (!pcisplit_exports_mark_gone(be))
+		return;
+	fe = pcisplit_xs_state(be, be->xdev->otherend);
+	if (me == XenbusStateConnected && frontend_follows(be, fe)) {
+		dev_info(&be->xdev->dev,
+			 "unplugging devices that left the host from dom%u\n",
+			 be->fe.owner.domid);
+		if (!pcisplit_xs_set_state(be, XenbusStateReconfiguring))
+			xb_reconf_later(be, msecs_to_jiffies(reconf_timeout_ms));
+		return;
+	}
+	pcisplit_exports_process(be, XenbusStateClosed);
+}
+
+/* be->unplug_work: on the module's workqueue, may sleep. */
+static void back_unplug_work(struct work_struct *work)
+{
+	struct pcisplit_back *be = container_of(to_delayed_work(work),
+						struct pcisplit_back,
+						unplug_work);
+
+	mutex_lock(&be->state_lock);
+	unplug_gone(be);
+	mutex_unlock(&be->state_lock);
+}
+
+/*
  * The frontend followed libxl's Reconfiguring: it let go of the devices
  * marked Closing; take them back, export the new ones, Reconfigured.
  * Connected: the backend did the work alone after the frontend took too
@@ -203,8 +248,10 @@ void pcisplit_back_frontend_changed(struct xenbus_device *xdev,
 		frontend_reconfigures(be, me);
 		break;
 	case XenbusStateConnected:
-		if (me == XenbusStateReconfigured)
-			pcisplit_xs_set_state(be, XenbusStateConnected);
+		if (me != XenbusStateReconfigured)
+			break;
+		if (!pcisplit_xs_set_state(be, XenbusStateConnected))
+			unplug_gone(be);
 		break;
 	case XenbusStateClosing:
 	case XenbusStateClosed:
@@ -248,8 +295,9 @@ static void back_reconf_timeout(struct work_struct *work)
 		dev_warn(&be->xdev->dev,
 			 "frontend of dom%u did not follow a reconfiguration in %u ms: done without it\n",
 			 be->fe.owner.domid, reconf_timeout_ms);
-		if (!pcisplit_exports_process(be, XenbusStateInitialising))
-			pcisplit_xs_set_state(be, XenbusStateConnected);
+		if (!pcisplit_exports_process(be, XenbusStateInitialising) &&
+		    !pcisplit_xs_set_state(be, XenbusStateConnected))
+			unplug_gone(be);
 	}
 	mutex_unlock(&be->state_lock);
 }
@@ -294,8 +342,9 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 			 * comes back gets it as a new owner, frontend_returns).
 			 * Then idle, ready for libxl.
 			 */
-			if (!pcisplit_exports_process(be, XenbusStateClosed))
-				pcisplit_xs_set_state(be, XenbusStateConnected);
+			if (!pcisplit_exports_process(be, XenbusStateClosed) &&
+			    !pcisplit_xs_set_state(be, XenbusStateConnected))
+				unplug_gone(be);
 			break;
 		}
 		if (pcisplit_exports_process(be, XenbusStateInitialising))
@@ -306,6 +355,7 @@ static void back_watch(struct xenbus_watch *watch, const char *path,
 		 */
 		pcisplit_xs_set_state(be, XenbusStateInitialised);
 		try_attach(be);
+		unplug_gone(be);
 		break;
 	default:
 		break;
@@ -334,6 +384,7 @@ int pcisplit_back_probe(struct xenbus_device *xdev,
 	be->fe.log_rs = &be->log_rs;
 	xb_ring_init(be);
 	INIT_DELAYED_WORK(&be->reconf_work, back_reconf_timeout);
+	INIT_DELAYED_WORK(&be->unplug_work, back_unplug_work);
 	be->fe.owner.domid = xdev->otherend_id;
 	err = xb_owner_new(be);
 	if (err)
@@ -381,6 +432,11 @@ void pcisplit_back_remove(struct xenbus_device *xdev)
 	xb_ring_disconnect(be);
 	pcisplit_exports_release(be);
 	mutex_unlock(&be->state_lock);
+	/*
+	 * Every device is given back (pd->be cleared), so no removal can
+	 * queue the unplug work for this backend again.
+	 */
+	cancel_delayed_work_sync(&be->unplug_work);
 	xb_owner_gone(be);
 	dev_set_drvdata(&xdev->dev, NULL);
 	kfree(be);

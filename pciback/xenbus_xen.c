@@ -97,6 +97,11 @@ static void xen_reconf_later(struct pcisplit_back *be, unsigned long delay)
 	mod_delayed_work(back_env.wq, &be->reconf_work, delay);
 }
 
+static void xen_unplug_later(struct pcisplit_back *be)
+{
+	mod_delayed_work(back_env.wq, &be->unplug_work, 0);
+}
+
 static struct pcisplit_pdev *xen_dev_get(struct pcisplit_back *be, u32 sbdf)
 {
 	return pcisplit_pdev_get(sbdf, be);
@@ -157,6 +162,7 @@ const struct pcisplit_xb_ops pcisplit_xb_xen_ops = {
 	.unwatch = xen_unwatch,
 	.unregister = xen_unregister,
 	.reconf_later = xen_reconf_later,
+	.unplug_later = xen_unplug_later,
 	.ring_init = pcisplit_ring_xen_init,
 	.ring_connect = pcisplit_ring_xen_connect,
 	.ring_disconnect = pcisplit_ring_xen_disconnect,

@@ -26,9 +26,15 @@ struct pcisplit_xb_ops;
 
 /* One dev-N of a backend: the device and where the frontend sees it. */
 struct pcisplit_export {
-	struct pcisplit_pdev *pd;	/* NULL: released or never claimed */
+	struct pcisplit_pdev *pd;	/* NULL: released, gone or never claimed */
 	u32 sbdf;			/* the host's address for it */
 	u32 vsbdf;			/* the frontend's address for it */
+	/*
+	 * The device left the host while lent (pcisplit_exports_gone): pd
+	 * is NULL, no request reaches it, but the slot and vsbdf stay taken
+	 * until the frontend has been told and let go (a hot-unplug).
+	 */
+	bool gone;
 };
 
 /*
@@ -48,6 +54,7 @@ struct pcisplit_back {
 	bool watching;
 	bool passthrough;		/* real topology, else one virtual bus */
 	struct delayed_work reconf_work; /* a frontend slow to reconfigure */
+	struct delayed_work unplug_work; /* a lent device left the host */
 	struct list_head node;		/* pcisplit_backs, for debugfs */
 
 	struct pcisplit_ring ring;	/* the shared page; ring.sh NULL: none */
@@ -97,6 +104,11 @@ struct pcisplit_xb_ops {
 	void (*unregister)(struct xenbus_device *xdev);
 	/* Run be->reconf_work in @delay jiffies, or push it back to then. */
 	void (*reconf_later)(struct pcisplit_back *be, unsigned long delay);
+	/*
+	 * Run be->unplug_work soon (any context that may sleep; called
+	 * under a device's lock, so it must not wait for state_lock).
+	 */
+	void (*unplug_later)(struct pcisplit_back *be);
 	/* Prepare a new backend's ring (before any connect): be->ring, be->fe.ops. */
 	void (*ring_init)(struct pcisplit_back *be);
 	/* Map the frontend's page, bind its channel: sets be->ring.sh. */
@@ -162,6 +174,11 @@ static inline void xb_reconf_later(struct pcisplit_back *be,
 				   unsigned long delay)
 {
 	be->xb->reconf_later(be, delay);
+}
+
+static inline void xb_unplug_later(struct pcisplit_back *be)
+{
+	be->xb->unplug_later(be);
 }
 
 static inline void xb_ring_init(struct pcisplit_back *be)
@@ -297,6 +314,22 @@ bool pcisplit_xs_permissive(struct pcisplit_back *be, int i);
  * take back each whose state-N is Closing.  state_lock held.
  */
 int pcisplit_exports_process(struct pcisplit_back *be, enum xenbus_state want);
+/*
+ * @pd, lent to @be, is leaving the host (the stub driver's remove: a
+ * surprise removal, its VF disabled, its PF unbound), and @pd->be was
+ * cleared already.  Waits for a request being served to finish, then
+ * forgets @pd in the export table, keeping its slot, so no request of
+ * @be's frontend reaches it; queues be->unplug_work, which tells the
+ * frontend through a hot-unplug.  True if @pd was exported.  Called
+ * under @pd's device lock: takes exp_lock, never state_lock.  May sleep.
+ */
+bool pcisplit_exports_gone(struct pcisplit_back *be, struct pcisplit_pdev *pd);
+/*
+ * For each export whose device is gone: mark its dev-N Closing, as
+ * libxl's pci-detach does, and return how many; one without a dev-N
+ * (libxl removed it) is dropped at once.  state_lock held.
+ */
+unsigned int pcisplit_exports_mark_gone(struct pcisplit_back *be);
 /* Give every device back, however the frontend went.  state_lock held. */
 void pcisplit_exports_release(struct pcisplit_back *be);
 

@@ -19,6 +19,10 @@ static void logged(struct fake_pcidev *f, enum fake_pcidev_call call)
 		return;
 	}
 	f->log[f->nr_log++] = call;
+	/* What would reach the device itself, not the PCI core's records. */
+	if (f->disconnected && call != FPD_GET && call != FPD_PUT &&
+	    call != FPD_DISABLE && call != FPD_UNREGISTER)
+		f->hw_after_gone++;
 }
 
 static struct pci_dev *fake_get(struct pci_dev *dev)
@@ -83,6 +87,9 @@ static int fake_cfg_read(struct pci_dev *dev, unsigned int off,
 	struct fake_pcidev *f = of_dev(dev);
 	unsigned int i;
 
+	if (f->disconnected)
+		f->hw_after_gone++;
+
 	if (f->cfg_fails || off + size > sizeof(f->cfg))
 		return -EIO;
 	*val = 0;
@@ -96,6 +103,9 @@ static int fake_cfg_write(struct pci_dev *dev, unsigned int off,
 {
 	struct fake_pcidev *f = of_dev(dev);
 	unsigned int i;
+
+	if (f->disconnected)
+		f->hw_after_gone++;
 
 	if (f->cfg_fails || off + size > sizeof(f->cfg))
 		return -EIO;
@@ -164,6 +174,11 @@ static int fake_release_msix(struct pci_dev *dev)
 		return f->physdev_err;
 	f->msix_prepared--;
 	return 0;
+}
+
+static bool fake_is_disconnected(struct pci_dev *dev)
+{
+	return of_dev(dev)->disconnected;
 }
 
 static void fake_unregister_owner(struct pci_dev *dev)
@@ -237,4 +252,5 @@ const struct pcisplit_pcidev_ops fake_pcidev_ops = {
 	.prepare_msix = fake_prepare_msix,
 	.release_msix = fake_release_msix,
 	.unregister_owner = fake_unregister_owner,
+	.is_disconnected = fake_is_disconnected,
 };

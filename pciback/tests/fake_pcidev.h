@@ -39,6 +39,10 @@ struct fake_pcidev {
 	int reset_err;			/* no reset method: -ENOTTY */
 	int physdev_err;		/* PHYSDEVOP_*_msix fails so */
 	bool cfg_fails;			/* config reads fail (-EIO) */
+	/* Surprise removal: pci_dev_is_disconnected says so. */
+	bool disconnected;
+	/* Calls that would reach the hardware made while disconnected. */
+	unsigned int hw_after_gone;
 
 	/* State. */
 	int refs;			/* pci_dev_get minus pci_dev_put */

@@ -237,6 +237,11 @@ static void fake_reconf_later(struct pcisplit_back *be, unsigned long delay)
 	of_be(be)->reconf_armed++;
 }
 
+static void fake_unplug_later(struct pcisplit_back *be)
+{
+	of_be(be)->unplug_armed++;
+}
+
 static void fake_ring_init(struct pcisplit_back *be)
 {
 }
@@ -366,6 +371,7 @@ const struct pcisplit_xb_ops fake_xb_ops = {
 	.unwatch = fake_unwatch,
 	.unregister = fake_unregister,
 	.reconf_later = fake_reconf_later,
+	.unplug_later = fake_unplug_later,
 	.ring_init = fake_ring_init,
 	.ring_connect = fake_ring_connect,
 	.ring_disconnect = fake_ring_disconnect,

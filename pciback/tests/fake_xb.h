@@ -65,6 +65,7 @@ struct fake_xb {
 	unsigned int unregistered;	/* device_unregister calls */
 
 	unsigned int reconf_armed;	/* reconf_later calls */
+	unsigned int unplug_armed;	/* unplug_later calls */
 
 	struct xen_pci_sharedinfo sh;	/* the "mapped" page */
 	int ring_err;			/* ring_connect fails with it */

@@ -8,7 +8,9 @@
  * on in the kernel.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include "fake_pcidev.h"
+#include "../../tests/fakes/fake_thread.h"
 
 #define MSIX_SIZE	16
 #define MSI_MAX		8
@@ -22,7 +24,46 @@ struct pdev_fix {
 	struct pcisplit_back *be, *other;	/* two backends, never run */
 	struct pcisplit_pdev *pd;	/* seized and listed, or NULL */
 	int pirqs[MSIX_SIZE];
+	unsigned int unplugs;		/* be's unplug_later calls */
+	bool removed;			/* remover() is done */
 };
+
+/* A backend of this suite: never run, only its export table is used. */
+struct fix_back {
+	struct pcisplit_back be;
+	unsigned int *unplugs;
+};
+
+/*
+ * The backend's side of a removal, as far as pdev.c reaches it: the
+ * export table (exports.c, real) and the unplug work, only counted here
+ * (its state machine is xenbus_test.c's).
+ */
+static void fake_unplug_later(struct pcisplit_back *be)
+{
+	(*container_of(be, struct fix_back, be)->unplugs)++;
+}
+
+static const struct pcisplit_xb_ops pdev_xb_ops = {
+	.unplug_later = fake_unplug_later,
+};
+
+static struct pcisplit_back *backend_new(struct kunit *test,
+					 unsigned int *unplugs)
+{
+	struct fix_back *fb = kunit_kzalloc(test, sizeof(*fb), GFP_KERNEL);
+	struct pcisplit_back *be;
+
+	if (!fb)
+		return NULL;
+	fb->unplugs = unplugs;
+	be = &fb->be;
+	mutex_init(&be->exp_lock);
+	spin_lock_init(&be->exp_spin);
+	be->xb = &pdev_xb_ops;
+	be->fe.owner.domid = DOMID;
+	return be;
+}
 
 static int pdev_init(struct kunit *test)
 {
@@ -31,8 +72,8 @@ static int pdev_init(struct kunit *test)
 
 	if (!x)
 		return -ENOMEM;
-	x->be = kunit_kzalloc(test, sizeof(*x->be), GFP_KERNEL);
-	x->other = kunit_kzalloc(test, sizeof(*x->other), GFP_KERNEL);
+	x->be = backend_new(test, &x->unplugs);
+	x->other = backend_new(test, &x->unplugs);
 	if (!x->be || !x->other)
 		return -ENOMEM;
 	fake_pcidev_init(&x->f, test, MSIX_SIZE, MSI_MAX, DOMID);
@@ -79,6 +120,11 @@ static void lend(struct kunit *test, struct pcisplit_back *be)
 	KUNIT_ASSERT_PTR_EQ(test, pcisplit_pdev_get(FAKE_KMSI_SBDF, be), x->pd);
 	pcisplit_vdev_set_owner(&x->pd->vd, &x->owner);
 	pcisplit_kmsi_sync(x->pd);
+	/* Exported, as exports.c's export_one does, at 00:00.0. */
+	be->exp[be->nr_exp].pd = x->pd;
+	be->exp[be->nr_exp].sbdf = FAKE_KMSI_SBDF;
+	be->exp[be->nr_exp].vsbdf = 0;
+	be->nr_exp++;
 }
 
 /* The guest enables MSI-X entries @entries, or MSI if @entries is NULL. */
@@ -374,6 +420,10 @@ static void pdev_remove_lent(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, pd->be);
 	KUNIT_EXPECT_EQ(test, x->f.refs, 1);
 	KUNIT_EXPECT_NULL(test, pcisplit_pdev_get(FAKE_KMSI_SBDF, x->other));
+	/* The guest's requests cannot reach it; its backend will unplug it. */
+	KUNIT_EXPECT_NULL(test, pcisplit_exports_at(x->be, 0, 0, 0));
+	KUNIT_EXPECT_TRUE(test, x->be->exp[0].gone);
+	KUNIT_EXPECT_EQ(test, x->unplugs, 1);
 
 	fake_pcidev_log_clear(&x->f);
 	pcisplit_pdev_put(pd);
@@ -399,6 +449,107 @@ static void pdev_remove_idle(struct kunit *test)
 	expect_stopped(test);
 }
 
+/*
+ * Expect: a lent device removed from the machine (pciehp: disconnected)
+ * gives back what dom0 and Xen hold for it (its guest's pirqs, the
+ * kernel's MSI state, the owner) and touches the device no more: no
+ * config access, reset, restore or MSI-X release; it is fenced and its
+ * backend told; the backend's later put releases nothing.
+ */
+static void pdev_remove_lent_surprise(struct kunit *test)
+{
+	struct pdev_fix *x = test->priv;
+	struct pcisplit_pdev *pd = seize(test);
+
+	lend(test, x->be);
+	guest_enables(test, two_entries, ARRAY_SIZE(two_entries));
+	fake_pcidev_log_clear(&x->f);
+	x->f.disconnected = true;
+	pcisplit_pdev_remove(pd);
+	x->pd = NULL;
+	KUNIT_EXPECT_EQ(test, x->f.hw_after_gone, 0);
+	KUNIT_EXPECT_EQ(test, x->f.k.nr_on, 0);
+	KUNIT_EXPECT_FALSE(test, x->f.k.msix_on);
+	KUNIT_EXPECT_FALSE(test, x->f.enabled);
+	KUNIT_EXPECT_FALSE(test, x->f.owner_registered);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 0);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RELEASE_MSIX), 0);
+	KUNIT_EXPECT_NULL(test, pd->be);
+	KUNIT_EXPECT_NULL(test, pcisplit_exports_at(x->be, 0, 0, 0));
+	KUNIT_EXPECT_EQ(test, x->unplugs, 1);
+
+	fake_pcidev_log_clear(&x->f);
+	pcisplit_pdev_put(pd);
+	KUNIT_EXPECT_EQ(test, x->f.hw_after_gone, 0);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_UNREGISTER), 0);
+	KUNIT_EXPECT_EQ(test, x->f.refs, 0);
+}
+
+/*
+ * Expect: a free device (no backend holds it) removed from the machine
+ * is released without touching it, and no backend is told.
+ */
+static void pdev_remove_idle_surprise(struct kunit *test)
+{
+	struct pdev_fix *x = test->priv;
+	struct pcisplit_pdev *pd = seize(test);
+
+	fake_pcidev_log_clear(&x->f);
+	x->f.disconnected = true;
+	pcisplit_pdev_remove(pd);
+	x->pd = NULL;
+	KUNIT_EXPECT_EQ(test, x->f.hw_after_gone, 0);
+	KUNIT_EXPECT_EQ(test, x->f.refs, 0);
+	KUNIT_EXPECT_FALSE(test, x->f.enabled);
+	KUNIT_EXPECT_EQ(test, x->unplugs, 0);
+}
+
+/* The stub driver's remove, on another thread. */
+static void remover(void *data)
+{
+	struct pdev_fix *x = data;
+
+	pcisplit_pdev_remove(x->pd);
+	WRITE_ONCE(x->removed, true);
+}
+
+/*
+ * Expect: a removal while a request for the device is being served
+ * (exp_lock held, as pcisplit_exports_serve holds it) waits for that
+ * request: the vectors the request works on are not pruned under it;
+ * once it is answered the device is fenced and released, the vectors
+ * it mapped included.
+ */
+static void pdev_remove_during_request(struct kunit *test)
+{
+	struct pdev_fix *x = test->priv;
+	struct pcisplit_pdev *pd = seize(test);
+	struct fake_thread *t;
+
+	lend(test, x->be);
+	mutex_lock(&x->be->exp_lock);
+	t = fake_thread_start(remover, x);
+	if (!t) {
+		mutex_unlock(&x->be->exp_lock);
+		KUNIT_FAIL(test, "no thread for the removal");
+		return;
+	}
+	msleep(50);
+	/* The request in flight maps vectors: the removal has not pruned. */
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(x->removed));
+	guest_enables(test, two_entries, ARRAY_SIZE(two_entries));
+	KUNIT_EXPECT_PTR_EQ(test, pcisplit_exports_at(x->be, 0, 0, 0), pd);
+	mutex_unlock(&x->be->exp_lock);
+	fake_thread_join(t);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(x->removed));
+	x->pd = NULL;
+	KUNIT_EXPECT_NULL(test, pcisplit_exports_at(x->be, 0, 0, 0));
+	KUNIT_EXPECT_EQ(test, x->f.k.nr_on, 0);
+	KUNIT_EXPECT_EQ(test, x->unplugs, 1);
+	pcisplit_pdev_put(pd);
+	KUNIT_EXPECT_EQ(test, x->f.refs, 0);
+}
+
 static struct kunit_case pdev_cases[] = {
 	KUNIT_CASE(pdev_seize_order),
 	KUNIT_CASE_PARAM(pdev_seize_failure, seize_gen_params),
@@ -407,6 +558,9 @@ static struct kunit_case pdev_cases[] = {
 	KUNIT_CASE(pdev_put_fenced_no_reset),
 	KUNIT_CASE(pdev_remove_lent),
 	KUNIT_CASE(pdev_remove_idle),
+	KUNIT_CASE(pdev_remove_lent_surprise),
+	KUNIT_CASE(pdev_remove_idle_surprise),
+	KUNIT_CASE(pdev_remove_during_request),
 	{}
 };
 

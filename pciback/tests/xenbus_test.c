@@ -865,6 +865,216 @@ static void xb_bad_ring(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, back(f, "vdev", 0), "0000:00:00.00");
 }
 
+/* ---- a lent device leaving the host (pcisplit_exports_gone) ---------- */
+
+/*
+ * The stub driver's remove of host[@d] while lent, as pcisplit_pdev_remove
+ * does it: the device is released (pd.be cleared) by the stub driver
+ * itself, then the backend is told.
+ */
+static void host_removes(struct fake_xb *f, unsigned int d)
+{
+	struct pcisplit_back *be = fake_xb_be(f);
+
+	f->devs[d].pd.be = NULL;
+	pcisplit_exports_gone(be, &f->devs[d].pd);
+}
+
+/* be->unplug_work, run now as the workqueue would run it. */
+static void unplug_work_runs(struct fake_xb *f)
+{
+	struct pcisplit_back *be = fake_xb_be(f);
+
+	be->unplug_work.work.func(&be->unplug_work.work);
+	fake_xb_settle(f);
+}
+
+/*
+ * Expect: a lent device removed from the host is unreachable for the
+ * guest's requests at once; the backend then unplugs it as libxl's
+ * pci-detach does (state-N Closing, Reconfiguring), waits for the
+ * frontend, drops its slot (state-N Closed) without giving it back a
+ * second time, and the other device stays lent.  A later pci-detach of
+ * it by libxl goes through the same handshake and changes nothing.
+ */
+static void xb_gone_unplugged(struct kunit *test)
+{
+	struct fake_xb *f = test->priv;
+	struct pcisplit_back *be = connected(test, 2);
+	unsigned int mark = f->nr_switches;
+
+	host_removes(f, 1);
+	KUNIT_EXPECT_EQ(test, f->unplug_armed, 1);
+	KUNIT_EXPECT_NULL(test, pcisplit_exports_at(be, 0, 0, PCI_DEVFN(1, 0)));
+	KUNIT_EXPECT_PTR_EQ(test, pcisplit_exports_at(be, 0, 0, 0),
+			    &f->devs[0].pd);
+	/* Nothing is written from the remove path itself. */
+	KUNIT_EXPECT_EQ(test, f->nr_switches, mark);
+
+	unplug_work_runs(f);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 1), "5");
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 0), "3");
+	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateReconfiguring);
+	KUNIT_EXPECT_GE(test, f->reconf_armed, 1);
+	KUNIT_EXPECT_EQ(test, be->nr_exp, 2);
+
+	fe_state(f, XenbusStateReconfiguring);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 1), "6");
+	KUNIT_EXPECT_EQ(test, be->nr_exp, 1);
+	KUNIT_EXPECT_EQ(test, f->devs[1].puts, 0);
+	KUNIT_EXPECT_PTR_EQ(test, f->devs[0].pd.be, be);
+	fe_state(f, XenbusStateConnected);
+	expect_switches(test, mark, 3, XenbusStateReconfiguring,
+			XenbusStateReconfigured, XenbusStateConnected);
+
+	/* libxl's pci-detach of the gone device, later. */
+	mark = f->nr_switches;
+	libxl_unplug(f, 1);
+	fe_state(f, XenbusStateReconfiguring);
+	fe_state(f, XenbusStateConnected);
+	expect_switches(test, mark, 2, XenbusStateReconfigured,
+			XenbusStateConnected);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 1), "6");
+	KUNIT_EXPECT_EQ(test, f->devs[1].puts, 0);
+	KUNIT_EXPECT_EQ(test, f->devs[0].puts, 0);
+	KUNIT_EXPECT_EQ(test, f->nr_fatal, 0);
+}
+
+/*
+ * The frontend closed with host[0] lent and host[1] gone: the backend is
+ * Closing, host[0] given back once, host[1] never (remove released it).
+ */
+static void expect_closed_once(struct kunit *test, struct pcisplit_back *be)
+{
+	struct fake_xb *f = test->priv;
+
+	KUNIT_EXPECT_EQ(test, be->nr_exp, 0);
+	KUNIT_EXPECT_EQ(test, f->devs[0].puts, 1);
+	KUNIT_EXPECT_EQ(test, f->devs[1].puts, 0);
+	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateClosing);
+}
+
+/* When, in a removal's unplug, the frontend closes instead. */
+static const struct gone_close_case {
+	bool unplug_started;	/* after the backend's Reconfiguring */
+	const char *desc;
+} gone_close_cases[] = {
+	{ false, "frontend closes before the unplug work runs" },
+	{ true, "frontend closes after Reconfiguring instead of answering" },
+};
+
+static void gone_close_desc(const struct gone_close_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(gone_close, gone_close_cases, gone_close_desc);
+
+/*
+ * Expect: a frontend disconnecting while a removed device is being
+ * unplugged: the backend gives the other device back once and drops the
+ * gone one without a put; the unplug work and the timer, arriving late,
+ * write nothing.
+ */
+static void xb_gone_frontend_closes(struct kunit *test)
+{
+	const struct gone_close_case *c = test->param_value;
+	struct fake_xb *f = test->priv;
+	struct pcisplit_back *be = connected(test, 2);
+	unsigned int writes;
+
+	host_removes(f, 1);
+	if (c->unplug_started) {
+		unplug_work_runs(f);
+		KUNIT_ASSERT_EQ(test, fake_xb_state(f, BACK),
+				XenbusStateReconfiguring);
+	}
+	fe_state(f, XenbusStateClosing);
+	expect_closed_once(test, be);
+	writes = f->nr_writes;
+	unplug_work_runs(f);
+	reconf_timer_fires(be);
+	fake_xb_settle(f);
+	KUNIT_EXPECT_EQ(test, f->nr_writes, writes);
+	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateClosing);
+	KUNIT_EXPECT_EQ(test, f->nr_fatal, 0);
+}
+
+/*
+ * Expect: a removal while libxl's own unplug of another device waits for
+ * the frontend is not mixed into it: once that one is done and the
+ * backend is Connected again, the gone device is unplugged in a second
+ * handshake of its own.
+ */
+static void xb_gone_during_reconfiguration(struct kunit *test)
+{
+	struct fake_xb *f = test->priv;
+	unsigned int mark;
+	struct pcisplit_back *be = unplug_pending(test, &mark);
+
+	host_removes(f, 0);
+	unplug_work_runs(f);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 0), "3");
+	fe_state(f, XenbusStateReconfiguring);
+	KUNIT_EXPECT_EQ(test, f->devs[1].puts, 1);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 0), "3");
+	fe_state(f, XenbusStateConnected);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 0), "5");
+	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateReconfiguring);
+	fe_state(f, XenbusStateReconfiguring);
+	fe_state(f, XenbusStateConnected);
+	expect_switches(test, mark, 5, XenbusStateReconfigured,
+			XenbusStateConnected, XenbusStateReconfiguring,
+			XenbusStateReconfigured, XenbusStateConnected);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 0), "6");
+	KUNIT_EXPECT_EQ(test, be->nr_exp, 0);
+	KUNIT_EXPECT_EQ(test, f->devs[0].puts, 0);
+	KUNIT_EXPECT_EQ(test, f->nr_fatal, 0);
+}
+
+/*
+ * Expect: a frontend that never follows the unplug (a hung guest) gets
+ * the same treatment as for libxl's: after the timeout the backend drops
+ * the slot alone and is Connected, ready for the toolstack.
+ */
+static void xb_gone_frontend_silent(struct kunit *test)
+{
+	struct fake_xb *f = test->priv;
+	struct pcisplit_back *be = connected(test, 2);
+
+	host_removes(f, 1);
+	unplug_work_runs(f);
+	reconf_timer_fires(be);
+	fake_xb_settle(f);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 1), "6");
+	KUNIT_EXPECT_EQ(test, be->nr_exp, 1);
+	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateConnected);
+	KUNIT_EXPECT_EQ(test, f->devs[1].puts, 0);
+	KUNIT_EXPECT_EQ(test, f->nr_fatal, 0);
+}
+
+/*
+ * Expect: a removal while the frontend still boots (not served yet, the
+ * backend Initialised): no handshake, the slot is dropped at once and the
+ * frontend, when it connects, never sees the device.
+ */
+static void xb_gone_frontend_booting(struct kunit *test)
+{
+	struct fake_xb *f = test->priv;
+	struct pcisplit_back *be = started(test, 2);
+	unsigned int mark = f->nr_switches;
+
+	host_removes(f, 1);
+	unplug_work_runs(f);
+	expect_switches(test, mark, 0);
+	KUNIT_EXPECT_STREQ(test, back(f, "state", 1), "6");
+	KUNIT_EXPECT_EQ(test, be->nr_exp, 1);
+	fe_publish(f);
+	KUNIT_EXPECT_EQ(test, fake_xb_state(f, BACK), XenbusStateConnected);
+	KUNIT_EXPECT_EQ(test, f->devs[1].puts, 0);
+	KUNIT_EXPECT_EQ(test, f->nr_fatal, 0);
+}
+
 static struct kunit_case xb_cases[] = {
 	KUNIT_CASE(xb_start),
 	KUNIT_CASE(xb_num_devs_bumped),
@@ -879,6 +1089,11 @@ static struct kunit_case xb_cases[] = {
 	KUNIT_CASE(xb_reconf_timeout),
 	KUNIT_CASE(xb_passthrough_roots),
 	KUNIT_CASE(xb_remove),
+	KUNIT_CASE(xb_gone_unplugged),
+	KUNIT_CASE_PARAM(xb_gone_frontend_closes, gone_close_gen_params),
+	KUNIT_CASE(xb_gone_during_reconfiguration),
+	KUNIT_CASE(xb_gone_frontend_silent),
+	KUNIT_CASE(xb_gone_frontend_booting),
 	KUNIT_CASE_PARAM(xb_bad_num_devs, num_devs_gen_params),
 	KUNIT_CASE_PARAM(xb_bad_dev, dev_gen_params),
 	KUNIT_CASE(xb_bad_second_dev),

@@ -154,22 +154,73 @@ void back_set_owner(enum sim_dk dk, int slot)
 	lend(dk, slot, &o);
 }
 
-void back_release(enum sim_dk dk, const char *why)
+/*
+ * Forget (and unmap) @dk's records, FLR it if @reset, no owner; logged
+ * as "@what (@why)".
+ */
+static void release(enum sim_dk dk, bool reset, const char *what,
+		    const char *why)
 {
 	struct sim_bdev *b = &bdevs[dk];
 	struct pcisplit_unmap_report rep;
 
-	/* pciback's reset: forget (and unmap) the records, then FLR. */
 	pcisplit_vdev_prune(&b->vd, &rep);
-	pdev_reset(dk);
+	if (reset)
+		pdev_reset(dk);
 	pcisplit_cfg_reset(&b->cfg);
 	pcisplit_vdev_set_owner(&b->vd, NULL);
 	sim_log(SEAM_LOG_INFO,
-		"back: %s released (%s): %u records, %u unmapped, %u gone, %u failed",
-		sim_dk_names[dk], why, rep.records, rep.unmapped, rep.gone,
-		rep.failed);
+		"back: %s %s (%s): %u records, %u unmapped, %u gone, %u failed",
+		sim_dk_names[dk], what, why, rep.records, rep.unmapped,
+		rep.gone, rep.failed);
 	b->owner_slot = -1;
 	b->owner_serial = 0;
+}
+
+void back_release(enum sim_dk dk, const char *why)
+{
+	/* pciback's reset: forget (and unmap) the records, then FLR. */
+	release(dk, true, "released", why);
+}
+
+/*
+ * pcisplit_pdev_remove in this world: the backend holding the device is
+ * told first (its frontend's requests stop reaching it, the hot-unplug is
+ * queued), then the records go, once; a device that is physically gone
+ * is not reset.  Xen forgets the device when dom0's PCI core deletes it
+ * (PHYSDEVOP_pci_device_remove), assigned to a guest or not.
+ */
+void back_remove(enum sim_dk dk, bool surprise)
+{
+	struct sim_bdev *b = &bdevs[dk];
+	struct pcisplit_back *be = b->be;
+
+	if (!pdevs[dk].present) {
+		sim_log(SEAM_LOG_ERR, "back: %s removed twice", sim_dk_names[dk]);
+		return;
+	}
+	if (surprise)
+		pdevs[dk].disconnected = true;
+	b->be = NULL;
+	if (be) {
+		sim_log(SEAM_LOG_INFO, "back: %s removed while lent to dom%u: unplugging it",
+			sim_dk_names[dk], be->fe.owner.domid);
+		pcisplit_exports_gone(be, &b->pd);
+	}
+	release(dk, !surprise, "removed", surprise ? "pulled out" : "removed");
+	pdevs[dk].present = false;
+	hv_deassign(dk);
+}
+
+void back_seize(enum sim_dk dk)
+{
+	struct sim_bdev *b = &bdevs[dk];
+
+	pcisplit_cfg_reset(&b->cfg);
+	b->cfg.int_line = pdevs[dk].gsi;
+	b->owner_slot = -1;
+	b->owner_serial = 0;
+	sim_log(SEAM_LOG_INFO, "back: %s seized", sim_dk_names[dk]);
 }
 
 /* ---- the xenbus core's devices ------------------------------------------ */
@@ -324,6 +375,12 @@ static void sim_reconf_later(struct pcisplit_back *be, unsigned long delay)
 	be->reconf_work.pending = true;
 }
 
+static void sim_unplug_later(struct pcisplit_back *be)
+{
+	be->unplug_work.due = back_clock;
+	be->unplug_work.pending = true;
+}
+
 static void sim_ring_init(struct pcisplit_back *be)
 {
 	xport_ring_init(be);
@@ -345,7 +402,7 @@ static struct pcisplit_pdev *sim_dev_get(struct pcisplit_back *be, u32 sbdf)
 {
 	int dk = sim_dk_of_sbdf(sbdf);
 
-	if (dk < 0 || bdevs[dk].be)
+	if (dk < 0 || !pdevs[dk].present || bdevs[dk].be)
 		return NULL;
 	bdevs[dk].be = be;
 	return &bdevs[dk].pd;
@@ -406,6 +463,7 @@ static const struct pcisplit_xb_ops sim_xb_ops = {
 	.unwatch = sim_unwatch,
 	.unregister = sim_unregister,
 	.reconf_later = sim_reconf_later,
+	.unplug_later = sim_unplug_later,
 	.ring_init = sim_ring_init,
 	.ring_connect = sim_ring_connect,
 	.ring_disconnect = sim_ring_disconnect,
@@ -557,11 +615,20 @@ void back_clock_advance(unsigned long ms)
 	back_clock += ms;
 	for (i = 1; i < SIM_NDOM; i++) {
 		struct pcisplit_back *be = be_of(&xbdevs[i]);
-		struct delayed_work *dw = be ? &be->reconf_work : NULL;
+		struct delayed_work *dw[] = {
+			be ? &be->unplug_work : NULL,
+			be ? &be->reconf_work : NULL,
+		};
+		unsigned int k;
 
-		if (dw && dw->pending && dw->due <= back_clock) {
-			dw->pending = false;
-			dw->work.func(&dw->work);
+		for (k = 0; k < ARRAY_SIZE(dw); k++) {
+			if (!dw[k] || !dw[k]->pending || dw[k]->due > back_clock)
+				continue;
+			dw[k]->pending = false;
+			dw[k]->work.func(&dw[k]->work);
+			/* It may have removed the backend (the frontend gone). */
+			if (be_of(&xbdevs[i]) != be)
+				break;
 		}
 	}
 }

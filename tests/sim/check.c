@@ -13,13 +13,14 @@
  * the driver's handler.
  */
 #include <stdarg.h>
+#include <pcisplit/back_xenbus.h>
 #include "sim.h"
 
 struct sim_world_opts world_opts;
 
 const char *const sim_dk_names[SIM_NDEV] = {
 	[SIM_NIC] = "nic", [SIM_NVME] = "nvme", [SIM_MSI] = "msi",
-	[SIM_INTX] = "intx",
+	[SIM_INTX] = "intx", [SIM_VF0] = "vf0", [SIM_VF1] = "vf1",
 };
 
 const char *const sim_dc_names[SIM_NDC] = {
@@ -45,6 +46,7 @@ static const char *const signatures[] = {
 	"unmap failed",			/* dm / tool */
 	"still lent",			/* tool: a device the backend kept */
 	"still maps the page",		/* back: a dead guest's page mapped */
+	"while off the host",		/* pdev: a gone device touched */
 };
 
 static unsigned int seen[ARRAY_SIZE(signatures)];
@@ -149,6 +151,29 @@ static int check_hv(char *why, size_t len)
 	return bad;
 }
 
+/*
+ * No domain holds a pirq mapped for @dk (expected @state: free, gone),
+ * but one an injected unmap failure left behind.
+ */
+static int check_no_pirqs(enum sim_dk dk, const char *state, char *why,
+			  size_t len)
+{
+	unsigned int i;
+	int s, bad = 0;
+
+	for (s = 1; s < SIM_NDOM; s++)
+		for (i = 0; i < SIM_NPIRQ; i++)
+			if (hv.dom[s].used &&
+			    hv.dom[s].pirq[i].kind != FAKE_PIRQ_FREE &&
+			    hv.dom[s].pirq[i].sbdf == pdevs[dk].sbdf &&
+			    !(hv.dom[s].pirq[i].orphan && world_opts.faults))
+				bad += why_add(why, len, "%s: %s but dom%u holds pirq %u for it",
+					       sim_dk_names[dk], state,
+					       hv.dom[s].domid,
+					       i + SIM_PIRQ_BASE);
+	return bad;
+}
+
 static int check_table(char *why, size_t len)
 {
 	struct pcisplit_owner o;
@@ -185,6 +210,11 @@ static int check_table(char *why, size_t len)
 					       vd->vec[i].pirq);
 		}
 free_check:
+		if (!pdevs[dk].present && (vd->owner.epoch || vd->nr || b->be))
+			bad += why_add(why, len, "%s: off the host but the table says owner dom%u epoch %llu, %u records%s",
+				       sim_dk_names[dk], vd->owner.domid,
+				       (unsigned long long)vd->owner.epoch,
+				       vd->nr, b->be ? ", still lent" : "");
 		if (tool_attached[dk] >= 0)
 			continue;
 		if (vd->owner.epoch || vd->nr)
@@ -195,21 +225,13 @@ free_check:
 		if (hv.assigned[dk])
 			bad += why_add(why, len, "%s: free but assigned to dom%u",
 				       sim_dk_names[dk], hv.assigned[dk]);
-		if (pdev_msix_enabled(dk) || pdev_msi_enabled(dk))
+		/* A card pulled out keeps whatever it had: nobody reads it. */
+		if (pdevs[dk].present &&
+		    (pdev_msix_enabled(dk) || pdev_msi_enabled(dk)))
 			bad += why_add(why, len, "%s: free but MSI%s is on",
 				       sim_dk_names[dk],
 				       pdev_msix_enabled(dk) ? "-X" : "");
-		for (int s = 1; s < SIM_NDOM; s++)
-			for (i = 0; i < SIM_NPIRQ; i++)
-				if (hv.dom[s].used &&
-				    hv.dom[s].pirq[i].kind != FAKE_PIRQ_FREE &&
-				    hv.dom[s].pirq[i].sbdf == pdevs[dk].sbdf &&
-				    !(hv.dom[s].pirq[i].orphan &&
-				      world_opts.faults))
-					bad += why_add(why, len, "%s: free but dom%u holds pirq %u for it",
-						       sim_dk_names[dk],
-						       hv.dom[s].domid,
-						       i + SIM_PIRQ_BASE);
+		bad += check_no_pirqs(dk, "free", why, len);
 	}
 	return bad;
 }
@@ -274,6 +296,69 @@ static int check_records(struct sim_guest *g, enum sim_dk dk, char *why,
 	return 0;
 }
 
+/*
+ * `DEV gone`: off the host, no record or owner (check_table), no pirq in
+ * any domain, on no guest's bus and in no backend's export table; where
+ * libxl's dev-N for it remains, its state-N says Closed, and that
+ * guest's backend is Connected again (done with the unplug).
+ */
+static int check_gone(enum sim_dk dk, char *why, size_t len)
+{
+	const char *name = sim_dk_names[dk];
+	char p[96], v[32], want[32];
+	unsigned int i, dc;
+	int bad, num, st;
+
+	if (pdevs[dk].present)
+		return why_add(why, len, "%s: expected gone, still on the host",
+			       name);
+	bad = check_no_pirqs(dk, "gone", why, len);
+	snprintf(want, sizeof(want), "0000:00:%02x.%u",
+		 (pdevs[dk].sbdf >> 3) & 31, pdevs[dk].sbdf & 7);
+	for (dc = 0; dc < SIM_NDC; dc++) {
+		struct sim_guest *g = guests[dc];
+		struct pcisplit_back *be;
+
+		if (!g)
+			continue;
+		if (g->dev[dk].present || g->dev[dk].bound)
+			bad += why_add(why, len, "%s: gone but still on %s's bus%s",
+				       name, sim_dc_names[dc],
+				       g->dev[dk].bound ? ", its driver bound" : "");
+		be = g->hvm ? NULL : back_of_slot(g->slot);
+		if (!be)
+			continue;
+		for (i = 0; i < be->nr_exp; i++)
+			if (be->exp[i].sbdf == pdevs[dk].sbdf)
+				bad += why_add(why, len, "%s: gone but still in dom%u's export table%s",
+					       name, g->domid,
+					       be->exp[i].gone ? " (unplug unfinished)" : "");
+		snprintf(p, sizeof(p), "/local/domain/0/backend/pci/%u/0/num_devs",
+			 g->domid);
+		num = 0;
+		xs_read_int(p, &num);
+		for (i = 0; i < (unsigned int)num; i++) {
+			snprintf(p, sizeof(p), "/local/domain/0/backend/pci/%u/0/dev-%u",
+				 g->domid, i);
+			if (xs_read(p, v, sizeof(v)) || strcmp(v, want))
+				continue;
+			snprintf(p, sizeof(p), "/local/domain/0/backend/pci/%u/0/state-%u",
+				 g->domid, i);
+			st = 0;
+			if (xs_read_int(p, &st) || st != 6)
+				bad += why_add(why, len, "%s: gone but dom%u's state-%u is %d, not Closed",
+					       name, g->domid, i, st);
+		}
+		snprintf(p, sizeof(p), "/local/domain/0/backend/pci/%u/0/state",
+			 g->domid);
+		st = 0;
+		if (!xs_read_int(p, &st) && st != 4)
+			bad += why_add(why, len, "%s: gone, dom%u's backend is in state %d, not Connected",
+				       name, g->domid, st);
+	}
+	return bad;
+}
+
 static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 {
 	struct sim_guest *g = guests[ex->dc];
@@ -281,6 +366,8 @@ static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 	unsigned int i;
 	int bad = 0;
 
+	if (ex->gone)
+		return check_gone(ex->dk, why, len);
 	if (ex->free) {
 		if (tool_attached[ex->dk] >= 0)
 			return why_add(why, len, "%s: expected free, attached to %s",

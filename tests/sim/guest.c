@@ -477,6 +477,9 @@ void guest_probe(struct sim_guest *g, enum sim_dk dk)
 		goto out_fail;
 	switch (dk) {
 	case SIM_NIC:
+	case SIM_VF0:
+	case SIM_VF1:
+		/* igbvf: three MSI-X vectors (rx, tx, mailbox). */
 		err = try_msix(g, dk, 3);
 		break;
 	case SIM_NVME:

@@ -12,9 +12,11 @@
  * STEP: create DOM DEV[,DEV...] | reboot DOM | shutdown DOM |
  * shutdown-nodisable DOM | destroy DOM | crash DOM | pci-attach DOM DEV |
  * pci-detach DOM DEV | unbind-driver DOM DEV | reload-front DOM (PV only) |
- * race OP1 ARGS || OP2 ARGS [@Nms] (any two but create).
- * EXPECT: `DOM DEV MODE` or `DEV free`, or alternatives `A | B` of which
- * one must hold.  Every malformed line is refused with FILE:LINE and why.
+ * race OP1 ARGS || OP2 ARGS [@Nms] (any two but create); dom0's own:
+ * sriov-numvfs N | pf-unbind | pf-bind | unplug DEV (not a VF).
+ * EXPECT: `DOM DEV MODE`, `DEV free` or `DEV gone`, or alternatives
+ * `A | B` of which one must hold.  Every malformed line is refused with
+ * FILE:LINE and why.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -31,10 +33,17 @@ const char *const sim_step_names[STEP_NKIND] = {
 	[STEP_DETACH] = "pci-detach",
 	[STEP_UNBIND] = "unbind-driver",
 	[STEP_RELOAD_FRONT] = "reload-front",
+	[STEP_SRIOV_NUMVFS] = "sriov-numvfs",
+	[STEP_PF_UNBIND] = "pf-unbind",
+	[STEP_PF_BIND] = "pf-bind",
+	[STEP_UNPLUG] = "unplug",
 };
 
-/* Arguments after the step name: DOM only, DOM DEVLIST, DOM DEV. */
-enum args { A_DOM, A_DOM_DEVS, A_DOM_DEV };
+/*
+ * Arguments after the step name: DOM only, DOM DEVLIST, DOM DEV; dom0's
+ * steps: a VF count, nothing, a device.
+ */
+enum args { A_DOM, A_DOM_DEVS, A_DOM_DEV, A_COUNT, A_NONE, A_DEV };
 
 static const enum args step_args[STEP_NKIND] = {
 	[STEP_CREATE] = A_DOM_DEVS,
@@ -47,6 +56,10 @@ static const enum args step_args[STEP_NKIND] = {
 	[STEP_DETACH] = A_DOM_DEV,
 	[STEP_UNBIND] = A_DOM_DEV,
 	[STEP_RELOAD_FRONT] = A_DOM,
+	[STEP_SRIOV_NUMVFS] = A_COUNT,
+	[STEP_PF_UNBIND] = A_NONE,
+	[STEP_PF_BIND] = A_NONE,
+	[STEP_UNPLUG] = A_DEV,
 };
 
 struct parse {
@@ -111,7 +124,8 @@ static int parse_dev(struct parse *p, const char *w, unsigned int *dk)
 	int i = lookup(sim_dk_names, SIM_NDEV, w);
 
 	if (i < 0)
-		return fail(p, "unknown device '%s' (nic, nvme, msi or intx)", w);
+		return fail(p, "unknown device '%s' (nic, nvme, msi, intx, vf0 or vf1)",
+			    w);
 	*dk = i;
 	return 0;
 }
@@ -131,18 +145,19 @@ static int parse_expect(struct parse *p, char *s, struct sim_step *st)
 	ex = &st->ex[st->nex];
 	memset(ex, 0, sizeof(*ex));
 	if (n == 2) {
-		if (strcmp(w[1], "free"))
-			return fail(p, "expectation '%s %s': expected 'DEV free' or 'DOM DEV MODE'",
+		if (strcmp(w[1], "free") && strcmp(w[1], "gone"))
+			return fail(p, "expectation '%s %s': expected 'DEV free', 'DEV gone' or 'DOM DEV MODE'",
 				    w[0], w[1]);
 		if (parse_dev(p, w[0], &dk))
 			return -1;
-		ex->free = true;
+		ex->free = !strcmp(w[1], "free");
+		ex->gone = !ex->free;
 		ex->dk = dk;
 		st->nex++;
 		return 0;
 	}
 	if (n != 3)
-		return fail(p, "expectation with %d words: expected 'DEV free' or 'DOM DEV MODE'",
+		return fail(p, "expectation with %d words: expected 'DEV free', 'DEV gone' or 'DOM DEV MODE'",
 			    n);
 	if (parse_dom(p, w[0], &ex->dc) || parse_dev(p, w[1], &dk))
 		return -1;
@@ -227,8 +242,50 @@ static int parse_op(struct parse *p, char **w, int n, struct sim_op *op)
 			return -1;
 		op->ndevs = 1;
 		break;
+	case A_COUNT:
+		if (n != 2)
+			return fail(p, "'%s' takes one argument: N", w[0]);
+		if (strspn(w[1], "0123456789") != strlen(w[1]) ||
+		    strlen(w[1]) > 2 || atoi(w[1]) > SIM_NR_VFS)
+			return fail(p, "'%s %s': N is a VF count from 0 to %d",
+				    w[0], w[1], SIM_NR_VFS);
+		op->count = atoi(w[1]);
+		break;
+	case A_NONE:
+		if (n != 1)
+			return fail(p, "'%s' takes no argument", w[0]);
+		break;
+	case A_DEV:
+		if (n != 2)
+			return fail(p, "'%s' takes one argument: DEV", w[0]);
+		if (parse_dev(p, w[1], &op->devs[0]))
+			return -1;
+		if (sim_dk_is_vf(op->devs[0]))
+			return fail(p, "'%s %s': a VF has no slot of its own (sriov-numvfs 0 or pf-unbind remove it)",
+				    w[0], w[1]);
+		op->ndevs = 1;
+		break;
 	}
 	return 0;
+}
+
+/* @st's own operation is @op (a race's OP1). */
+static void step_take_op(struct sim_step *st, const struct sim_op *op)
+{
+	st->kind = op->kind;
+	st->dc = op->dc;
+	memcpy(st->devs, op->devs, sizeof(st->devs));
+	st->ndevs = op->ndevs;
+	st->count = op->count;
+}
+
+void sim_step_op(const struct sim_step *st, struct sim_op *op)
+{
+	*op = (struct sim_op){
+		.kind = st->kind, .dc = st->dc, .ndevs = st->ndevs,
+		.count = st->count,
+	};
+	memcpy(op->devs, st->devs, sizeof(op->devs));
 }
 
 /* `@Nms`: the race's delay, 0 to 600000 ms. */
@@ -287,10 +344,7 @@ static int parse_race(struct parse *p, char *line, struct sim_step *st)
 	if (op1.kind == STEP_CREATE || st->op2.kind == STEP_CREATE)
 		return fail(p, "race: 'create' cannot race (a race needs its domain running)");
 	st->race = true;
-	st->kind = op1.kind;
-	st->dc = op1.dc;
-	memcpy(st->devs, op1.devs, sizeof(st->devs));
-	st->ndevs = op1.ndevs;
+	step_take_op(st, &op1);
 	return 0;
 }
 
@@ -330,10 +384,7 @@ static int parse_step(struct parse *p, char *line, struct sim_scenario *sc)
 			return fail(p, "expectations without a step");
 		if (parse_op(p, w, n, &op))
 			return -1;
-		st->kind = op.kind;
-		st->dc = op.dc;
-		memcpy(st->devs, op.devs, sizeof(st->devs));
-		st->ndevs = op.ndevs;
+		step_take_op(st, &op);
 	}
 	if (exp) {
 		if (!*exp || strspn(exp, " \t") == strlen(exp))
@@ -533,6 +584,14 @@ int sim_op_run(const struct sim_op *op, bool wait_boot)
 		return tool_unbind(op->dc, op->devs[0]);
 	case STEP_RELOAD_FRONT:
 		return tool_reload_front(op->dc);
+	case STEP_SRIOV_NUMVFS:
+		return tool_sriov_numvfs(op->count);
+	case STEP_PF_UNBIND:
+		return tool_pf_unbind();
+	case STEP_PF_BIND:
+		return tool_pf_bind();
+	case STEP_UNPLUG:
+		return tool_unplug(op->devs[0]);
 	default:
 		return -EINVAL;
 	}
@@ -540,14 +599,12 @@ int sim_op_run(const struct sim_op *op, bool wait_boot)
 
 int sim_step_run(const struct sim_step *st)
 {
-	struct sim_op op = {
-		.kind = st->kind, .dc = st->dc, .ndevs = st->ndevs,
-	};
+	struct sim_op op;
 	int err;
 
 	if (st->race)
 		return sim_race_run(st);
-	memcpy(op.devs, st->devs, sizeof(op.devs));
+	sim_step_op(st, &op);
 	err = sim_op_run(&op, st->nex > 0);
 	/* A guest left booting by a create meets this step, then boots. */
 	if (!(st->kind == STEP_CREATE && !st->nex))

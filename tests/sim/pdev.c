@@ -8,10 +8,18 @@
  *   nvme  NVMe-like: MSI (1) and MSI-X, table of 65    00:05.0
  *   msi   MSI only, up to 4 vectors                    00:06.0
  *   intx  legacy INTx only, pin A on GSI 19            00:07.0
+ *   vf0   VF 0 of an SR-IOV PF (82576: igbvf), MSI-X 3  00:10.0
+ *   vf1   VF 1 of that PF                              00:11.0
+ *
+ * The PF itself is dom0's and never lent: only its driver's binding and
+ * its sriov_numvfs are modelled (struct sim_pf); a VF exists while the
+ * PF driver is bound and numvfs covers its index.
  */
 #include "sim.h"
 
 struct sim_pdev pdevs[SIM_NDEV];
+/* At start the PF is bound with both VFs enabled. */
+struct sim_pf sim_pf;
 
 #define CAP_EXP		0x40
 #define CAP_MSI		0x80
@@ -31,6 +39,8 @@ static const struct pdev_spec specs[SIM_NDEV] = {
 	[SIM_NVME] = { 0x1b36, 0x0010, 0x010802, 0x28, 65, 1, 17 },
 	[SIM_MSI] = { 0x8086, 0x100e, 0x020000, 0x30, 0, 4, 18 },
 	[SIM_INTX] = { 0x8086, 0x1209, 0x028000, 0x38, 0, 0, 19 },
+	[SIM_VF0] = { 0x8086, 0x10ca, 0x020000, 0x80, 3, 0, 0 },
+	[SIM_VF1] = { 0x8086, 0x10ca, 0x020000, 0x88, 3, 0, 0 },
 };
 
 static void put16(u8 *c, unsigned int off, u16 v)
@@ -70,7 +80,8 @@ static void build(enum sim_dk dk)
 	put32(c, 0x08, s->class << 8);
 	put32(c, 0x10, 0xfebf0000 + (s->devfn << 12));	/* BAR0 */
 	c[0x3c] = s->gsi;
-	c[0x3d] = dk == SIM_NIC ? 0 : 1;	/* a VF has no INTx; else INTA# */
+	/* A VF has no INTx; else INTA#. */
+	c[0x3d] = dk == SIM_NIC || sim_dk_is_vf(dk) ? 0 : 1;
 	c[0x34] = CAP_EXP;
 	c[CAP_EXP] = 0x10;			/* PCI Express */
 	put16(c, CAP_EXP + 2, 0x0002);		/* endpoint, version 2 */
@@ -96,12 +107,35 @@ static void build(enum sim_dk dk)
 		p->ent[i].masked = true;
 }
 
+void pdev_vf_appear(enum sim_dk dk)
+{
+	build(dk);
+	pdevs[dk].present = true;
+}
+
+/*
+ * Config space or a reset of a device that left the host: nobody may do
+ * that (pciback's remove must not, nor may a request reach it after).
+ */
+static bool off_host(enum sim_dk dk, const char *what)
+{
+	if (pdevs[dk].present)
+		return false;
+	sim_log(SEAM_LOG_ERR, "pdev: %s: %s while off the host",
+		sim_dk_names[dk], what);
+	return true;
+}
+
 void pdev_init_all(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < SIM_NDEV; i++)
+	for (i = 0; i < SIM_NDEV; i++) {
 		build(i);
+		pdevs[i].present = true;
+	}
+	sim_pf.bound = true;
+	sim_pf.numvfs = SIM_NR_VFS;
 }
 
 int sim_dk_of_sbdf(u32 sbdf)
@@ -120,6 +154,8 @@ u32 pdev_cfg_read(enum sim_dk dk, unsigned int off, unsigned int size)
 	u32 v = 0;
 	unsigned int i;
 
+	if (off_host(dk, "config read"))
+		return ~0u;
 	if (off >= sizeof(pdevs[dk].cfg) || size > 4 ||
 	    off + size > sizeof(pdevs[dk].cfg))
 		return ~0u;
@@ -134,6 +170,8 @@ void pdev_cfg_write(enum sim_dk dk, unsigned int off, unsigned int size,
 	u8 *c = pdevs[dk].cfg;
 	unsigned int i;
 
+	if (off_host(dk, "config write"))
+		return;
 	if (off < 0x04 || off >= 0x40 - 4 || size > 4 || off + size > 0x40)
 		goto caps;
 	/* Header: only command and the interrupt line are writable here. */
@@ -193,8 +231,11 @@ void pdev_reset(enum sim_dk dk)
 	struct sim_pdev *p = &pdevs[dk];
 	unsigned int resets = p->resets;
 
+	if (off_host(dk, "reset"))
+		return;
 	/* FLR: the function comes back as from power-on. */
 	build(dk);
+	p->present = true;
 	p->resets = resets + 1;
 }
 

@@ -133,10 +133,7 @@ int sim_race_run(const struct sim_step *st)
 	int err = 0;
 
 	memset(race.side, 0, sizeof(race.side));
-	race.side[0].op = (struct sim_op){
-		.kind = st->kind, .dc = st->dc, .ndevs = st->ndevs,
-	};
-	memcpy(race.side[0].op.devs, st->devs, sizeof(st->devs));
+	sim_step_op(st, &race.side[0].op);
 	race.side[1].op = st->op2;
 	race.start2 = st->delay_ms / SIM_RACE_MS_PER_POINT;
 	race.started2 = !race.start2;

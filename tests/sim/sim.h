@@ -39,8 +39,18 @@ enum sim_dk {			/* device kinds, each one physical device */
 	SIM_NVME,		/* MSI-X table 65: enables 1, frees, enables N */
 	SIM_MSI,		/* MSI only */
 	SIM_INTX,		/* legacy INTx only */
+	SIM_VF0,		/* the SR-IOV PF's first VF (igbvf: MSI-X 3) */
+	SIM_VF1,		/* and its second */
 	SIM_NDEV,
 };
+
+/* The VFs of the simulated SR-IOV PF, SIM_VF0 + index. */
+#define SIM_NR_VFS	2
+
+static inline bool sim_dk_is_vf(unsigned int dk)
+{
+	return dk >= SIM_VF0 && dk < SIM_VF0 + SIM_NR_VFS;
+}
 
 enum sim_dc {			/* domain configurations of the matrix */
 	SIM_PV1,
@@ -259,9 +269,28 @@ struct sim_pdev {
 	u32 msi_serial;		/* MSI block destination */
 	int msi_pirq;		/* first pirq of the block; 0: none */
 	unsigned int resets;
+	/*
+	 * On the host: false once removed (its VF disabled, its PF
+	 * unbound) or pulled out (disconnected, surprise removal).
+	 */
+	bool present;
+	bool disconnected;
 };
 
 extern struct sim_pdev pdevs[SIM_NDEV];
+
+/*
+ * The SR-IOV physical function behind SIM_VF0.. (dom0's, never lent):
+ * whether its driver is bound, and its sriov_numvfs.
+ */
+struct sim_pf {
+	bool bound;
+	unsigned int numvfs;
+};
+
+extern struct sim_pf sim_pf;
+/* VF @dk appears (sriov_numvfs raised): a new function, fresh state. */
+void pdev_vf_appear(enum sim_dk dk);
 
 void pdev_init_all(void);
 u32 pdev_cfg_read(enum sim_dk dk, unsigned int off, unsigned int size);
@@ -308,6 +337,15 @@ void back_fini(void);
 void back_set_owner(enum sim_dk dk, int slot);
 /* Reset and release to no owner (pciback's reset; HVM release, do_flr). */
 void back_release(enum sim_dk dk, const char *why);
+/*
+ * The stub driver's remove of @dk (the PCI core removing the device:
+ * a VF disabled, its PF unbound, or the card pulled when @surprise):
+ * pciback's xenbus backend told if it is lent, records released once,
+ * the device unseized.
+ */
+void back_remove(enum sim_dk dk, bool surprise);
+/* The stub driver's probe of a device that appeared: seized, free. */
+void back_seize(enum sim_dk dk);
 /* Handle one guest request on the vtab legs; op->err gets the answer. */
 void back_handle_op(int slot, struct xen_pci_op *op);
 /* The epoch and domid of an hv slot's live incarnation, as registered. */
@@ -506,6 +544,17 @@ int tool_unbind(enum sim_dc dc, enum sim_dk dk);
  * device when the frontend went and lent them again to a new owner epoch.
  */
 int tool_reload_front(enum sim_dc dc);
+/*
+ * dom0's side of the SR-IOV PF and of the slots: `echo N >
+ * sriov_numvfs` (fewer VFs: the PF driver removes the rest, lent or
+ * not; more: the new ones made assignable, as xl pci-assignable-add
+ * does), the PF's driver unbound (every VF removed) and bound again (no
+ * VF until sriov_numvfs is written), and a card pulled out of its slot.
+ */
+int tool_sriov_numvfs(unsigned int n);
+int tool_pf_unbind(void);
+int tool_pf_bind(void);
+int tool_unplug(enum sim_dk dk);
 /* Which configuration a device is attached to, -1: none. */
 extern int tool_attached[SIM_NDEV];
 
@@ -514,6 +563,7 @@ extern int tool_attached[SIM_NDEV];
 struct sim_expect {
 	bool free;		/* `DEV free` */
 	bool or_next;		/* `A | B`: this one or the next will do */
+	bool gone;		/* `DEV gone`: off the host, nobody holds it */
 	enum sim_dc dc;
 	enum sim_dk dk;
 	enum sim_mode mode;
@@ -551,6 +601,10 @@ enum sim_step_kind {
 	STEP_DETACH,
 	STEP_UNBIND,
 	STEP_RELOAD_FRONT,
+	STEP_SRIOV_NUMVFS,
+	STEP_PF_UNBIND,
+	STEP_PF_BIND,
+	STEP_UNPLUG,
 	STEP_NKIND,
 };
 
@@ -565,6 +619,7 @@ struct sim_op {
 	enum sim_dc dc;
 	unsigned int devs[SIM_NDEV];
 	unsigned int ndevs;
+	unsigned int count;	/* sriov-numvfs N */
 };
 
 /*
@@ -579,6 +634,7 @@ struct sim_step {
 	enum sim_dc dc;
 	unsigned int devs[SIM_NDEV];
 	unsigned int ndevs;
+	unsigned int count;		/* sriov-numvfs N */
 	bool race;
 	struct sim_op op2;		/* a race's OP2 */
 	unsigned int delay_ms;		/* a race's delay */
@@ -615,6 +671,8 @@ int matrix_append(struct sim_matrix *m, const struct sim_matrix *more,
 		  char *err, size_t len);
 int sim_step_run(const struct sim_step *st);
 /* One operation of a step (the step itself, or one side of a race). */
+/* The operation of @st itself (a race's OP1). */
+void sim_step_op(const struct sim_step *st, struct sim_op *op);
 int sim_op_run(const struct sim_op *op, bool wait_boot);
 
 /*

@@ -13,6 +13,11 @@
  *            domid, as xl reboot gives)
  *   attach / detach   hot-plug through the backend's Reconfiguring state
  *            (PV) or the device model (HVM)
+ *   sriov-numvfs, pf-unbind, pf-bind, unplug   dom0's PCI core removing
+ *            devices under the backend (the PF driver's VFs, a card
+ *            pulled out), or creating VFs, which are then made
+ *            assignable; libxl is not told: its entries stay until a
+ *            pci-detach or the domain's end
  *
  * In a race (race.c) two of these run at once, passing the baton at
  * point(): wherever libxl waits for the backend or has handed a change
@@ -215,6 +220,15 @@ void tool_settle(void)
 	}
 }
 
+/* Whether @dk is on the host; if not, says so (xl finds no such device). */
+static bool on_host(enum sim_dk dk)
+{
+	if (pdevs[dk].present)
+		return true;
+	sim_log(SEAM_LOG_ERR, "tool: %s is not on the host", sim_dk_names[dk]);
+	return false;
+}
+
 int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n,
 		bool wait)
 {
@@ -229,6 +243,8 @@ int tool_create(enum sim_dc dc, const unsigned int *devs, unsigned int n,
 		return -EEXIST;
 	}
 	for (i = 0; i < n; i++) {
+		if (!on_host(devs[i]))
+			return -ENODEV;
 		if (tool_attached[devs[i]] >= 0) {
 			sim_log(SEAM_LOG_ERR, "tool: %s is attached to %s",
 				sim_dk_names[devs[i]],
@@ -356,6 +372,8 @@ int tool_attach(enum sim_dc dc, enum sim_dk dk)
 	if (!g || !hv.dom[g->slot].alive)
 		return -ESRCH;
 	serial = serial_of(g);
+	if (!on_host(dk))
+		return -ENODEV;
 	if (tool_attached[dk] >= 0) {
 		sim_log(SEAM_LOG_ERR, "tool: %s is attached to %s",
 			sim_dk_names[dk], sim_dc_names[tool_attached[dk]]);
@@ -636,4 +654,125 @@ int tool_reload_front(enum sim_dc dc)
 		}
 	}
 	return bad ? -EPROTO : 0;
+}
+
+/* ---- dom0's PCI core: the SR-IOV PF and the slots -------------------- */
+
+/*
+ * After dom0 removed a device: the backend's unplug work runs (on its
+ * workqueue, soon), the frontends follow through xenwatch, and a
+ * frontend that does not is waited for as long as the backend waits.
+ */
+static void removal_settles(void)
+{
+	xs_pump();
+	back_clock_advance(0);
+	xs_pump();
+	back_clock_advance(10000);
+	xs_pump();
+}
+
+/*
+ * A vCPU of the guest holding @dk keeps using it while dom0 removes it
+ * (transport leg): the removal meets requests in flight.
+ */
+static void hammer_lent(enum sim_dk dk)
+{
+	int dc = tool_attached[dk];
+	struct sim_guest *g = dc >= 0 ? guests[dc] : NULL;
+
+	if (g && g->connected && g->dev[dk].bound)
+		sim_hammer_start(g, dk);
+}
+
+static void hammers_stop(void)
+{
+	unsigned int dc;
+
+	for (dc = 0; dc < SIM_NDC; dc++)
+		if (guests[dc])
+			sim_hammer_stop(guests[dc]);
+}
+
+/* The PF driver disables SR-IOV: its VFs go, the last one first. */
+static void vfs_remove(void)
+{
+	int i;
+
+	for (i = 0; i < (int)sim_pf.numvfs; i++)
+		if (pdevs[SIM_VF0 + i].present)
+			hammer_lent(SIM_VF0 + i);
+	for (i = sim_pf.numvfs - 1; i >= 0; i--)
+		if (pdevs[SIM_VF0 + i].present)
+			back_remove(SIM_VF0 + i, false);
+	sim_pf.numvfs = 0;
+	removal_settles();
+	hammers_stop();
+}
+
+int tool_sriov_numvfs(unsigned int n)
+{
+	unsigned int i;
+
+	if (!sim_pf.bound) {
+		sim_log(SEAM_LOG_ERR, "tool: sriov_numvfs: the PF has no driver");
+		return -ENODEV;
+	}
+	if (n == sim_pf.numvfs)
+		return 0;
+	if (n && sim_pf.numvfs) {
+		/* The PCI core: disable before enabling another count. */
+		sim_log(SEAM_LOG_ERR, "tool: sriov_numvfs %u: %u VFs already enabled",
+			n, sim_pf.numvfs);
+		return -EBUSY;
+	}
+	sim_log(SEAM_LOG_INFO, "tool: echo %u > sriov_numvfs", n);
+	if (!n) {
+		vfs_remove();
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		pdev_vf_appear(SIM_VF0 + i);
+		/* xl pci-assignable-add: pciback seizes it. */
+		back_seize(SIM_VF0 + i);
+	}
+	sim_pf.numvfs = n;
+	return 0;
+}
+
+int tool_pf_unbind(void)
+{
+	if (!sim_pf.bound) {
+		sim_log(SEAM_LOG_ERR, "tool: pf-unbind: the PF has no driver");
+		return -ENODEV;
+	}
+	sim_log(SEAM_LOG_INFO, "tool: the PF's driver unbound");
+	vfs_remove();
+	sim_pf.bound = false;
+	return 0;
+}
+
+int tool_pf_bind(void)
+{
+	if (sim_pf.bound) {
+		sim_log(SEAM_LOG_ERR, "tool: pf-bind: the PF's driver is bound");
+		return -EBUSY;
+	}
+	/* A PF driver bound again starts with SR-IOV off. */
+	sim_log(SEAM_LOG_INFO, "tool: the PF's driver bound");
+	sim_pf.bound = true;
+	return 0;
+}
+
+int tool_unplug(enum sim_dk dk)
+{
+	if (!on_host(dk))
+		return -ENODEV;
+	sim_log(SEAM_LOG_INFO, "tool: %s pulled out of its slot",
+		sim_dk_names[dk]);
+	hammer_lent(dk);
+	back_remove(dk, true);
+	removal_settles();
+	hammers_stop();
+	return 0;
 }
