@@ -460,5 +460,14 @@ is "report.sh: every platform's steps in the table, '-' where a platform did not
 is "report.sh: the counts add up over the platforms" "$(tail -n1 <<<"$out")" "e2e: 3 passed, 0 failed, 0 skipped"
 has "report.sh: results.json names each run's platform" "$(cat "$tmp/plat/results.json")" '"platform": "deb13", "pairing": "ours/ours"'
 
+# dom0 has no udev: a dom0 script's process substitution needs the
+# /dev/fd its init makes (without it, the stock backend's attribution
+# died with "/dev/fd/63: No such file or directory")
+if grep -lE '<\(|>\(' "$HERE"/dom0/*.sh >/dev/null; then
+	check "dom0/init makes /dev/fd for the scripts' process substitution" \
+		"$(grep -qE '^ln -sf /proc/self/fd /dev/fd$' "$HERE/dom0/init"; echo $?)" \
+		"$(grep -lE '<\(|>\(' "$HERE"/dom0/*.sh | tr '\n' ' ')use <(...)"
+fi
+
 echo "e2e-selftest: $pass passed, $failn failed"
 [ "$failn" = 0 ]
