@@ -128,7 +128,12 @@ sleep() { :; }
 touch "$RACE_DIR/note"; : >"$EVID"
 FAILS=() TOOL_FAILS=("toolstack (libxl; ...)" "pcisplit audit: STALE ...")
 race_recover
-t "recover: the advice undoes it" "${#FAILS[@]} $(grep -c '^recovery: xenstore-rm /libxl/pci/0000-00-05-0/domid$' "$EVID") $(grep -c '^recovered by' "$EVID")" "0 1 1"
+t "recover: the advice undoes it" "${#FAILS[@]} $(grep -c '^recovery: xenstore-rm /libxl/pci/0000-00-05-0/domid$' "$EVID") $(grep -c '^recovered by pcisplit audit.s advice (1 round(s))$' "$EVID")" "0 1 1"
+: >"$EVID"
+FAILS=() TOOL_FAILS=("toolstack (libxl; ...)" "PV1 (pv1) left shut down after xl reboot") RACE_STUCK="PV1 (pv1) left shut down"
+race_recover
+t "recover: a clean audit is said so, nothing run" "${#FAILS[@]} $(grep -c '^recovery: ' "$EVID") $(grep -c '^pcisplit audit clean after' "$EVID")" "0 0 1"
+RACE_STUCK=
 xenstore-rm() { :; }
 touch "$RACE_DIR/note"; : >"$EVID"
 FAILS=() TOOL_FAILS=("toolstack (libxl; ...)" "pcisplit audit: STALE ...")

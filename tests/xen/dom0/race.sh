@@ -264,7 +264,12 @@ race_recover() {
 	[ -x "$RACE_PCISPLIT" ] || { fail "our backend: no pcisplit in dom0 to recover the toolstack's leftovers with"; return 0; }
 	for round in 1 2 3; do
 		if out=$("$RACE_PCISPLIT" audit 2>&1); then
-			echo "recovered by pcisplit audit's advice ($((round - 1)) round(s)); assignable: $(xl pci-assignable-list 2>&1 | tr -s ' \n' ' ')" >>"$EVID"
+			if [ "$round" = 1 ]; then
+				echo "pcisplit audit clean after the toolstack's failure, nothing to recover${RACE_STUCK:+ (the domain left shut down has no PCI device left: xl destroy ends it)}" >>"$EVID"
+			else
+				echo "recovered by pcisplit audit's advice ($((round - 1)) round(s))" >>"$EVID"
+			fi
+			echo "assignable: $(xl pci-assignable-list 2>&1 | tr -s ' \n' ' ')" >>"$EVID"
 			return 0
 		fi
 		cmds=$(race_advice <<<"$out")
