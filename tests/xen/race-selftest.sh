@@ -100,13 +100,15 @@ HALF-DONE  domain 2 (pv1) shut down with 1 PCI device still in its backend
            -> if it stays so (xl list shows it in state s; the xl that was handling it may have died, see dom0's log), destroy it: xl destroy 2 (libxl removes its PCI devices, then the domain), run pcisplit audit again, then xl create the guest again
 HALF-DONE  0000:00:04.0: assigned in Xen to domain 5 but in no backend
            -> if it persists, deassign it: xl pci-detach -f 5 0000:00:04.0 (libxl logs 'PCI device not attached to this domain' and deassigns it all the same); then pcisplit audit
+HALF-DONE  0000:00:05.0: domain 11 (pv1)'s xenstore backend lists it, but Xen has it with dom0 or in quarantine, assigned to no guest
+           -> if it persists, finish the detach: xl pci-detach -f 11 0000:00:05.0 (its xc_deassign_device 'No such device' is expected); if libxl says the backend is not ready, remove the nodes: xenstore-rm /local/domain/0/backend/pci/11/0; xenstore-rm /local/domain/11/device/pci/0; xenstore-rm /libxl/pci/0000-00-05-0/domid
 MISMATCH   0000:00:06.0: libxl records it assigned to domain 2 but no xenstore backend lists it
            -> detach and re-attach it: xl pci-detach 2 0000:00:06.0; xl pci-attach 2 0000:00:06.0
-audit: 5 problems found
+audit: 6 problems found
 AUDIT
 )
 t "advice: the undoing commands, in order, nothing else" "$(tr '\n' '|' <<<"$advice")" \
-	"xenstore-rm /libxl/pci/0000-00-05-0/domid|xenstore-rm /local/domain/0/backend/pci/4|xl destroy 2|xl pci-detach -f 5 0000:00:04.0|"
+	"xenstore-rm /libxl/pci/0000-00-05-0/domid|xenstore-rm /local/domain/0/backend/pci/4|xl destroy 2|xl pci-detach -f 5 0000:00:04.0|xl pci-detach -f 11 0000:00:05.0|xenstore-rm /local/domain/0/backend/pci/11/0|xenstore-rm /local/domain/11/device/pci/0|xenstore-rm /libxl/pci/0000-00-05-0/domid|"
 t "advice: none in a clean audit" "$(race_advice <<<'audit: clean (4 devices held by pciback)')" ""
 
 # race_recover: the advice run until the audit is clean, or a failure

@@ -248,9 +248,10 @@ race_attribute() {
 # race_advice: from pcisplit audit's output, the commands of its advice
 # that undo what a toolstack left (a stale note or backend directory
 # removed, a domain left shut down destroyed, a device still assigned
-# in Xen deassigned), one per line
+# in Xen deassigned with -f), one per line, in the audit's order; a
+# plain pci-detach or pci-attach (advice for a live guest) is not taken
 race_advice() {
-	sed -nE 's/^ +-> .*(remove it|destroy it|the domain is shut down|deassign it): (xenstore-rm [^ ;()]+|xl destroy [0-9]+|xl pci-detach -f [0-9]+ [0-9a-f:.]+).*/\2/p'
+	grep -E '^ +-> ' | grep -oE 'xenstore-rm /[^ ;()]+|xl destroy [0-9]+|xl pci-detach -f [0-9]+ [0-9a-f:.]+' || true
 }
 
 # race_recover: after a step put on the toolstack, pcisplit audit's
