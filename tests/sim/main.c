@@ -455,6 +455,7 @@ struct soak_model {
 	bool running[SIM_NDC];
 	int att[SIM_NDEV];		/* dc, -1 free */
 	bool unbound[SIM_NDEV];		/* driver unbound on purpose */
+	bool booting[SIM_NDC];		/* created, not waited for */
 };
 
 static enum sim_mode natural_mode(enum sim_dk dk)
@@ -482,6 +483,7 @@ static void soak_step(struct soak_model *sm, struct sim_step *st)
 			st->kind = STEP_CREATE;
 			st->ndevs = n;
 			sm->running[dc] = true;
+			sm->booting[dc] = false;
 			for (dk = 0; dk < n; dk++) {
 				sm->att[st->devs[dk]] = dc;
 				sm->unbound[st->devs[dk]] = false;
@@ -506,6 +508,7 @@ static void soak_step(struct soak_model *sm, struct sim_step *st)
 			}
 			if (st->kind != STEP_REBOOT)
 				sm->running[dc] = false;
+			sm->booting[dc] = false;
 			break;
 		}
 		if (pick >= 95 && dc != SIM_HVM) {
@@ -521,7 +524,17 @@ static void soak_step(struct soak_model *sm, struct sim_step *st)
 			st->kind = STEP_ATTACH;
 			sm->att[dk] = dc;
 			sm->unbound[dk] = false;
-		} else if (pick < 90 && sm->att[dk] == (int)dc) {
+			/* libxl's attach finishes the frontend's connect. */
+			sm->booting[dc] = false;
+		} else if (pick < 90 && sm->att[dk] == (int)dc &&
+			   !sm->booting[dc]) {
+			/*
+			 * Not of a guest still booting: libxl's pci-detach
+			 * waits for the backend to be Connected, which a
+			 * booting frontend's backend is not ("not ready",
+			 * tool.c); what libxl leaves then is the toolstack's
+			 * matter, not a lifecycle this model predicts.
+			 */
 			st->kind = STEP_DETACH;
 			sm->att[dk] = -1;
 		} else if (sm->att[dk] == (int)dc && !sm->unbound[dk]) {
@@ -541,8 +554,10 @@ static void soak_step(struct soak_model *sm, struct sim_step *st)
 	 * One PV create in four is not waited for: the next step meets the
 	 * guest booting (a pci-attach then lands in its frontend's connect).
 	 */
-	if (st->kind == STEP_CREATE && dc != SIM_HVM && !rndn(4))
+	if (st->kind == STEP_CREATE && dc != SIM_HVM && !rndn(4)) {
+		sm->booting[dc] = true;
 		return;
+	}
 	for (dk = 0; dk < SIM_NDEV; dk++) {
 		struct sim_expect *ex = &st->ex[st->nex];
 
