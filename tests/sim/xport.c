@@ -476,6 +476,12 @@ void sim_front_stop(struct sim_guest *g)
 {
 	if (!g->front)
 		return;
+	/*
+	 * A second vCPU still in a request uses the transport: it finishes
+	 * that request and stops before the transport goes (a hot-unplug
+	 * answered while it hammered freed it under the request).
+	 */
+	sim_hammer_stop(g);
 	hv_evtchn_set_handler(g->slot, g->port, NULL, NULL);
 	free(g->front);
 	g->front = NULL;
