@@ -12,6 +12,15 @@ t() {	# NAME GOT WANT
 }
 . "$HERE/dom0/race.sh"
 fail() { FAILS+=("$*"); }
+# attributed NAME WANT FAILURE...: race_attribute on these failures;
+# WANT is "OURS TOOLSTACK", the counts left in FAILS and TOOL_FAILS
+attributed() {
+	local name=$1 want=$2
+	shift 2
+	FAILS=("$@") TOOL_FAILS=()
+	race_attribute
+	t "$name" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "$want"
+}
 
 race_parse "race reboot PV1 || pci-detach PV1 nic @2000ms"
 t "parse: OP1, OP2, delay" "$RACE_OP1|$RACE_OP2|$RACE_MS" "reboot PV1|pci-detach PV1 nic|2000"
@@ -31,47 +40,29 @@ trap 'rm -rf "$RACE_DIR"' EXIT
 echo 0 >"$RACE_DIR/1.rc"; echo 0 >"$RACE_DIR/2.rc"
 printf 'OP2: pci-detach PV1 nic\n' >"$RACE_DIR/2.out"
 printf -- '--- tail of /var/log/xen/xl-pv1.log\nlibxl: error: libxl_pci.c:2044:do_pci_remove: Domain 1:xc_physdev_unmap_pirq irq=20: Invalid argument\n--- dom0 segfault lines\nxl[812]: segfault at 0 ip 00007f sp 00007f error 4 in libc.so.6\n' >"$RACE_DIR/evidence.txt"
-FAILS=("PV1 (pv1) left shut down after xl reboot: xl list says ---sr-") TOOL_FAILS=()
-race_attribute
-t "libxl's crash with our backend clean: toolstack" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "0 2"
+attributed "libxl's crash with our backend clean: toolstack" "0 2" "PV1 (pv1) left shut down after xl reboot: xl list says ---sr-"
 t "the attribution quotes libxl" "$(grep -c do_pci_remove <<<"${TOOL_FAILS[0]}")" 1
-FAILS=("PV1 (pv1) left shut down after xl reboot: xl list says ---sr-" "vtab nic: owner=3, expected -") TOOL_FAILS=()
-race_attribute
-t "a vector table failure stays ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "2 0"
-FAILS=("Xen holds a pirq for dead domain d1: ...") TOOL_FAILS=()
-race_attribute
-t "a pirq of a dead domain stays ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "1 0"
+attributed "a vector table failure stays ours" "2 0" "PV1 (pv1) left shut down after xl reboot: xl list says ---sr-" "vtab nic: owner=3, expected -"
+attributed "a pirq of a dead domain stays ours" "1 0" "Xen holds a pirq for dead domain d1: ..."
 : >"$RACE_DIR/evidence.txt"
-FAILS=("PV1 did not come back within 300 s of xl reboot (xl list: gone)") TOOL_FAILS=()
-race_attribute
-t "no libxl evidence: ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "1 0"
+attributed "no libxl evidence: ours" "1 0" "PV1 did not come back within 300 s of xl reboot (xl list: gone)"
 echo 139 >"$RACE_DIR/2.rc"
-FAILS=("OP2 (pci-detach PV1 nic): exit status 139 (killed by signal 11)") TOOL_FAILS=()
-race_attribute
-t "xl killed by SIGSEGV: toolstack" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "0 2"
+attributed "xl killed by SIGSEGV: toolstack" "0 2" "OP2 (pci-detach PV1 nic): exit status 139 (killed by signal 11)"
 
 # destroy during a hot-attach (deb13, seen): the attach and the destroy
 # both exit 0, and libxl's note of the device outlives the domain
 echo 0 >"$RACE_DIR/2.rc"; : >"$RACE_DIR/2.out"; : >"$RACE_DIR/1.out"
 printf -- '--- pcisplit audit\nSTALE      0000:00:05.0: libxl records it assigned to domain 3, which no longer exists\n' >"$RACE_DIR/evidence.txt"
-FAILS=("pcisplit audit: STALE 0000:00:05.0: libxl records it assigned to domain 3, which no longer exists") TOOL_FAILS=()
-race_attribute
-t "libxl's note of a dead domain: toolstack" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "0 2"
+attributed "libxl's note of a dead domain: toolstack" "0 2" "pcisplit audit: STALE 0000:00:05.0: libxl records it assigned to domain 3, which no longer exists"
 t "the attribution names the note" "$(grep -c '0000:00:05.0: libxl records it assigned to domain 3' <<<"${TOOL_FAILS[0]}")" 1
-FAILS=("pcisplit audit: STALE 0000:00:05.0: libxl records it assigned to domain 3, which no longer exists" "vtab nvme: owner=3, expected -") TOOL_FAILS=()
-race_attribute
-t "the note beside a vector table failure stays ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "2 0"
+attributed "the note beside a vector table failure stays ours" "2 0" "pcisplit audit: STALE 0000:00:05.0: libxl records it assigned to domain 3, which no longer exists" "vtab nvme: owner=3, expected -"
 : >"$RACE_DIR/evidence.txt"
 
 # the dead domain's backend directory, made again by libxl's attach
 printf -- '--- xenstore-ls /local/domain/0/backend/pci\n/local/domain/0/backend/pci/3/0/frontend = "/local/domain/3/device/pci/0"\n/local/domain/0/backend/pci/3/0/dev-0 = "0000:00:05.0"\n' >"$RACE_DIR/evidence.txt"
-FAILS=("pcisplit audit: STALE xenstore PCI backend of domain 3, which no longer exists") TOOL_FAILS=()
-race_attribute
-t "a dead domain's backend with libxl's nodes: toolstack" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "0 2"
+attributed "a dead domain's backend with libxl's nodes: toolstack" "0 2" "pcisplit audit: STALE xenstore PCI backend of domain 3, which no longer exists"
 printf -- '--- xenstore-ls /local/domain/0/backend/pci\n/local/domain/0/backend/pci/3/0/state = "4"\n/local/domain/0/backend/pci/3/0/vdev-0 = "0000:00:01.00"\n' >"$RACE_DIR/evidence.txt"
-FAILS=("pcisplit audit: STALE xenstore PCI backend of domain 3, which no longer exists") TOOL_FAILS=()
-race_attribute
-t "a dead domain's backend with only a backend's nodes stays ours" "${#FAILS[@]} ${#TOOL_FAILS[@]}" "1 0"
+attributed "a dead domain's backend with only a backend's nodes stays ours" "1 0" "pcisplit audit: STALE xenstore PCI backend of domain 3, which no longer exists"
 : >"$RACE_DIR/evidence.txt"
 
 # race_excuse: a going domain's refused requests, that domain id only
