@@ -155,7 +155,7 @@ race_evidence() {
 		echo "--- dom0 segfault lines"; dmesg | grep -E 'segfault at|traps: xl\[' || echo "(none)"
 		echo "--- xenstore-ls /local/domain/0/backend/pci"
 		xenstore-ls -f /local/domain/0/backend/pci 2>&1 || true
-		if [ -x /e2e/pcisplit ]; then echo "--- pcisplit audit"; /e2e/pcisplit audit 2>&1 || true; fi
+		if [ -x "$RACE_PCISPLIT" ]; then echo "--- pcisplit audit"; "$RACE_PCISPLIT" audit 2>&1 || true; fi
 	} >"$RACE_DIR/evidence.txt"
 	cat "$RACE_DIR/evidence.txt" >>"$EVID"
 }
