@@ -9,8 +9,11 @@
  * left half-recovered.  Devices lent to nobody are simply reset.
  *
  * One exchange at a time (aer_lock): the ring's teardown takes the same
- * lock, so the shared page outlives every exchange.  The PCI core calls
- * these handlers with the device lock held, in process context.
+ * lock (pcisplit_aer_ring_stop/_done), so the shared page outlives every
+ * exchange.  The guest is reached through the ring's ops and xenstore
+ * through the backend's (be->xb), so the same code runs in KUnit
+ * (aer_test.c).  The PCI core calls these handlers with the device lock
+ * held, in process context.
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt
@@ -19,17 +22,17 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/wait.h>
-#include <xen/events.h>
+#include <kunit/visibility.h>
 #include <xen/xenbus.h>
 #include "pciback.h"
 
-static unsigned int aer_timeout_ms = 10000;
-module_param(aer_timeout_ms, uint, 0644);
+VISIBLE_IF_KUNIT unsigned int pcisplit_aer_timeout_ms = 10000;
+module_param_named(aer_timeout_ms, pcisplit_aer_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(aer_timeout_ms,
 		 "How long a guest may take to answer one AER step (ms)");
 
 /* One AER exchange at a time; the ring teardown waits for it. */
-DEFINE_MUTEX(pcisplit_aer_lock);
+static DEFINE_MUTEX(pcisplit_aer_lock);
 
 /* The frontend's address for @pd, under exp_lock or exp_spin. */
 static bool aer_vsbdf(struct pcisplit_back *be, struct pcisplit_pdev *pd,
@@ -52,16 +55,20 @@ static bool aer_vsbdf(struct pcisplit_back *be, struct pcisplit_pdev *pd,
 static pci_ers_result_t aer_fail(struct pcisplit_pdev *pd,
 				 struct pcisplit_back *be, const char *why)
 {
+	int err;
+
 	dev_warn(&pd->dev->dev, "AER: %s; resetting the device\n", why);
-	if (be)
-		xenbus_printf(XBT_NIL, be->xdev->nodename, "aerState", "%s",
-			      "aerfail");
+	err = xb_write(be, be->xdev->nodename, "aerState", "aerfail");
+	if (err)
+		dev_warn(&pd->dev->dev, "AER: writing aerState failed: %d\n",
+			 err);
 	pcisplit_pdev_reset(pd, true);
 	return PCI_ERS_RESULT_DISCONNECT;
 }
 
 /* One step of recovery through the frontend.  Device lock held. */
-static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd, int state)
+static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd,
+				    pci_channel_state_t state)
 {
 	struct pcisplit_pdev *pd = pci_get_drvdata(dev);
 	struct xen_pci_sharedinfo *sh;
@@ -100,7 +107,7 @@ static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd, int state)
 	}
 
 	sh->aer_op.cmd = cmd;
-	sh->aer_op.err = state;
+	sh->aer_op.err = (__force int)state;
 	sh->aer_op.domain = vsbdf >> 16;
 	sh->aer_op.bus = (vsbdf >> 8) & 0xff;
 	sh->aer_op.devfn = vsbdf & 0xff;
@@ -108,12 +115,12 @@ static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd, int state)
 	/* The request must be in place before the flag announces it. */
 	wmb();
 	set_bit(_XEN_PCIB_active, (unsigned long *)&sh->flags);
-	notify_remote_via_irq(be->irq);
+	be->ring.ops->notify(&be->ring);
 
 	left = wait_event_timeout(be->aer_wq,
 				  !test_bit(_XEN_PCIB_active,
 					    (unsigned long *)&sh->flags),
-				  msecs_to_jiffies(aer_timeout_ms));
+				  msecs_to_jiffies(pcisplit_aer_timeout_ms));
 	clear_bit(PCISPLIT_RING_AER_WAIT, &be->ring.flags);
 	if (!left) {
 		clear_bit(_XEN_PCIB_active, (unsigned long *)&sh->flags);
@@ -131,6 +138,16 @@ out_unlock:
 	return res;
 }
 
+void pcisplit_aer_ring_stop(struct pcisplit_back *be)
+{
+	mutex_lock(&pcisplit_aer_lock);
+}
+
+void pcisplit_aer_ring_done(struct pcisplit_back *be)
+{
+	mutex_unlock(&pcisplit_aer_lock);
+}
+
 static pci_ers_result_t aer_error_detected(struct pci_dev *dev,
 					   pci_channel_state_t state)
 {
@@ -139,17 +156,18 @@ static pci_ers_result_t aer_error_detected(struct pci_dev *dev,
 
 static pci_ers_result_t aer_mmio_enabled(struct pci_dev *dev)
 {
-	return aer_forward(dev, XEN_PCI_OP_aer_mmio, 0);
+	return aer_forward(dev, XEN_PCI_OP_aer_mmio, pci_channel_io_normal);
 }
 
 static pci_ers_result_t aer_slot_reset(struct pci_dev *dev)
 {
-	return aer_forward(dev, XEN_PCI_OP_aer_slotreset, 0);
+	return aer_forward(dev, XEN_PCI_OP_aer_slotreset,
+			   pci_channel_io_normal);
 }
 
 static void aer_resume(struct pci_dev *dev)
 {
-	aer_forward(dev, XEN_PCI_OP_aer_resume, 0);
+	aer_forward(dev, XEN_PCI_OP_aer_resume, pci_channel_io_normal);
 }
 
 const struct pci_error_handlers pcisplit_aer_handlers = {
