@@ -49,20 +49,38 @@ static bool aer_vsbdf(struct pcisplit_back *be, struct pcisplit_pdev *pd,
 	return false;
 }
 
-/* Nobody answered: tell the toolstack, and take the device back to a
- * clean state now.
+/*
+ * Take @pd back from @be's guest, as do_flr does (stub.c): fence its
+ * requests, then release it (vectors unmapped, MSI/MSI-X off, reset,
+ * seized state restored).  pcisplit_pdev_put, when @be lets go, releases
+ * it again without a reset.  Once per lending.
  */
+static void aer_take_back(struct pcisplit_pdev *pd, struct pcisplit_back *be)
+{
+	bool take;
+
+	mutex_lock(&pcisplit_pdevs_lock);
+	take = pd->be == be && !pd->fenced;
+	if (take)
+		WRITE_ONCE(pd->fenced, true);
+	mutex_unlock(&pcisplit_pdevs_lock);
+	if (take)
+		pcisplit_pdev_release(pd, true, true);
+}
+
+/* Nobody answered: tell the toolstack, and take the device back now. */
 static pci_ers_result_t aer_fail(struct pcisplit_pdev *pd,
 				 struct pcisplit_back *be, const char *why)
 {
 	int err;
 
-	dev_warn(&pd->dev->dev, "AER: %s; resetting the device\n", why);
+	dev_warn(&pd->dev->dev, "AER: %s; device taken back and reset\n",
+		 why);
 	err = xb_write(be, be->xdev->nodename, "aerState", "aerfail");
 	if (err)
 		dev_warn(&pd->dev->dev, "AER: writing aerState failed: %d\n",
 			 err);
-	pcisplit_pdev_reset(pd, true);
+	aer_take_back(pd, be);
 	return PCI_ERS_RESULT_DISCONNECT;
 }
 
@@ -82,7 +100,8 @@ static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd,
 		return PCI_ERS_RESULT_NONE;
 	mutex_lock(&pcisplit_aer_lock);
 	mutex_lock(&pcisplit_pdevs_lock);
-	be = pd->be;
+	/* Taken back (do_flr, an earlier AER failure): the guest is out. */
+	be = pd->fenced ? NULL : pd->be;
 	mutex_unlock(&pcisplit_pdevs_lock);
 
 	if (!be || !be->ring.sh) {

@@ -384,6 +384,50 @@ static void expect_guest_keeps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->pd->vd.nr, NR_VEC);
 }
 
+/*
+ * Expect: dom0 took the device back, as do_flr does: the guest's requests
+ * fenced, bus mastering off before the reset, its vectors unmapped and
+ * MSI-X off in the kernel, reset once, then its seized state restored.
+ */
+static void expect_taken_back(struct kunit *test)
+{
+	struct aer_fix *x = test->priv;
+	int rst = fake_pcidev_find(&x->f, FPD_RESET, 0);
+
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 1);
+	KUNIT_EXPECT_GE(test, rst, 0);
+	KUNIT_EXPECT_GT(test, fake_pcidev_find(&x->f, FPD_RESTORE, rst), rst);
+	KUNIT_EXPECT_LT(test, fake_pcidev_find(&x->f, FPD_CLEAR_MASTER, 0),
+			rst);
+	KUNIT_EXPECT_FALSE(test, x->f.k.msix_on);
+	KUNIT_EXPECT_EQ(test, x->f.k.nr_on, 0);
+	KUNIT_EXPECT_EQ(test, x->pd->vd.nr, 0);
+	KUNIT_EXPECT_FALSE(test, x->f.k.pci.is_busmaster);
+	if (x->lent)
+		KUNIT_EXPECT_TRUE(test, x->pd->fenced);
+}
+
+/*
+ * Expect: when the backend lets go, the device is not reset a second
+ * time, and the next owner gets working MSI-X.
+ */
+static void expect_next_owner_works(struct kunit *test)
+{
+	struct aer_fix *x = test->priv;
+
+	if (x->lent)
+		backend_puts(x);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 1);
+	pcisplit_owner_gone(&x->owner);
+	x->owner.epoch++;
+	KUNIT_ASSERT_EQ(test, pcisplit_owner_register(&x->owner), 0);
+	x->be.fe.owner = x->owner;
+	x->be.ring.sh = NULL;
+	lend(test, true);
+	KUNIT_EXPECT_TRUE(test, x->f.k.msix_on);
+	KUNIT_EXPECT_FALSE(test, x->pd->fenced);
+}
+
 /* ---- a guest that takes part ----------------------------------------- */
 
 /* A whole recovery the guest takes part in: three steps and its answers. */
@@ -505,6 +549,54 @@ static void aer_answer(struct kunit *test)
 	expect_guest_keeps(test);
 }
 
+/* ---- a guest that fails its part ------------------------------------- */
+
+/*
+ * Expect: a guest that does not answer gets the step for aer_timeout_ms
+ * and no longer: then aerState=aerfail, DISCONNECT, the request withdrawn
+ * from the page, the device taken back; the backend's release later does
+ * not reset it again, and the next owner's MSI-X works.
+ */
+static void aer_guest_silent(struct kunit *test)
+{
+	struct aer_fix *x = test->priv;
+	ktime_t start;
+	s64 ms;
+
+	lend(test, true);
+	x->mode = GUEST_SILENT;
+	start = ktime_get();
+	KUNIT_EXPECT_EQ(test, core_step(x, XEN_PCI_OP_aer_detected,
+					pci_channel_io_normal),
+			PCI_ERS_RESULT_DISCONNECT);
+	ms = ktime_ms_delta(ktime_get(), start);
+	KUNIT_EXPECT_GE(test, ms, BOUND_MS - 10);
+	KUNIT_EXPECT_LT(test, ms, BOUND_MS + 2000);
+	KUNIT_EXPECT_EQ(test, x->nr_seen, 1);
+	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 1);
+	expect_exchange_over(test);
+	expect_taken_back(test);
+	expect_next_owner_works(test);
+}
+
+/*
+ * Expect: a guest whose frontend offers no AER handling is not asked and
+ * not waited for: aerState=aerfail at once, the device taken back.
+ */
+static void aer_no_handler(struct kunit *test)
+{
+	struct aer_fix *x = test->priv;
+
+	lend(test, false);
+	KUNIT_EXPECT_EQ(test, core_step(x, XEN_PCI_OP_aer_detected,
+					pci_channel_io_normal),
+			PCI_ERS_RESULT_DISCONNECT);
+	KUNIT_EXPECT_EQ(test, x->nr_seen, 0);
+	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 1);
+	expect_taken_back(test);
+	expect_next_owner_works(test);
+}
+
 /* ---- nobody's device ------------------------------------------------- */
 
 /*
@@ -567,11 +659,36 @@ static void aer_back_to_back(struct kunit *test)
 	expect_guest_keeps(test);
 }
 
+/*
+ * Expect: after a guest failed to answer, the next error on the device
+ * goes to dom0 and not to that guest again: no second wait for the
+ * bound, no second aerfail.
+ */
+static void aer_back_to_back_after_silence(struct kunit *test)
+{
+	struct aer_fix *x = test->priv;
+	ktime_t start;
+
+	lend(test, true);
+	x->mode = GUEST_SILENT;
+	KUNIT_EXPECT_EQ(test, core_step(x, DET, NORMAL), R(DISCONNECT));
+	start = ktime_get();
+	KUNIT_EXPECT_EQ(test, core_step(x, DET, NORMAL), R(NEED_RESET));
+	KUNIT_EXPECT_LT(test, ktime_ms_delta(ktime_get(), start), BOUND_MS);
+	KUNIT_EXPECT_EQ(test, x->nr_seen, 1);
+	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 1);
+	expect_exchange_over(test);
+	expect_taken_back(test);
+}
+
 static struct kunit_case aer_cases[] = {
 	KUNIT_CASE_PARAM(aer_recovery_forwarded, walk_gen_params),
 	KUNIT_CASE_PARAM(aer_answer, answer_gen_params),
+	KUNIT_CASE(aer_guest_silent),
+	KUNIT_CASE(aer_no_handler),
 	KUNIT_CASE(aer_free_device),
 	KUNIT_CASE(aer_back_to_back),
+	KUNIT_CASE(aer_back_to_back_after_silence),
 	{}
 };
 
