@@ -84,6 +84,58 @@ static pci_ers_result_t aer_fail(struct pcisplit_pdev *pd,
 	return PCI_ERS_RESULT_DISCONNECT;
 }
 
+/* What a driver's handler may return at step @cmd, as the core merges it. */
+static bool aer_answer_ok(int cmd, pci_ers_result_t ans)
+{
+	switch (cmd) {
+	case XEN_PCI_OP_aer_detected:
+		return ans == PCI_ERS_RESULT_NONE ||
+		       ans == PCI_ERS_RESULT_CAN_RECOVER ||
+		       ans == PCI_ERS_RESULT_NEED_RESET ||
+		       ans == PCI_ERS_RESULT_DISCONNECT;
+	case XEN_PCI_OP_aer_mmio:
+		return ans == PCI_ERS_RESULT_NONE ||
+		       ans == PCI_ERS_RESULT_RECOVERED ||
+		       ans == PCI_ERS_RESULT_NEED_RESET ||
+		       ans == PCI_ERS_RESULT_DISCONNECT;
+	case XEN_PCI_OP_aer_slotreset:
+		return ans == PCI_ERS_RESULT_NONE ||
+		       ans == PCI_ERS_RESULT_RECOVERED ||
+		       ans == PCI_ERS_RESULT_DISCONNECT;
+	}
+	/* resume returns nothing: whatever the guest wrote is ignored. */
+	return true;
+}
+
+/* The guest's answer @ans, copied once, to step @cmd: what the core gets. */
+static pci_ers_result_t aer_verdict(struct pcisplit_pdev *pd,
+				    struct pcisplit_back *be, int cmd,
+				    pci_channel_state_t state,
+				    pci_ers_result_t ans)
+{
+	if (!aer_answer_ok(cmd, ans)) {
+		dev_warn_ratelimited(&pd->dev->dev, "AER: dom%u answered step %d with %u\n",
+				     be->fe.owner.domid, cmd,
+				     (__force unsigned int)ans);
+		return aer_fail(pd, be, "the guest gave a malformed AER answer");
+	}
+	if (cmd == XEN_PCI_OP_aer_resume)
+		return PCI_ERS_RESULT_NONE;
+	if (cmd == XEN_PCI_OP_aer_detected && ans == PCI_ERS_RESULT_NONE)
+		return aer_fail(pd, be, "the guest's driver has no error handler");
+	if (ans == PCI_ERS_RESULT_DISCONNECT)
+		return aer_fail(pd, be, "the guest's driver gave the device up");
+	if (cmd == XEN_PCI_OP_aer_detected &&
+	    state == pci_channel_io_perm_failure)
+		return aer_fail(pd, be, "the device failed for good");
+	/* MMIO was blocked: the link is reset whatever the guest says. */
+	if (cmd == XEN_PCI_OP_aer_detected &&
+	    state == pci_channel_io_frozen &&
+	    ans == PCI_ERS_RESULT_CAN_RECOVER)
+		return PCI_ERS_RESULT_NEED_RESET;
+	return ans;
+}
+
 /* One step of recovery through the frontend.  Device lock held. */
 static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd,
 				    pci_channel_state_t state)
@@ -148,9 +200,10 @@ static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd,
 	}
 	/* Read the answer only after seeing the flag cleared. */
 	rmb();
-	res = READ_ONCE(sh->aer_op.err);
-	dev_info(&dev->dev, "AER step %d: dom%u answered %d\n", cmd,
-		 be->fe.owner.domid, res);
+	res = (__force pci_ers_result_t)READ_ONCE(sh->aer_op.err);
+	dev_info(&dev->dev, "AER step %d: dom%u answered %u\n", cmd,
+		 be->fe.owner.domid, (__force unsigned int)res);
+	res = aer_verdict(pd, be, cmd, state, res);
 
 out_unlock:
 	mutex_unlock(&pcisplit_aer_lock);

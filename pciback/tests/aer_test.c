@@ -499,6 +499,7 @@ struct answer_case {
 	pci_channel_state_t state;
 	pci_ers_result_t answer;
 	pci_ers_result_t expect;
+	bool aerfail;		/* the toolstack is told, the device taken back */
 };
 
 #define R(x)	PCI_ERS_RESULT_##x
@@ -507,6 +508,7 @@ struct answer_case {
 #define SLOT	XEN_PCI_OP_aer_slotreset
 #define NORMAL	pci_channel_io_normal
 #define FROZEN	pci_channel_io_frozen
+#define PERM	pci_channel_io_perm_failure
 
 static const struct answer_case answer_cases[] = {
 	{ "detected, normal: can recover", DET, NORMAL, R(CAN_RECOVER),
@@ -515,13 +517,35 @@ static const struct answer_case answer_cases[] = {
 	  R(NEED_RESET), },
 	{ "detected, frozen: needs a reset", DET, FROZEN, R(NEED_RESET),
 	  R(NEED_RESET), },
+	{ "detected, frozen: would do without a reset", DET, FROZEN,
+	  R(CAN_RECOVER), R(NEED_RESET), },
+	{ "detected, permanent failure", DET, PERM, R(CAN_RECOVER),
+	  R(DISCONNECT), true, },
+	{ "detected, permanent failure: driver gives up", DET, PERM,
+	  R(DISCONNECT), R(DISCONNECT), true, },
+	{ "detected: driver has no error handler", DET, NORMAL, R(NONE),
+	  R(DISCONNECT), true, },
+	{ "detected: driver gives up", DET, NORMAL, R(DISCONNECT),
+	  R(DISCONNECT), true, },
+	{ "detected: recovered is no answer to it", DET, NORMAL,
+	  R(RECOVERED), R(DISCONNECT), true, },
+	{ "detected: garbage", DET, NORMAL, (__force pci_ers_result_t)0x1234,
+	  R(DISCONNECT), true, },
 	{ "mmio: recovered", MMIO, NORMAL, R(RECOVERED), R(RECOVERED), },
 	{ "mmio: needs a reset", MMIO, NORMAL, R(NEED_RESET), R(NEED_RESET), },
 	{ "mmio: driver has no mmio_enabled (no vote)", MMIO, NORMAL, R(NONE),
 	  R(NONE), },
+	{ "mmio: driver gives up", MMIO, NORMAL, R(DISCONNECT),
+	  R(DISCONNECT), true, },
+	{ "mmio: can recover is no answer to it", MMIO, NORMAL,
+	  R(CAN_RECOVER), R(DISCONNECT), true, },
 	{ "slot reset: recovered", SLOT, NORMAL, R(RECOVERED), R(RECOVERED), },
 	{ "slot reset: driver has no slot_reset (no vote)", SLOT, NORMAL,
 	  R(NONE), R(NONE), },
+	{ "slot reset: driver gives up", SLOT, NORMAL, R(DISCONNECT),
+	  R(DISCONNECT), true, },
+	{ "slot reset: another reset is no answer to it", SLOT, NORMAL,
+	  R(NEED_RESET), R(DISCONNECT), true, },
 };
 
 static void answer_case_desc(const struct answer_case *c, char *desc)
@@ -532,8 +556,11 @@ static void answer_case_desc(const struct answer_case *c, char *desc)
 KUNIT_ARRAY_PARAM(answer, answer_cases, answer_case_desc);
 
 /*
- * Expect: the guest sees the step and the channel state, and what the
- * core gets is the guest's answer.
+ * Expect: the guest sees the step and the channel state; what the core
+ * gets is the guest's answer where it is one that step may give, a reset
+ * where the channel was frozen, and DISCONNECT with aerState=aerfail and
+ * the device taken back where the guest failed (no handler, gave up, a
+ * wrong or malformed answer) or the device is dead.
  */
 static void aer_answer(struct kunit *test)
 {
@@ -546,7 +573,13 @@ static void aer_answer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->nr_seen, 1);
 	expect_seen(test, 0, c->cmd, c->state);
 	expect_exchange_over(test);
-	expect_guest_keeps(test);
+	if (!c->aerfail) {
+		expect_guest_keeps(test);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 1);
+	expect_taken_back(test);
+	expect_next_owner_works(test);
 }
 
 /* ---- a guest that fails its part ------------------------------------- */
