@@ -34,7 +34,12 @@ MODULE_PARM_DESC(aer_timeout_ms,
 /* One AER exchange at a time; the ring teardown waits for it. */
 static DEFINE_MUTEX(pcisplit_aer_lock);
 
-/* The frontend's address for @pd, under exp_lock or exp_spin. */
+static unsigned long *aer_page_flags(struct pcisplit_back *be)
+{
+	return (unsigned long *)&be->ring.sh->flags;
+}
+
+/* The frontend's address for @pd, under exp_spin. */
 static bool aer_vsbdf(struct pcisplit_back *be, struct pcisplit_pdev *pd,
 		      u32 *vsbdf)
 {
@@ -47,6 +52,22 @@ static bool aer_vsbdf(struct pcisplit_back *be, struct pcisplit_pdev *pd,
 		}
 	}
 	return false;
+}
+
+/* dom0 recovers a device no guest takes part in recovering: a reset. */
+static pci_ers_result_t aer_by_dom0(struct pcisplit_pdev *pd, int cmd,
+				    pci_channel_state_t state)
+{
+	switch (cmd) {
+	case XEN_PCI_OP_aer_detected:
+		return PCI_ERS_RESULT_NEED_RESET;
+	case XEN_PCI_OP_aer_mmio:
+		return PCI_ERS_RESULT_RECOVERED;
+	case XEN_PCI_OP_aer_slotreset:
+		pcisplit_pdev_reset(pd, true);
+		return PCI_ERS_RESULT_RECOVERED;
+	}
+	return PCI_ERS_RESULT_NONE;
 }
 
 /*
@@ -68,20 +89,51 @@ static void aer_take_back(struct pcisplit_pdev *pd, struct pcisplit_back *be)
 		pcisplit_pdev_release(pd, true, true);
 }
 
-/* Nobody answered: tell the toolstack, and take the device back now. */
+/* The guest failed its part: tell the toolstack, take the device back. */
 static pci_ers_result_t aer_fail(struct pcisplit_pdev *pd,
 				 struct pcisplit_back *be, const char *why)
 {
 	int err;
 
-	dev_warn(&pd->dev->dev, "AER: %s; device taken back and reset\n",
-		 why);
+	dev_warn(&pd->dev->dev, "AER: dom%u %s; device taken back and reset\n",
+		 be->fe.owner.domid, why);
 	err = xb_write(be, be->xdev->nodename, "aerState", "aerfail");
 	if (err)
 		dev_warn(&pd->dev->dev, "AER: writing aerState failed: %d\n",
 			 err);
 	aer_take_back(pd, be);
 	return PCI_ERS_RESULT_DISCONNECT;
+}
+
+/* The guest is leaving: dom0 recovers the device, resetting it once. */
+static pci_ers_result_t aer_guest_left(struct pcisplit_pdev *pd,
+				       struct pcisplit_back *be, int cmd,
+				       pci_channel_state_t state)
+{
+	dev_info(&pd->dev->dev, "AER: dom%u is leaving; dom0 recovers the device\n",
+		 be->fe.owner.domid);
+	aer_take_back(pd, be);
+	if (cmd == XEN_PCI_OP_aer_resume)
+		return PCI_ERS_RESULT_NONE;
+	if (cmd == XEN_PCI_OP_aer_detected &&
+	    state == pci_channel_io_perm_failure)
+		return PCI_ERS_RESULT_DISCONNECT;
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+/* The frontend is closing or gone, or its ring is being torn down. */
+static bool aer_guest_leaving(struct pcisplit_back *be)
+{
+	if (test_bit(PCISPLIT_RING_AER_CANCEL, &be->ring.flags))
+		return true;
+	switch (pcisplit_xs_state(be, be->xdev->otherend)) {
+	case XenbusStateClosing:
+	case XenbusStateClosed:
+	case XenbusStateUnknown:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* What a driver's handler may return at step @cmd, as the core merges it. */
@@ -117,17 +169,17 @@ static pci_ers_result_t aer_verdict(struct pcisplit_pdev *pd,
 		dev_warn_ratelimited(&pd->dev->dev, "AER: dom%u answered step %d with %u\n",
 				     be->fe.owner.domid, cmd,
 				     (__force unsigned int)ans);
-		return aer_fail(pd, be, "the guest gave a malformed AER answer");
+		return aer_fail(pd, be, "gave a malformed AER answer");
 	}
 	if (cmd == XEN_PCI_OP_aer_resume)
 		return PCI_ERS_RESULT_NONE;
 	if (cmd == XEN_PCI_OP_aer_detected && ans == PCI_ERS_RESULT_NONE)
-		return aer_fail(pd, be, "the guest's driver has no error handler");
+		return aer_fail(pd, be, "has no error handler in its driver");
 	if (ans == PCI_ERS_RESULT_DISCONNECT)
-		return aer_fail(pd, be, "the guest's driver gave the device up");
+		return aer_fail(pd, be, "gave the device up");
 	if (cmd == XEN_PCI_OP_aer_detected &&
 	    state == pci_channel_io_perm_failure)
-		return aer_fail(pd, be, "the device failed for good");
+		return aer_fail(pd, be, "lost the device for good");
 	/* MMIO was blocked: the link is reset whatever the guest says. */
 	if (cmd == XEN_PCI_OP_aer_detected &&
 	    state == pci_channel_io_frozen &&
@@ -136,46 +188,24 @@ static pci_ers_result_t aer_verdict(struct pcisplit_pdev *pd,
 	return ans;
 }
 
-/* One step of recovery through the frontend.  Device lock held. */
-static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd,
-				    pci_channel_state_t state)
+/* Post step @cmd to the guest and wait (bounded) for it.  aer_lock held. */
+static pci_ers_result_t aer_exchange(struct pcisplit_pdev *pd,
+				     struct pcisplit_back *be, int cmd,
+				     pci_channel_state_t state)
 {
-	struct pcisplit_pdev *pd = pci_get_drvdata(dev);
-	struct xen_pci_sharedinfo *sh;
-	struct pcisplit_back *be;
-	pci_ers_result_t res;
+	struct xen_pci_sharedinfo *sh = be->ring.sh;
+	pci_ers_result_t ans;
 	unsigned long flags;
+	bool found;
 	u32 vsbdf = 0;
-	long left;
 
-	if (!pd)
-		return PCI_ERS_RESULT_NONE;
-	mutex_lock(&pcisplit_aer_lock);
-	mutex_lock(&pcisplit_pdevs_lock);
-	/* Taken back (do_flr, an earlier AER failure): the guest is out. */
-	be = pd->fenced ? NULL : pd->be;
-	mutex_unlock(&pcisplit_pdevs_lock);
-
-	if (!be || !be->ring.sh) {
-		/* Lent to nobody: dom0 recovers the device itself. */
-		res = cmd == XEN_PCI_OP_aer_detected ? PCI_ERS_RESULT_NEED_RESET :
-			PCI_ERS_RESULT_RECOVERED;
-		if (cmd == XEN_PCI_OP_aer_slotreset)
-			pcisplit_pdev_reset(pd, true);
-		goto out_unlock;
-	}
 	spin_lock_irqsave(&be->exp_spin, flags);
-	if (!aer_vsbdf(be, pd, &vsbdf)) {
-		spin_unlock_irqrestore(&be->exp_spin, flags);
-		res = aer_fail(pd, be, "device not found in its frontend's list");
-		goto out_unlock;
-	}
+	found = aer_vsbdf(be, pd, &vsbdf);
 	spin_unlock_irqrestore(&be->exp_spin, flags);
-	sh = be->ring.sh;
-	if (!test_bit(_XEN_PCIB_AERHANDLER, (unsigned long *)&sh->flags)) {
-		res = aer_fail(pd, be, "the guest has no AER handler");
-		goto out_unlock;
-	}
+	if (!found)
+		return aer_fail(pd, be, "does not see the device");
+	if (!test_bit(_XEN_PCIB_AERHANDLER, aer_page_flags(be)))
+		return aer_fail(pd, be, "has no AER handler");
 
 	sh->aer_op.cmd = cmd;
 	sh->aer_op.err = (__force int)state;
@@ -185,61 +215,86 @@ static pci_ers_result_t aer_forward(struct pci_dev *dev, int cmd,
 	set_bit(PCISPLIT_RING_AER_WAIT, &be->ring.flags);
 	/* The request must be in place before the flag announces it. */
 	wmb();
-	set_bit(_XEN_PCIB_active, (unsigned long *)&sh->flags);
+	set_bit(_XEN_PCIB_active, aer_page_flags(be));
 	be->ring.ops->notify(&be->ring);
 
-	left = wait_event_timeout(be->aer_wq,
-				  !test_bit(_XEN_PCIB_active,
-					    (unsigned long *)&sh->flags),
-				  msecs_to_jiffies(pcisplit_aer_timeout_ms));
+	wait_event_timeout(be->aer_wq,
+			   !test_bit(_XEN_PCIB_active, aer_page_flags(be)) ||
+			   test_bit(PCISPLIT_RING_AER_CANCEL, &be->ring.flags),
+			   msecs_to_jiffies(pcisplit_aer_timeout_ms));
 	clear_bit(PCISPLIT_RING_AER_WAIT, &be->ring.flags);
-	if (!left) {
-		clear_bit(_XEN_PCIB_active, (unsigned long *)&sh->flags);
-		res = aer_fail(pd, be, "the guest did not answer in time");
-		goto out_unlock;
+	if (test_and_clear_bit(_XEN_PCIB_active, aer_page_flags(be))) {
+		if (test_bit(PCISPLIT_RING_AER_CANCEL, &be->ring.flags))
+			return aer_guest_left(pd, be, cmd, state);
+		return aer_fail(pd, be, "did not answer in time");
 	}
 	/* Read the answer only after seeing the flag cleared. */
 	rmb();
-	res = (__force pci_ers_result_t)READ_ONCE(sh->aer_op.err);
-	dev_info(&dev->dev, "AER step %d: dom%u answered %u\n", cmd,
-		 be->fe.owner.domid, (__force unsigned int)res);
-	res = aer_verdict(pd, be, cmd, state, res);
+	ans = (__force pci_ers_result_t)READ_ONCE(sh->aer_op.err);
+	dev_info(&pd->dev->dev, "AER step %d: dom%u answered %u\n", cmd,
+		 be->fe.owner.domid, (__force unsigned int)ans);
+	return aer_verdict(pd, be, cmd, state, ans);
+}
 
-out_unlock:
+/* One step of recovery.  Process context, device lock held; may sleep. */
+static pci_ers_result_t aer_step(struct pci_dev *dev, int cmd,
+				 pci_channel_state_t state)
+{
+	struct pcisplit_pdev *pd = pci_get_drvdata(dev);
+	struct pcisplit_back *be;
+	pci_ers_result_t res;
+
+	if (!pd)
+		return PCI_ERS_RESULT_NONE;
+	mutex_lock(&pcisplit_aer_lock);
+	mutex_lock(&pcisplit_pdevs_lock);
+	be = pd->fenced ? NULL : pd->be;
+	mutex_unlock(&pcisplit_pdevs_lock);
+
+	if (!be || !be->ring.sh)
+		res = aer_by_dom0(pd, cmd, state);
+	else if (aer_guest_leaving(be))
+		res = aer_guest_left(pd, be, cmd, state);
+	else
+		res = aer_exchange(pd, be, cmd, state);
 	mutex_unlock(&pcisplit_aer_lock);
 	return res;
 }
 
 void pcisplit_aer_ring_stop(struct pcisplit_back *be)
 {
+	set_bit(PCISPLIT_RING_AER_CANCEL, &be->ring.flags);
+	/* The waiter must see the bit when woken. */
+	smp_mb__after_atomic();
+	wake_up(&be->aer_wq);
 	mutex_lock(&pcisplit_aer_lock);
 }
 
 void pcisplit_aer_ring_done(struct pcisplit_back *be)
 {
+	clear_bit(PCISPLIT_RING_AER_CANCEL, &be->ring.flags);
 	mutex_unlock(&pcisplit_aer_lock);
 }
 
 static pci_ers_result_t aer_error_detected(struct pci_dev *dev,
 					   pci_channel_state_t state)
 {
-	return aer_forward(dev, XEN_PCI_OP_aer_detected, state);
+	return aer_step(dev, XEN_PCI_OP_aer_detected, state);
 }
 
 static pci_ers_result_t aer_mmio_enabled(struct pci_dev *dev)
 {
-	return aer_forward(dev, XEN_PCI_OP_aer_mmio, pci_channel_io_normal);
+	return aer_step(dev, XEN_PCI_OP_aer_mmio, pci_channel_io_normal);
 }
 
 static pci_ers_result_t aer_slot_reset(struct pci_dev *dev)
 {
-	return aer_forward(dev, XEN_PCI_OP_aer_slotreset,
-			   pci_channel_io_normal);
+	return aer_step(dev, XEN_PCI_OP_aer_slotreset, pci_channel_io_normal);
 }
 
 static void aer_resume(struct pci_dev *dev)
 {
-	aer_forward(dev, XEN_PCI_OP_aer_resume, pci_channel_io_normal);
+	aer_step(dev, XEN_PCI_OP_aer_resume, pci_channel_io_normal);
 }
 
 const struct pci_error_handlers pcisplit_aer_handlers = {

@@ -106,9 +106,10 @@ void pcisplit_ring_xen_init(struct pcisplit_back *be);
 /* aer.c: the "pciback" driver's error handlers (process context) */
 extern const struct pci_error_handlers pcisplit_aer_handlers;
 /*
- * @be's ring is going away: wait for the AER step in flight to finish.
- * Until pcisplit_aer_ring_done, no AER step touches be->ring.sh.  May
- * sleep.
+ * @be's ring is going away: wake the AER step waiting on its guest (it
+ * stops waiting and dom0 recovers the device) and wait for the step in
+ * flight to finish.  Until pcisplit_aer_ring_done, no AER step touches
+ * be->ring.sh.  May sleep.
  */
 void pcisplit_aer_ring_stop(struct pcisplit_back *be);
 void pcisplit_aer_ring_done(struct pcisplit_back *be);

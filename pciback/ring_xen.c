@@ -73,7 +73,7 @@ out_unmap:
 /* Called with be->state_lock held; idempotent. */
 void pcisplit_ring_xen_disconnect(struct pcisplit_back *be)
 {
-	/* An AER exchange in progress finishes (bounded) first. */
+	/* An AER exchange in progress stops waiting and finishes first. */
 	pcisplit_aer_ring_stop(be);
 	if (be->irq > 0) {
 		unbind_from_irqhandler(be->irq, be);

@@ -45,6 +45,7 @@
 enum guest_mode {
 	GUEST_ANSWERS,		/* answers[] in turn, after answer_ms */
 	GUEST_SILENT,		/* never: a hung guest or driver */
+	GUEST_LEAVES,		/* its frontend disconnects after answer_ms */
 };
 
 struct aer_fix {
@@ -67,6 +68,8 @@ struct aer_fix {
 	struct xen_pcie_aer_op seen[MAX_STEPS];	/* the steps posted */
 	unsigned int nr_seen;
 	struct delayed_work guest_work;
+	/* GUEST_LEAVES: the page after teardown, poisoned, freed at exit. */
+	struct xen_pci_sharedinfo *dead_sh;
 
 	/* xenstore. */
 	struct fake_xs xs;
@@ -74,6 +77,8 @@ struct aer_fix {
 
 	unsigned int wakes;		/* ring ops: aer_answer */
 };
+
+#define POISON	0x6b
 
 static struct aer_fix *of_ring(struct pcisplit_ring *r)
 {
@@ -136,6 +141,33 @@ static unsigned long *page_flags(struct xen_pci_sharedinfo *sh)
 	return (unsigned long *)&sh->flags;
 }
 
+/*
+ * The frontend disconnects, as xenbus.c's frontend_gone does it on Xen:
+ * ring_xen_disconnect (the AER side of it is aer.c's; the page is
+ * "unmapped": poisoned, so a late write to it shows), then the export
+ * table's release, which waits for the device lock.
+ */
+static void frontend_leaves(struct aer_fix *x)
+{
+	unsigned long flags;
+
+	set_fe_state(x, XenbusStateClosing);
+	pcisplit_aer_ring_stop(&x->be);
+	x->be.ring.flags = 0;
+	x->dead_sh = x->be.ring.sh;
+	x->be.ring.sh = NULL;
+	x->sh = NULL;
+	memset(x->dead_sh, POISON, PAGE_SIZE);
+	pcisplit_aer_ring_done(&x->be);
+
+	spin_lock_irqsave(&x->be.exp_spin, flags);
+	x->be.exp[0].pd = NULL;
+	x->be.nr_exp = 0;
+	spin_unlock_irqrestore(&x->be.exp_spin, flags);
+	pcisplit_pdev_put(x->pd);
+	x->lent = false;
+}
+
 /* The guest's frontend: its AER work, then its event to the backend. */
 static void guest_work(struct work_struct *work)
 {
@@ -143,6 +175,10 @@ static void guest_work(struct work_struct *work)
 					 struct aer_fix, guest_work);
 	unsigned long flags;
 
+	if (x->mode == GUEST_LEAVES) {
+		frontend_leaves(x);
+		return;
+	}
 	WRITE_ONCE(x->sh->aer_op.err,
 		   (__force int)x->answers[x->nr_seen - 1]);
 	/* As pcisplit_front_aer_answer: the verdict lands before the bit. */
@@ -272,6 +308,7 @@ static void backend_puts(struct aer_fix *x)
 static void aer_exit(struct kunit *test)
 {
 	struct aer_fix *x = test->priv;
+	unsigned int i;
 
 	cancel_delayed_work_sync(&x->guest_work);
 	if (x->lent)
@@ -281,6 +318,15 @@ static void aer_exit(struct kunit *test)
 	pcisplit_owner_gone(&x->owner);
 	pcisplit_aer_timeout_ms = x->saved_bound;
 	kfree(x->sh);
+	if (x->dead_sh) {
+		/* Expect: nothing wrote to the page once it was torn down. */
+		for (i = 0; i < PAGE_SIZE; i++)
+			if (((u8 *)x->dead_sh)[i] != POISON)
+				break;
+		KUNIT_EXPECT_EQ_MSG(test, i, PAGE_SIZE,
+				    "the page was written after its teardown");
+		kfree(x->dead_sh);
+	}
 	fake_xs_fini(&x->xs);
 	KUNIT_EXPECT_EQ(test, x->f.refs, 0);
 }
@@ -345,6 +391,17 @@ static pci_ers_result_t core_step(struct aer_fix *x, int cmd,
 	return res;
 }
 
+/* core_step, and how long it took, in ms. */
+static pci_ers_result_t timed_step(struct aer_fix *x, int cmd,
+				   pci_channel_state_t state, s64 *ms)
+{
+	ktime_t start = ktime_get();
+	pci_ers_result_t res = core_step(x, cmd, state);
+
+	*ms = ktime_ms_delta(ktime_get(), start);
+	return res;
+}
+
 /* Expect: the guest was asked step @cmd in @state for its own address. */
 static void expect_seen(struct kunit *test, unsigned int i, int cmd,
 			pci_channel_state_t state)
@@ -369,6 +426,8 @@ static void expect_exchange_over(struct kunit *test)
 		KUNIT_EXPECT_FALSE(test, test_bit(_XEN_PCIB_active,
 						  page_flags(x->sh)));
 	KUNIT_EXPECT_FALSE(test, test_bit(PCISPLIT_RING_AER_WAIT,
+					  &x->be.ring.flags));
+	KUNIT_EXPECT_FALSE(test, test_bit(PCISPLIT_RING_AER_CANCEL,
 					  &x->be.ring.flags));
 }
 
@@ -593,16 +652,11 @@ static void aer_answer(struct kunit *test)
 static void aer_guest_silent(struct kunit *test)
 {
 	struct aer_fix *x = test->priv;
-	ktime_t start;
 	s64 ms;
 
 	lend(test, true);
 	x->mode = GUEST_SILENT;
-	start = ktime_get();
-	KUNIT_EXPECT_EQ(test, core_step(x, XEN_PCI_OP_aer_detected,
-					pci_channel_io_normal),
-			PCI_ERS_RESULT_DISCONNECT);
-	ms = ktime_ms_delta(ktime_get(), start);
+	KUNIT_EXPECT_EQ(test, timed_step(x, DET, NORMAL, &ms), R(DISCONNECT));
 	KUNIT_EXPECT_GE(test, ms, BOUND_MS - 10);
 	KUNIT_EXPECT_LT(test, ms, BOUND_MS + 2000);
 	KUNIT_EXPECT_EQ(test, x->nr_seen, 1);
@@ -627,6 +681,73 @@ static void aer_no_handler(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->nr_seen, 0);
 	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 1);
 	expect_taken_back(test);
+	expect_next_owner_works(test);
+}
+
+/* ---- a guest that leaves --------------------------------------------- */
+
+/* Lent, and a bound long enough that waiting it out would show. */
+static void lend_leaving(struct kunit *test)
+{
+	lend(test, true);
+	pcisplit_aer_timeout_ms = LONG_BOUND_MS;
+}
+
+/*
+ * Expect: a frontend that disconnects while its guest has a step wakes
+ * the step at once (neither dom0's recovery nor the teardown waits out
+ * the bound), dom0 recovers the device itself (RECOVERED, no aerfail: the
+ * toolstack is taking the guest down anyway), the device is reset once in
+ * all, the release included, nothing touches the page after its
+ * teardown, and a later step goes to dom0, not to the gone guest.
+ */
+static void aer_frontend_leaves(struct kunit *test)
+{
+	struct aer_fix *x = test->priv;
+	s64 ms;
+
+	lend_leaving(test);
+	x->mode = GUEST_LEAVES;
+	KUNIT_EXPECT_EQ(test, timed_step(x, DET, NORMAL, &ms), R(RECOVERED));
+	KUNIT_EXPECT_LT(test, ms, LONG_BOUND_MS / 2);
+	/* The teardown finishes: the release had to wait for the step. */
+	flush_delayed_work(&x->guest_work);
+	KUNIT_EXPECT_FALSE(test, x->lent);
+	KUNIT_EXPECT_NULL(test, x->pd->be);
+	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 0);
+	expect_exchange_over(test);
+	expect_taken_back(test);
+
+	core_step(x, XEN_PCI_OP_aer_resume, 0);
+	KUNIT_EXPECT_EQ(test, x->nr_seen, 1);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 1);
+	expect_next_owner_works(test);
+}
+
+/*
+ * Expect: an error on a device whose guest is dying (its frontend
+ * Closing, its backend not yet torn down) is not posted to the guest and
+ * does not wait out the bound: dom0 recovers it (RECOVERED, DISCONNECT if
+ * it is dead), taken back once; the release that follows does not reset
+ * it again.
+ */
+static void aer_guest_dying(struct kunit *test)
+{
+	struct aer_fix *x = test->priv;
+	s64 ms;
+
+	lend_leaving(test);
+	set_fe_state(x, XenbusStateClosing);
+	KUNIT_EXPECT_EQ(test, timed_step(x, DET, FROZEN, &ms), R(RECOVERED));
+	KUNIT_EXPECT_LT(test, ms, LONG_BOUND_MS / 2);
+	KUNIT_EXPECT_EQ(test, x->nr_seen, 0);
+	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 0);
+	expect_taken_back(test);
+	/* Dead, on a device it no longer reaches: dom0's answer. */
+	KUNIT_EXPECT_EQ(test, core_step(x, XEN_PCI_OP_aer_detected,
+					pci_channel_io_perm_failure),
+			PCI_ERS_RESULT_DISCONNECT);
+	KUNIT_EXPECT_EQ(test, x->nr_seen, 0);
 	expect_next_owner_works(test);
 }
 
@@ -700,14 +821,13 @@ static void aer_back_to_back(struct kunit *test)
 static void aer_back_to_back_after_silence(struct kunit *test)
 {
 	struct aer_fix *x = test->priv;
-	ktime_t start;
+	s64 ms;
 
 	lend(test, true);
 	x->mode = GUEST_SILENT;
 	KUNIT_EXPECT_EQ(test, core_step(x, DET, NORMAL), R(DISCONNECT));
-	start = ktime_get();
-	KUNIT_EXPECT_EQ(test, core_step(x, DET, NORMAL), R(NEED_RESET));
-	KUNIT_EXPECT_LT(test, ktime_ms_delta(ktime_get(), start), BOUND_MS);
+	KUNIT_EXPECT_EQ(test, timed_step(x, DET, NORMAL, &ms), R(NEED_RESET));
+	KUNIT_EXPECT_LT(test, ms, BOUND_MS);
 	KUNIT_EXPECT_EQ(test, x->nr_seen, 1);
 	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 1);
 	expect_exchange_over(test);
@@ -719,6 +839,8 @@ static struct kunit_case aer_cases[] = {
 	KUNIT_CASE_PARAM(aer_answer, answer_gen_params),
 	KUNIT_CASE(aer_guest_silent),
 	KUNIT_CASE(aer_no_handler),
+	KUNIT_CASE(aer_frontend_leaves),
+	KUNIT_CASE(aer_guest_dying),
 	KUNIT_CASE(aer_free_device),
 	KUNIT_CASE(aer_back_to_back),
 	KUNIT_CASE(aer_back_to_back_after_silence),
