@@ -54,13 +54,17 @@ static bool aer_vsbdf(struct pcisplit_back *be, struct pcisplit_pdev *pd,
 	return false;
 }
 
-/* dom0 recovers a device no guest takes part in recovering: a reset. */
+/*
+ * dom0 recovers a device no guest takes part in recovering: a reset is
+ * all it needs, unless it is dead.
+ */
 static pci_ers_result_t aer_by_dom0(struct pcisplit_pdev *pd, int cmd,
 				    pci_channel_state_t state)
 {
 	switch (cmd) {
 	case XEN_PCI_OP_aer_detected:
-		return PCI_ERS_RESULT_NEED_RESET;
+		return state == pci_channel_io_perm_failure ?
+			PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
 	case XEN_PCI_OP_aer_mmio:
 		return PCI_ERS_RESULT_RECOVERED;
 	case XEN_PCI_OP_aer_slotreset:

@@ -755,8 +755,9 @@ static void aer_guest_dying(struct kunit *test)
 
 /*
  * Expect: on a device lent to nobody, dom0 recovers it alone: a reset
- * asked for on a normal or frozen channel; slot reset resets it once
- * and restores its seized state; no guest is asked, no aerState written.
+ * asked for on a normal or frozen channel, DISCONNECT on a dead one;
+ * slot reset resets it once and restores its seized state; no guest is
+ * asked, no aerState written.
  */
 static void aer_free_device(struct kunit *test)
 {
@@ -770,6 +771,9 @@ static void aer_free_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, core_step(x, XEN_PCI_OP_aer_detected,
 					pci_channel_io_frozen),
 			PCI_ERS_RESULT_NEED_RESET);
+	KUNIT_EXPECT_EQ(test, core_step(x, XEN_PCI_OP_aer_detected,
+					pci_channel_io_perm_failure),
+			PCI_ERS_RESULT_DISCONNECT);
 	KUNIT_EXPECT_EQ(test, core_step(x, XEN_PCI_OP_aer_mmio, 0),
 			PCI_ERS_RESULT_RECOVERED);
 	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 0);
