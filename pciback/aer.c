@@ -1,19 +1,54 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PCIe AER for lent devices: dom0's recovery steps (error detected, MMIO
- * enabled, slot reset, resume) are forwarded to the frontend, whose
- * driver answers with a pci_ers_result_t.  The wait for the answer is
- * bounded (aer_timeout_ms); a frontend without an AER handler, or one that
- * does not answer, gets aerState = "aerfail" in xenstore for the
- * toolstack, and the device is reset and restored at once, so it is never
- * left half-recovered.  Devices lent to nobody are simply reset.
+ * enabled, slot reset, resume; Documentation/PCI/pci-error-recovery.rst)
+ * are forwarded to the frontend, whose driver answers with a
+ * pci_ers_result_t.  The wait for the answer is bounded (aer_timeout_ms).
  *
- * One exchange at a time (aer_lock): the ring's teardown takes the same
- * lock (pcisplit_aer_ring_stop/_done), so the shared page outlives every
- * exchange.  The guest is reached through the ring's ops and xenstore
- * through the backend's (be->xb), so the same code runs in KUnit
- * (aer_test.c).  The PCI core calls these handlers with the device lock
- * held, in process context.
+ * What the PCI core is told, step by step:
+ *   a device lent to nobody (or taken back): dom0 recovers it itself;
+ *     error_detected asks for a reset (DISCONNECT on a permanent
+ *     failure), slot_reset resets it and restores its seized state;
+ *   a guest that answers: its answer, once checked against what that step
+ *     may answer; a frozen channel that the guest would recover without a
+ *     reset gets one all the same (MMIO was blocked);
+ *   a guest without an AER handler, one that does not answer in time,
+ *     whose driver has no error_detected or gives up (DISCONNECT), one
+ *     that answers nonsense, or a permanent failure: aerState = "aerfail"
+ *     in xenstore for the toolstack, and DISCONNECT;
+ *   a guest leaving (its frontend closing, or disconnecting during the
+ *     exchange): the step stops waiting at once and dom0 recovers the
+ *     device, as for a device lent to nobody but without a second reset.
+ * Whenever the guest is out of the recovery, dom0 takes the device back
+ * as do_flr does (aer_take_back): the guest's requests are fenced, its
+ * vectors unmapped and MSI/MSI-X off in the kernel, the device reset and
+ * its seized state restored, so it is never left half-recovered and the
+ * next owner gets a working device; the release that follows when the
+ * backend lets go does not reset it again.
+ *
+ * Context, per entry point:
+ *   error_detected, mmio_enabled, slot_reset, resume: called by the PCI
+ *     core's recovery (AER's and DPC's threaded interrupt handlers, EDR's
+ *     ACPI notify work, EEH's recovery thread on powerpc) in process
+ *     context, the device lock held, one step at a time per device.  A
+ *     step may sleep on pcisplit_aer_lock (another device's step, or a
+ *     ring teardown), pcisplit_pdevs_lock, xenstore (the frontend's
+ *     state read, aerState written), the guest's answer (aer_timeout_ms
+ *     at most) and a reset with the release around it
+ *     (pcisplit_pdev_release: the vector table's lock, the reset's own
+ *     waits); slot_reset of a device no guest recovers, on the reset.
+ *   pcisplit_aer_ring_stop / _done: the ring's teardown
+ *     (ring_xen_disconnect, under state_lock: the xenwatch thread or the
+ *     xenbus core's remove), process context; stop sleeps on
+ *     pcisplit_aer_lock until the step in flight has finished.
+ *   The guest's answer arrives through the ring's event handler (hard
+ *     interrupt context, ring.c), which only wakes be->aer_wq.
+ * The device lock keeps @pd->be, and so the backend, alive: the backend
+ * lets go of a device only under it (pcisplit_pdev_put).  The exchange
+ * lock keeps the shared page mapped for a whole exchange.  Lock order:
+ * the device lock, pcisplit_aer_lock, then pcisplit_pdevs_lock or
+ * exp_spin; the teardown takes pcisplit_aer_lock under state_lock and
+ * takes no device lock while it holds it.
  */
 
 #define pr_fmt(fmt) "pcisplit-back: " fmt
