@@ -103,9 +103,20 @@ int pcisplit_ring_xen_connect(struct pcisplit_back *be, grant_ref_t ref,
 void pcisplit_ring_xen_disconnect(struct pcisplit_back *be);
 void pcisplit_ring_xen_init(struct pcisplit_back *be);
 
-/* aer.c */
-extern struct mutex pcisplit_aer_lock;
+/* aer.c: the "pciback" driver's error handlers (process context) */
 extern const struct pci_error_handlers pcisplit_aer_handlers;
+/*
+ * @be's ring is going away: wake the AER step waiting on its guest (it
+ * stops waiting and dom0 recovers the device) and wait for the step in
+ * flight to finish.  Until pcisplit_aer_ring_done, no AER step touches
+ * be->ring.sh.  May sleep.
+ */
+void pcisplit_aer_ring_stop(struct pcisplit_back *be);
+void pcisplit_aer_ring_done(struct pcisplit_back *be);
+#if IS_ENABLED(CONFIG_KUNIT)
+/* The aer_timeout_ms parameter, for aer_test.c's bounded waits. */
+extern unsigned int pcisplit_aer_timeout_ms;
+#endif
 
 /* stub.c: the pci_driver, hide= and the sysfs attributes */
 int pcisplit_stub_init(const char *hide);

@@ -73,8 +73,8 @@ out_unmap:
 /* Called with be->state_lock held; idempotent. */
 void pcisplit_ring_xen_disconnect(struct pcisplit_back *be)
 {
-	/* An AER exchange in progress finishes (bounded) first. */
-	mutex_lock(&pcisplit_aer_lock);
+	/* An AER exchange in progress stops waiting and finishes first. */
+	pcisplit_aer_ring_stop(be);
 	if (be->irq > 0) {
 		unbind_from_irqhandler(be->irq, be);
 		be->irq = 0;
@@ -86,7 +86,7 @@ void pcisplit_ring_xen_disconnect(struct pcisplit_back *be)
 		xenbus_unmap_ring_vfree(be->xdev, be->ring.sh);
 		be->ring.sh = NULL;
 	}
-	mutex_unlock(&pcisplit_aer_lock);
+	pcisplit_aer_ring_done(be);
 }
 
 /* Before any connect: the work, the AER wait and the dispatcher's view. */

@@ -27,6 +27,7 @@
 #define PCISPLIT_RING_OP_ACTIVE		0	/* a request is being served */
 #define PCISPLIT_RING_EOI_PENDING	1	/* the event awaits its EOI */
 #define PCISPLIT_RING_AER_WAIT		2	/* an AER step awaits the guest */
+#define PCISPLIT_RING_AER_CANCEL	3	/* the ring is going: stop waiting */
 
 struct pcisplit_ring;
 

@@ -232,6 +232,29 @@ void fake_pcidev_log_clear(struct fake_pcidev *f)
 	f->nr_log = 0;
 }
 
+void fake_pcidev_lend(struct kunit *test, struct pcisplit_pdev *pd,
+		      struct pcisplit_back *be,
+		      const struct pcisplit_owner *owner)
+{
+	KUNIT_ASSERT_PTR_EQ(test, pcisplit_pdev_get(pd->vd.sbdf, be), pd);
+	pcisplit_vdev_set_owner(&pd->vd, owner);
+	pcisplit_kmsi_sync(pd);
+}
+
+int fake_pcidev_guest_msix(struct pcisplit_pdev *pd,
+			   const struct pcisplit_owner *owner,
+			   const u16 *entries, unsigned int n, int *pirqs)
+{
+	int err;
+
+	pd->bd.msix_req = entries;
+	pd->bd.msix_req_n = n;
+	err = pcisplit_vdev_enable_msix(&pd->vd, owner, entries, n, pirqs);
+	pd->bd.msix_req = NULL;
+	pd->bd.msix_req_n = 0;
+	return err;
+}
+
 const struct pcisplit_pcidev_ops fake_pcidev_ops = {
 	.kmsi = &fake_kmsi_ops,
 	.get = fake_get,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A fake of the PCI core and of Xen under one device (struct
- * pcisplit_pcidev_ops) for pdev.c's KUnit suite, pdev_test.c.  Test
- * code only.
+ * pcisplit_pcidev_ops) for pdev.c's KUnit suite, pdev_test.c, and the
+ * AER suite, aer_test.c, which run the real pdev.c over it.  Test code
+ * only.
  *
  * The device is 0000:03:00.0 with an MSI-X table and an MSI capability;
  * its MSI layer is fake_kmsi.h's, so vectors mapped through the real
@@ -67,5 +68,21 @@ unsigned int fake_pcidev_count(const struct fake_pcidev *f,
 			       enum fake_pcidev_call call);
 /* Forget the calls so far. */
 void fake_pcidev_log_clear(struct fake_pcidev *f);
+
+/*
+ * Backend @be claims the seized, listed device @pd and lends it to
+ * @owner, as xenbus_xen.c does.  Asserts @be gets it.
+ */
+void fake_pcidev_lend(struct kunit *test, struct pcisplit_pdev *pd,
+		      struct pcisplit_back *be,
+		      const struct pcisplit_owner *owner);
+/*
+ * @owner's guest enables MSI-X entries @entries[0..@n) of @pd through the
+ * vector table, the request in pd->bd as the dispatcher puts it there;
+ * their pirqs in @pirqs.  0 or -errno.
+ */
+int fake_pcidev_guest_msix(struct pcisplit_pdev *pd,
+			   const struct pcisplit_owner *owner,
+			   const u16 *entries, unsigned int n, int *pirqs);
 
 #endif /* _PCISPLIT_PCIBACK_FAKE_PCIDEV_H */

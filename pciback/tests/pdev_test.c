@@ -117,9 +117,7 @@ static void lend(struct kunit *test, struct pcisplit_back *be)
 {
 	struct pdev_fix *x = test->priv;
 
-	KUNIT_ASSERT_PTR_EQ(test, pcisplit_pdev_get(FAKE_KMSI_SBDF, be), x->pd);
-	pcisplit_vdev_set_owner(&x->pd->vd, &x->owner);
-	pcisplit_kmsi_sync(x->pd);
+	fake_pcidev_lend(test, x->pd, be, &x->owner);
 	/* Exported, as exports.c's export_one does, at 00:00.0. */
 	be->exp[be->nr_exp].pd = x->pd;
 	be->exp[be->nr_exp].sbdf = FAKE_KMSI_SBDF;
@@ -135,16 +133,11 @@ static void guest_enables(struct kunit *test, const u16 *entries,
 	struct pcisplit_pdev *pd = x->pd;
 	int err;
 
-	if (entries) {
-		pd->bd.msix_req = entries;
-		pd->bd.msix_req_n = n;
-		err = pcisplit_vdev_enable_msix(&pd->vd, &x->owner, entries, n,
-						x->pirqs);
-		pd->bd.msix_req = NULL;
-		pd->bd.msix_req_n = 0;
-	} else {
+	if (entries)
+		err = fake_pcidev_guest_msix(pd, &x->owner, entries, n,
+					     x->pirqs);
+	else
 		err = pcisplit_vdev_enable_msi(&pd->vd, &x->owner, n, x->pirqs);
-	}
 	KUNIT_ASSERT_EQ(test, err, 0);
 	KUNIT_ASSERT_EQ(test, x->f.k.nr_on, n);
 	/* And it starts DMA. */
