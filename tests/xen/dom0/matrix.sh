@@ -157,13 +157,14 @@ wait_bound() {
 FAILS=()
 fail() { FAILS+=("$*"); }
 
-# report DOM: the agent's report for this step (asked once per step)
+# report DOM: REPORT[DOM], the agent's report for this step, asked once
+# per step.  Call it in the runner's shell, not inside $(...): a cache
+# filled in a subshell is lost, and every check asked the agent again.
 report() {
 	if [ -z "${REPORT[$1]+x}" ]; then
 		REPORT[$1]=$(guest_report "$(gname "$1")" 2>/dev/null || echo "no-report")
 		printf '%s report:\n%s\n' "$1" "${REPORT[$1]}" >>"$EVID"
 	fi
-	echo "${REPORT[$1]}"
 }
 
 # field LINE KEY: value of KEY=... in a report line
@@ -172,7 +173,8 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 check_owned() {	# DOM DEV MODE
 	local line
 	alive "$1" || { fail "$1 is not running (expected $1 $2 $3)"; return; }
-	line=$(report "$1" | grep "^dev=$2 " || true)
+	report "$1"
+	line=$(grep "^dev=$2 " <<<"${REPORT[$1]}" || true)
 	[ -n "$line" ] || { fail "$1 does not see $2"; return; }
 	[ "$(field "$line" drv)" != - ] || { fail "$1 $2: no driver bound"; return; }
 	[ "$(field "$line" mode)" = "$3" ] ||
