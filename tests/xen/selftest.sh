@@ -378,6 +378,9 @@ for c in "plain|" "vf|--vf" "numvfs|--vf" "pf|--vf" "hp|--hotplug" "pull|--hotpl
 	is "scenarios_rig: ${sel//|/ and } -> '${want}'" "$(scenarios_rig "$tmp/rig.matrix" "^(${sel})\$")" "$want"
 done
 is "scenarios_rig: the whole matrix" "$(scenarios_rig "$tmp/rig.matrix" .)" "--vf --hotplug"
+is "scenarios_rig: lifecycle.matrix needs no rig" "$(scenarios_rig "$HERE/../matrix/lifecycle.matrix" .)" ""
+is "scenarios_rig: events.matrix needs the hot-plug ports" "$(scenarios_rig "$HERE/../matrix/events.matrix" .)" "--hotplug"
+is "scenarios_rig: sriov.matrix needs the SR-IOV NIC" "$(scenarios_rig "$HERE/../matrix/sriov.matrix" .)" "--vf"
 
 is "scenarios_from: from a scenario on" "$(scenarios_from "$m" beta '^(alpha|beta|hvm-only)$')" '^(beta|hvm-only)$'
 is "scenarios_from: from the start" "$(scenarios_from "$m" '' .)" '^(alpha|beta|gamma|hvm-only)$'
