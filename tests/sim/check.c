@@ -21,6 +21,13 @@ struct sim_world_opts world_opts;
 const char *const sim_dk_names[SIM_NDEV] = {
 	[SIM_NIC] = "nic", [SIM_NVME] = "nvme", [SIM_MSI] = "msi",
 	[SIM_INTX] = "intx", [SIM_VF0] = "vf0", [SIM_VF1] = "vf1",
+	[SIM_HPNVME] = "hpnvme", [SIM_HPNIC] = "hpnic",
+};
+
+const char *const sim_aer_names[SIM_NAER] = {
+	[SIM_AER_CORRECTABLE] = "correctable",
+	[SIM_AER_NONFATAL] = "nonfatal",
+	[SIM_AER_FATAL] = "fatal",
 };
 
 const char *const sim_dc_names[SIM_NDC] = {
@@ -368,7 +375,14 @@ static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 
 	if (ex->gone)
 		return check_gone(ex->dk, why, len);
+	/* Refused before the run (sim_unmodelled): there is no AER model. */
+	if (ex->aerfail)
+		return why_add(why, len, "%s aerfail: not modelled (no AER model)",
+			       sim_dk_names[ex->dk]);
 	if (ex->free) {
+		if (!pdevs[ex->dk].present)
+			return why_add(why, len, "%s: expected free, off the host",
+				       sim_dk_names[ex->dk]);
 		if (tool_attached[ex->dk] >= 0)
 			return why_add(why, len, "%s: expected free, attached to %s",
 				       sim_dk_names[ex->dk],

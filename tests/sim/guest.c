@@ -475,10 +475,8 @@ void guest_probe(struct sim_guest *g, enum sim_dk dk)
 	err = set_master(g, dk, true);
 	if (err)
 		goto out_fail;
-	switch (dk) {
+	switch (sim_dk_kind(dk)) {
 	case SIM_NIC:
-	case SIM_VF0:
-	case SIM_VF1:
 		/* igbvf: three MSI-X vectors (rx, tx, mailbox). */
 		err = try_msix(g, dk, 3);
 		break;

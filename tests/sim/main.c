@@ -237,7 +237,16 @@ static int cmd_matrix(const char *path, bool legs[SIM_NLEG],
 			continue;
 		for (s = 0; s < m.n; s++) {
 			struct run *r = &runs[s * SIM_NLEG + l];
+			char why[WHY_LEN];
 
+			/* Not modelled here: said, counted, not run as a pass. */
+			if (sim_unmodelled(&m.sc[s], why, sizeof(why)) >= 0) {
+				r->overall = RES_SKIP;
+				skipped++;
+				fprintf(stdout, "sim: [%s] %-34s refused: %s\n",
+					sim_leg_names[l], m.sc[s].name, why);
+				continue;
+			}
 			t = now_ms();
 			run_forked(&m.sc[s], l, -1, 0, r);
 			fprintf(stdout, "sim: [%s] %-34s %s (%u steps, %.0f ms)\n",
@@ -347,7 +356,14 @@ static void faults_scenario(const char *path, bool all, enum sim_leg leg,
 	unsigned long ks[16], count;
 	unsigned int site, i, nk, spass;
 	struct run dry, r;
+	char why[WHY_LEN];
 
+	if (sim_unmodelled(sc, why, sizeof(why)) >= 0) {
+		t->skipped++;
+		fprintf(stdout, "sim-faults: [%s] %-30s refused: %s\n",
+			sim_leg_names[leg], sc->name, why);
+		return;
+	}
 	/* A clean run counts the calls at every site. */
 	run_forked(sc, leg, SIM_NFSITE, 0, &dry);
 	for (site = 0; site < SIM_NFSITE; site++) {
@@ -406,6 +422,7 @@ static int cmd_fault_one(const char *path, enum sim_leg leg, const char *name,
 {
 	struct sim_matrix m;
 	struct run r;
+	char why[WHY_LEN];
 	unsigned int s;
 	int site;
 
@@ -419,6 +436,11 @@ static int cmd_fault_one(const char *path, enum sim_leg leg, const char *name,
 	if (s == m.n || site == SIM_NFSITE) {
 		fprintf(stderr, "sim: no scenario '%s' or fault site '%s'\n",
 			name, site_name);
+		matrix_free(&m);
+		return 2;
+	}
+	if (sim_unmodelled(&m.sc[s], why, sizeof(why)) >= 0) {
+		fprintf(stderr, "sim: %s refused: %s\n", name, why);
 		matrix_free(&m);
 		return 2;
 	}
@@ -460,8 +482,10 @@ struct soak_model {
 
 static enum sim_mode natural_mode(enum sim_dk dk)
 {
-	return dk == SIM_INTX ? SIM_MODE_INTX :
-	       dk == SIM_MSI ? SIM_MODE_MSI : SIM_MODE_MSIX;
+	enum sim_dk kind = sim_dk_kind(dk);
+
+	return kind == SIM_INTX ? SIM_MODE_INTX :
+	       kind == SIM_MSI ? SIM_MODE_MSI : SIM_MODE_MSIX;
 }
 
 /* A random valid step; updates the model and fills the expectations. */

@@ -13,10 +13,13 @@
  * shutdown-nodisable DOM | destroy DOM | crash DOM | pci-attach DOM DEV |
  * pci-detach DOM DEV | unbind-driver DOM DEV | reload-front DOM (PV only) |
  * race OP1 ARGS || OP2 ARGS [@Nms] (any two but create); dom0's own:
- * sriov-numvfs N | pf-unbind | pf-bind | unplug DEV (not a VF).
- * EXPECT: `DOM DEV MODE`, `DEV free` or `DEV gone`, or alternatives
- * `A | B` of which one must hold.  Every malformed line is refused with
- * FILE:LINE and why.
+ * sriov-numvfs N | pf-unbind | pf-bind | unplug DEV | plug DEV (not a
+ * VF) | pci-assignable-add DEV | aer DEV correctable|nonfatal|fatal.
+ * EXPECT: `DOM DEV MODE`, `DEV free`, `DEV gone` or `DEV aerfail`, or
+ * alternatives `A | B` of which one must hold.  Every malformed line is
+ * refused with FILE:LINE and why.  `aer` and `aerfail` parse, but this
+ * world has no AER model: a scenario using them is refused before it
+ * runs (sim_unmodelled).
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -37,13 +40,18 @@ const char *const sim_step_names[STEP_NKIND] = {
 	[STEP_PF_UNBIND] = "pf-unbind",
 	[STEP_PF_BIND] = "pf-bind",
 	[STEP_UNPLUG] = "unplug",
+	[STEP_PLUG] = "plug",
+	[STEP_ASSIGNABLE_ADD] = "pci-assignable-add",
+	[STEP_AER] = "aer",
 };
 
 /*
  * Arguments after the step name: DOM only, DOM DEVLIST, DOM DEV; dom0's
- * steps: a VF count, nothing, a device.
+ * steps: a VF count, nothing, a device, a device in a slot of its own (a
+ * VF has none), a device and an AER error kind.
  */
-enum args { A_DOM, A_DOM_DEVS, A_DOM_DEV, A_COUNT, A_NONE, A_DEV };
+enum args { A_DOM, A_DOM_DEVS, A_DOM_DEV, A_COUNT, A_NONE, A_DEV, A_SLOT,
+	    A_DEV_AER };
 
 static const enum args step_args[STEP_NKIND] = {
 	[STEP_CREATE] = A_DOM_DEVS,
@@ -59,7 +67,10 @@ static const enum args step_args[STEP_NKIND] = {
 	[STEP_SRIOV_NUMVFS] = A_COUNT,
 	[STEP_PF_UNBIND] = A_NONE,
 	[STEP_PF_BIND] = A_NONE,
-	[STEP_UNPLUG] = A_DEV,
+	[STEP_UNPLUG] = A_SLOT,
+	[STEP_PLUG] = A_SLOT,
+	[STEP_ASSIGNABLE_ADD] = A_DEV,
+	[STEP_AER] = A_DEV_AER,
 };
 
 struct parse {
@@ -124,7 +135,7 @@ static int parse_dev(struct parse *p, const char *w, unsigned int *dk)
 	int i = lookup(sim_dk_names, SIM_NDEV, w);
 
 	if (i < 0)
-		return fail(p, "unknown device '%s' (nic, nvme, msi, intx, vf0 or vf1)",
+		return fail(p, "unknown device '%s' (nic, nvme, msi, intx, vf0, vf1, hpnvme or hpnic)",
 			    w);
 	*dk = i;
 	return 0;
@@ -145,19 +156,21 @@ static int parse_expect(struct parse *p, char *s, struct sim_step *st)
 	ex = &st->ex[st->nex];
 	memset(ex, 0, sizeof(*ex));
 	if (n == 2) {
-		if (strcmp(w[1], "free") && strcmp(w[1], "gone"))
-			return fail(p, "expectation '%s %s': expected 'DEV free', 'DEV gone' or 'DOM DEV MODE'",
+		if (strcmp(w[1], "free") && strcmp(w[1], "gone") &&
+		    strcmp(w[1], "aerfail"))
+			return fail(p, "expectation '%s %s': expected 'DEV free', 'DEV gone', 'DEV aerfail' or 'DOM DEV MODE'",
 				    w[0], w[1]);
 		if (parse_dev(p, w[0], &dk))
 			return -1;
 		ex->free = !strcmp(w[1], "free");
-		ex->gone = !ex->free;
+		ex->gone = !strcmp(w[1], "gone");
+		ex->aerfail = !strcmp(w[1], "aerfail");
 		ex->dk = dk;
 		st->nex++;
 		return 0;
 	}
 	if (n != 3)
-		return fail(p, "expectation with %d words: expected 'DEV free', 'DEV gone' or 'DOM DEV MODE'",
+		return fail(p, "expectation with %d words: expected 'DEV free', 'DEV gone', 'DEV aerfail' or 'DOM DEV MODE'",
 			    n);
 	if (parse_dom(p, w[0], &ex->dc) || parse_dev(p, w[1], &dk))
 		return -1;
@@ -210,7 +223,7 @@ static int parse_devlist(struct parse *p, char *s, struct sim_op *st)
 /* One operation, @w[0] its name and @w[1..n) its arguments. */
 static int parse_op(struct parse *p, char **w, int n, struct sim_op *op)
 {
-	int k;
+	int k, kind;
 
 	k = lookup(sim_step_names, STEP_NKIND, w[0]);
 	if (k < 0)
@@ -256,13 +269,26 @@ static int parse_op(struct parse *p, char **w, int n, struct sim_op *op)
 			return fail(p, "'%s' takes no argument", w[0]);
 		break;
 	case A_DEV:
+	case A_SLOT:
 		if (n != 2)
 			return fail(p, "'%s' takes one argument: DEV", w[0]);
 		if (parse_dev(p, w[1], &op->devs[0]))
 			return -1;
-		if (sim_dk_is_vf(op->devs[0]))
+		if (step_args[k] == A_SLOT && sim_dk_is_vf(op->devs[0]))
 			return fail(p, "'%s %s': a VF has no slot of its own (sriov-numvfs 0 or pf-unbind remove it)",
 				    w[0], w[1]);
+		op->ndevs = 1;
+		break;
+	case A_DEV_AER:
+		if (n != 3)
+			return fail(p, "'%s' takes two arguments: DEV KIND", w[0]);
+		if (parse_dev(p, w[1], &op->devs[0]))
+			return -1;
+		kind = lookup(sim_aer_names, SIM_NAER, w[2]);
+		if (kind < 0)
+			return fail(p, "'%s %s %s': KIND is correctable, nonfatal or fatal",
+				    w[0], w[1], w[2]);
+		op->count = kind;
 		op->ndevs = 1;
 		break;
 	}
@@ -592,9 +618,40 @@ int sim_op_run(const struct sim_op *op, bool wait_boot)
 		return tool_pf_bind();
 	case STEP_UNPLUG:
 		return tool_unplug(op->devs[0]);
+	case STEP_PLUG:
+		return tool_plug(op->devs[0]);
+	case STEP_ASSIGNABLE_ADD:
+		return tool_assignable_add(op->devs[0]);
+	case STEP_AER:
+		/* Refused before the run; reached only if that is bypassed. */
+		sim_log(SEAM_LOG_ERR, "tool: aer %s %s: not modelled (no AER model)",
+			sim_dk_names[op->devs[0]], sim_aer_names[op->count]);
+		return -EOPNOTSUPP;
 	default:
 		return -EINVAL;
 	}
+}
+
+int sim_unmodelled(const struct sim_scenario *sc, char *why, size_t len)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < sc->nsteps; i++) {
+		const struct sim_step *st = &sc->step[i];
+		bool step = st->kind == STEP_AER ||
+			    (st->race && st->op2.kind == STEP_AER);
+		bool expect = false;
+
+		for (j = 0; j < st->nex; j++)
+			expect |= st->ex[j].aerfail;
+		if (!step && !expect)
+			continue;
+		snprintf(why, len, "step %u `%s` (line %d): %s not modelled: the simulator has no AER model (tests/sim/README.md)",
+			 i + 1, st->text, st->line,
+			 step ? "the aer step is" : "the aerfail expectation is");
+		return i;
+	}
+	return -1;
 }
 
 int sim_step_run(const struct sim_step *st)

@@ -10,10 +10,14 @@
  *   intx  legacy INTx only, pin A on GSI 19            00:07.0
  *   vf0   VF 0 of an SR-IOV PF (82576: igbvf), MSI-X 3  00:10.0
  *   vf1   VF 1 of that PF                              00:11.0
+ *   hpnvme  an nvme in a hot-plug slot, as nvme        00:09.0
+ *   hpnic   a NIC in a hot-plug slot, as nic           00:0a.0
  *
  * The PF itself is dom0's and never lent: only its driver's binding and
  * its sriov_numvfs are modelled (struct sim_pf); a VF exists while the
- * PF driver is bound and numvfs covers its index.
+ * PF driver is bound and numvfs covers its index.  The hot-plug cards
+ * sit at their root ports' slot numbers of vm.sh --hotplug, on bus 0 as
+ * every device of this world (the backend runs in passthrough mode).
  */
 #include "sim.h"
 
@@ -41,6 +45,8 @@ static const struct pdev_spec specs[SIM_NDEV] = {
 	[SIM_INTX] = { 0x8086, 0x1209, 0x028000, 0x38, 0, 0, 19 },
 	[SIM_VF0] = { 0x8086, 0x10ca, 0x020000, 0x80, 3, 0, 0 },
 	[SIM_VF1] = { 0x8086, 0x10ca, 0x020000, 0x88, 3, 0, 0 },
+	[SIM_HPNVME] = { 0x1b36, 0x0010, 0x010802, 0x48, 65, 1, 20 },
+	[SIM_HPNIC] = { 0x8086, 0x10ca, 0x020000, 0x50, 3, 0, 21 },
 };
 
 static void put16(u8 *c, unsigned int off, u16 v)
@@ -80,8 +86,8 @@ static void build(enum sim_dk dk)
 	put32(c, 0x08, s->class << 8);
 	put32(c, 0x10, 0xfebf0000 + (s->devfn << 12));	/* BAR0 */
 	c[0x3c] = s->gsi;
-	/* A VF has no INTx; else INTA#. */
-	c[0x3d] = dk == SIM_NIC || sim_dk_is_vf(dk) ? 0 : 1;
+	/* The nic kind (a VF, or like one) has no INTx; else INTA#. */
+	c[0x3d] = sim_dk_kind(dk) == SIM_NIC ? 0 : 1;
 	c[0x34] = CAP_EXP;
 	c[CAP_EXP] = 0x10;			/* PCI Express */
 	put16(c, CAP_EXP + 2, 0x0002);		/* endpoint, version 2 */
@@ -107,7 +113,7 @@ static void build(enum sim_dk dk)
 		p->ent[i].masked = true;
 }
 
-void pdev_vf_appear(enum sim_dk dk)
+void pdev_appear(enum sim_dk dk)
 {
 	build(dk);
 	pdevs[dk].present = true;

@@ -17,15 +17,16 @@ SIM_PORTABLE := $(TOP)/msi/vtab.c $(TOP)/tests/shim/seam.c \
 SIM_SRCS := $(wildcard $(SIM_DIR)/*.c)
 SIM_HDRS = $(wildcard $(SIM_DIR)/*.h $(TOP)/tests/fakes/*.h \
 	$(TOP)/include/pcisplit/*.h $(TOP)/tests/shim/*/*.h)
-# The shared matrix (tests/matrix: lifecycle.matrix, also run by the
-# real-Xen harness, and sriov.matrix, whose steps that harness does not
-# know yet) and the simulator's own extra scenarios, comma-separated.
+# The shared matrix (tests/matrix: lifecycle.matrix, sriov.matrix and
+# events.matrix, each also run by the real-Xen harness) and the
+# simulator's own extra scenarios, comma-separated.
 sim_comma := ,
 sim_empty :=
 sim_space := $(sim_empty) $(sim_empty)
 SIM_MATRIX ?= $(subst $(sim_space),$(sim_comma),$(strip \
 	$(wildcard $(TOP)/tests/matrix/lifecycle.matrix) \
 	$(wildcard $(TOP)/tests/matrix/sriov.matrix) \
+	$(wildcard $(TOP)/tests/matrix/events.matrix) \
 	$(SIM_DIR)/testdata/sim-extra.matrix))
 SIM_PARSE_CASES = $(wildcard $(SIM_DIR)/testdata/*.matrix)
 SIM_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=23 \

@@ -2,7 +2,7 @@
 /*
  * The simulated test domain world: one private header for tests/sim.
  *
- * A world is one hypervisor (hv.c), one xenstore (xs.c), four physical
+ * A world is one hypervisor (hv.c), one xenstore (xs.c), the physical
  * devices (pdev.c), dom0 (back.c: the stub driver's devices and the
  * xenbus core around pciback's own xenbus backend; xport.c: the ring's
  * glue around pciback's ring core), the toolstack (tool.c: what libxl
@@ -41,6 +41,8 @@ enum sim_dk {			/* device kinds, each one physical device */
 	SIM_INTX,		/* legacy INTx only */
 	SIM_VF0,		/* the SR-IOV PF's first VF (igbvf: MSI-X 3) */
 	SIM_VF1,		/* and its second */
+	SIM_HPNVME,		/* an nvme in a hot-plug slot (as SIM_NVME) */
+	SIM_HPNIC,		/* a NIC in a hot-plug slot (as SIM_NIC) */
 	SIM_NDEV,
 };
 
@@ -50,6 +52,23 @@ enum sim_dk {			/* device kinds, each one physical device */
 static inline bool sim_dk_is_vf(unsigned int dk)
 {
 	return dk >= SIM_VF0 && dk < SIM_VF0 + SIM_NR_VFS;
+}
+
+/*
+ * The kind of device @dk is, for its driver and its config space: a VF
+ * or a hot-plug NIC is a nic, the hot-plug nvme an nvme.
+ */
+static inline enum sim_dk sim_dk_kind(unsigned int dk)
+{
+	switch (dk) {
+	case SIM_VF0:
+	case SIM_VF1:
+	case SIM_HPNIC:
+		return SIM_NIC;
+	case SIM_HPNVME:
+		return SIM_NVME;
+	}
+	return dk;
 }
 
 enum sim_dc {			/* domain configurations of the matrix */
@@ -289,8 +308,11 @@ struct sim_pf {
 };
 
 extern struct sim_pf sim_pf;
-/* VF @dk appears (sriov_numvfs raised): a new function, fresh state. */
-void pdev_vf_appear(enum sim_dk dk);
+/*
+ * @dk appears (a VF as sriov_numvfs is raised, a card plugged into its
+ * slot): a new function, fresh state.
+ */
+void pdev_appear(enum sim_dk dk);
 
 void pdev_init_all(void);
 u32 pdev_cfg_read(enum sim_dk dk, unsigned int off, unsigned int size);
@@ -555,6 +577,14 @@ int tool_sriov_numvfs(unsigned int n);
 int tool_pf_unbind(void);
 int tool_pf_bind(void);
 int tool_unplug(enum sim_dk dk);
+/*
+ * A card put back into its slot in the running dom0: pciback seizes it
+ * at once, free (its slot stays on pciback's list, as measured on real
+ * Xen); then xl pci-assignable-add of a device pciback already holds
+ * (libxl only quarantines it again, which this world does not model).
+ */
+int tool_plug(enum sim_dk dk);
+int tool_assignable_add(enum sim_dk dk);
 /* Which configuration a device is attached to, -1: none. */
 extern int tool_attached[SIM_NDEV];
 
@@ -564,6 +594,7 @@ struct sim_expect {
 	bool free;		/* `DEV free` */
 	bool or_next;		/* `A | B`: this one or the next will do */
 	bool gone;		/* `DEV gone`: off the host, nobody holds it */
+	bool aerfail;		/* `DEV aerfail`: not modelled (no AER model) */
 	enum sim_dc dc;
 	enum sim_dk dk;
 	enum sim_mode mode;
@@ -605,8 +636,21 @@ enum sim_step_kind {
 	STEP_PF_UNBIND,
 	STEP_PF_BIND,
 	STEP_UNPLUG,
+	STEP_PLUG,
+	STEP_ASSIGNABLE_ADD,
+	STEP_AER,		/* parsed; not modelled (sim_unmodelled) */
 	STEP_NKIND,
 };
+
+/* `aer DEV KIND`: the kinds of AER error */
+enum sim_aer_kind {
+	SIM_AER_CORRECTABLE,
+	SIM_AER_NONFATAL,
+	SIM_AER_FATAL,
+	SIM_NAER,
+};
+
+extern const char *const sim_aer_names[SIM_NAER];
 
 extern const char *const sim_step_names[STEP_NKIND];
 
@@ -619,7 +663,7 @@ struct sim_op {
 	enum sim_dc dc;
 	unsigned int devs[SIM_NDEV];
 	unsigned int ndevs;
-	unsigned int count;	/* sriov-numvfs N */
+	unsigned int count;	/* sriov-numvfs N; aer: enum sim_aer_kind */
 };
 
 /*
@@ -634,7 +678,7 @@ struct sim_step {
 	enum sim_dc dc;
 	unsigned int devs[SIM_NDEV];
 	unsigned int ndevs;
-	unsigned int count;		/* sriov-numvfs N */
+	unsigned int count;		/* sriov-numvfs N; aer: the kind */
 	bool race;
 	struct sim_op op2;		/* a race's OP2 */
 	unsigned int delay_ms;		/* a race's delay */
@@ -670,6 +714,12 @@ void matrix_free(struct sim_matrix *m);
 int matrix_append(struct sim_matrix *m, const struct sim_matrix *more,
 		  char *err, size_t len);
 int sim_step_run(const struct sim_step *st);
+/*
+ * The first step of @sc this simulator does not model (an `aer` step, a
+ * `DEV aerfail` expectation: it has no AER model), or -1.  Such a
+ * scenario is refused, not run: @why says which step and why.
+ */
+int sim_unmodelled(const struct sim_scenario *sc, char *why, size_t len);
 /* One operation of a step (the step itself, or one side of a race). */
 /* The operation of @st itself (a race's OP1). */
 void sim_step_op(const struct sim_step *st, struct sim_op *op);

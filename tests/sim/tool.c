@@ -13,11 +13,13 @@
  *            domid, as xl reboot gives)
  *   attach / detach   hot-plug through the backend's Reconfiguring state
  *            (PV) or the device model (HVM)
- *   sriov-numvfs, pf-unbind, pf-bind, unplug   dom0's PCI core removing
- *            devices under the backend (the PF driver's VFs, a card
- *            pulled out), or creating VFs, which are then made
- *            assignable; libxl is not told: its entries stay until a
+ *   sriov-numvfs, pf-unbind, pf-bind, unplug, plug   dom0's PCI core
+ *            removing devices under the backend (the PF driver's VFs, a
+ *            card pulled out), or adding them (VFs, which are then made
+ *            assignable; a card put back, which pciback seizes at once);
+ *            libxl is not told of a removal: its entries stay until a
  *            pci-detach or the domain's end
+ *   pci-assignable-add   of a device pciback holds: a check, no change
  *
  * In a race (race.c) two of these run at once, passing the baton at
  * point(): wherever libxl waits for the backend or has handed a change
@@ -732,7 +734,7 @@ int tool_sriov_numvfs(unsigned int n)
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		pdev_vf_appear(SIM_VF0 + i);
+		pdev_appear(SIM_VF0 + i);
 		/* xl pci-assignable-add: pciback seizes it. */
 		back_seize(SIM_VF0 + i);
 	}
@@ -774,5 +776,35 @@ int tool_unplug(enum sim_dk dk)
 	back_remove(dk, true);
 	removal_settles();
 	hammers_stop();
+	return 0;
+}
+
+int tool_plug(enum sim_dk dk)
+{
+	if (pdevs[dk].present) {
+		sim_log(SEAM_LOG_ERR, "tool: plug %s: it is in its slot already",
+			sim_dk_names[dk]);
+		return -EEXIST;
+	}
+	sim_log(SEAM_LOG_INFO, "tool: %s put back into its slot",
+		sim_dk_names[dk]);
+	/* A new function at the same address; pciback's slot takes it. */
+	pdev_appear(dk);
+	back_seize(dk);
+	xs_pump();
+	return 0;
+}
+
+int tool_assignable_add(enum sim_dk dk)
+{
+	if (!on_host(dk))
+		return -ENODEV;
+	if (tool_attached[dk] >= 0) {
+		sim_log(SEAM_LOG_ERR, "tool: pci-assignable-add %s: assigned to %s",
+			sim_dk_names[dk], sim_dc_names[tool_attached[dk]]);
+		return -EBUSY;
+	}
+	sim_log(SEAM_LOG_INFO, "tool: pci-assignable-add %s: already pciback's",
+		sim_dk_names[dk]);
 	return 0;
 }

@@ -3,7 +3,10 @@
 # pairings, then print the table and write results.json (report.sh).  A
 # pairing boots one machine for the scenarios without an HVM step and,
 # unless --no-hvm, a second (SVM, multi-threaded TCG) for those with one;
-# every scenario runs serially in its machine (machines.sh).
+# every scenario runs serially in its machine (machines.sh).  A machine
+# whose scenarios use VFs or SR-IOV steps boots with vm.sh --vf, one
+# whose scenarios use the hot-plug devices or unplug / plug / aer with
+# --hotplug (machines.sh, scenarios_rig).
 #
 # usage: e2e.sh [--pairings "stock/stock ours/ours ..."] [--only REGEX]
 #               [--platforms "deb13 deb12 deb12+deb13g ..."]
@@ -41,7 +44,7 @@ while [ $# -gt 0 ]; do
 	--tcg-thread) tcg_thread=$2; shift ;;
 	--matrix) matrix_arg=$2; shift ;;
 	--repeat) repeat=$2; shift ;;
-	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) echo "e2e.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -127,13 +130,18 @@ fi
 
 # run_machine BACK FRONT DIR ONLY HVM TOOLS: one VM boot running the
 # matrix's scenarios ONLY selects; HVM is --hvm or empty, TOOLS 1 or 0
-# (write_script); --tcg-thread, when given, applies to every machine
+# (write_script); --tcg-thread, when given, applies to every machine.
+# The machine has the rigs (--vf, --hotplug) those scenarios use
+# (machines.sh, scenarios_rig).
 run_machine() {
-	local rc=0
+	local rc=0 rig
+	rig=$(scenarios_rig "$matrix" "$4")
+	[ -z "$rig" ] || log "pairing $1/$2: a machine with $rig for the scenarios $4"
 	write_script "$out/.matrix-script.sh" "$4" "$6"
+	# shellcheck disable=SC2086
 	"$HERE/vm.sh" --back "$1" --front "$2" --script "$out/.matrix-script.sh" \
 		--file "$matrix" "${tool_files[@]}" ${tcg_thread:+--tcg-thread "$tcg_thread"} \
-		$5 --out "$3" --timeout 3000 || rc=$?
+		$5 $rig --out "$3" --timeout 3000 || rc=$?
 	echo "$rc" >"$3/vm-rc"
 	[ "$rc" = 125 ] && log "machine failed (see $3/logs/serial.log)"
 	return 0

@@ -33,6 +33,30 @@ scenarios_by_hvm() {
 	}' "$1"
 }
 
+# scenarios_rig MATRIX ONLY: the vm.sh options a machine running the
+# scenarios ONLY selects needs: --vf when one names a VF (vf0..) or
+# changes the SR-IOV PF (sriov-numvfs, pf-unbind, pf-bind), --hotplug when
+# one names a hot-plug device (hpnvme, hpnic) or pulls, plugs or injects
+# an error (unplug, plug, aer; the runner refuses those on other
+# devices).  Empty when none does.  The rigs only add devices behind root
+# ports of their own: the four fixed devices keep their addresses, so
+# every scenario runs the same with them, and a machine gets the rigs
+# its scenarios need rather than a machine of its own for each.
+scenarios_rig() {
+	awk -v only="${2:-.}" '
+	{ sub(/#.*/, "") }
+	$1 == "scenario" { sc = ($2 ~ only) ? $2 : ""; next }
+	sc == "" || $1 == "end" { next }
+	{
+		l = $0; gsub(/->|[,;|@]/, " ", l); n = split(l, w, " ")
+		for (i = 1; i <= n; i++) {
+			if (w[i] ~ /^vf[0-9]+$/ || w[i] ~ /^(sriov-numvfs|pf-unbind|pf-bind)$/) vf = 1
+			if (w[i] ~ /^hp(nvme|nic)$/ || w[i] ~ /^(unplug|plug|aer)$/) hp = 1
+		}
+	}
+	END { print (vf ? "--vf" : "") (vf && hp ? " " : "") (hp ? "--hotplug" : "") }' "$1"
+}
+
 # add_duration DIR DIR2: DIR's machine time becomes both machines' time
 add_duration() {
 	echo $(($(cat "$1/logs/duration" 2>/dev/null || echo 0) + $(cat "$2/logs/duration" 2>/dev/null || echo 0))) >"$1/logs/duration"

@@ -45,7 +45,7 @@ complete_from_serial() {
 			sub(/ -> .*/, "", text); open = 1
 			next
 		}
-		if (open && match(l, /^  (pass|fail|stockfail|toolfail|skip) \([0-9.]+s\)/)) {
+		if (open && match(l, /^  (pass|fail|stockfail|toolfail|limit|skip) \([0-9.]+s\)/)) {
 			split(substr(l, 3, RLENGTH - 2), b, " ")
 			t = b[2]; gsub(/[()s]/, "", t)
 			detail = substr(l, RLENGTH + 1); sub(/^: /, "", detail)

@@ -17,7 +17,7 @@ XEN_ENV := TOP=$(TOP) CACHE=$(CACHE) BUILD=$(BUILD) PLATFORM=$(PLATFORM)
 # which the matrix checks in dom0 after every step.
 XEN_PRE := e2e-deps $(if $(filter-out %tests/xen/rules.mk,$(MAKEFILE_LIST)),modules-all $(TOOLS_BIN))
 
-.PHONY: e2e e2e-compare e2e-mixed e2e-check e2e-check-race e2e-race bench-e2e demo e2e-deps e2e-fetch
+.PHONY: e2e e2e-compare e2e-mixed e2e-check e2e-check-race e2e-race e2e-events e2e-sriov bench-e2e demo e2e-deps e2e-fetch
 
 e2e-deps:
 	@$(XEN_E2E)/deps.sh
@@ -56,6 +56,24 @@ e2e-race: $(XEN_PRE)
 	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --matrix $(E2E_RACE_MATRIX) --pairings '$(PAIRING)' \
 		--no-hvm --only '$(RACE_ONLY)' --repeat '$(RACE_REPEAT)' --out $(BUILD)/xen/e2e-race
 
+# Device events (tests/matrix/events.matrix: cards pulled out and put
+# back, AER errors, dom0/events.sh) and the SR-IOV scenarios
+# (tests/matrix/sriov.matrix) on $(PLATFORM) for one pairing, in one
+# machine with the rigs they use (vm.sh --hotplug, --vf; e2e.sh picks
+# them); EVENTS_ONLY=REGEX / SRIOV_ONLY=REGEX pick scenarios.  Results
+# and logs in build/xen/e2e-events and build/xen/e2e-sriov.
+EVENTS_ONLY ?= .
+SRIOV_ONLY ?= .
+E2E_EVENTS_MATRIX := $(TOP)/tests/matrix/events.matrix
+E2E_SRIOV_MATRIX := $(TOP)/tests/matrix/sriov.matrix
+e2e-events: $(XEN_PRE)
+	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --matrix $(E2E_EVENTS_MATRIX) --pairings '$(PAIRING)' \
+		--no-hvm --only '$(EVENTS_ONLY)' --out $(BUILD)/xen/e2e-events
+
+e2e-sriov: $(XEN_PRE)
+	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --matrix $(E2E_SRIOV_MATRIX) --pairings '$(PAIRING)' \
+		--no-hvm --only '$(SRIOV_ONLY)' --out $(BUILD)/xen/e2e-sriov
+
 # Three races for make check's real-Xen part (one guest boot or two
 # each), ours/ours on deb13, in a machine of their own: pci-detach right
 # after a reboot (issue 19's report), a destroy during a hot-attach, two
@@ -86,7 +104,9 @@ demo: $(XEN_PRE)
 	@$(XEN_ENV) $(XEN_E2E)/demo.sh
 
 # The harness's own logic on made-up logs (no VM): stock-bug attribution,
-# runs cut short by a QEMU crash, report.sh's counts.
+# runs cut short by a QEMU crash, report.sh's counts, the rigs a machine
+# gets; and (events-selftest.sh, run by selftest.sh) the device-event
+# steps on a made-up sysfs tree with the monitor, xl and xenstore stubbed.
 .PHONY: e2e-selftest e2e-race-selftest
 e2e-selftest:
 	@$(XEN_E2E)/selftest.sh
@@ -105,6 +125,8 @@ EXTRA_HELP += "make e2e         the lifecycle matrix on real Xen in QEMU, ours/o
 EXTRA_HELP += "make e2e-check   make check's real-Xen part: deb13 whole matrix + deb12 pv-lifecycle, ours/ours"
 EXTRA_HELP += "make e2e-check-race make check's three real-Xen races: deb13, ours/ours"
 EXTRA_HELP += "make e2e-race    tests/matrix/race.matrix on real Xen: PLATFORM=deb13|deb12 PAIRING=ours/ours|ours/stock|stock/ours|stock/stock|all [RACE_ONLY=REGEX] [RACE_REPEAT=N]"
+EXTRA_HELP += "make e2e-events  tests/matrix/events.matrix (unplug, plug, AER) on real Xen: PLATFORM=deb13|deb12 PAIRING=... [EVENTS_ONLY=REGEX]"
+EXTRA_HELP += "make e2e-sriov   tests/matrix/sriov.matrix (VFs, the PF changing) on real Xen: PLATFORM=deb13|deb12 PAIRING=... [SRIOV_ONLY=REGEX]"
 EXTRA_HELP += "make e2e-compare the matrix for every pairing (stock/stock, ours/stock, stock/ours, ours/ours), deb13 and deb12"
 EXTRA_HELP += "make e2e-mixed   6.12 guests on a 6.1 dom0 and the reverse, every pairing, pv-lifecycle and handoff"
 EXTRA_HELP += "make bench-e2e   config-space, MSI-X enable and create/reboot-to-interrupts latency, ours vs stock"

@@ -4,8 +4,10 @@
 # row of dom0/stockbugs.table, with and without its evidence), how a
 # run cut short by a QEMU crash is completed from its serial line and
 # recognised as a crash (results.sh), how a pairing's scenarios are
-# spread over machines and their results joined (machines.sh), how
-# report.sh counts, and bench-e2e's ratios (bench-report.sh).
+# spread over machines, which rigs (vm.sh --vf, --hotplug) each gets, and
+# their results joined (machines.sh), how report.sh counts, and
+# bench-e2e's ratios (bench-report.sh); then events-selftest.sh (the
+# device-event steps in dom0), whose counts join these.
 # Prints `e2e-selftest: N passed, M failed` last; exit 1 on a failure.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -342,6 +344,44 @@ is "scenarios_by_hvm: a comment naming HVM is no HVM step" "$(scenarios_by_hvm "
 is "scenarios_by_hvm: ONLY applies to both" "$(scenarios_by_hvm "$m" '^(alpha|beta)$' | tr '\n' '/')" '^(alpha)$/^(beta)$/'
 is "scenarios_by_hvm: none with an HVM step" "$(scenarios_by_hvm "$m" 'gamma' | tr '\n' '/')" '^(gamma)$//'
 is "scenarios_by_hvm: none without" "$(scenarios_by_hvm "$m" 'hvm' | tr '\n' '/')" '/^(hvm-only)$/'
+# the rigs a machine boots with: what its scenarios name, not comments
+cat >"$tmp/rig.matrix" <<'EOF'
+scenario plain
+	# vf0 and hpnvme, in words only
+	create PV1 nic -> PV1 nic msix
+end
+scenario vf
+	create PV1 vf0,nic -> PV1 vf0 msix
+end
+scenario numvfs
+	sriov-numvfs 0 -> nic free
+end
+scenario pf
+	pf-unbind
+end
+scenario hp
+	create PV1 nvme -> PV1 nvme msix; hpnic free
+end
+scenario pull
+	unplug nvme
+end
+scenario inject
+	aer hpnic fatal -> PV1 hpnic msix | hpnic aerfail
+end
+scenario race-vf
+	race destroy PV1 || pci-detach PV1 vf1 @500ms
+end
+EOF
+for c in "plain|" "vf|--vf" "numvfs|--vf" "pf|--vf" "hp|--hotplug" "pull|--hotplug" "inject|--hotplug" \
+	"race-vf|--vf" "vf|hp|--vf --hotplug" "plain|vf|pull|--vf --hotplug"; do
+	want=${c##*|} sel=${c%|*}
+	is "scenarios_rig: ${sel//|/ and } -> '${want}'" "$(scenarios_rig "$tmp/rig.matrix" "^(${sel})\$")" "$want"
+done
+is "scenarios_rig: the whole matrix" "$(scenarios_rig "$tmp/rig.matrix" .)" "--vf --hotplug"
+is "scenarios_rig: lifecycle.matrix needs no rig" "$(scenarios_rig "$HERE/../matrix/lifecycle.matrix" .)" ""
+is "scenarios_rig: events.matrix needs the hot-plug ports" "$(scenarios_rig "$HERE/../matrix/events.matrix" .)" "--hotplug"
+is "scenarios_rig: sriov.matrix needs the SR-IOV NIC" "$(scenarios_rig "$HERE/../matrix/sriov.matrix" .)" "--vf"
+
 is "scenarios_from: from a scenario on" "$(scenarios_from "$m" beta '^(alpha|beta|hvm-only)$')" '^(beta|hvm-only)$'
 is "scenarios_from: from the start" "$(scenarios_from "$m" '' .)" '^(alpha|beta|gamma|hvm-only)$'
 
@@ -428,10 +468,15 @@ is "backtrace: each answer against its own irq's latest event, once" \
 is "backtrace: an empty trace has no requests" "$(backtrace_pairs </dev/null | wc -l)" 0
 
 # ---- report.sh: what counts ------------------------------------------------
+# finished_run DIR ROWS: a pairing's directory whose machine finished, ROWS
+# (printf %b escapes) its results.tsv
+finished_run() {
+	mkdir -p "$1/logs"
+	printf '%b' "$2" >"$1/logs/results.tsv"
+	echo "@@P [30.0s] matrix done" >"$1/logs/script.log"
+}
 d=$tmp/ours-stock
-mkdir -p "$d/logs"
-printf 'sc1\t1\tcreate PV1 nic\tpass\t10.0\t\nsc1\t2\tdestroy PV1\tstockfail\t9.0\tthe stock bug\n' >"$d/logs/results.tsv"
-echo "@@P [30.0s] matrix done" >"$d/logs/script.log"
+finished_run "$d" 'sc1\t1\tcreate PV1 nic\tpass\t10.0\t\nsc1\t2\tdestroy PV1\tstockfail\t9.0\tthe stock bug\n'
 out=$("$HERE/report.sh" "$d" 2>&1) && r=0 || r=1
 check "report.sh: a stock module's own bug alone does not fail the run" $r "exit 1: $(tail -n3 <<<"$out")"
 is "report.sh: its counts" "$(tail -n1 <<<"$out")" "e2e: 1 passed, 0 failed, 0 skipped"
@@ -443,6 +488,22 @@ is "report.sh: counts it" "$(tail -n1 <<<"$out")" "e2e: 1 passed, 1 failed, 0 sk
 rm "$d/logs/script.log"
 out=$("$HERE/report.sh" "$tmp/ours-stock" 2>&1) && r=1 || r=0
 check "report.sh: a run that did not finish fails" $r "exit 0"
+
+# ---- report.sh: a step the rig limits ----------------------------------------
+d=$tmp/limit/ours-ours
+finished_run "$d" 'vf\t1\tcreate PV1 vf0\tlimit\t20.0\tPV1 vf0: no interrupts counted: the VF registers read zero\nvf\t2\tdestroy PV1\tpass\t5.0\t\n'
+out=$("$HERE/report.sh" "$d" 2>&1) && r=0 || r=1
+check "report.sh: a step limited by the rig does not fail the run" $r "exit 1: $(tail -n3 <<<"$out")"
+is "report.sh: counted on its own, not as passed" "$(tail -n1 <<<"$out")" "e2e: 1 passed, 0 failed, 0 skipped, 1 limited by the rig"
+has "report.sh: LIMIT(rig) in the table" "$(awk '$1 == "vf"' <<<"$out")" "LIMIT(rig)"
+has "report.sh: the cause listed" "$out" "LIMIT(rig: every other check passed; not counted as passed)"
+d=$tmp/limit2/ours-ours
+mkdir -p "$d/logs"
+: >"$d/logs/results.tsv"
+printf '@@P [0.5s] vf #1: create PV1 vf0 -> PV1 vf0 msix\n@@P [20.0s]   limit (19.5s): PV1 vf0: no interrupts counted\n' >"$d/logs/serial.log"
+echo 0 >"$d/logs/qemu-rc"
+complete_from_serial "$d"
+is "complete_from_serial: a limit row from the serial line" "$(cut -f1,2,4 "$d/logs/results.tsv" | tr '\t' ' ')" "vf 1 limit"
 
 # ---- report.sh: two platforms that ran different scenarios ----------------
 for pl in deb12 deb13; do
@@ -467,6 +528,18 @@ if grep -lE '<\(|>\(' "$HERE"/dom0/*.sh >/dev/null; then
 	check "dom0/init makes /dev/fd for the scripts' process substitution" \
 		"$(grep -qE '^ln -sf /proc/self/fd /dev/fd$' "$HERE/dom0/init"; echo $?)" \
 		"$(grep -lE '<\(|>\(' "$HERE"/dom0/*.sh | tr '\n' ' ')use <(...)"
+fi
+
+# ---- dom0/events.sh, dom0/devices.sh: events-selftest.sh -------------------
+out=$("$HERE/events-selftest.sh" 2>&1) || true
+grep -v '^e2e-events-selftest: ' <<<"$out" || true
+line=$(grep -E '^e2e-events-selftest: [0-9]+ passed, [0-9]+ failed$' <<<"$out" || true)
+if [ -n "$line" ]; then
+	pass=$((pass + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")))
+	failn=$((failn + $(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$line")))
+	echo "ok   events-selftest.sh: $line"
+else
+	check "events-selftest.sh ran to its summary" 1 "$(tail -n 3 <<<"$out")"
 fi
 
 echo "e2e-selftest: $pass passed, $failn failed"

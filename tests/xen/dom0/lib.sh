@@ -1,19 +1,15 @@
 # Helpers for scripts run in dom0 by vm.sh (bash; sourced before the
 # run's script). A script names devices nic, nvme, msi, intx and guests by
-# name; these helpers hide xl configs, console plumbing and timeouts.
+# name (dom0/devices.sh); these helpers hide xl configs, console plumbing
+# and timeouts.
 set -euo pipefail
-. /e2e/run.conf	# BACK FRONT ASSIGN TIMEOUT DEVICES, written by vm.sh
+. /e2e/run.conf	# BACK FRONT ASSIGN TIMEOUT DEVICES SRIOV HOTPLUG, written by vm.sh
 
-# Host addresses of the passthrough devices, fixed by vm.sh's QEMU command.
-declare -A E2E_BDF=([nic]=0000:00:04.0 [nvme]=0000:00:05.0 [msi]=0000:00:06.0 [intx]=0000:00:07.0)
-# vm.sh --vf: QEMU's igb PF, and its VFs at the PF's VF offset 128 and
-# stride 2 (ARI): VF n is function 128 + 2n of bus 1
-E2E_PF=0000:01:00.0
-E2E_BDF+=([vf0]=0000:01:10.0 [vf1]=0000:01:10.2 [vf2]=0000:01:10.4 [vf3]=0000:01:10.6)
+# The device names and their addresses (bdf DEV, ...)
+. /e2e/devices.sh
 E2E_T0=$(cut -d' ' -f1 /proc/uptime)
 CONLOG=/var/log/xen/console
 
-bdf() { echo "${E2E_BDF[$1]:?unknown device $1}"; }
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 elapsed() { awk -v a="$E2E_T0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
 # say MSG: a progress line, forwarded live to the host's terminal

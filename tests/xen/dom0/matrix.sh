@@ -2,18 +2,24 @@
 # vm.sh hands dom0; see e2e.sh). Reads /e2e/lifecycle.matrix, runs every
 # step with xl and the guest agents, checks each step, and writes one
 # result line per step to /out/results.tsv:
-#   scenario TAB n TAB step TAB pass|fail|stockfail|toolfail|skip TAB seconds TAB detail
-# plus the evidence behind it to /out/steps/SCENARIO/N.txt.
+#   scenario TAB n TAB step TAB pass|fail|stockfail|toolfail|limit|skip TAB seconds TAB detail
+# plus the evidence behind it to /out/steps/SCENARIO/N.txt.  A step is
+# "limit" when every check passed but one this rig cannot give, with the
+# measured cause shown (events.sh, vf_irq_limit).
 # E2E_ONLY (a regex on scenario names) limits the run.
 . /e2e/stockbugs.sh
 . /e2e/race.sh
+. /e2e/events.sh
 
 MATRIX=/e2e/lifecycle.matrix
 RESULTS=/out/results.tsv
 : >"$RESULTS"
 mkdir -p /out/steps
 VTAB=/sys/kernel/debug/pcisplit/vectors
+# every device of this machine's rigs (vm.sh --vf, --hotplug)
 ALLDEVS="nic nvme msi intx"
+[ "${SRIOV:-0}" != 1 ] || ALLDEVS+=" vf0 vf1 vf2 vf3"
+[ "${HOTPLUG:-0}" != 1 ] || ALLDEVS+=" hpnvme hpnic"
 
 declare -A OWNER=()	# DEV -> DOM that has it assigned
 declare -A OFF=()	# guest name -> console log offset at step start
@@ -34,9 +40,18 @@ grep -qE 'HVM: (SVM|VMX) enabled' /out/xen-boot.log || HVM_OK=0
 # Each do_* returns 0, or 1 with STEP_ERR set, or 2 with STEP_SKIP set.
 STEP_ERR= STEP_SKIP=
 
+# devs_known DEVLIST: STEP_ERR unless every device is in this machine
+devs_known() {
+	local d why
+	for d in ${1//,/ }; do
+		why=$(dev_known "$d") || { STEP_ERR=$why; return 1; }
+	done
+}
+
 do_create() {	# DOM DEVLIST [nowait]
 	local dom=$1 name d
 	name=$(gname "$dom")
+	devs_known "$2" || return 1
 	# shellcheck disable=SC2086
 	if [ "${3:-}" = nowait ]; then
 		guest_create_nowait "$name" "$(gtype "$dom")" ${2//,/ } >>/out/xl.log 2>&1 ||
@@ -58,7 +73,7 @@ do_reboot() {
 release() {
 	local d
 	for d in "${!OWNER[@]}"; do
-		[ "${OWNER[$d]}" = "$1" ] && unset "OWNER[$d]"
+		[ "${OWNER[$d]}" = "$1" ] && unset "OWNER[$d]" "TAKEN[$d]"
 	done
 	return 0
 }
@@ -94,6 +109,7 @@ do_crash() {
 }
 
 do_attach() {
+	devs_known "$2" || return 1
 	timeout 120 xl pci-attach "$(gname "$1")" "$(bdf "$2")" >>/out/xl.log 2>&1 ||
 		{ STEP_ERR="xl pci-attach failed: $(tail -n 2 /out/xl.log | tr '\n' ' ')"; return 1; }
 	OWNER[$2]=$1
@@ -102,9 +118,10 @@ do_attach() {
 }
 
 do_detach() {
+	devs_known "$2" || return 1
 	timeout 120 xl pci-detach "$(gname "$1")" "$(bdf "$2")" >>/out/xl.log 2>&1 ||
 		{ STEP_ERR="xl pci-detach failed: $(tail -n 2 /out/xl.log | tr '\n' ' ')"; return 1; }
-	unset "OWNER[$2]"
+	unset "OWNER[$2]" "TAKEN[$2]"
 }
 
 do_unbind() {
@@ -140,13 +157,14 @@ do_reload() {
 
 # wait_bound DOM DEV SEC: until DOM's agent has a driver on DEV
 wait_bound() {
-	local name end
+	local name end rep
 	name=$(gname "$1")
 	# after a nowait create, the agent first has to come up
 	wait_log "$name" "${COFF[$name]:-0}" '@@G ready' "$3" >/dev/null || return 1
 	end=$(($(date +%s) + $3))
 	while [ "$(date +%s)" -le "$end" ]; do
-		guest_report "$name" 2>/dev/null | grep -q "^dev=$2 .* drv=[^-]" && return 0
+		rep=$(guest_report "$name" 2>/dev/null || true)
+		pick_line "$rep" "$(dev_kind "$2")" "$(vdev_of "$1" "$2" 2>/dev/null)" | grep -q " drv=[^-]" && return 0
 		sleep 2
 	done
 	return 1
@@ -156,49 +174,71 @@ wait_bound() {
 
 FAILS=()
 fail() { FAILS+=("$*"); }
+# a check this rig cannot give, with its measured cause (the step is
+# "limit" when nothing failed)
+LIMITS=()
 
-# report DOM: the agent's report for this step (asked once per step)
+# report DOM: REPORT[DOM], the agent's report for this step, asked once
+# per step.  Call it in the runner's shell, not inside $(...): a cache
+# filled in a subshell is lost, and every check asked the agent again.
 report() {
+	local name
 	if [ -z "${REPORT[$1]+x}" ]; then
-		REPORT[$1]=$(guest_report "$(gname "$1")" 2>/dev/null || echo "no-report")
+		name=$(gname "$1")
+		# a guest a create did not wait for may still be booting: its
+		# agent reads the console only once it is up
+		wait_log "$name" "${COFF[$name]:-0}" '@@G ready' 240 >/dev/null || true
+		REPORT[$1]=$(guest_report "$name" 2>/dev/null || echo "no-report")
 		printf '%s report:\n%s\n' "$1" "${REPORT[$1]}" >>"$EVID"
 	fi
-	echo "${REPORT[$1]}"
 }
 
 # field LINE KEY: value of KEY=... in a report line
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
 
 check_owned() {	# DOM DEV MODE
-	local line
+	local line rc=0 why
 	alive "$1" || { fail "$1 is not running (expected $1 $2 $3)"; return; }
-	line=$(report "$1" | grep "^dev=$2 " || true)
+	report "$1"
+	line=$(dev_line "$1" "$2") || rc=$?
+	[ "$rc" != 2 ] ||
+		{ fail "$1 has several $(dev_kind "$2") devices and $2's address on its bus is not known: cannot tell $2 apart"; return; }
 	[ -n "$line" ] || { fail "$1 does not see $2"; return; }
 	[ "$(field "$line" drv)" != - ] || { fail "$1 $2: no driver bound"; return; }
 	[ "$(field "$line" mode)" = "$3" ] ||
 		fail "$1 $2: mode $(field "$line" mode), expected $3 ($(field "$line" drv), $(field "$line" nirq) irqs)"
-	[ "$(field "$line" delta)" -gt 0 ] 2>/dev/null ||
+	[ "$(field "$line" delta)" -gt 0 ] 2>/dev/null && return
+	if why=$(vf_irq_limit "$1" "$2"); then
+		LIMITS+=("$1 $2: $why")
+		echo "limitation: $1 $2: $why" >>"$EVID"
+	else
 		fail "$1 $2: no interrupts while the guest used it (mode $(field "$line" mode))"
+	fi
 }
 
 # pcidev_state BDF: driver and MSI/MSI-X enable bits as dom0 sees them
 pcidev_state() {
 	local drv=-
-	[ -e "/sys/bus/pci/devices/$1/driver" ] && drv=$(basename "$(readlink "/sys/bus/pci/devices/$1/driver")")
+	[ -e "$PCI_DEVICES/$1/driver" ] && drv=$(basename "$(readlink "$PCI_DEVICES/$1/driver")")
 	echo "driver=$drv $(lspci -s "${1#0000:}" -vv 2>/dev/null | grep -oE 'MSI(-X)?: Enable[+-]' | tr -d ' ' | tr '\n' ' ')"
 }
 
-# check_expect EXPECT: one `DOM DEV MODE` or `DEV free`
+# check_expect EXPECT: one `DOM DEV MODE`, `DEV free`, `DEV gone` or
+# `DEV aerfail`
 check_expect() {
-	local w
+	local w why
 	read -ra w <<<"$1"
 	case ${#w[@]} in
-	2) case ${w[1]} in
+	2) why=$(dev_known "${w[0]}") || { fail "${w[0]} ${w[1]}: $why"; return; }
+		case ${w[1]} in
 		free) check_free "${w[0]}" ;;
-		# tests/matrix/sriov.matrix's: not checked here yet
+		gone) check_gone "${w[0]}" ;;
+		aerfail) check_aerfail "${w[0]}" ;;
 		*) fail "${w[0]} ${w[1]}: expectation not known to the real-Xen runner" ;;
 		esac ;;
-	3) check_owned "${w[0]}" "${w[1]}" "${w[2]}" ;;
+	3) why=$(dev_known "${w[1]}") || { fail "$1: $why"; return; }
+		check_owned "${w[0]}" "${w[1]}" "${w[2]}" ;;
+	*) fail "'$1': not an expectation (DOM DEV MODE, DEV free, DEV gone, DEV aerfail)" ;;
 	esac
 }
 
@@ -270,6 +310,11 @@ check_signatures() {
 		grep -v -E -f /tmp/ignore.re "$f" >"$f.kept" || true
 		mv "$f.kept" "$f"
 	done
+	# an aer step: the AER core's report of the error it injected, on the
+	# device bound to pciback ("pciback BDF: AER: PCIe Bus Error: ...");
+	# the backend's own lines ("BDF: pcisplit-back: ...") are checked
+	[ -z "${AER_EXCUSE:-}" ] ||
+		race_excuse_lines /tmp/dom0.new "$AER_EXCUSE: AER: " "the AER core's report of the injected error"
 	# what a guest meets while its domain goes away in a race
 	[ -z "${RACE_GOING:-}" ] || race_excuse
 	# a kernel bug report whose call trace runs through a stock module
@@ -289,30 +334,31 @@ check_signatures() {
 # entries (the guest's vector count for MSI/MSI-X, nothing for a free
 # device, nothing for an HVM guest, whose device model maps through Xen).
 check_vtab() {
-	local d b blk owner mode nvec nent want line
+	local d b blk owner mode nvec nent want line holder
 	[ "$BACK" = ours ] || return 0
 	[ -r "$VTAB" ] || { fail "our backend exposes no $VTAB"; return; }
 	cat "$VTAB" >/tmp/vtab
 	printf 'vector table:\n%s\n' "$(cat /tmp/vtab)" >>"$EVID"
 	for d in $ALLDEVS; do
-		b=$(bdf "$d")
+		b=$(bdf "$d" 2>/dev/null) || continue
+		holder=$(held_by "$d")
 		blk=$(awk -v b="device=$b" '$1 == b { p = 1; print; next } /^device=/ { p = 0 } p' /tmp/vtab)
-		[ -n "$blk" ] || { [ -n "${OWNER[$d]:-}" ] && fail "vtab: no record of $d ($b)"; continue; }
+		[ -n "$blk" ] || { [ -n "$holder" ] && fail "vtab: no record of $d ($b)"; continue; }
 		owner=$(field "$(head -n1 <<<"$blk")" owner)
 		mode=$(field "$(head -n1 <<<"$blk")" mode)
 		nvec=$(field "$(head -n1 <<<"$blk")" vectors)
 		nent=$(grep -c 'entry=' <<<"$blk" || true)
 		[ "$nvec" = "$nent" ] || fail "vtab $d: vectors=$nvec but $nent entries listed"
-		if [ -z "${OWNER[$d]:-}" ] || [ "${OWNER[$d]}" = HVM ]; then
-			[ -z "${OWNER[$d]:-}" ] && [ "$owner" != - ] && fail "vtab $d: owner=$owner, expected none"
+		if [ -z "$holder" ] || [ "$holder" = HVM ]; then
+			[ -z "$holder" ] && [ "$owner" != - ] && fail "vtab $d: owner=$owner, expected none"
 			[ "$nent" = 0 ] && [ "$mode" = none ] || fail "vtab $d: $nent entries in mode $mode, expected none"
 			continue
 		fi
-		want=$(domid "$(gname "${OWNER[$d]}")" || echo '?')
-		[ "$owner" = "$want" ] || fail "vtab $d: owner=$owner, expected $want (${OWNER[$d]})"
+		want=$(domid "$(gname "$holder")" || echo '?')
+		[ "$owner" = "$want" ] || fail "vtab $d: owner=$owner, expected $want ($holder)"
 		# the guest's own count, when it reported on this step
-		if [ -n "${REPORT[${OWNER[$d]}]+x}" ]; then
-			line=$(grep "^dev=$d " <<<"${REPORT[${OWNER[$d]}]}" || true)
+		if [ -n "${REPORT[$holder]+x}" ]; then
+			line=$(dev_line "$holder" "$d" || true)
 			case $(field "$line" mode) in
 			msix|msi) [ "$mode" = "$(field "$line" mode)" ] && [ "$nent" = "$(field "$line" nirq)" ] ||
 				fail "vtab $d: mode=$mode with $nent entries, guest has $(field "$line" mode) with $(field "$line" nirq)" ;;
@@ -380,7 +426,10 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 	mkdir -p "/out/steps/$sc"
 	printf 'step %s: %s -> %s\n' "$n" "$text" "$exps" >"$EVID"
 	read -r kind dom arg <<<"$text"
-	FAILS=() STOCK_FAILS=() TOOL_FAILS=() REPORT=() STEP_ERR= STEP_SKIP= RACE_GOING=
+	FAILS=() STOCK_FAILS=() TOOL_FAILS=() LIMITS=() REPORT=() STEP_ERR= STEP_SKIP= RACE_GOING= AER_EXCUSE=
+	unset XEN_Q
+	# what rig_reset could not do, at the scenario's first step
+	[ -z "$RIG_ERR" ] || { fail "the rig was not ready for this scenario: $RIG_ERR"; RIG_ERR=; }
 	xen_drain; : >/tmp/xen.new	# the step's Xen lines start here
 	for g in pv1 pv2 hvm; do OFF[$g]=$(logsize "$g"); done
 	t0=$(uptime_s)
@@ -409,6 +458,13 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 		unbind-driver) do_unbind "$dom" "$arg" || rc=$? ;;
 		reload-front) do_reload "$dom" || rc=$? ;;
 		race) do_race "$text" || rc=$? ;;
+		sriov-numvfs) do_sriov_numvfs "$dom" || rc=$? ;;
+		pf-unbind) do_pf_unbind || rc=$? ;;
+		pf-bind) do_pf_bind || rc=$? ;;
+		unplug) do_unplug "$dom" || rc=$? ;;
+		plug) do_plug "$dom" || rc=$? ;;
+		pci-assignable-add) do_assignable_add "$dom" || rc=$? ;;
+		aer) do_aer "$dom" "$arg" || rc=$? ;;
 		*) STEP_ERR="unknown step $kind"; rc=1 ;;
 		esac
 	fi
@@ -464,7 +520,9 @@ run_step() {	# SCENARIO N TEXT EXPECTS
 		elif [ ${#TOOL_FAILS[@]} -gt 0 ]; then
 			res=toolfail detail=$(printf '%s; ' "${TOOL_FAILS[@]}" "${STOCK_FAILS[@]}")
 		elif [ ${#STOCK_FAILS[@]} -gt 0 ]; then
-			res=stockfail detail=$(printf '%s; ' "${STOCK_FAILS[@]}")
+			res=stockfail detail=$(printf '%s; ' "${STOCK_FAILS[@]}" "${LIMITS[@]}")
+		elif [ ${#LIMITS[@]} -gt 0 ]; then
+			res=limit detail=$(printf '%s; ' "${LIMITS[@]}")
 		else
 			res=pass detail=
 		fi
@@ -493,7 +551,9 @@ run_matrix() {
 			sc=${line#scenario }; n=0 ENV_BROKEN=
 			if [[ ! $sc =~ ${E2E_ONLY:-.} ]]; then sc=; continue; fi
 			cleanup
-			say "scenario $sc" ;;
+			say "scenario $sc"
+			mkdir -p "/out/steps/$sc"
+			EVID=/out/steps/$sc/rig.txt rig_reset ;;
 		end)
 			[ -n "$sc" ] && { cleanup; stock_back_tidy; sh /e2e/collect.sh || true; }
 			sc= ;;

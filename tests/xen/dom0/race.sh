@@ -124,7 +124,7 @@ race_settle() {
 # race_owners: OWNER as xl sees it now (who won is not known beforehand);
 # a guest holding a device a racing pci-attach gave it has to bind it
 race_owners() {
-	local g d out rc
+	local g d b out rc
 	OWNER=()
 	for g in PV1 PV2 HVM; do
 		alive "$g" || continue
@@ -132,7 +132,8 @@ race_owners() {
 		out=$(timeout 30 xl pci-list "$(gname "$g")" 2>&1) || rc=$?
 		[ "$rc" = 0 ] || echo "xl pci-list $(gname "$g"): exit status $rc: $out" >>"$EVID"
 		for d in $ALLDEVS; do
-			grep -q "$(bdf "$d" | sed 's/^0000://')" <<<"$out" && OWNER[$d]=$g
+			b=$(bdf "$d" 2>/dev/null) || continue
+			grep -qF "${b#0000:}" <<<"$out" && OWNER[$d]=$g
 		done
 	done
 	for d in "${!OWNER[@]}"; do

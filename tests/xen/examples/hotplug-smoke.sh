@@ -8,7 +8,7 @@
 set +e
 rp=0000:00:09.0
 # hp_bdf [PORT]: the device behind the root port (not its port services)
-hp_bdf() { basename "$(ls -d /sys/bus/pci/devices/${1:-$rp}/0000:??:??.? 2>/dev/null | head -n1)" 2>/dev/null; }
+hp_bdf() { hp_dev_under "${1:-$rp}"; }
 # until COND... within SEC: poll every 0.5 s
 until_s() {
 	local end=$((SECONDS + $1))
