@@ -195,7 +195,8 @@ void pcisplit_pdev_list(struct pcisplit_pdev *pd);
 void pcisplit_pdev_release(struct pcisplit_pdev *pd, bool locked, bool reset);
 /*
  * remove() (under the device lock): unlist; if lent, fence the guest's
- * requests and have its backend unplug it (pcisplit_exports_gone);
+ * requests and have its backend unplug it (pcisplit_exports_gone), and
+ * drop the backend's reference, which its slot no longer holds;
  * release, give MSI-X back to Xen, drop a reference.  A device that is
  * physically gone is not reset or touched, only its records released.
  */

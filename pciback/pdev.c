@@ -396,6 +396,7 @@ void pcisplit_pdev_remove(struct pcisplit_pdev *pd)
 	struct pci_dev *dev = pd->dev;
 	bool gone = pd->ops->is_disconnected(dev);
 	struct pcisplit_back *be;
+	bool unplugged = false;
 
 	mutex_lock(&pcisplit_pdevs_lock);
 	list_del_init(&pd->node);
@@ -413,8 +414,14 @@ void pcisplit_pdev_remove(struct pcisplit_pdev *pd)
 		dev_info(&dev->dev, "%s while lent to dom%u: unplugging it from the guest\n",
 			 gone ? "removed from the machine" : "removed",
 			 be->fe.owner.domid);
-		/* No request of the guest's runs on it after this. */
-		pcisplit_exports_gone(be, pd);
+		/*
+		 * No request of the guest's runs on it after this.  Its slot
+		 * no longer points at it, so the backend will never put it:
+		 * the reference it took is dropped below.  Not found: the
+		 * backend was already letting go (pcisplit_pdev_put, waiting
+		 * for our device lock) and drops its reference itself.
+		 */
+		unplugged = pcisplit_exports_gone(be, pd);
 	}
 	if (gone) {
 		pdev_release_gone(pd);
@@ -422,5 +429,7 @@ void pcisplit_pdev_remove(struct pcisplit_pdev *pd)
 		pcisplit_pdev_release(pd, true, true);
 		pdev_physdev_msix(pd, false);
 	}
+	if (unplugged)
+		pcisplit_pdev_unref(pd);
 	pcisplit_pdev_unref(pd);
 }
