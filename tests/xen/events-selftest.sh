@@ -74,7 +74,14 @@ qmp() {
 	esac
 }
 qmp_sent() { cat "$tmp/qmp" 2>/dev/null || true; }
-reset_step() { FAILS=() LIMITS=() STEP_ERR=; : >"$tmp/qmp"; : >"$EVID"; unset XEN_Q; }
+# setpci: its writes recorded, a read answers 0000; SETPCI_FAIL=1 refuses
+SETPCI_FAIL=0
+setpci() {
+	case $* in *=*) echo "$*" >>"$tmp/setpci" ;; *) echo 0000 ;; esac
+	[ "$SETPCI_FAIL" = 0 ]
+}
+setpci_sent() { cat "$tmp/setpci" 2>/dev/null || true; }
+reset_step() { FAILS=() LIMITS=() STEP_ERR=; : >"$tmp/qmp"; : >"$tmp/setpci"; : >"$EVID"; unset XEN_Q; }
 
 # ---- the made-up machine: two hot-plug root ports, their services --------
 # each port's services sit beside its device, as PORT:pcieNNN; the first of
@@ -168,10 +175,27 @@ echo "pcieport 0000:00:0a.0: AER: Correctable error message received from $B" >"
 do_aer hpnic correctable && r=0 || r=$?
 t "aer correctable: RCVR injected into hp1, done once reported" "$r $(qmp_sent)" "0 pcie_aer_inject_error hp1 RCVR"
 t "aer: the AER core's lines about the device are expected" "$AER_EXCUSE" "$B"
+t "aer correctable: nothing to let through for QEMU" "$(setpci_sent)" ""
+: >"$tmp/dmesg"
+reset_step
+do_aer hpnic correctable && r=0 || r=$?
+t "aer correctable: not reported is the rig's limit, not a failure" "$r ${#FAILS[@]} ${#LIMITS[@]}" "0 0 1"
+has "aer correctable: the limit says why" "${LIMITS[*]}" "QEMU never sends a correctable error message to the root port"
 reset_step
 do_aer hpnic nonfatal && r=0 || r=$?
-has "aer nonfatal: waits for the recovery to end" "$r $STEP_ERR" "1 aer hpnic nonfatal: dom0's AER driver did not end its recovery for $B"
+has "aer nonfatal: waits for the recovery to end" "$r $STEP_ERR" "1 aer hpnic nonfatal: dom0's AER driver"
 t "aer nonfatal: UNSUP injected" "$(qmp_sent)" "pcie_aer_inject_error hp1 UNSUP"
+t "aer nonfatal: SERR# and reporting on for the device and its port, SERR in the port's bridge control" "$(setpci_sent | tr '\n' '|')" \
+	"-s $B COMMAND=0100:0100 CAP_EXP+8.w=0006:0006|-s 0000:00:0a.0 COMMAND=0100:0100 CAP_EXP+8.w=0006:0006|-s 0000:00:0a.0 BRIDGE_CONTROL=0002:0002|"
+reset_step
+SETPCI_FAIL=1
+do_aer hpnic nonfatal && r=0 || r=$?
+SETPCI_FAIL=0
+t "aer nonfatal: setpci refused: a clear error, nothing injected" "$r $STEP_ERR|$(qmp_sent)" "1 aer hpnic nonfatal: setpci could not enable error messages on $B and its port 0000:00:0a.0|"
+echo "pcieport 0000:00:0a.0: AER: Correctable error message received from $B" >"$tmp/dmesg"
+reset_step
+do_aer hpnic nonfatal && r=0 || r=$?
+has "aer nonfatal: reported, not ended" "$r $STEP_ERR" "1 aer hpnic nonfatal: dom0's AER driver did not end its recovery for $B"
 printf '%s\n' "pcieport 0000:00:0a.0: AER: Uncorrectable (Non-Fatal) error message received from $B" \
 	"pciback $B: pcisplit-back: AER step 1: dom1 answered 3" "pcieport 0000:00:0a.0: AER: device recovery successful" >"$tmp/dmesg"
 OWNER[hpnic]=PV1 XS[/local/domain/0/backend/pci/1/0/aerState]=

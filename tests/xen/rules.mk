@@ -17,7 +17,7 @@ XEN_ENV := TOP=$(TOP) CACHE=$(CACHE) BUILD=$(BUILD) PLATFORM=$(PLATFORM)
 # which the matrix checks in dom0 after every step.
 XEN_PRE := e2e-deps $(if $(filter-out %tests/xen/rules.mk,$(MAKEFILE_LIST)),modules-all $(TOOLS_BIN))
 
-.PHONY: e2e e2e-compare e2e-mixed e2e-check e2e-check-race e2e-race e2e-events e2e-sriov bench-e2e demo e2e-deps e2e-fetch
+.PHONY: e2e e2e-compare e2e-mixed e2e-check e2e-check-race e2e-check-events e2e-race e2e-events e2e-sriov bench-e2e demo e2e-deps e2e-fetch
 
 e2e-deps:
 	@$(XEN_E2E)/deps.sh
@@ -97,6 +97,18 @@ e2e-check-race: $(XEN_PRE)
 	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --matrix $(E2E_RACE_MATRIX) --no-hvm --platforms 'deb13=$(E2E_CHECK_RACE_ONLY)' \
 		--out $(BUILD)/xen/e2e-check-race
 
+# Two device events for make check's real-Xen part, ours/ours on deb13,
+# in a machine with hot-plug slots: a lent card pulled out (and the
+# guest's later detach, reboot, destroy), and a correctable and an
+# uncorrectable non-fatal AER error on a lent NIC.  The rest is
+# `make e2e-events`.
+E2E_CHECK_EVENTS_ONLY := ^(unplug-lent|aer-recover)$$
+e2e-check-events: $(XEN_PRE)
+	@echo "e2e-check-events: ours/ours on deb13, the scenarios $(E2E_CHECK_EVENTS_ONLY) of tests/matrix/events.matrix." \
+		"Not run here: make e2e-events PAIRING=all PLATFORM=deb13|deb12 (every event, every pairing)"
+	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --matrix $(E2E_EVENTS_MATRIX) --no-hvm --platforms 'deb13=$(E2E_CHECK_EVENTS_ONLY)' \
+		--out $(BUILD)/xen/e2e-check-events
+
 bench-e2e: $(XEN_PRE)
 	@$(XEN_ENV) $(XEN_E2E)/bench.sh
 
@@ -119,11 +131,13 @@ CHECK_SUITES += e2e-selftest e2e-race-selftest
 EXTRA_HELP += "make e2e-selftest the real-Xen harness's own logic on made-up logs (no VM)"
 EXTRA_HELP += "make e2e-race-selftest dom0/race.sh's attribution and evidence on made-up runs (no VM)"
 
-# `make check` (and so CI) runs e2e-check and e2e-check-race (above).
-CHECK_SUITES += e2e-check e2e-check-race
+# `make check` (and so CI) runs e2e-check, e2e-check-race and
+# e2e-check-events (above).
+CHECK_SUITES += e2e-check e2e-check-race e2e-check-events
 EXTRA_HELP += "make e2e         the lifecycle matrix on real Xen in QEMU, ours/ours, on PLATFORM=deb13 (or deb12)"
 EXTRA_HELP += "make e2e-check   make check's real-Xen part: deb13 whole matrix + deb12 pv-lifecycle, ours/ours"
 EXTRA_HELP += "make e2e-check-race make check's three real-Xen races: deb13, ours/ours"
+EXTRA_HELP += "make e2e-check-events make check's two real-Xen device events (unplug-lent, aer-recover): deb13, ours/ours"
 EXTRA_HELP += "make e2e-race    tests/matrix/race.matrix on real Xen: PLATFORM=deb13|deb12 PAIRING=ours/ours|ours/stock|stock/ours|stock/stock|all [RACE_ONLY=REGEX] [RACE_REPEAT=N]"
 EXTRA_HELP += "make e2e-events  tests/matrix/events.matrix (unplug, plug, AER) on real Xen: PLATFORM=deb13|deb12 PAIRING=... [EVENTS_ONLY=REGEX]"
 EXTRA_HELP += "make e2e-sriov   tests/matrix/sriov.matrix (VFs, the PF changing) on real Xen: PLATFORM=deb13|deb12 PAIRING=... [SRIOV_ONLY=REGEX]"
