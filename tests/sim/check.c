@@ -181,6 +181,31 @@ static int check_no_pirqs(enum sim_dk dk, const char *state, char *why,
 	return bad;
 }
 
+/*
+ * A device AER took back from the backend still holding it (aer.c's
+ * aer_take_back, the fence set) is never left half-recovered: no owner,
+ * no record, MSI and MSI-X off, no pirq of anyone's.
+ */
+static int check_taken_back(enum sim_dk dk, char *why, size_t len)
+{
+	struct pcisplit_vdev *vd = &bdevs[dk].vd;
+	int bad = 0;
+
+	if (!sim_pd_fenced(dk))
+		return 0;
+	if (vd->owner.epoch || vd->nr || bdevs[dk].owner_slot >= 0)
+		bad += why_add(why, len, "%s: taken back by AER but the table says owner dom%u epoch %llu, %u records",
+			       sim_dk_names[dk], vd->owner.domid,
+			       (unsigned long long)vd->owner.epoch, vd->nr);
+	if (pdevs[dk].present &&
+	    (pdev_msix_enabled(dk) || pdev_msi_enabled(dk)))
+		bad += why_add(why, len, "%s: taken back by AER but MSI%s is on",
+			       sim_dk_names[dk],
+			       pdev_msix_enabled(dk) ? "-X" : "");
+	bad += check_no_pirqs(dk, "taken back by AER", why, len);
+	return bad;
+}
+
 static int check_table(char *why, size_t len)
 {
 	struct pcisplit_owner o;
@@ -217,6 +242,7 @@ static int check_table(char *why, size_t len)
 					       vd->vec[i].pirq);
 		}
 free_check:
+		bad += check_taken_back(dk, why, len);
 		if (!pdevs[dk].present && (vd->owner.epoch || vd->nr || b->be))
 			bad += why_add(why, len, "%s: off the host but the table says owner dom%u epoch %llu, %u records%s",
 				       sim_dk_names[dk], vd->owner.domid,
@@ -366,6 +392,33 @@ static int check_gone(enum sim_dk dk, char *why, size_t len)
 	return bad;
 }
 
+/*
+ * `DEV aerfail`: recovery gave up on the guest's part: the backend
+ * holding @dk told the toolstack (aerState = aerfail in its directory)
+ * and took the device back (check_taken_back), resetting it exactly once.
+ */
+static int check_aerfail(enum sim_dk dk, char *why, size_t len)
+{
+	const char *name = sim_dk_names[dk];
+	struct pcisplit_back *be = bdevs[dk].be;
+	unsigned int resets = pcicore_aer_resets(dk);
+	char p[160], v[32] = "";
+	int bad = 0;
+
+	if (!be)
+		return why_add(why, len, "%s aerfail: no backend holds it", name);
+	snprintf(p, sizeof(p), "%s/aerState", be->xdev->nodename);
+	if (xs_read(p, v, sizeof(v)) || strcmp(v, "aerfail"))
+		bad += why_add(why, len, "%s aerfail: %s is '%s'", name, p, v);
+	if (!sim_pd_fenced(dk))
+		bad += why_add(why, len, "%s aerfail: not taken back from dom%u",
+			       name, be->fe.owner.domid);
+	if (resets != 1)
+		bad += why_add(why, len, "%s aerfail: reset %u times by the recovery, not once",
+			       name, resets);
+	return bad;
+}
+
 static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 {
 	struct sim_guest *g = guests[ex->dc];
@@ -375,10 +428,8 @@ static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 
 	if (ex->gone)
 		return check_gone(ex->dk, why, len);
-	/* Refused before the run (sim_unmodelled): there is no AER model. */
 	if (ex->aerfail)
-		return why_add(why, len, "%s aerfail: not modelled (no AER model)",
-			       sim_dk_names[ex->dk]);
+		return check_aerfail(ex->dk, why, len);
 	if (ex->free) {
 		if (!pdevs[ex->dk].present)
 			return why_add(why, len, "%s: expected free, off the host",
@@ -476,6 +527,7 @@ void world_init(const struct sim_world_opts *o)
 	pdev_init_all();
 	xs_init();
 	back_init();
+	gaer_init();
 	for (i = 0; i < SIM_NDEV; i++)
 		tool_attached[i] = -1;
 	for (i = 0; i < SIM_NDC; i++)
