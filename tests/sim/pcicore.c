@@ -75,14 +75,10 @@ void sim_pd_hold(enum sim_dk dk, struct pcisplit_back *be)
 	mutex_unlock(&pcisplit_pdevs_lock);
 }
 
+/* Lockless, as the request path reads it (ring_xen.c's lookup). */
 bool sim_pd_fenced(enum sim_dk dk)
 {
-	bool fenced;
-
-	mutex_lock(&pcisplit_pdevs_lock);
-	fenced = kpd[dk].be && kpd[dk].fenced;
-	mutex_unlock(&pcisplit_pdevs_lock);
-	return fenced;
+	return READ_ONCE(kpd[dk].be) && READ_ONCE(kpd[dk].fenced);
 }
 
 /* ---- pdev.c's calls aer.c makes, on this world's stub driver -------- */

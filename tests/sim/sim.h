@@ -348,7 +348,10 @@ enum sim_dk sim_pd_dk(const struct pcisplit_pdev *pd);
  * pcisplit_pdevs_lock): @be claims it (not fenced), or NULL lets go.
  */
 void sim_pd_hold(enum sim_dk dk, struct pcisplit_back *be);
-/* aer.c took @dk back from the backend still holding it (do_flr's fence). */
+/*
+ * aer.c took @dk back from the backend still holding it (do_flr's
+ * fence): its requests find no device.  Lockless (the request path).
+ */
 bool sim_pd_fenced(enum sim_dk dk);
 void pcicore_init(void);
 

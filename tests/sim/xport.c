@@ -111,7 +111,10 @@ static unsigned int wait_for(struct sim_wait *w, unsigned int seen, u64 ns,
 
 /* ---- backend: the dispatcher's view of the exports ------------------ */
 
-/* exp_lock or exp_spin held: the device at the guest's address, if lent. */
+/*
+ * exp_lock or exp_spin held: the device at the guest's address, if lent
+ * and not taken back (fenced), as ring_xen.c's lookup.
+ */
 static struct pcisplit_bdev *back_lookup(void *ctx, u32 domain, u32 bus,
 					 u32 devfn)
 {
@@ -119,7 +122,8 @@ static struct pcisplit_bdev *back_lookup(void *ctx, u32 domain, u32 bus,
 	struct pcisplit_pdev *pd = pcisplit_exports_at(be, domain, bus, devfn);
 	struct sim_bdev *b = pd ? &bdevs[sim_pd_dk(pd)] : NULL;
 
-	return b && b->be == be ? &b->bd : NULL;
+	return b && b->be == be && !sim_pd_fenced(sim_pd_dk(pd)) ? &b->bd :
+							    NULL;
 }
 
 static bool back_msix_mem_ok(void *ctx, struct pcisplit_bdev *bd)
