@@ -182,28 +182,27 @@ static int check_no_pirqs(enum sim_dk dk, const char *state, char *why,
 }
 
 /*
- * A device AER took back from the backend still holding it (aer.c's
- * aer_take_back, the fence set) is never left half-recovered: no owner,
- * no record, MSI and MSI-X off, no pirq of anyone's.
+ * What a device let go of holds nothing of its last guest's, @state
+ * saying how it was let go ("free", "taken back by AER"): no owner or
+ * record in the table, MSI and MSI-X off (a card pulled out keeps
+ * whatever it had: nobody reads it), no pirq of anyone's.
  */
-static int check_taken_back(enum sim_dk dk, char *why, size_t len)
+static int check_let_go(enum sim_dk dk, const char *state, char *why,
+			size_t len)
 {
 	struct pcisplit_vdev *vd = &bdevs[dk].vd;
 	int bad = 0;
 
-	if (!sim_pd_fenced(dk))
-		return 0;
-	if (vd->owner.epoch || vd->nr || bdevs[dk].owner_slot >= 0)
-		bad += why_add(why, len, "%s: taken back by AER but the table says owner dom%u epoch %llu, %u records",
-			       sim_dk_names[dk], vd->owner.domid,
+	if (vd->owner.epoch || vd->nr)
+		bad += why_add(why, len, "%s: %s but the table says owner dom%u epoch %llu, %u records",
+			       sim_dk_names[dk], state, vd->owner.domid,
 			       (unsigned long long)vd->owner.epoch, vd->nr);
 	if (pdevs[dk].present &&
 	    (pdev_msix_enabled(dk) || pdev_msi_enabled(dk)))
-		bad += why_add(why, len, "%s: taken back by AER but MSI%s is on",
-			       sim_dk_names[dk],
+		bad += why_add(why, len, "%s: %s but MSI%s is on",
+			       sim_dk_names[dk], state,
 			       pdev_msix_enabled(dk) ? "-X" : "");
-	bad += check_no_pirqs(dk, "taken back by AER", why, len);
-	return bad;
+	return bad + check_no_pirqs(dk, state, why, len);
 }
 
 static int check_table(char *why, size_t len)
@@ -242,7 +241,12 @@ static int check_table(char *why, size_t len)
 					       vd->vec[i].pirq);
 		}
 free_check:
-		bad += check_taken_back(dk, why, len);
+		/*
+		 * AER took it back from the backend still holding it (the
+		 * fence): never left half-recovered.
+		 */
+		if (sim_pd_fenced(dk))
+			bad += check_let_go(dk, "taken back by AER", why, len);
 		if (!pdevs[dk].present && (vd->owner.epoch || vd->nr || b->be))
 			bad += why_add(why, len, "%s: off the host but the table says owner dom%u epoch %llu, %u records%s",
 				       sim_dk_names[dk], vd->owner.domid,
@@ -250,21 +254,10 @@ free_check:
 				       vd->nr, b->be ? ", still lent" : "");
 		if (tool_attached[dk] >= 0)
 			continue;
-		if (vd->owner.epoch || vd->nr)
-			bad += why_add(why, len, "%s: free but the table says owner dom%u epoch %llu, %u records",
-				       sim_dk_names[dk], vd->owner.domid,
-				       (unsigned long long)vd->owner.epoch,
-				       vd->nr);
 		if (hv.assigned[dk])
 			bad += why_add(why, len, "%s: free but assigned to dom%u",
 				       sim_dk_names[dk], hv.assigned[dk]);
-		/* A card pulled out keeps whatever it had: nobody reads it. */
-		if (pdevs[dk].present &&
-		    (pdev_msix_enabled(dk) || pdev_msi_enabled(dk)))
-			bad += why_add(why, len, "%s: free but MSI%s is on",
-				       sim_dk_names[dk],
-				       pdev_msix_enabled(dk) ? "-X" : "");
-		bad += check_no_pirqs(dk, "free", why, len);
+		bad += check_let_go(dk, "free", why, len);
 	}
 	return bad;
 }
@@ -395,7 +388,8 @@ static int check_gone(enum sim_dk dk, char *why, size_t len)
 /*
  * `DEV aerfail`: recovery gave up on the guest's part: the backend
  * holding @dk told the toolstack (aerState = aerfail in its directory)
- * and took the device back (check_taken_back), resetting it exactly once.
+ * and took the device back (check_let_go, after every step), resetting it
+ * exactly once.
  */
 static int check_aerfail(enum sim_dk dk, char *why, size_t len)
 {

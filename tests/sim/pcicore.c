@@ -196,33 +196,6 @@ unsigned int pcicore_aer_resets(enum sim_dk dk)
 	return aer_resets[dk];
 }
 
-static void recover(enum sim_dk dk, pci_channel_state_t state);
-
-int pcicore_aer(enum sim_dk dk, enum sim_aer_kind kind)
-{
-	unsigned int resets = pdevs[dk].resets;
-
-	if (!pdevs[dk].present) {
-		sim_log(SEAM_LOG_ERR, "tool: aer %s: the device is not on the host",
-			sim_dk_names[dk]);
-		return -ENODEV;
-	}
-	if (kind == SIM_AER_CORRECTABLE) {
-		/* aer_isr: logged and cleared; no driver is told. */
-		sim_log(SEAM_LOG_INFO, "pci %s: AER: Correctable error received (no recovery)",
-			kname[dk]);
-		aer_resets[dk] = 0;
-		return 0;
-	}
-	sim_log(SEAM_LOG_INFO, "pci %s: AER: Uncorrectable (%s) error received",
-		kname[dk], kind == SIM_AER_FATAL ? "Fatal" : "Non-Fatal");
-	recover(dk, kind == SIM_AER_FATAL ? pci_channel_io_frozen :
-					    pci_channel_io_normal);
-	/* A device that left the host meanwhile counts no more resets. */
-	aer_resets[dk] = pdevs[dk].resets - resets;
-	return 0;
-}
-
 /* pcie_do_recovery for the port above @dk, which has only @dk below it. */
 static void recover(enum sim_dk dk, pci_channel_state_t state)
 {
@@ -252,4 +225,29 @@ static void recover(enum sim_dk dk, pci_channel_state_t state)
 	report(dk, CORE_RESUME, state);
 	sim_log(SEAM_LOG_INFO, "pci %s: AER: device recovery successful",
 		kname[dk]);
+}
+
+int pcicore_aer(enum sim_dk dk, enum sim_aer_kind kind)
+{
+	unsigned int resets = pdevs[dk].resets;
+
+	if (!pdevs[dk].present) {
+		sim_log(SEAM_LOG_ERR, "tool: aer %s: the device is not on the host",
+			sim_dk_names[dk]);
+		return -ENODEV;
+	}
+	if (kind == SIM_AER_CORRECTABLE) {
+		/* aer_isr: logged and cleared; no driver is told. */
+		sim_log(SEAM_LOG_INFO, "pci %s: AER: Correctable error received (no recovery)",
+			kname[dk]);
+		aer_resets[dk] = 0;
+		return 0;
+	}
+	sim_log(SEAM_LOG_INFO, "pci %s: AER: Uncorrectable (%s) error received",
+		kname[dk], kind == SIM_AER_FATAL ? "Fatal" : "Non-Fatal");
+	recover(dk, kind == SIM_AER_FATAL ? pci_channel_io_frozen :
+					    pci_channel_io_normal);
+	/* A device that left the host meanwhile counts no more resets. */
+	aer_resets[dk] = pdevs[dk].resets - resets;
+	return 0;
 }
