@@ -389,7 +389,8 @@ static int check_gone(enum sim_dk dk, char *why, size_t len)
  * `DEV aerfail`: recovery gave up on the guest's part: the backend
  * holding @dk told the toolstack (aerState = aerfail in its directory)
  * and took the device back (check_let_go, after every step), resetting it
- * exactly once.
+ * exactly once (on a frozen channel below a port that asks for a slot
+ * reset, aer.c resets it again after the link reset: no scenario here).
  */
 static int check_aerfail(enum sim_dk dk, char *why, size_t len)
 {

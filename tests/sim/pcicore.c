@@ -12,8 +12,9 @@
  *     world's stub driver (back.c);
  *   - the recovery: a correctable error is only logged (aer_isr never
  *     runs recovery for one); an uncorrectable one is reported step by
- *     step to the driver bound, under its device lock, the votes merged
- *     as merge_result does, the link reset after a fatal error's
+ *     step to the driver of every function below the port (a VF's: the
+ *     PF, dom0's igb, and both VFs), under its device lock, the votes
+ *     merged as merge_result does, the link reset after a fatal error's
  *     error_detected (reset_subordinates).
  * Every seized device is bound to pciback, whose handlers are
  * pcisplit_aer_handlers; a device off the host gets no error.  The bound
@@ -191,46 +192,109 @@ static pci_ers_result_t report(enum sim_dk dk, enum core_step step,
 	return vote;
 }
 
-unsigned int pcicore_aer_resets(enum sim_dk dk)
+/*
+ * The SR-IOV PF, dom0's own, with igb's handlers: error_detected stops
+ * it (NEED_RESET; DISCONNECT on a permanent failure), slot_reset brings
+ * it back (RECOVERED), resume restarts it; no mmio_enabled.
+ */
+static pci_ers_result_t report_pf(enum core_step step,
+				  pci_channel_state_t state)
 {
-	return aer_resets[dk];
+	pci_ers_result_t vote = PCI_ERS_RESULT_NONE;
+
+	if (step == CORE_DETECTED)
+		vote = state == pci_channel_io_perm_failure ?
+		       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
+	else if (step == CORE_SLOT_RESET)
+		vote = PCI_ERS_RESULT_RECOVERED;
+	sim_log(SEAM_LOG_INFO, "pci pf (igb): AER: %s: %s",
+		core_step_names[step], ers_name(vote));
+	return vote;
 }
 
-/* pcie_do_recovery for the port above @dk, which has only @dk below it. */
+/* The PF in a walk of the functions below a port. */
+#define WALK_PF		(-1)
+
+/*
+ * pci_walk_bridge over the port above @dk, in pci_walk_bus order: an
+ * error a VF reports is recovered on everything below its PF's port, the
+ * PF first, then its VFs; every other device here has a slot of its own.
+ */
+static unsigned int port_walk(enum sim_dk dk, int fn[SIM_NR_VFS + 1])
+{
+	unsigned int n = 0, i;
+
+	if (!sim_dk_is_vf(dk)) {
+		fn[0] = dk;
+		return 1;
+	}
+	fn[n++] = WALK_PF;
+	for (i = 0; i < SIM_NR_VFS; i++)
+		if (pdevs[SIM_VF0 + i].present)
+			fn[n++] = SIM_VF0 + i;
+	return n;
+}
+
+/* One step broadcast to the walk, each vote merged into @status. */
+static pci_ers_result_t broadcast(const int *fn, unsigned int n,
+				  enum core_step step,
+				  pci_channel_state_t state,
+				  pci_ers_result_t status)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		status = merge_result(status, fn[i] == WALK_PF ?
+					      report_pf(step, state) :
+					      report(fn[i], step, state));
+	return status;
+}
+
+/* pcie_do_recovery for the port above @dk. */
 static void recover(enum sim_dk dk, pci_channel_state_t state)
 {
 	pci_ers_result_t status = PCI_ERS_RESULT_CAN_RECOVER;
+	int fn[SIM_NR_VFS + 1];
+	unsigned int n = port_walk(dk, fn), i;
 
-	status = merge_result(status, report(dk, CORE_DETECTED, state));
+	status = broadcast(fn, n, CORE_DETECTED, state, status);
 	if (state == pci_channel_io_frozen) {
 		/* reset_subordinates: the link, whatever the votes. */
-		pdev_link_reset(dk);
+		for (i = 0; i < n; i++)
+			if (fn[i] != WALK_PF)
+				pdev_link_reset(fn[i]);
 		sim_log(SEAM_LOG_INFO, "pci %s: AER: link reset", kname[dk]);
 	}
-	if (status == PCI_ERS_RESULT_CAN_RECOVER) {
-		status = PCI_ERS_RESULT_RECOVERED;
-		status = merge_result(status, report(dk, CORE_MMIO, state));
-	}
-	if (status == PCI_ERS_RESULT_NEED_RESET) {
-		status = PCI_ERS_RESULT_RECOVERED;
-		status = merge_result(status,
-				      report(dk, CORE_SLOT_RESET, state));
-	}
+	if (status == PCI_ERS_RESULT_CAN_RECOVER)
+		status = broadcast(fn, n, CORE_MMIO, state,
+				   PCI_ERS_RESULT_RECOVERED);
+	if (status == PCI_ERS_RESULT_NEED_RESET)
+		status = broadcast(fn, n, CORE_SLOT_RESET, state,
+				   PCI_ERS_RESULT_RECOVERED);
 	if (status != PCI_ERS_RESULT_RECOVERED) {
 		/* The core's outcome, not a toolstack error: the step goes on. */
 		sim_log(SEAM_LOG_WARN, "pci %s: AER: device recovery failed (%s)",
 			kname[dk], ers_name(status));
 		return;
 	}
-	report(dk, CORE_RESUME, state);
+	broadcast(fn, n, CORE_RESUME, state, status);
 	sim_log(SEAM_LOG_INFO, "pci %s: AER: device recovery successful",
 		kname[dk]);
 }
 
+unsigned int pcicore_aer_resets(enum sim_dk dk)
+{
+	return aer_resets[dk];
+}
+
 int pcicore_aer(enum sim_dk dk, enum sim_aer_kind kind)
 {
-	unsigned int resets = pdevs[dk].resets;
+	unsigned int resets[SIM_NDEV], i;
 
+	for (i = 0; i < SIM_NDEV; i++) {
+		resets[i] = pdevs[i].resets;
+		aer_resets[i] = 0;
+	}
 	if (!pdevs[dk].present) {
 		sim_log(SEAM_LOG_ERR, "tool: aer %s: the device is not on the host",
 			sim_dk_names[dk]);
@@ -240,14 +304,14 @@ int pcicore_aer(enum sim_dk dk, enum sim_aer_kind kind)
 		/* aer_isr: logged and cleared; no driver is told. */
 		sim_log(SEAM_LOG_INFO, "pci %s: AER: Correctable error received (no recovery)",
 			kname[dk]);
-		aer_resets[dk] = 0;
 		return 0;
 	}
 	sim_log(SEAM_LOG_INFO, "pci %s: AER: Uncorrectable (%s) error received",
 		kname[dk], kind == SIM_AER_FATAL ? "Fatal" : "Non-Fatal");
 	recover(dk, kind == SIM_AER_FATAL ? pci_channel_io_frozen :
 					    pci_channel_io_normal);
-	/* A device that left the host meanwhile counts no more resets. */
-	aer_resets[dk] = pdevs[dk].resets - resets;
+	/* Every function below the port may have been reset. */
+	for (i = 0; i < SIM_NDEV; i++)
+		aer_resets[i] = pdevs[i].resets - resets[i];
 	return 0;
 }

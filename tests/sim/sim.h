@@ -703,7 +703,7 @@ extern const char *const sim_aer_names[SIM_NAER];
  * is not on the host.
  */
 int pcicore_aer(enum sim_dk dk, enum sim_aer_kind kind);
-/* pciback's resets (FLRs) of @dk during its last AER recovery. */
+/* pciback's resets (FLRs) of @dk during the last AER recovery of any device. */
 unsigned int pcicore_aer_resets(enum sim_dk dk);
 
 extern const char *const sim_step_names[STEP_NKIND];
