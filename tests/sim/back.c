@@ -425,7 +425,6 @@ static void sim_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd,
 			 bool permissive)
 {
 	struct sim_bdev *b = of_pd(pd);
-
 	enum sim_dk dk = sim_pd_dk(pd);
 
 	if (b->be != be)
