@@ -103,7 +103,16 @@ static pci_ers_result_t aer_by_dom0(struct pcisplit_pdev *pd, int cmd,
 	case XEN_PCI_OP_aer_mmio:
 		return PCI_ERS_RESULT_RECOVERED;
 	case XEN_PCI_OP_aer_slotreset:
-		pcisplit_pdev_reset(pd, true);
+		/*
+		 * Taken back in this recovery, it was reset then: the core
+		 * calls slot_reset on every device below the port once any
+		 * asks for a reset (a PF for its VFs), and a second reset
+		 * does nothing the first did not.  On a frozen channel it
+		 * is reset again: the take-back's reset came before the
+		 * link reset, possibly with the link down.
+		 */
+		if (!pd->aer_taken || pd->aer_frozen)
+			pcisplit_pdev_reset(pd, true);
 		return PCI_ERS_RESULT_RECOVERED;
 	}
 	return PCI_ERS_RESULT_NONE;
@@ -124,8 +133,10 @@ static void aer_take_back(struct pcisplit_pdev *pd, struct pcisplit_back *be)
 	if (take)
 		WRITE_ONCE(pd->fenced, true);
 	mutex_unlock(&pcisplit_pdevs_lock);
-	if (take)
+	if (take) {
 		pcisplit_pdev_release(pd, true, true);
+		pd->aer_taken = true;
+	}
 }
 
 /* The guest failed its part: tell the toolstack, take the device back. */
@@ -285,6 +296,11 @@ static pci_ers_result_t aer_step(struct pci_dev *dev, int cmd,
 
 	if (!pd)
 		return PCI_ERS_RESULT_NONE;
+	if (cmd == XEN_PCI_OP_aer_detected) {
+		/* A new recovery: nothing taken back in it yet. */
+		pd->aer_taken = false;
+		pd->aer_frozen = state != pci_channel_io_normal;
+	}
 	mutex_lock(&pcisplit_aer_lock);
 	mutex_lock(&pcisplit_pdevs_lock);
 	be = pd->fenced ? NULL : pd->be;

@@ -62,6 +62,14 @@ struct pcisplit_pdev {
 	 * pcisplit_pdevs_lock, read locklessly by the request path.
 	 */
 	bool fenced;
+	/*
+	 * The AER recovery under way (aer.c), under the device lock like
+	 * every recovery step: set at error_detected, read at slot_reset.
+	 * aer_taken: the device was taken back, and so reset, in it;
+	 * aer_frozen: its channel is frozen (the link reset comes later).
+	 */
+	bool aer_taken;
+	bool aer_frozen;
 
 	struct pcisplit_vdev vd;	/* vector records (msi/) */
 	struct pcisplit_cfg cfg;	/* virtual config space */

@@ -266,3 +266,24 @@ const char *xenbus_strstate(enum xenbus_state state)
 	return (unsigned int)state < ARRAY_SIZE(name) ? name[state] :
 	       "INVALID";
 }
+
+/* ---- waits: the polling wait_event_timeout of shim/kernel/linux/wait.h */
+
+bool (*seam_wait_hook)(void);
+
+unsigned long seam_jiffies(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void seam_wait_poll(void)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	if (seam_wait_hook && seam_wait_hook())
+		return;
+	nanosleep(&ms, NULL);
+}

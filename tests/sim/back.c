@@ -97,13 +97,14 @@ void back_init(void)
 
 	memset(inc, 0, sizeof(inc));
 	next_epoch = 1;
+	pcicore_init();
 	pcisplit_vtab_init(&sim_vtab);
 	for (i = 0; i < SIM_NDEV; i++) {
 		struct sim_bdev *b = &bdevs[i];
 		int err;
 
 		memset(b, 0, sizeof(*b));
-		b->pd.dk = i;
+		b->pd = sim_pd(i);
 		err = pcisplit_vdev_init(&b->vd, pdevs[i].sbdf,
 					 pdevs[i].msix_size, pdevs[i].msi_max,
 					 SH_INFO_MAX_VEC, &sim_vtab_ops, NULL);
@@ -183,6 +184,11 @@ void back_release(enum sim_dk dk, const char *why)
 	release(dk, true, "released", why);
 }
 
+void back_take_back(enum sim_dk dk, bool reset)
+{
+	release(dk, reset, "taken back", "AER");
+}
+
 /*
  * pcisplit_pdev_remove in this world: the backend holding the device is
  * told first (its frontend's requests stop reaching it, the hot-unplug is
@@ -202,10 +208,11 @@ void back_remove(enum sim_dk dk, bool surprise)
 	if (surprise)
 		pdevs[dk].disconnected = true;
 	b->be = NULL;
+	sim_pd_hold(dk, NULL);
 	if (be) {
 		sim_log(SEAM_LOG_INFO, "back: %s removed while lent to dom%u: unplugging it",
 			sim_dk_names[dk], be->fe.owner.domid);
-		pcisplit_exports_gone(be, &b->pd);
+		pcisplit_exports_gone(be, b->pd);
 	}
 	release(dk, !surprise, "removed", surprise ? "pulled out" : "removed");
 	pdevs[dk].present = false;
@@ -405,23 +412,25 @@ static struct pcisplit_pdev *sim_dev_get(struct pcisplit_back *be, u32 sbdf)
 	if (dk < 0 || !pdevs[dk].present || bdevs[dk].be)
 		return NULL;
 	bdevs[dk].be = be;
-	return &bdevs[dk].pd;
+	sim_pd_hold(dk, be);
+	return bdevs[dk].pd;
 }
 
 static struct sim_bdev *of_pd(struct pcisplit_pdev *pd)
 {
-	return container_of(pd, struct sim_bdev, pd);
+	return &bdevs[sim_pd_dk(pd)];
 }
 
 static void sim_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd,
 			 bool permissive)
 {
 	struct sim_bdev *b = of_pd(pd);
+	enum sim_dk dk = sim_pd_dk(pd);
 
 	if (b->be != be)
 		sim_log(SEAM_LOG_ERR, "back: %s lent by a backend that does not hold it",
-			sim_dk_names[pd->dk]);
-	lend(pd->dk, of_be(be)->slot, &be->fe.owner);
+			sim_dk_names[dk]);
+	lend(dk, of_be(be)->slot, &be->fe.owner);
 	pcisplit_cfg_reset(&b->cfg);
 	b->cfg.permissive = permissive;
 }
@@ -429,12 +438,21 @@ static void sim_dev_lend(struct pcisplit_back *be, struct pcisplit_pdev *pd,
 static void sim_dev_put(struct pcisplit_back *be, struct pcisplit_pdev *pd)
 {
 	struct sim_bdev *b = of_pd(pd);
+	enum sim_dk dk = sim_pd_dk(pd);
 
 	if (b->be != be)
 		sim_log(SEAM_LOG_ERR, "back: %s given back by a backend that does not hold it",
-			sim_dk_names[pd->dk]);
-	back_release(pd->dk, "given back by the backend");
+			sim_dk_names[dk]);
+	/*
+	 * As pcisplit_pdev_put: released again, but a device AER took back
+	 * (fenced) was reset then and is not reset twice.
+	 */
+	if (sim_pd_fenced(dk))
+		release(dk, false, "released", "given back after an AER take-back");
+	else
+		back_release(dk, "given back by the backend");
 	b->be = NULL;
+	sim_pd_hold(dk, NULL);
 }
 
 /* Every device of this world sits on the host's root bus 0000:00. */

@@ -181,6 +181,30 @@ static int check_no_pirqs(enum sim_dk dk, const char *state, char *why,
 	return bad;
 }
 
+/*
+ * What a device let go of holds nothing of its last guest's, @state
+ * saying how it was let go ("free", "taken back by AER"): no owner or
+ * record in the table, MSI and MSI-X off (a card pulled out keeps
+ * whatever it had: nobody reads it), no pirq of anyone's.
+ */
+static int check_let_go(enum sim_dk dk, const char *state, char *why,
+			size_t len)
+{
+	struct pcisplit_vdev *vd = &bdevs[dk].vd;
+	int bad = 0;
+
+	if (vd->owner.epoch || vd->nr)
+		bad += why_add(why, len, "%s: %s but the table says owner dom%u epoch %llu, %u records",
+			       sim_dk_names[dk], state, vd->owner.domid,
+			       (unsigned long long)vd->owner.epoch, vd->nr);
+	if (pdevs[dk].present &&
+	    (pdev_msix_enabled(dk) || pdev_msi_enabled(dk)))
+		bad += why_add(why, len, "%s: %s but MSI%s is on",
+			       sim_dk_names[dk], state,
+			       pdev_msix_enabled(dk) ? "-X" : "");
+	return bad + check_no_pirqs(dk, state, why, len);
+}
+
 static int check_table(char *why, size_t len)
 {
 	struct pcisplit_owner o;
@@ -217,6 +241,12 @@ static int check_table(char *why, size_t len)
 					       vd->vec[i].pirq);
 		}
 free_check:
+		/*
+		 * AER took it back from the backend still holding it (the
+		 * fence): never left half-recovered.
+		 */
+		if (sim_pd_fenced(dk))
+			bad += check_let_go(dk, "taken back by AER", why, len);
 		if (!pdevs[dk].present && (vd->owner.epoch || vd->nr || b->be))
 			bad += why_add(why, len, "%s: off the host but the table says owner dom%u epoch %llu, %u records%s",
 				       sim_dk_names[dk], vd->owner.domid,
@@ -224,21 +254,10 @@ free_check:
 				       vd->nr, b->be ? ", still lent" : "");
 		if (tool_attached[dk] >= 0)
 			continue;
-		if (vd->owner.epoch || vd->nr)
-			bad += why_add(why, len, "%s: free but the table says owner dom%u epoch %llu, %u records",
-				       sim_dk_names[dk], vd->owner.domid,
-				       (unsigned long long)vd->owner.epoch,
-				       vd->nr);
 		if (hv.assigned[dk])
 			bad += why_add(why, len, "%s: free but assigned to dom%u",
 				       sim_dk_names[dk], hv.assigned[dk]);
-		/* A card pulled out keeps whatever it had: nobody reads it. */
-		if (pdevs[dk].present &&
-		    (pdev_msix_enabled(dk) || pdev_msi_enabled(dk)))
-			bad += why_add(why, len, "%s: free but MSI%s is on",
-				       sim_dk_names[dk],
-				       pdev_msix_enabled(dk) ? "-X" : "");
-		bad += check_no_pirqs(dk, "free", why, len);
+		bad += check_let_go(dk, "free", why, len);
 	}
 	return bad;
 }
@@ -366,6 +385,35 @@ static int check_gone(enum sim_dk dk, char *why, size_t len)
 	return bad;
 }
 
+/*
+ * `DEV aerfail`: recovery gave up on the guest's part: the backend
+ * holding @dk told the toolstack (aerState = aerfail in its directory)
+ * and took the device back (check_let_go, after every step), resetting it
+ * exactly once (on a frozen channel below a port that asks for a slot
+ * reset, aer.c resets it again after the link reset: no scenario here).
+ */
+static int check_aerfail(enum sim_dk dk, char *why, size_t len)
+{
+	const char *name = sim_dk_names[dk];
+	struct pcisplit_back *be = bdevs[dk].be;
+	unsigned int resets = pcicore_aer_resets(dk);
+	char p[160], v[32] = "";
+	int bad = 0;
+
+	if (!be)
+		return why_add(why, len, "%s aerfail: no backend holds it", name);
+	snprintf(p, sizeof(p), "%s/aerState", be->xdev->nodename);
+	if (xs_read(p, v, sizeof(v)) || strcmp(v, "aerfail"))
+		bad += why_add(why, len, "%s aerfail: %s is '%s'", name, p, v);
+	if (!sim_pd_fenced(dk))
+		bad += why_add(why, len, "%s aerfail: not taken back from dom%u",
+			       name, be->fe.owner.domid);
+	if (resets != 1)
+		bad += why_add(why, len, "%s aerfail: reset %u times by the recovery, not once",
+			       name, resets);
+	return bad;
+}
+
 static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 {
 	struct sim_guest *g = guests[ex->dc];
@@ -375,10 +423,8 @@ static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 
 	if (ex->gone)
 		return check_gone(ex->dk, why, len);
-	/* Refused before the run (sim_unmodelled): there is no AER model. */
 	if (ex->aerfail)
-		return why_add(why, len, "%s aerfail: not modelled (no AER model)",
-			       sim_dk_names[ex->dk]);
+		return check_aerfail(ex->dk, why, len);
 	if (ex->free) {
 		if (!pdevs[ex->dk].present)
 			return why_add(why, len, "%s: expected free, off the host",
@@ -476,6 +522,7 @@ void world_init(const struct sim_world_opts *o)
 	pdev_init_all();
 	xs_init();
 	back_init();
+	gaer_init();
 	for (i = 0; i < SIM_NDEV; i++)
 		tool_attached[i] = -1;
 	for (i = 0; i < SIM_NDC; i++)

@@ -12,6 +12,12 @@
  *         shutdown frees its vectors
  *   msi   one MSI vector, falls back to INTx
  *   intx  the legacy interrupt
+ * AER (guest_aer_call): nic has pci_error_handlers, as e1000e's and
+ * igbvf's: error_detected frees its vectors and stops the device (NEED_RESET;
+ * DISCONNECT on a permanent failure), slot_reset turns bus mastering
+ * back on (RECOVERED), resume requests its vectors again; nvme, msi and
+ * intx have none here (ahci, the msi kind, has none in Linux either), so
+ * pcifront answers NONE for them.
  */
 #include "sim.h"
 
@@ -530,6 +536,57 @@ void guest_remove(struct sim_guest *g, enum sim_dk dk)
 		set_master(g, dk, false);
 		gd->bound = false;
 	}
+}
+
+/* ---- the drivers' pci_error_handlers (AER) ---------------------------- */
+
+static int nic_error_detected(struct sim_guest *g, enum sim_dk dk, int state)
+{
+	if (state == pci_channel_io_perm_failure)
+		return PCI_ERS_RESULT_DISCONNECT;
+	free_vectors(g, dk);
+	set_master(g, dk, false);
+	return PCI_ERS_RESULT_NEED_RESET;
+}
+
+static int nic_slot_reset(struct sim_guest *g, enum sim_dk dk)
+{
+	int err = set_master(g, dk, true);
+
+	if (err) {
+		sim_log(SEAM_LOG_ERR, "guest dom%u %s: cannot re-enable the device after reset: %d",
+			g->domid, sim_dk_names[dk], err);
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void nic_resume(struct sim_guest *g, enum sim_dk dk)
+{
+	int err = try_msix(g, dk, 3);
+
+	g->dev[dk].err = err;
+	if (err)
+		sim_log(SEAM_LOG_ERR, "guest dom%u %s: MSI-X after recovery: %d",
+			g->domid, sim_dk_names[dk], err);
+}
+
+int guest_aer_call(struct sim_guest *g, enum sim_dk dk, int cmd, int state)
+{
+	/* Only nic's driver has error handlers; no driver: none either. */
+	if (!g->dev[dk].bound || sim_dk_kind(dk) != SIM_NIC)
+		return PCI_ERS_RESULT_NONE;
+	switch (cmd) {
+	case XEN_PCI_OP_aer_detected:
+		return nic_error_detected(g, dk, state);
+	case XEN_PCI_OP_aer_slotreset:
+		return nic_slot_reset(g, dk);
+	case XEN_PCI_OP_aer_resume:
+		nic_resume(g, dk);
+		return PCI_ERS_RESULT_NONE;
+	}
+	/* No mmio_enabled: it never answers CAN_RECOVER. */
+	return PCI_ERS_RESULT_NONE;
 }
 
 /*

@@ -235,7 +235,7 @@ void pdev_set_msi_enable(enum sim_dk dk, bool on, unsigned int nvec)
 void pdev_reset(enum sim_dk dk)
 {
 	struct sim_pdev *p = &pdevs[dk];
-	unsigned int resets = p->resets;
+	unsigned int resets = p->resets, link_resets = p->link_resets;
 
 	if (off_host(dk, "reset"))
 		return;
@@ -243,6 +243,21 @@ void pdev_reset(enum sim_dk dk)
 	build(dk);
 	p->present = true;
 	p->resets = resets + 1;
+	p->link_resets = link_resets;
+}
+
+/*
+ * The PCI core's link reset after a fatal error (pci_bus_error_reset: a
+ * secondary bus reset with every function's state saved before and
+ * restored after, MSI-X through Xen's PHYSDEVOP_restore_msi): the
+ * function ends as it was, so only the count changes.  Not an FLR:
+ * p->resets counts pciback's resets.
+ */
+void pdev_link_reset(enum sim_dk dk)
+{
+	if (off_host(dk, "link reset"))
+		return;
+	pdevs[dk].link_resets++;
 }
 
 void pdev_fire(enum sim_dk dk, unsigned int idx)

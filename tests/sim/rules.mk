@@ -14,9 +14,18 @@ SIM_PORTABLE := $(TOP)/msi/vtab.c $(TOP)/tests/shim/seam.c \
 	$(TOP)/pciback/xenstore.c $(TOP)/pciback/ring.c \
 	$(TOP)/pciback/dispatch.c $(TOP)/pciback/confspace.c \
 	$(TOP)/pcifront/xport.c $(TOP)/pcifront/ops.c
-SIM_SRCS := $(wildcard $(SIM_DIR)/*.c)
+# pciback/aer.c (the driver's error handlers) and the file around it
+# (pcicore.c: dom0's PCI core, pciback's struct pcisplit_pdev) include
+# pciback.h and kernel headers: built on their own against the kernel
+# header shims (tests/shim/kernel), which no other file may see.
+SIM_KSRCS := $(SIM_DIR)/pcicore.c $(TOP)/pciback/aer.c
+SIM_KOBJS := $(BUILD)/sim/pcicore.o $(BUILD)/sim/aer.o
+SIM_KCFLAGS := -I$(TOP)/tests/shim/kernel
+SIM_SRCS := $(filter-out $(SIM_KSRCS),$(wildcard $(SIM_DIR)/*.c))
 SIM_HDRS = $(wildcard $(SIM_DIR)/*.h $(TOP)/tests/fakes/*.h \
 	$(TOP)/include/pcisplit/*.h $(TOP)/tests/shim/*/*.h)
+SIM_KHDRS = $(wildcard $(TOP)/tests/shim/kernel/*/*.h) \
+	$(TOP)/pciback/pciback.h
 # The shared matrix (tests/matrix: lifecycle.matrix, sriov.matrix and
 # events.matrix, each also run by the real-Xen harness) and the
 # simulator's own extra scenarios, comma-separated.
@@ -44,10 +53,18 @@ SIM_RACE_MATRIX ?= $(TOP)/tests/matrix/race.matrix
 userspace: sim-build
 sim-build: $(SIM_BIN)
 
-$(SIM_BIN): $(SIM_SRCS) $(SIM_HDRS) $(SIM_PORTABLE) $(SIM_DIR)/rules.mk
+$(SIM_BIN): $(SIM_SRCS) $(SIM_HDRS) $(SIM_PORTABLE) $(SIM_KOBJS) \
+		$(SIM_DIR)/rules.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -o $@ \
-		$(SIM_SRCS) $(SIM_PORTABLE)
+		$(SIM_SRCS) $(SIM_PORTABLE) $(SIM_KOBJS)
+
+$(BUILD)/sim/pcicore.o: $(SIM_DIR)/pcicore.c
+$(BUILD)/sim/aer.o: $(TOP)/pciback/aer.c
+$(SIM_KOBJS): $(SIM_HDRS) $(SIM_KHDRS) $(SIM_DIR)/rules.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) $(SIM_KCFLAGS) -c -o $@ \
+		$(filter %.c,$^)
 
 # The matrix on every leg (plus the parser's own cases).
 sim: $(SIM_BIN)

@@ -25,6 +25,7 @@
 #include <pcisplit/vtab.h>
 #include <pcisplit/back_cfg.h>
 #include <pcisplit/back_dispatch.h>
+#include <pcisplit/seam_xenbus.h>	/* AER's pci_ers_result_t, the wait hook */
 #include "../fakes/fake_pirq.h"
 
 static inline unsigned int ilog2_u(unsigned int v)
@@ -287,7 +288,8 @@ struct sim_pdev {
 	struct sim_msix_ent ent[SIM_MSIX_MAX];
 	u32 msi_serial;		/* MSI block destination */
 	int msi_pirq;		/* first pirq of the block; 0: none */
-	unsigned int resets;
+	unsigned int resets;	/* FLRs (pdev_reset) */
+	unsigned int link_resets;	/* the PCI core's, after a fatal error */
 	/*
 	 * On the host: false once removed (its VF disabled, its PF
 	 * unbound) or pulled out (disconnected, surprise removal).
@@ -319,6 +321,7 @@ u32 pdev_cfg_read(enum sim_dk dk, unsigned int off, unsigned int size);
 void pdev_cfg_write(enum sim_dk dk, unsigned int off, unsigned int size,
 		    u32 val);
 void pdev_reset(enum sim_dk dk);	/* function level reset */
+void pdev_link_reset(enum sim_dk dk);	/* fatal error: the slot's link */
 bool pdev_msix_enabled(enum sim_dk dk);
 bool pdev_msi_enabled(enum sim_dk dk);
 void pdev_set_msix_enable(enum sim_dk dk, bool on);
@@ -332,16 +335,29 @@ int sim_dk_of_sbdf(u32 sbdf);
 struct pcisplit_back;
 
 /*
- * A seized device as pciback's xenbus code holds it: this world's
- * definition of the type struct pcisplit_xb_ops leaves opaque.
+ * A seized device as pciback holds it: pciback.h's struct pcisplit_pdev
+ * (pciback/aer.c reads it), one per device, defined in pcicore.c, the
+ * one file of this world built against pciback.h; opaque elsewhere.
  */
-struct pcisplit_pdev {
-	enum sim_dk dk;
-};
+struct pcisplit_pdev;
+/* @dk's, and the device of one. */
+struct pcisplit_pdev *sim_pd(enum sim_dk dk);
+enum sim_dk sim_pd_dk(const struct pcisplit_pdev *pd);
+/*
+ * The stub driver's record of who holds @dk (pd->be, under
+ * pcisplit_pdevs_lock): @be claims it (not fenced), or NULL lets go.
+ */
+void sim_pd_hold(enum sim_dk dk, struct pcisplit_back *be);
+/*
+ * aer.c took @dk back from the backend still holding it (do_flr's
+ * fence): its requests find no device.  Lockless (the request path).
+ */
+bool sim_pd_fenced(enum sim_dk dk);
+void pcicore_init(void);
 
 /* One device as the stub driver holds it (back.c). */
 struct sim_bdev {
-	struct pcisplit_pdev pd;	/* what pciback's xenbus code holds */
+	struct pcisplit_pdev *pd;	/* what pciback's xenbus code holds */
 	struct pcisplit_vdev vd;	/* its vector records */
 	struct pcisplit_cfg cfg;	/* its virtual config space */
 	struct pcisplit_bdev bd;	/* what the dispatcher sees */
@@ -359,6 +375,11 @@ void back_fini(void);
 void back_set_owner(enum sim_dk dk, int slot);
 /* Reset and release to no owner (pciback's reset; HVM release, do_flr). */
 void back_release(enum sim_dk dk, const char *why);
+/*
+ * pcisplit_pdev_release for AER's take-back (aer.c): records forgotten
+ * (unmapped), FLR if @reset, no owner; the backend still holds @dk.
+ */
+void back_take_back(enum sim_dk dk, bool reset);
 /*
  * The stub driver's remove of @dk (the PCI core removing the device:
  * a VF disabled, its PF unbound, or the card pulled when @surprise):
@@ -392,6 +413,9 @@ void xport_ring_init(struct pcisplit_back *be);
 int xport_ring_connect(struct pcisplit_back *be, int slot, u32 ref,
 		       u32 port);
 void xport_ring_disconnect(struct pcisplit_back *be, int slot);
+/* pciback/aer.c's, for the ring's teardown (pciback.h). */
+void pcisplit_aer_ring_stop(struct pcisplit_back *be);
+void pcisplit_aer_ring_done(struct pcisplit_back *be);
 /* Serve @op for @be as the ring does (counts the allocation site). */
 unsigned int xport_dispatch(struct pcisplit_back *be, struct xen_pci_op *op,
 			    bool atomic);
@@ -515,6 +539,22 @@ static inline bool sim_leg_threaded(enum sim_leg leg)
 /* The frontend's end of the shared page (guest side). */
 int sim_front_start(struct sim_guest *g);
 void sim_front_stop(struct sim_guest *g);
+/* The threaded legs' transport of @g (xport.c), NULL: none. */
+struct pcisplit_front_xport *sim_front_xport(struct sim_guest *g);
+/*
+ * The guest's end of AER (gaer.c): the vtab legs' AER-only transport
+ * from the backend's Connected to the frontend's stop; the world's
+ * seam_wait_hook.
+ */
+void gaer_start(struct sim_guest *g);
+void gaer_stop(struct sim_guest *g);
+void gaer_init(void);
+/*
+ * The driver bound to @dk in @g judges AER step @cmd (XEN_PCI_OP_aer_*;
+ * @state, error_detected's channel state): a pci_ers_result_t, NONE
+ * when no driver is bound or it has no handler for the step.
+ */
+int guest_aer_call(struct sim_guest *g, enum sim_dk dk, int cmd, int state);
 /*
  * Benchmark: bounce one cache line @n times between the calling thread and
  * @slot's backend thread; ns per round trip (0: no backend thread).
@@ -594,7 +634,7 @@ struct sim_expect {
 	bool free;		/* `DEV free` */
 	bool or_next;		/* `A | B`: this one or the next will do */
 	bool gone;		/* `DEV gone`: off the host, nobody holds it */
-	bool aerfail;		/* `DEV aerfail`: not modelled (no AER model) */
+	bool aerfail;		/* `DEV aerfail`: AER recovery gave up, taken back */
 	enum sim_dc dc;
 	enum sim_dk dk;
 	enum sim_mode mode;
@@ -638,7 +678,7 @@ enum sim_step_kind {
 	STEP_UNPLUG,
 	STEP_PLUG,
 	STEP_ASSIGNABLE_ADD,
-	STEP_AER,		/* parsed; not modelled (sim_unmodelled) */
+	STEP_AER,		/* dom0's PCI core recovery (pcicore.c) */
 	STEP_NKIND,
 };
 
@@ -651,6 +691,20 @@ enum sim_aer_kind {
 };
 
 extern const char *const sim_aer_names[SIM_NAER];
+
+/*
+ * dom0's PCI core reporting an error of @kind on @dk (aer_isr, then
+ * pcie_do_recovery for an uncorrectable one, Linux's drivers/pci/pcie/
+ * err.c): each recovery step of the driver bound to it, pciback's
+ * pcisplit_aer_handlers, under its device lock; the results merged as
+ * the core merges them; a fatal error resets the link before slot_reset.
+ * 0 once the core is done, recovered or not (its outcome is logged, as
+ * the core logs it; the expectations judge it), -ENODEV when the device
+ * is not on the host.
+ */
+int pcicore_aer(enum sim_dk dk, enum sim_aer_kind kind);
+/* pciback's resets (FLRs) of @dk during the last AER recovery of any device. */
+unsigned int pcicore_aer_resets(enum sim_dk dk);
 
 extern const char *const sim_step_names[STEP_NKIND];
 
@@ -715,9 +769,9 @@ int matrix_append(struct sim_matrix *m, const struct sim_matrix *more,
 		  char *err, size_t len);
 int sim_step_run(const struct sim_step *st);
 /*
- * The first step of @sc this simulator does not model (an `aer` step, a
- * `DEV aerfail` expectation: it has no AER model), or -1.  Such a
- * scenario is refused, not run: @why says which step and why.
+ * The first step of @sc this simulator does not model, or -1 (none is,
+ * today).  Such a scenario is refused, not run: @why says which step
+ * and why.
  */
 int sim_unmodelled(const struct sim_scenario *sc, char *why, size_t len);
 /* One operation of a step (the step itself, or one side of a race). */

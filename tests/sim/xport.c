@@ -111,15 +111,19 @@ static unsigned int wait_for(struct sim_wait *w, unsigned int seen, u64 ns,
 
 /* ---- backend: the dispatcher's view of the exports ------------------ */
 
-/* exp_lock or exp_spin held: the device at the guest's address, if lent. */
+/*
+ * exp_lock or exp_spin held: the device at the guest's address, if lent
+ * and not taken back (fenced), as ring_xen.c's lookup.
+ */
 static struct pcisplit_bdev *back_lookup(void *ctx, u32 domain, u32 bus,
 					 u32 devfn)
 {
 	struct pcisplit_back *be = ctx;
 	struct pcisplit_pdev *pd = pcisplit_exports_at(be, domain, bus, devfn);
-	struct sim_bdev *b = pd ? container_of(pd, struct sim_bdev, pd) : NULL;
+	struct sim_bdev *b = pd ? &bdevs[sim_pd_dk(pd)] : NULL;
 
-	return b && b->be == be ? &b->bd : NULL;
+	return b && b->be == be && !sim_pd_fenced(sim_pd_dk(pd)) ? &b->bd :
+							    NULL;
 }
 
 static bool back_msix_mem_ok(void *ctx, struct pcisplit_bdev *bd)
@@ -222,10 +226,10 @@ static void bt_defer(struct pcisplit_ring *r)
 	wait_signal(&bt->ev);
 }
 
-/* No AER in this world: a guest's AER answer is a spurious event. */
+/* As ring_xen.c's: the AER step waiting for the guest's answer wakes. */
 static void bt_aer_answer(struct pcisplit_ring *r)
 {
-	sim_log(SEAM_LOG_ERR, "back: an AER answer, but no AER step asked");
+	wake_up(&container_of(r, struct pcisplit_back, ring)->aer_wq);
 }
 
 static unsigned int bt_dispatch(struct pcisplit_ring *r, struct xen_pci_op *op,
@@ -245,6 +249,7 @@ static const struct pcisplit_ring_ops ring_ops = {
 
 void xport_ring_init(struct pcisplit_back *be)
 {
+	init_waitqueue_head(&be->aer_wq);
 	be->fe.ops = &back_ops;
 	be->fe.ctx = be;
 	pcisplit_ring_init(&be->ring, &ring_ops, &be->fe);
@@ -337,13 +342,19 @@ out_clear:
 	return err;
 }
 
-/* As the kernel's: unbind (no handler runs after), flush, unmap. */
+/*
+ * As the kernel's (ring_xen.c): an AER step waiting on the guest stops
+ * and finishes first, then unbind (no handler runs after), flush, unmap.
+ */
 void xport_ring_disconnect(struct pcisplit_back *be, int slot)
 {
 	struct sim_bt *bt = &bts[slot];
 
-	if (bt->be != be)
+	pcisplit_aer_ring_stop(be);
+	if (bt->be != be) {
+		pcisplit_aer_ring_done(be);
 		return;
+	}
 	atomic_store(&bt->bound, false);
 	while (atomic_load(&bt->in_evt))
 		sched_yield();
@@ -358,6 +369,7 @@ void xport_ring_disconnect(struct pcisplit_back *be, int slot)
 	be->ring.flags = 0;
 	be->ring.sh = NULL;
 	memset(bt, 0, sizeof(*bt));
+	pcisplit_aer_ring_done(be);
 }
 
 u64 sim_bench_pingpong(int slot, unsigned long n)
@@ -457,8 +469,10 @@ int sim_front_start(struct sim_guest *g)
 {
 	struct sim_front *f;
 
-	if (!sim_leg_threaded(world_opts.leg))
+	if (!sim_leg_threaded(world_opts.leg)) {
+		gaer_start(g);
 		return 0;
+	}
 	/* Its wait point has a cache line of its own: 64-byte alignment. */
 	f = aligned_alloc(64, (sizeof(*f) + 63) & ~(size_t)63);
 	if (!f)
@@ -466,14 +480,21 @@ int sim_front_start(struct sim_guest *g)
 	memset(f, 0, sizeof(*f));
 	f->g = g;
 	/* pcifront's own bound (0): no request may need it on a live backend. */
-	pcisplit_front_xport_init(&f->x, g->page, &front_ops, f, 0, false);
+	/* pcifront and 6.1's xen-pcifront both register an AER handler. */
+	pcisplit_front_xport_init(&f->x, g->page, &front_ops, f, 0, true);
 	hv_evtchn_set_handler(g->slot, g->port, front_evt, f);
 	g->front = f;
 	return 0;
 }
 
+struct pcisplit_front_xport *sim_front_xport(struct sim_guest *g)
+{
+	return g->front ? &g->front->x : NULL;
+}
+
 void sim_front_stop(struct sim_guest *g)
 {
+	gaer_stop(g);
 	if (!g->front)
 		return;
 	/*

@@ -65,13 +65,50 @@ const char *xenbus_strstate(enum xenbus_state state);
 	struct mutex name = { .m = PTHREAD_MUTEX_INITIALIZER }
 #define spin_lock_irq(l)	spin_lock(l)
 #define spin_unlock_irq(l)	spin_unlock(l)
+#define spin_lock_irqsave(l, flags)					\
+	do {								\
+		(flags) = 0;						\
+		spin_lock(l);						\
+	} while (0)
+#define spin_unlock_irqrestore(l, flags)				\
+	do {								\
+		(void)(flags);						\
+		spin_unlock(l);						\
+	} while (0)
+
+/* ---- duplicates: PCI error recovery (include/linux/pci.h) ------------ */
+
+/* The channel's state an error left, as the PCI core tells a driver. */
+typedef unsigned int pci_channel_state_t;
+enum pci_channel_state {
+	pci_channel_io_normal = 1,	/* I/O channel is in normal state */
+	pci_channel_io_frozen = 2,	/* I/O to channel is blocked */
+	pci_channel_io_perm_failure = 3, /* PCI card is dead */
+};
+
+/* A driver's answer to one recovery step. */
+typedef unsigned int pci_ers_result_t;
+enum pci_ers_result {
+	PCI_ERS_RESULT_NONE = 1,	/* no result / none / not supported */
+	PCI_ERS_RESULT_CAN_RECOVER = 2,	/* recover without a slot reset */
+	PCI_ERS_RESULT_NEED_RESET = 3,	/* wants a slot reset */
+	PCI_ERS_RESULT_DISCONNECT = 4,	/* the device is dead */
+	PCI_ERS_RESULT_RECOVERED = 5,	/* the device is fully recovered */
+	PCI_ERS_RESULT_NO_AER_DRIVER = 6, /* no AER-capable driver */
+};
 
 /* ---- customised: devices and their log lines -------------------------- */
 
 struct device {
 	const char *init_name;		/* what dev_info prints */
 	void *driver_data;
+	struct mutex mutex;		/* device_lock (zeroed: unlocked) */
 };
+
+/* The driver core's device lock: a mutex, so it may sleep. */
+#define device_lock(d)		mutex_lock(&(d)->mutex)
+#define device_unlock(d)	mutex_unlock(&(d)->mutex)
+#define device_lock_assert(d)	lockdep_assert_held(&(d)->mutex)
 
 static inline const char *dev_name(const struct device *dev)
 {
@@ -94,6 +131,9 @@ static inline void dev_set_drvdata(struct device *dev, void *data)
 	seam_log(SEAM_LOG_WARN, "%s: " fmt, dev_name(d), ##__VA_ARGS__)
 #define dev_info(d, fmt, ...)	\
 	seam_log(SEAM_LOG_INFO, "%s: " fmt, dev_name(d), ##__VA_ARGS__)
+#define dev_warn_ratelimited(d, fmt, ...)				\
+	seam_log_ratelimited(SEAM_LOG_WARN, "%s: " fmt, dev_name(d),	\
+			     ##__VA_ARGS__)
 
 /* ---- customised: the xenbus device and watches ------------------------ */
 
@@ -130,9 +170,25 @@ struct delayed_work {
 	unsigned long due;		/* harness time, ms */
 };
 
+/*
+ * A wait queue: its waiters poll their condition (wait_event_timeout,
+ * tests/shim/kernel/linux/wait.h), so waking them is a no-op.
+ */
 typedef struct {
 	int unused;
 } wait_queue_head_t;
+
+#define init_waitqueue_head(wq)	((void)(wq))
+#define wake_up(wq)		((void)(wq))
+/*
+ * What a harness runs while a waiter polls (wait_event_timeout): the
+ * work of other CPUs the condition waits for.  True if it did any.
+ */
+extern bool (*seam_wait_hook)(void);
+/* Monotonic milliseconds (jiffies). */
+unsigned long seam_jiffies(void);
+/* One poll of a waiter: the hook, then a millisecond's sleep if it was idle. */
+void seam_wait_poll(void);
 
 #define INIT_DELAYED_WORK(dw, fn)				\
 	do {							\
