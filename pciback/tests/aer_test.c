@@ -787,6 +787,46 @@ static void aer_free_device(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 0);
 }
 
+/*
+ * Expect: a device taken back at error_detected (its guest has no AER
+ * handler) is not reset again by the slot_reset the core sends to every
+ * device below the port when another one (its PF) asks for a reset: the
+ * take-back's reset was once per lending.  On a frozen channel it is:
+ * that reset came before the link reset.  The next recovery starts
+ * afresh and resets it as a device lent to nobody.
+ */
+static void aer_slot_reset_after_take_back(struct kunit *test)
+{
+	struct aer_fix *x = test->priv;
+
+	lend(test, false);
+	KUNIT_EXPECT_EQ(test, core_step(x, DET, NORMAL), R(DISCONNECT));
+	expect_taken_back(test);
+	KUNIT_EXPECT_EQ(test, core_step(x, SLOT, 0), R(RECOVERED));
+	core_step(x, XEN_PCI_OP_aer_resume, 0);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 1);
+
+	KUNIT_EXPECT_EQ(test, core_step(x, DET, FROZEN), R(NEED_RESET));
+	KUNIT_EXPECT_EQ(test, core_step(x, SLOT, 0), R(RECOVERED));
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 2);
+	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 1);
+}
+
+/*
+ * Expect: on a frozen channel a device taken back at error_detected is
+ * reset again at slot_reset, after the link reset.
+ */
+static void aer_slot_reset_after_take_back_frozen(struct kunit *test)
+{
+	struct aer_fix *x = test->priv;
+
+	lend(test, false);
+	KUNIT_EXPECT_EQ(test, core_step(x, DET, FROZEN), R(DISCONNECT));
+	expect_taken_back(test);
+	KUNIT_EXPECT_EQ(test, core_step(x, SLOT, 0), R(RECOVERED));
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 2);
+}
+
 /* ---- back to back ---------------------------------------------------- */
 
 /*
@@ -846,6 +886,8 @@ static struct kunit_case aer_cases[] = {
 	KUNIT_CASE(aer_frontend_leaves),
 	KUNIT_CASE(aer_guest_dying),
 	KUNIT_CASE(aer_free_device),
+	KUNIT_CASE(aer_slot_reset_after_take_back),
+	KUNIT_CASE(aer_slot_reset_after_take_back_frozen),
 	KUNIT_CASE(aer_back_to_back),
 	KUNIT_CASE(aer_back_to_back_after_silence),
 	{}

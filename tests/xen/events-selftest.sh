@@ -28,6 +28,14 @@ PCI_DEVICES=$SYS E2E_BDF_CACHE=$tmp/bdf XL_LOG=$tmp/xl.log EVID=$tmp/evid
 SRIOV=1 HOTPLUG=1 BACK=ours VTAB=$tmp/vtab
 . "$HERE/dom0/devices.sh"
 . "$HERE/dom0/events.sh"
+# Linux's aer_inject: the call recorded (never the host's modprobe);
+# AER_INJ_FAIL=1 fails it, AER_INJ_LINES is what dom0 then logs
+AER_INJ_FAIL=0 AER_INJ_LINES=
+aer_inject_linux() {
+	echo "aer_inject $*" >>"$tmp/qmp"
+	[ "$AER_INJ_FAIL" = 0 ] || return 1
+	[ -z "$AER_INJ_LINES" ] || printf '%s\n' "$AER_INJ_LINES" >>"$tmp/dmesg"
+}
 # from the runner: the expectations and their helpers
 . <(sed -n '/^field() /p; /^check_owned() {/,/^}/p; /^check_expect() {/,/^}/p; /^pcidev_state() {/,/^}/p' "$HERE/dom0/matrix.sh")
 
@@ -76,8 +84,9 @@ qmp() {
 qmp_sent() { cat "$tmp/qmp" 2>/dev/null || true; }
 # setpci: its writes recorded, a read answers 0000; SETPCI_FAIL=1 refuses
 SETPCI_FAIL=0
+SETPCI_DEVCTL=0006
 setpci() {
-	case $* in *=*) echo "$*" >>"$tmp/setpci" ;; *) echo 0000 ;; esac
+	case $* in *=*) echo "$*" >>"$tmp/setpci" ;; *CAP_EXP+8.w) echo "$SETPCI_DEVCTL" ;; *) echo 0000 ;; esac
 	[ "$SETPCI_FAIL" = 0 ]
 }
 setpci_sent() { cat "$tmp/setpci" 2>/dev/null || true; }
@@ -178,8 +187,20 @@ t "aer: the AER core's lines about the device are expected" "$AER_EXCUSE" "$B"
 t "aer correctable: nothing to let through for QEMU" "$(setpci_sent)" ""
 : >"$tmp/dmesg"
 reset_step
+AER_INJ_LINES="pcieport 0000:00:0a.0: AER: Correctable error message received from $B"
 do_aer hpnic correctable && r=0 || r=$?
-t "aer correctable: not reported is the rig's limit, not a failure" "$r ${#FAILS[@]} ${#LIMITS[@]}" "0 0 1"
+AER_INJ_LINES=
+t "aer correctable: not delivered by QEMU, then through Linux's aer_inject, reported" "$r ${#FAILS[@]} ${#LIMITS[@]} $(qmp_sent | tr '\n' '|')" \
+	"0 0 0 pcie_aer_inject_error hp1 RCVR|aer_inject $B correctable|"
+: >"$tmp/dmesg"
+reset_step
+do_aer hpnic correctable && r=0 || r=$?
+has "aer correctable: injected by aer_inject and still not reported is a failure" "$r $STEP_ERR" "1 aer hpnic correctable: dom0's AER driver reported nothing for $B within 30 s of Linux's aer_inject"
+reset_step
+AER_INJ_FAIL=1
+do_aer hpnic correctable && r=0 || r=$?
+AER_INJ_FAIL=0
+t "aer correctable: neither QEMU nor aer_inject: the rig's limit, not a failure" "$r ${#FAILS[@]} ${#LIMITS[@]}" "0 0 1"
 has "aer correctable: the limit says why" "${LIMITS[*]}" "QEMU never sends a correctable error message to the root port"
 reset_step
 do_aer hpnic nonfatal && r=0 || r=$?
@@ -187,6 +208,21 @@ has "aer nonfatal: waits for the recovery to end" "$r $STEP_ERR" "1 aer hpnic no
 t "aer nonfatal: UNSUP injected" "$(qmp_sent)" "pcie_aer_inject_error hp1 UNSUP"
 t "aer nonfatal: SERR# and reporting on for the device and its port, SERR in the port's bridge control" "$(setpci_sent | tr '\n' '|')" \
 	"-s $B COMMAND=0100:0100 CAP_EXP+8.w=0006:0006|-s 0000:00:0a.0 COMMAND=0100:0100 CAP_EXP+8.w=0006:0006|-s 0000:00:0a.0 BRIDGE_CONTROL=0002:0002|"
+reset_step
+SETPCI_DEVCTL=0000
+AER_INJ_LINES="pcieport 0000:00:0a.0: AER: Uncorrectable (Non-Fatal) error message received from $B
+pcieport 0000:00:0a.0: AER: device recovery successful"
+do_aer hpnic nonfatal && r=0 || r=$?
+AER_INJ_LINES=
+t "aer nonfatal: reporting enables that do not stick: through aer_inject, recovered" "$r ${#FAILS[@]} ${#LIMITS[@]} $(qmp_sent | tr '\n' '|')" \
+	"0 0 0 pcie_aer_inject_error hp1 UNSUP|aer_inject $B nonfatal|"
+: >"$tmp/dmesg"
+reset_step
+AER_INJ_FAIL=1
+do_aer hpnic nonfatal && r=0 || r=$?
+AER_INJ_FAIL=0 SETPCI_DEVCTL=0006
+t "aer nonfatal: neither QEMU nor aer_inject: the rig's limit, not waited for" "$r ${#FAILS[@]} ${#LIMITS[@]}" "0 0 1"
+has "aer nonfatal: the limit says why" "${LIMITS[*]}" "keeps its Device Control error-reporting enables at 0"
 reset_step
 SETPCI_FAIL=1
 do_aer hpnic nonfatal && r=0 || r=$?

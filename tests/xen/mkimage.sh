@@ -198,8 +198,10 @@ cp "$HERE"/dom0/*.sh "$HERE"/dom0/signatures "$HERE"/dom0/stockbugs.table "$d/e2
 chmod 755 "$d/e2e/collect.sh"
 dmods=()
 # igb: the SR-IOV rig's PF (vm.sh --vf), loaded only when a script asks;
-# igbvf: a VF driven in dom0 itself, the control beside a lent one
-for m in crct10dif_generic crc64_rocksoft_generic igb igbvf; do
+# igbvf: a VF driven in dom0 itself, the control beside a lent one;
+# aer_inject: Linux's AER error injector, for a device whose QEMU model
+# cannot send an error message (dom0/events.sh, do_aer)
+for m in crct10dif_generic crc64_rocksoft_generic igb igbvf aer_inject; do
 	has_module "$DOM0_KROOT" "$DOM0_KVER" "$m" && dmods+=("$m")
 done
 add_modules "$d" "$DOM0_KROOT" "$DOM0_KVER" xen-evtchn xen-privcmd xenfs xen-gntdev \

@@ -309,8 +309,39 @@ aer_let_through() {
 		setpci -s "$f" COMMAND=0100:0100 CAP_EXP+8.w=0006:0006 || return 1
 	done
 	setpci -s "$2" BRIDGE_CONTROL=0002:0002 || return 1
-	echo "aer rig: SERR# on in $1 and $2, SERR on in $2's bridge control, non-fatal and fatal reporting on" >>"$EVID"
+	echo "aer rig: after: $1 COMMAND $(setpci -s "$1" COMMAND) DEVCTL $(setpci -s "$1" CAP_EXP+8.w); $2 COMMAND $(setpci -s "$2" COMMAND) DEVCTL $(setpci -s "$2" CAP_EXP+8.w) BRIDGE_CONTROL $(setpci -s "$2" BRIDGE_CONTROL)" >>"$EVID"
 }
+
+# aer_reporting_fixed BDF: its device control's non-fatal and fatal
+# reporting enables stay 0 when written, as in QEMU's e1000e, igb and
+# nvme (their realize never calls pcie_cap_deverr_init): QEMU then drops
+# every error message of the device (pcie_aer_msg_alldev)
+aer_reporting_fixed() { [ $((0x$(setpci -s "$1" CAP_EXP+8.w) & 6)) = 0 ]; }
+# aer_inject_linux BDF KIND: the error through Linux's aer_inject (the
+# AER core, its recovery and every driver after it as for a real error;
+# what is made up is the device's and its root port's error registers,
+# which aer_inject answers config reads of, and the port's interrupt,
+# which it raises): struct aer_error_inj (bus, dev, fn, uncor_status,
+# cor_status, header_log0..3, domain) written to /dev/aer_inject.
+# The status bits are the ones pcie_aer_inject_error names RCVR, UNSUP
+# and DLP; the device's severity register makes UNSUP non-fatal and DLP
+# fatal, as for QEMU.
+declare -A AER_LINUX=([correctable]="0 1" [nonfatal]="$((0x100000)) 0" [fatal]="$((0x10)) 0")
+le32() { printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $((($1 >> 8) & 255)) $((($1 >> 16) & 255)) $((($1 >> 24) & 255)); }
+aer_inject_linux() {
+	local b=$1 dom bus dev fn unc cor rec dn
+	IFS=':.' read -r dom bus dev fn <<<"$b"
+	read -r unc cor <<<"${AER_LINUX[$2]}"
+	modprobe aer_inject 2>>"$EVID" || { echo "aer_inject: modprobe failed" >>"$EVID"; return 1; }
+	if [ ! -c /dev/aer_inject ] && dn=$(cat /sys/class/misc/aer_inject/dev 2>/dev/null); then
+		mknod /dev/aer_inject c "${dn%%:*}" "${dn##*:}"
+	fi
+	rec=$(printf '\\x%02x\\x%02x\\x%02x\\x00' $((0x$bus)) $((0x$dev)) $((0x$fn)))$(le32 "$unc")$(le32 "$cor")$(le32 0)$(le32 0)$(le32 0)$(le32 0)$(le32 $((0x$dom)))
+	echo "aer rig: $b $2 through Linux's aer_inject: uncor_status $(printf 0x%x "$unc") cor_status $(printf 0x%x "$cor")" >>"$EVID"
+	printf "$rec" >/dev/aer_inject 2>>"$EVID"
+}
+
+AER_UNCOR_LIMIT="QEMU's model of this device keeps its Device Control error-reporting enables at 0 (written 1, read back 0: no pcie_cap_deverr_init in its realize), so QEMU drops the error message (hw/pci/pcie_aer.c, pcie_aer_msg_alldev) and dom0's AER driver cannot see it; injected, the device checked afterwards"
 
 # what QEMU does with a correctable error: nothing dom0 can see (its
 # pcie_aer_msg_alldev sends a message up only for an uncorrectable
@@ -318,7 +349,7 @@ aer_let_through() {
 AER_COR_LIMIT="QEMU never sends a correctable error message to the root port (hw/pci/pcie_aer.c, pcie_aer_msg_alldev), so dom0's AER driver cannot see it; injected, the device checked afterwards"
 
 do_aer() {	# DEV KIND
-	local dev=$1 kind=$2 why b port dom= name= id= st=absent cond=aer_recovered sec=90 n
+	local dev=$1 kind=$2 why b port dom= name= id= st=absent cond=aer_recovered sec=90 n lim= via
 	if why=$(event_refusal aer "$dev"); then STEP_ERR=$why; return 1; fi
 	[ -n "${AER_QEMU[$kind]:-}" ] || { STEP_ERR="aer $dev $kind: KIND is correctable, nonfatal or fatal"; return 1; }
 	port=${E2E_HP_PORT[$dev]}
@@ -332,21 +363,31 @@ do_aer() {	# DEV KIND
 		STEP_ERR="aer $dev $kind: setpci could not enable error messages on $b and its port $port"; return 1
 	fi
 	qmp "pcie_aer_inject_error ${E2E_HP_QID[$dev]} ${AER_QEMU[$kind]}"
-	# a correctable error is only reported (and QEMU does not send it:
-	# AER_COR_LIMIT); an uncorrectable one goes through recovery, up to
-	# four steps the backend may each take aer_timeout_ms (10 s) to have
-	# its guest answer, and a link reset
-	if [ "$kind" = correctable ]; then
-		if ! wait_until 10 aer_reported "$b"; then
-			LIMITS+=("aer $dev correctable: $AER_COR_LIMIT")
-			echo "limitation: aer $dev correctable: $AER_COR_LIMIT" >>"$EVID"
+	via="pcie_aer_inject_error ${E2E_HP_QID[$dev]} ${AER_QEMU[$kind]}"
+	# What QEMU cannot deliver (AER_COR_LIMIT, AER_UNCOR_LIMIT) goes
+	# through Linux's aer_inject instead; if that cannot run either, the
+	# step is the rig's limit, the device still checked afterwards.
+	if [ "$kind" = correctable ] && ! wait_until 10 aer_reported "$b"; then
+		lim=$AER_COR_LIMIT
+	elif [ "$kind" != correctable ] && aer_reporting_fixed "$b"; then
+		lim=$AER_UNCOR_LIMIT
+	fi
+	if [ -n "$lim" ]; then
+		echo "aer rig: QEMU cannot deliver it: $lim" >>"$EVID"
+		if ! aer_inject_linux "$b" "$kind"; then
+			LIMITS+=("aer $dev $kind: $lim; Linux's aer_inject could not inject it either (evidence)")
+			echo "limitation: aer $dev $kind: $lim" >>"$EVID"
 			aer_evidence "$b" "" ""
 			return 0
 		fi
-		cond=aer_reported sec=0
+		via="Linux's aer_inject (QEMU cannot deliver it)"
 	fi
+	# a correctable error is only reported; an uncorrectable one goes
+	# through recovery, up to four steps the backend may each take
+	# aer_timeout_ms (10 s) to have its guest answer, and a link reset
+	[ "$kind" != correctable ] || cond=aer_reported sec=30
 	wait_until "$sec" "$cond" "$b" ||
-		{ STEP_ERR="aer $dev $kind: dom0's AER driver $( aer_reported "$b" && echo "did not end its recovery" || echo "reported nothing") for $b within $sec s of pcie_aer_inject_error ${E2E_HP_QID[$dev]} ${AER_QEMU[$kind]} (the monitor's answer is in the host's logs/qmp.log)"; aer_evidence "$b" "" ""; return 1; }
+		{ STEP_ERR="aer $dev $kind: dom0's AER driver $( aer_reported "$b" && echo "did not end its recovery" || echo "reported nothing") for $b within $sec s of $via (the monitor's answer is in the host's logs/qmp.log)"; aer_evidence "$b" "" ""; return 1; }
 	dom=${OWNER[$dev]:-}
 	if [ -n "$dom" ] && [ "$dom" != HVM ]; then
 		name=$(gname "$dom")
@@ -354,7 +395,7 @@ do_aer() {	# DEV KIND
 	fi
 	aer_evidence "$b" "$name" "$st"
 	n=$(aer_lines "$b" | grep -cE "$b: pcisplit-back: AER" || true)
-	say "  aer $dev $kind ($b): $(aer_lines "$b" | grep -oE 'AER: device recovery (successful|failed)' | tail -n 1 || echo reported)${dom:+; lent to $dom: aerState $st, $n AER lines of the backend}"
+	say "  aer $dev $kind ($b, by $via): $(aer_lines "$b" | grep -oE 'AER: device recovery (successful|failed)' | tail -n 1 || echo reported)${dom:+; lent to $dom: aerState $st, $n AER lines of the backend}"
 	# a recovery reaches the driver bound in dom0: for a lent device our
 	# backend, which forwards each step to the guest or gives up
 	if [ "$kind" != correctable ] && [ -n "$name" ] && [ "$BACK" = ours ] && [ "$n" = 0 ]; then
