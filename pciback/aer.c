@@ -286,6 +286,23 @@ static pci_ers_result_t aer_exchange(struct pcisplit_pdev *pd,
 	return aer_verdict(pd, be, cmd, state, ans);
 }
 
+/*
+ * A link reset (the channel was frozen) left @pd with the config space
+ * of a device just out of reset: no BARs, no MSI-X table.  The guest's
+ * driver re-initialises the device in its slot_reset, but a PV guest
+ * cannot program the MSI-X table (Xen owns it) or the BARs (the backend
+ * emulates them): restore dom0's copy first, pci_restore_state, which
+ * has Xen write the table for the guest's pirqs again
+ * (PHYSDEVOP_restore_msi).  Without it the guest's device works after
+ * the recovery but never interrupts.
+ */
+static void aer_restore_for_guest(struct pcisplit_pdev *pd)
+{
+	if (!pd->saved || pd->ops->restore(pd->dev, pd->saved))
+		dev_warn(&pd->dev->dev,
+			 "AER: could not restore the device after the link reset\n");
+}
+
 /* One step of recovery.  Process context, device lock held; may sleep. */
 static pci_ers_result_t aer_step(struct pci_dev *dev, int cmd,
 				 pci_channel_state_t state)
@@ -306,12 +323,15 @@ static pci_ers_result_t aer_step(struct pci_dev *dev, int cmd,
 	be = pd->fenced ? NULL : pd->be;
 	mutex_unlock(&pcisplit_pdevs_lock);
 
-	if (!be || !be->ring.sh)
+	if (!be || !be->ring.sh) {
 		res = aer_by_dom0(pd, cmd, state);
-	else if (aer_guest_leaving(be))
+	} else if (aer_guest_leaving(be)) {
 		res = aer_guest_left(pd, be, cmd, state);
-	else
+	} else {
+		if (cmd == XEN_PCI_OP_aer_slotreset && pd->aer_frozen)
+			aer_restore_for_guest(pd);
 		res = aer_exchange(pd, be, cmd, state);
+	}
 	mutex_unlock(&pcisplit_aer_lock);
 	return res;
 }

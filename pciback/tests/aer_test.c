@@ -496,6 +496,7 @@ struct walk_case {
 	int cmds[3];
 	pci_ers_result_t answers[3];
 	pci_ers_result_t expect[2];	/* of the first two steps */
+	int restores;			/* of dom0's copy, after the link reset */
 };
 
 static const struct walk_case walk_cases[] = {
@@ -504,13 +505,13 @@ static const struct walk_case walk_cases[] = {
 	    XEN_PCI_OP_aer_resume },
 	  { PCI_ERS_RESULT_CAN_RECOVER, PCI_ERS_RESULT_RECOVERED,
 	    PCI_ERS_RESULT_NONE },
-	  { PCI_ERS_RESULT_CAN_RECOVER, PCI_ERS_RESULT_RECOVERED }, },
+	  { PCI_ERS_RESULT_CAN_RECOVER, PCI_ERS_RESULT_RECOVERED }, 0, },
 	{ "with a reset", pci_channel_io_frozen,
 	  { XEN_PCI_OP_aer_detected, XEN_PCI_OP_aer_slotreset,
 	    XEN_PCI_OP_aer_resume },
 	  { PCI_ERS_RESULT_NEED_RESET, PCI_ERS_RESULT_RECOVERED,
 	    PCI_ERS_RESULT_NONE },
-	  { PCI_ERS_RESULT_NEED_RESET, PCI_ERS_RESULT_RECOVERED }, },
+	  { PCI_ERS_RESULT_NEED_RESET, PCI_ERS_RESULT_RECOVERED }, 1, },
 };
 
 static void walk_case_desc(const struct walk_case *c, char *desc)
@@ -525,7 +526,8 @@ KUNIT_ARRAY_PARAM(walk, walk_cases, walk_case_desc);
  * step by step (error detected with the channel state, then MMIO enabled
  * or slot reset, then resume), each in the guest's own address, one
  * answer and one wake each, each answer returned as given; the device
- * stays the guest's, vectors and all, and no aerState is written.
+ * stays the guest's, vectors and all, and no aerState is written; after
+ * a link reset dom0's copy of its config space is restored once.
  */
 static void aer_recovery_forwarded(struct kunit *test)
 {
@@ -549,6 +551,13 @@ static void aer_recovery_forwarded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->wakes, 3);
 	expect_exchange_over(test);
 	expect_guest_keeps(test);
+	/*
+	 * After a link reset the device's BARs and MSI-X table are dom0's
+	 * to restore before the guest's slot_reset (real Xen, aer-fatal:
+	 * without it the guest's NIC never interrupted again).
+	 */
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESTORE),
+			c->restores);
 }
 
 /* One step, the guest's answer to it, what the PCI core must get. */

@@ -184,6 +184,16 @@ echo "pcieport 0000:00:0a.0: AER: Correctable error message received from $B" >"
 do_aer hpnic correctable && r=0 || r=$?
 t "aer correctable: RCVR injected into hp1, done once reported" "$r $(qmp_sent)" "0 pcie_aer_inject_error hp1 RCVR"
 t "aer: the AER core's lines about the device are expected" "$AER_EXCUSE" "$B"
+# Linux 6.12's report of an injected error (deb13, aer-recover), and the
+# backend's own line beside it, which stays checked
+printf '%s\n' "[   71.026220] pciback $B: PCIe Bus Error: severity=Correctable, type=Physical Layer, (Receiver ID)" \
+	"[   71.026256] pciback $B:   device [8086:10d3] error status/mask=00000001/0000e000" \
+	"[   71.026270] pciback $B:    [ 0] RxErr                  (First)" \
+	"[   71.026300] pcieport 0000:00:0a.0: AER: Correctable error message received from $B" \
+	"[   71.026400] pciback $B: AER: can't recover (no error_detected callback)" \
+	"[   71.026500] pciback $B: pcisplit-back: AER step 1 for dom1 failed" >"$tmp/aer-core"
+t "aer: the AER core's report of the device is what AER_CORE_RE takes" "$(grep -cE "$B: $AER_CORE_RE" "$tmp/aer-core")" 4
+t "aer: the backend's own line is not" "$(grep -vE "$B: $AER_CORE_RE" "$tmp/aer-core" | grep -c pcisplit-back)" 1
 t "aer correctable: nothing to let through for QEMU" "$(setpci_sent)" ""
 : >"$tmp/dmesg"
 reset_step

@@ -287,6 +287,13 @@ do_assignable_add() {	# DEV
 	assignable_add "$1"
 }
 
+# what the AER core prints about a device after BDF's "DRIVER BDF: "
+# (6.12: "PCIe Bus Error: severity=Correctable, type=Physical Layer,
+# (Receiver ID)", "  device [8086:10d3] error status/mask=00000001/0000e000",
+# "   [ 0] RxErr  (First)", "AER: ..."): the injected error's report,
+# expected in an aer step (matrix.sh, check_signatures)
+AER_CORE_RE='(AER: |PCIe Bus Error: | +device \[[0-9a-f]{4}:[0-9a-f]{4}\] error status/mask=| +\[ *[0-9]+\] | +Error of this Agent)'
+
 # aer_lines BDF: what dom0 logged this step of the AER core and the
 # backend about BDF and its root port (dmesg, not dmesg -c: the step's
 # lines go to check_signatures at its end)

@@ -311,10 +311,10 @@ check_signatures() {
 		mv "$f.kept" "$f"
 	done
 	# an aer step: the AER core's report of the error it injected, on the
-	# device bound to pciback ("pciback BDF: AER: PCIe Bus Error: ...");
-	# the backend's own lines ("BDF: pcisplit-back: ...") are checked
+	# device bound to pciback (events.sh, AER_CORE_RE); the backend's own
+	# lines ("BDF: pcisplit-back: ...") are checked
 	[ -z "${AER_EXCUSE:-}" ] ||
-		race_excuse_lines /tmp/dom0.new "$AER_EXCUSE: AER: " "the AER core's report of the injected error"
+		race_excuse_lines /tmp/dom0.new "$AER_EXCUSE: $AER_CORE_RE" "the AER core's report of the injected error"
 	# what a guest meets while its domain goes away in a race
 	[ -z "${RACE_GOING:-}" ] || race_excuse
 	# a kernel bug report whose call trace runs through a stock module
