@@ -348,12 +348,12 @@ aer_inject_linux() {
 	printf "$rec" >/dev/aer_inject 2>>"$EVID"
 }
 
-AER_UNCOR_LIMIT="QEMU's model of this device keeps its Device Control error-reporting enables at 0 (written 1, read back 0: no pcie_cap_deverr_init in its realize), so QEMU drops the error message (hw/pci/pcie_aer.c, pcie_aer_msg_alldev) and dom0's AER driver cannot see it; injected, the device checked afterwards"
+AER_UNCOR_LIMIT="QEMU's model of this device keeps its Device Control error-reporting enables at 0 (written 1, read back 0: no pcie_cap_deverr_init in its realize), so QEMU drops the error message (hw/pci/pcie_aer.c, pcie_aer_msg_alldev) and dom0's AER driver cannot see it"
 
 # what QEMU does with a correctable error: nothing dom0 can see (its
 # pcie_aer_msg_alldev sends a message up only for an uncorrectable
 # error with SERR# enabled; tests/xen/README.md)
-AER_COR_LIMIT="QEMU never sends a correctable error message to the root port (hw/pci/pcie_aer.c, pcie_aer_msg_alldev), so dom0's AER driver cannot see it; injected, the device checked afterwards"
+AER_COR_LIMIT="QEMU never sends a correctable error message to the root port (hw/pci/pcie_aer.c, pcie_aer_msg_alldev), so dom0's AER driver cannot see it"
 
 do_aer() {	# DEV KIND
 	local dev=$1 kind=$2 why b port dom= name= id= st=absent cond=aer_recovered sec=90 n lim= via
