@@ -215,6 +215,7 @@ void back_remove(enum sim_dk dk, bool surprise)
 		pcisplit_exports_gone(be, b->pd);
 	}
 	release(dk, !surprise, "removed", surprise ? "pulled out" : "removed");
+	sim_pd_seize(dk, false);
 	pdevs[dk].present = false;
 	hv_deassign(dk);
 }
@@ -227,6 +228,7 @@ void back_seize(enum sim_dk dk)
 	b->cfg.int_line = pdevs[dk].gsi;
 	b->owner_slot = -1;
 	b->owner_serial = 0;
+	sim_pd_seize(dk, true);
 	sim_log(SEAM_LOG_INFO, "back: %s seized", sim_dk_names[dk]);
 }
 

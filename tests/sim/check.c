@@ -459,9 +459,11 @@ static int check_expect(const struct sim_expect *ex, char *why, size_t len)
 
 		pdev_fire(ex->dk, i);
 		if (gd->irqs[i] != before + 1)
-			bad += why_add(why, len, "%s %s: vector %u (pirq %d) did not fire",
+			bad += why_add(why, len, "%s %s: vector %u (pirq %d) did not fire%s",
 				       sim_dc_names[ex->dc],
-				       sim_dk_names[ex->dk], i, gd->pirq[i]);
+				       sim_dk_names[ex->dk], i, gd->pirq[i],
+				       pdev_mmio_decoded(ex->dk) ? "" :
+				       " (BAR0 unassigned since a link reset: Xen's MSI-X table writes lost)");
 	}
 	return bad;
 }

@@ -166,6 +166,27 @@ static void sync_enable(enum sim_dk dk)
 		pdev_set_msi_enable(dk, false, 0);
 }
 
+/*
+ * Xen writes MSI-X entry @e of @dk (address and data for @serial's
+ * @pirq, the mask bit) through the table in BAR0: a device that does not
+ * decode BAR0 (a link reset left it unassigned) never sees the write,
+ * and Xen does not know.  Lock held.
+ */
+static void msix_write(enum sim_dk dk, unsigned int e, u32 serial, int pirq,
+		       bool masked)
+{
+	struct sim_pdev *p = &pdevs[dk];
+
+	if (!pdev_mmio_decoded(dk)) {
+		sim_log(SEAM_LOG_WARN, "hv: %s MSI-X entry %u for pirq %d lost: BAR0 not decoded, the table unreachable",
+			sim_dk_names[dk], e, pirq);
+		return;
+	}
+	p->ent[e].serial = serial;
+	p->ent[e].pirq = pirq;
+	p->ent[e].masked = masked;
+}
+
 /* Mask every MSI/MSI-X destination that points at (serial, pirq). */
 static void mask_routes(u32 serial, int pirq)
 {
@@ -325,9 +346,7 @@ int hv_map_msi(u16 domid, enum sim_dk dk, bool msix, unsigned int index,
 		goto out_unlock;
 	}
 	if (msix) {
-		p->ent[index].serial = d->serial;
-		p->ent[index].pirq = first;
-		p->ent[index].masked = true;
+		msix_write(dk, index, d->serial, first, true);
 		sync_enable(dk);
 	} else {
 		p->msi_serial = d->serial;
@@ -418,6 +437,50 @@ int hv_unmap(u16 domid, int pirq)
 	hv.unmaps++;
 	pthread_mutex_unlock(&hv.lock);
 	return 0;
+}
+
+/*
+ * PHYSDEVOP_restore_msi, as pci_restore_state in dom0 asks for it when
+ * dom0's kernel has MSI or MSI-X enabled for @dk (which, with pciback
+ * enabling them on the guest's behalf, is while Xen holds a pirq mapped
+ * for the device): Xen writes every entry it has mapped for @dk again,
+ * each for its domain and pirq, unmasked if its pirq is bound (as it
+ * was), and turns MSI-X (or MSI) on; the MSI block, in config space,
+ * with its first pirq and size.  The number of entries written.
+ */
+unsigned int hv_restore_msi(enum sim_dk dk)
+{
+	struct sim_pdev *p = &pdevs[dk];
+	unsigned int slot, i, n = 0;
+
+	pthread_mutex_lock(&hv.lock);
+	for (slot = 1; slot < SIM_NDOM; slot++) {
+		struct sim_dom *d = &hv.dom[slot];
+
+		if (!d->used || !d->alive)
+			continue;
+		for (i = 0; i < SIM_NPIRQ; i++) {
+			struct fake_pirq *q = &d->pirq[i];
+			int pirq = SIM_PIRQ_BASE + i;
+
+			if (q->kind == FAKE_PIRQ_FREE || q->sbdf != p->sbdf)
+				continue;
+			if (q->kind == FAKE_PIRQ_MSIX &&
+			    q->entry < p->msix_size) {
+				msix_write(dk, q->entry, d->serial, pirq,
+					   q->port < 0);
+				n++;
+			} else if (q->kind == FAKE_PIRQ_MSI && q->run) {
+				p->msi_serial = d->serial;
+				p->msi_pirq = pirq;
+				pdev_set_msi_enable(dk, true, q->run);
+				n++;
+			}
+		}
+	}
+	sync_enable(dk);
+	pthread_mutex_unlock(&hv.lock);
+	return n;
 }
 
 /* ---- event channels ------------------------------------------------ */
@@ -528,7 +591,8 @@ int hv_evtchn_bind_pirq(int slot, int pirq, sim_evt_handler h, void *arg)
 	evt_unlock_all();
 	q->port = port;
 	/* Binding starts the pirq: the device's entry is unmasked. */
-	if (q->kind == FAKE_PIRQ_MSIX && pirq_pdev(q))
+	if (q->kind == FAKE_PIRQ_MSIX && pirq_pdev(q) &&
+	    pdev_mmio_decoded(pirq_pdev(q)->dk))
 		pirq_pdev(q)->ent[q->entry].masked = false;
 out_unlock:
 	pthread_mutex_unlock(&hv.lock);

@@ -15,7 +15,14 @@
  *     step to the driver of every function below the port (a VF's: the
  *     PF, dom0's igb, and both VFs), under its device lock, the votes
  *     merged as merge_result does, the link reset after a fatal error's
- *     error_detected (reset_subordinates).
+ *     error_detected (reset_subordinates: a slot or secondary bus reset,
+ *     no state saved or restored: every function below the port as from
+ *     power-on, BAR0 unassigned, its MSI-X table lost; each driver's
+ *     slot_reset restores its own: pciback's through pd->ops->restore,
+ *     the PF's igb the VFs' BARs);
+ *   - pd->ops (only restore: pci_restore_state of pd->saved, the header
+ *     as seized, and Xen's PHYSDEVOP_restore_msi) and pd->saved, set at
+ *     seize as the module's.
  * Every seized device is bound to pciback, whose handlers are
  * pcisplit_aer_handlers; a device off the host gets no error.  The bound
  * on the guest's answer, pcisplit_aer_timeout_ms, is set small (real
@@ -33,17 +40,78 @@
 
 DEFINE_MUTEX(pcisplit_pdevs_lock);
 
+/*
+ * pci_save_state's copy, as pci_store_saved_state keeps it for pciback
+ * from seize on: here the config header (what pci_restore_config_space
+ * writes back); the MSI/MSI-X state pci_restore_state takes from the
+ * kernel, not from the copy (pci_restore_msi_state).
+ */
+struct pci_saved_state {
+	u32 hdr[16];
+};
+
 static struct pcisplit_pdev kpd[SIM_NDEV];
+static struct pci_saved_state ksaved[SIM_NDEV];
 static unsigned int aer_resets[SIM_NDEV];	/* FLRs in the last recovery */
 static struct pci_dev kdev[SIM_NDEV];
 static struct pci_bus root_bus;		/* 0000:00, every device's */
 static char kname[SIM_NDEV][16];
+
+/*
+ * pci_load_saved_state + pci_restore_state of @saved, in a Xen PV dom0:
+ * the header's dwords from the last down, each written where it differs
+ * (pci_restore_config_space: BAR0 and the command register come back as
+ * seized), then pci_restore_msi_state, which on Xen is
+ * PHYSDEVOP_restore_msi (xen_initdom_restore_msi): Xen writes the
+ * entries it has mapped for the device again (hv_restore_msi).
+ */
+static int sim_restore(struct pci_dev *dev, struct pci_saved_state *saved)
+{
+	enum sim_dk dk = sim_pd_dk(pci_get_drvdata(dev));
+	unsigned int n;
+	int i;
+
+	if (!saved || !pdevs[dk].present)
+		return -ENODEV;
+	for (i = 15; i >= 0; i--)
+		if (pdev_cfg_read(dk, 4 * i, 4) != saved->hdr[i])
+			pdev_cfg_write(dk, 4 * i, 4, saved->hdr[i]);
+	n = hv_restore_msi(dk);
+	sim_log(SEAM_LOG_INFO, "pci %s: state restored (%u MSI/MSI-X entries through Xen)",
+		kname[dk], n);
+	return 0;
+}
+
+/*
+ * What pciback calls of the PCI core and Xen for a seized device
+ * (pciback.h): of these, pciback/aer.c calls only restore (after a link
+ * reset, before the guest's slot_reset); its resets and releases go to
+ * this world's stub driver (pcisplit_pdev_reset/_release below), so the
+ * rest stay NULL and a call of one would crash the run.
+ */
+static const struct pcisplit_pcidev_ops sim_pcidev_ops = {
+	.restore = sim_restore,
+};
+
+void sim_pd_seize(enum sim_dk dk, bool seized)
+{
+	unsigned int i;
+
+	if (!seized) {
+		kpd[dk].saved = NULL;
+		return;
+	}
+	for (i = 0; i < 16; i++)
+		ksaved[dk].hdr[i] = pdev_cfg_read(dk, 4 * i, 4);
+	kpd[dk].saved = &ksaved[dk];
+}
 
 void pcicore_init(void)
 {
 	unsigned int i;
 
 	memset(kpd, 0, sizeof(kpd));
+	memset(ksaved, 0, sizeof(ksaved));
 	memset(aer_resets, 0, sizeof(aer_resets));
 	memset(kdev, 0, sizeof(kdev));
 	for (i = 0; i < SIM_NDEV; i++) {
@@ -53,7 +121,10 @@ void pcicore_init(void)
 		kdev[i].bus = &root_bus;
 		kdev[i].devfn = pdevs[i].sbdf & 0xff;
 		kpd[i].dev = &kdev[i];
+		kpd[i].ops = &sim_pcidev_ops;
 		pci_set_drvdata(&kdev[i], &kpd[i]);
+		if (pdevs[i].present)
+			sim_pd_seize(i, true);
 	}
 	pcisplit_aer_timeout_ms = SIM_AER_TIMEOUT_MS;
 }
@@ -202,11 +273,14 @@ static pci_ers_result_t report_pf(enum core_step step,
 {
 	pci_ers_result_t vote = PCI_ERS_RESULT_NONE;
 
-	if (step == CORE_DETECTED)
+	if (step == CORE_DETECTED) {
 		vote = state == pci_channel_io_perm_failure ?
 		       PCI_ERS_RESULT_DISCONNECT : PCI_ERS_RESULT_NEED_RESET;
-	else if (step == CORE_SLOT_RESET)
+	} else if (step == CORE_SLOT_RESET) {
+		/* igb's pci_restore_state: VF Enable and the VF BARs too. */
+		pdev_sriov_restore();
 		vote = PCI_ERS_RESULT_RECOVERED;
+	}
 	sim_log(SEAM_LOG_INFO, "pci pf (igb): AER: %s: %s",
 		core_step_names[step], ers_name(vote));
 	return vote;
@@ -259,7 +333,10 @@ static void recover(enum sim_dk dk, pci_channel_state_t state)
 
 	status = broadcast(fn, n, CORE_DETECTED, state, status);
 	if (state == pci_channel_io_frozen) {
-		/* reset_subordinates: the link, whatever the votes. */
+		/*
+		 * reset_subordinates: the link, whatever the votes; nothing
+		 * saved or restored around it (pci_bus_error_reset).
+		 */
 		for (i = 0; i < n; i++)
 			if (fn[i] != WALK_PF)
 				pdev_link_reset(fn[i]);

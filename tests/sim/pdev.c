@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The simulated physical devices: real config space with PCIe, MSI and
- * MSI-X capabilities, an MSI-X table whose entries the hypervisor
- * programs, and a way to raise each vector.
+ * MSI-X capabilities, an MSI-X table in BAR0 whose entries the
+ * hypervisor programs (only while the device decodes BAR0), and a way to
+ * raise each vector.
  *
  *   nic   SR-IOV VF like igbvf: MSI-X, table of 3      00:04.0
  *   nvme  NVMe-like: MSI (1) and MSI-X, table of 65    00:05.0
@@ -66,6 +67,12 @@ static u16 get16(const u8 *c, unsigned int off)
 	return c[off] | (c[off + 1] << 8);
 }
 
+/* The address the PCI core gave BAR0 at enumeration. */
+static u32 bar0_assigned(enum sim_dk dk)
+{
+	return 0xfebf0000 + (specs[dk].devfn << 12);
+}
+
 static void build(enum sim_dk dk)
 {
 	const struct pdev_spec *s = &specs[dk];
@@ -84,7 +91,7 @@ static void build(enum sim_dk dk)
 	put16(c, 0x02, s->device);
 	put16(c, 0x06, 0x0010);			/* capability list */
 	put32(c, 0x08, s->class << 8);
-	put32(c, 0x10, 0xfebf0000 + (s->devfn << 12));	/* BAR0 */
+	put32(c, 0x10, bar0_assigned(dk));
 	c[0x3c] = s->gsi;
 	/* The nic kind (a VF, or like one) has no INTx; else INTA#. */
 	c[0x3d] = sim_dk_kind(dk) == SIM_NIC ? 0 : 1;
@@ -170,6 +177,9 @@ u32 pdev_cfg_read(enum sim_dk dk, unsigned int off, unsigned int size)
 	return v;
 }
 
+/* BAR0, a 32-bit memory BAR of 16 KiB (MSI-X table and PBA in it). */
+#define BAR0_SIZE	0x4000
+
 void pdev_cfg_write(enum sim_dk dk, unsigned int off, unsigned int size,
 		    u32 val)
 {
@@ -178,19 +188,32 @@ void pdev_cfg_write(enum sim_dk dk, unsigned int off, unsigned int size,
 
 	if (off_host(dk, "config write"))
 		return;
-	if (off < 0x04 || off >= 0x40 - 4 || size > 4 || off + size > 0x40)
-		goto caps;
-	/* Header: only command and the interrupt line are writable here. */
+	if (size > 4 || off >= 0x40 || off + size > 0x40)
+		return;		/* capabilities: through pdev_set_msi*_enable */
+	/*
+	 * Header: command, the interrupt line and BAR0's address bits are
+	 * writable here (the PCI core's restore writes BAR0; pciback's
+	 * virtual config space never lets a guest's BAR write through).  A
+	 * VF's BAR0 stands for its share of the PF's VF BARs: read-only in
+	 * the VF (pdev_sriov_restore writes it).
+	 */
 	for (i = 0; i < size; i++) {
 		unsigned int o = off + i;
+		u8 b = (val >> (8 * i)) & 0xff;
 
 		if (o == 0x04 || o == 0x05 || o == 0x3c)
-			c[o] = (val >> (8 * i)) & 0xff;
+			c[o] = b;
+		else if (o >= 0x10 && o < 0x14 && !sim_dk_is_vf(dk))
+			c[o] = b & (u8)(~(BAR0_SIZE - 1) >> (8 * (o - 0x10)));
 	}
-	return;
-caps:
-	if (off == 0x3c && size == 1)
-		c[0x3c] = val;
+}
+
+bool pdev_mmio_decoded(enum sim_dk dk)
+{
+	const u8 *c = pdevs[dk].cfg;
+	u32 bar0 = c[0x10] | c[0x11] << 8 | c[0x12] << 16 | (u32)c[0x13] << 24;
+
+	return pdevs[dk].present && bar0 == bar0_assigned(dk);
 }
 
 bool pdev_msix_enabled(enum sim_dk dk)
@@ -239,7 +262,13 @@ void pdev_reset(enum sim_dk dk)
 
 	if (off_host(dk, "reset"))
 		return;
-	/* FLR: the function comes back as from power-on. */
+	/*
+	 * FLR and the restore of the seized state that pciback runs right
+	 * after it (pcisplit_pdev_reset: reset, quiesce, restore), in one:
+	 * the function comes back as build() gives it, which is the state
+	 * it was seized in (this world seizes a device as built; no vector
+	 * is mapped for it by then, so Xen has nothing to write again).
+	 */
 	build(dk);
 	p->present = true;
 	p->resets = resets + 1;
@@ -247,17 +276,46 @@ void pdev_reset(enum sim_dk dk)
 }
 
 /*
- * The PCI core's link reset after a fatal error (pci_bus_error_reset: a
- * secondary bus reset with every function's state saved before and
- * restored after, MSI-X through Xen's PHYSDEVOP_restore_msi): the
- * function ends as it was, so only the count changes.  Not an FLR:
- * p->resets counts pciback's resets.
+ * The PCI core's link reset after a fatal error (pci_bus_error_reset:
+ * a hot-plug slot reset or a secondary bus reset, no state saved or
+ * restored): the function comes back as from power-on, with BAR0
+ * unassigned too (build() gives the address the PCI core assigned at
+ * enumeration), so its MSI-X table, which Xen writes through BAR0, is
+ * unreachable until BAR0 is restored; command, MSI/MSI-X enable and the
+ * table's entries are lost.  The drivers' slot_reset restores their
+ * state (pciback's: aer.c, from the state saved at seize).  For a VF,
+ * BAR0 stands for its slice of the PF's VF BARs: the PF's reset clears
+ * them with VF Enable, and the PF's driver restores both in its
+ * slot_reset (pdev_sriov_restore), before the VFs' own.  Not an FLR:
+ * p->resets counts pciback's resets, p->link_resets these.
  */
 void pdev_link_reset(enum sim_dk dk)
 {
+	struct sim_pdev *p = &pdevs[dk];
+	unsigned int resets = p->resets, link_resets = p->link_resets;
+
 	if (off_host(dk, "link reset"))
 		return;
-	pdevs[dk].link_resets++;
+	build(dk);
+	put32(p->cfg, 0x10, 0);
+	p->present = true;
+	p->resets = resets;
+	p->link_resets = link_resets + 1;
+}
+
+/*
+ * The SR-IOV PF's pci_restore_state (igb's slot_reset): VF Enable and
+ * the VF BARs are written back, so a present VF decodes again (its own
+ * state is still as from power-on).
+ */
+void pdev_sriov_restore(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_NR_VFS; i++)
+		if (pdevs[SIM_VF0 + i].present)
+			put32(pdevs[SIM_VF0 + i].cfg, 0x10,
+			      bar0_assigned(SIM_VF0 + i));
 }
 
 void pdev_fire(enum sim_dk dk, unsigned int idx)

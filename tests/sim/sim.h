@@ -226,6 +226,8 @@ int hv_map_msi(u16 domid, enum sim_dk dk, bool msix, unsigned int index,
 int hv_unmap(u16 domid, int pirq);
 /* Map a GSI for @domid (INTx passthrough); pirq == gsi. */
 int hv_map_gsi(u16 domid, int gsi);
+/* PHYSDEVOP_restore_msi: @dk's mapped entries written again; how many. */
+unsigned int hv_restore_msi(enum sim_dk dk);
 /* The record of @pirq (a GSI or an MSI/MSI-X pirq) if mapped, else NULL. */
 struct fake_pirq *hv_pirq(struct sim_dom *d, int pirq);
 
@@ -320,8 +322,12 @@ void pdev_init_all(void);
 u32 pdev_cfg_read(enum sim_dk dk, unsigned int off, unsigned int size);
 void pdev_cfg_write(enum sim_dk dk, unsigned int off, unsigned int size,
 		    u32 val);
-void pdev_reset(enum sim_dk dk);	/* function level reset */
+void pdev_reset(enum sim_dk dk);	/* FLR + pciback's restore: as seized */
 void pdev_link_reset(enum sim_dk dk);	/* fatal error: the slot's link */
+/* The SR-IOV PF's restore (its driver's slot_reset): the VFs' BARs. */
+void pdev_sriov_restore(void);
+/* @dk decodes BAR0, where its MSI-X table is: not after a link reset, until restored. */
+bool pdev_mmio_decoded(enum sim_dk dk);
 bool pdev_msix_enabled(enum sim_dk dk);
 bool pdev_msi_enabled(enum sim_dk dk);
 void pdev_set_msix_enable(enum sim_dk dk, bool on);
@@ -353,6 +359,11 @@ void sim_pd_hold(enum sim_dk dk, struct pcisplit_back *be);
  * fence): its requests find no device.  Lockless (the request path).
  */
 bool sim_pd_fenced(enum sim_dk dk);
+/*
+ * The stub driver seized @dk (its state saved: pd->saved, from the
+ * config space as it is now), or removed it (no saved state).
+ */
+void sim_pd_seize(enum sim_dk dk, bool seized);
 void pcicore_init(void);
 
 /* One device as the stub driver holds it (back.c). */

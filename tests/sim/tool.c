@@ -2,8 +2,9 @@
 /*
  * The toolstack: what libxl does for each matrix step, in its order.
  *
- *   create   assign the devices, map their GSIs, write the backend and
- *            frontend directories (PV) or tell pciback the owner (HVM),
+ *   create   reset the devices (pciback's do_flr), assign them, map
+ *            their GSIs, write the backend and frontend directories
+ *            (PV) or tell pciback the owner (HVM),
  *            boot the guest, let xenwatch run
  *   destroy  the domain dies, its frontend directory goes, the backend
  *            releases (resets) its devices, the backend directory goes;
@@ -12,7 +13,8 @@
  *   reboot   shutdown, then create again with the same devices (a new
  *            domid, as xl reboot gives)
  *   attach / detach   hot-plug through the backend's Reconfiguring state
- *            (PV) or the device model (HVM)
+ *            (PV) or the device model (HVM); attach resets the device
+ *            first, as create does
  *   sriov-numvfs, pf-unbind, pf-bind, unplug, plug   dom0's PCI core
  *            removing devices under the backend (the PF driver's VFs, a
  *            card pulled out), or adding them (VFs, which are then made
@@ -130,11 +132,19 @@ static bool has_gsi(enum sim_dk dk)
 	return pdevs[dk].cfg[0x3d] != 0;
 }
 
-/* Take the device for @g's domain: assignment and its GSI. */
+/*
+ * Take the device for @g's domain: libxl__device_pci_reset first (the
+ * address written to pciback's do_flr: released and reset, its seized
+ * state restored), of a device no backend holds; then the assignment
+ * and its GSI.
+ */
 static int take_device(struct sim_dom *d, enum sim_dk dk)
 {
-	int err = hv_assign(dk, d->domid);
+	int err;
 
+	if (pdevs[dk].present && !bdevs[dk].be && bdevs[dk].owner_slot < 0)
+		back_release(dk, "libxl do_flr");
+	err = hv_assign(dk, d->domid);
 	if (err)
 		return err;
 	if (has_gsi(dk)) {
