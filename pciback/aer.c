@@ -18,7 +18,10 @@
  *     in xenstore for the toolstack, and DISCONNECT;
  *   a guest leaving (its frontend closing, or disconnecting during the
  *     exchange): the step stops waiting at once and dom0 recovers the
- *     device, as for a device lent to nobody but without a second reset.
+ *     device, as for a device lent to nobody but without a second reset;
+ *   taken back at error_detected on a frozen channel, for either reason:
+ *     NEED_RESET, so that the core's link reset is followed by a
+ *     slot_reset, which restores the device the link reset wiped.
  * Whenever the guest is out of the recovery, dom0 takes the device back
  * as do_flr does (aer_take_back): the guest's requests are fenced, its
  * vectors unmapped and MSI/MSI-X off in the kernel, the device reset and
@@ -90,6 +93,24 @@ static bool aer_vsbdf(struct pcisplit_back *be, struct pcisplit_pdev *pd,
 }
 
 /*
+ * A link reset (the channel was frozen) left @pd with the config space
+ * of a device just out of reset: no BARs, no MSI-X table.  The guest's
+ * driver re-initialises the device in its slot_reset, but a PV guest
+ * cannot program the MSI-X table (Xen owns it) or the BARs (the backend
+ * emulates them): restore dom0's copy first, pci_restore_state, which
+ * has Xen write the table for the guest's pirqs again
+ * (PHYSDEVOP_restore_msi).  Without it the guest's device works after
+ * the recovery but never interrupts.  The same for a device dom0 took
+ * back before the link reset (aer_by_dom0).
+ */
+static void aer_restore(struct pcisplit_pdev *pd)
+{
+	if (!pd->saved || pd->ops->restore(pd->dev, pd->saved))
+		dev_warn(&pd->dev->dev,
+			 "AER: could not restore the device after the link reset\n");
+}
+
+/*
  * dom0 recovers a device no guest takes part in recovering: a reset is
  * all it needs, unless it is dead.
  */
@@ -107,12 +128,14 @@ static pci_ers_result_t aer_by_dom0(struct pcisplit_pdev *pd, int cmd,
 		 * Taken back in this recovery, it was reset then: the core
 		 * calls slot_reset on every device below the port once any
 		 * asks for a reset (a PF for its VFs), and a second reset
-		 * does nothing the first did not.  On a frozen channel it
-		 * is reset again: the take-back's reset came before the
-		 * link reset, possibly with the link down.
+		 * does nothing the first did not.  On a frozen channel the
+		 * link reset came after the take-back and reset the device
+		 * again: only its restore is undone, so restore it.
 		 */
-		if (!pd->aer_taken || pd->aer_frozen)
+		if (!pd->aer_taken)
 			pcisplit_pdev_reset(pd, true);
+		else if (pd->aer_frozen)
+			aer_restore(pd);
 		return PCI_ERS_RESULT_RECOVERED;
 	}
 	return PCI_ERS_RESULT_NONE;
@@ -286,23 +309,6 @@ static pci_ers_result_t aer_exchange(struct pcisplit_pdev *pd,
 	return aer_verdict(pd, be, cmd, state, ans);
 }
 
-/*
- * A link reset (the channel was frozen) left @pd with the config space
- * of a device just out of reset: no BARs, no MSI-X table.  The guest's
- * driver re-initialises the device in its slot_reset, but a PV guest
- * cannot program the MSI-X table (Xen owns it) or the BARs (the backend
- * emulates them): restore dom0's copy first, pci_restore_state, which
- * has Xen write the table for the guest's pirqs again
- * (PHYSDEVOP_restore_msi).  Without it the guest's device works after
- * the recovery but never interrupts.
- */
-static void aer_restore_for_guest(struct pcisplit_pdev *pd)
-{
-	if (!pd->saved || pd->ops->restore(pd->dev, pd->saved))
-		dev_warn(&pd->dev->dev,
-			 "AER: could not restore the device after the link reset\n");
-}
-
 /* One step of recovery.  Process context, device lock held; may sleep. */
 static pci_ers_result_t aer_step(struct pci_dev *dev, int cmd,
 				 pci_channel_state_t state)
@@ -329,9 +335,19 @@ static pci_ers_result_t aer_step(struct pci_dev *dev, int cmd,
 		res = aer_guest_left(pd, be, cmd, state);
 	} else {
 		if (cmd == XEN_PCI_OP_aer_slotreset && pd->aer_frozen)
-			aer_restore_for_guest(pd);
+			aer_restore(pd);
 		res = aer_exchange(pd, be, cmd, state);
 	}
+	/*
+	 * Taken back at error_detected on a frozen channel: the link reset
+	 * that follows undoes the take-back's reset and restore.  Ask for
+	 * it, so that slot_reset (aer_by_dom0) restores the device after
+	 * it, as for a device lent to nobody; told DISCONNECT, the core
+	 * would call no slot_reset and leave it as from power-on.
+	 */
+	if (cmd == XEN_PCI_OP_aer_detected &&
+	    state == pci_channel_io_frozen && pd->aer_taken)
+		res = PCI_ERS_RESULT_NEED_RESET;
 	mutex_unlock(&pcisplit_aer_lock);
 	return res;
 }

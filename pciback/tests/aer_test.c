@@ -736,9 +736,10 @@ static void aer_frontend_leaves(struct kunit *test)
 /*
  * Expect: an error on a device whose guest is dying (its frontend
  * Closing, its backend not yet torn down) is not posted to the guest and
- * does not wait out the bound: dom0 recovers it (RECOVERED, DISCONNECT if
- * it is dead), taken back once; the release that follows does not reset
- * it again.
+ * does not wait out the bound: dom0 recovers it, taken back once (on a
+ * frozen channel asking for the link reset, then restoring it at
+ * slot_reset after it without a second reset of its own; DISCONNECT if
+ * it is dead); the release that follows does not reset it again.
  */
 static void aer_guest_dying(struct kunit *test)
 {
@@ -747,11 +748,15 @@ static void aer_guest_dying(struct kunit *test)
 
 	lend_leaving(test);
 	set_fe_state(x, XenbusStateClosing);
-	KUNIT_EXPECT_EQ(test, timed_step(x, DET, FROZEN, &ms), R(RECOVERED));
+	/* Frozen: the link reset is still to come, and slot_reset after it. */
+	KUNIT_EXPECT_EQ(test, timed_step(x, DET, FROZEN, &ms), R(NEED_RESET));
 	KUNIT_EXPECT_LT(test, ms, LONG_BOUND_MS / 2);
 	KUNIT_EXPECT_EQ(test, x->nr_seen, 0);
 	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 0);
 	expect_taken_back(test);
+	KUNIT_EXPECT_EQ(test, core_step(x, SLOT, 0), R(RECOVERED));
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 1);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESTORE), 2);
 	/* Dead, on a device it no longer reaches: dom0's answer. */
 	KUNIT_EXPECT_EQ(test, core_step(x, XEN_PCI_OP_aer_detected,
 					pci_channel_io_perm_failure),
@@ -822,18 +827,22 @@ static void aer_slot_reset_after_take_back(struct kunit *test)
 }
 
 /*
- * Expect: on a frozen channel a device taken back at error_detected is
- * reset again at slot_reset, after the link reset.
+ * Expect: on a frozen channel a device taken back at error_detected asks
+ * for the link reset (NEED_RESET, not DISCONNECT: the core would then
+ * call no slot_reset), and at slot_reset, after the link reset undid the
+ * take-back's restore, it is restored again without a reset of its own.
  */
 static void aer_slot_reset_after_take_back_frozen(struct kunit *test)
 {
 	struct aer_fix *x = test->priv;
 
 	lend(test, false);
-	KUNIT_EXPECT_EQ(test, core_step(x, DET, FROZEN), R(DISCONNECT));
+	KUNIT_EXPECT_EQ(test, core_step(x, DET, FROZEN), R(NEED_RESET));
+	KUNIT_EXPECT_EQ(test, x->aerfail_writes, 1);
 	expect_taken_back(test);
 	KUNIT_EXPECT_EQ(test, core_step(x, SLOT, 0), R(RECOVERED));
-	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 2);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 1);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESTORE), 2);
 }
 
 /* ---- back to back ---------------------------------------------------- */

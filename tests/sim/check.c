@@ -389,8 +389,9 @@ static int check_gone(enum sim_dk dk, char *why, size_t len)
  * `DEV aerfail`: recovery gave up on the guest's part: the backend
  * holding @dk told the toolstack (aerState = aerfail in its directory)
  * and took the device back (check_let_go, after every step), resetting it
- * exactly once (on a frozen channel below a port that asks for a slot
- * reset, aer.c resets it again after the link reset: no scenario here).
+ * exactly once, and the device decodes its BAR again: after a link reset
+ * (a fatal error) aer.c has it restored at slot_reset, so the next owner
+ * gets a working device without anyone's reset.
  */
 static int check_aerfail(enum sim_dk dk, char *why, size_t len)
 {
@@ -411,6 +412,9 @@ static int check_aerfail(enum sim_dk dk, char *why, size_t len)
 	if (resets != 1)
 		bad += why_add(why, len, "%s aerfail: reset %u times by the recovery, not once",
 			       name, resets);
+	if (!pdev_mmio_decoded(dk))
+		bad += why_add(why, len, "%s aerfail: taken back but left as from power-on (BAR0 unassigned since the link reset)",
+			       name);
 	return bad;
 }
 
