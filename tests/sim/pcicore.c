@@ -63,12 +63,17 @@ static char kname[SIM_NDEV][16];
  * (pci_restore_config_space: BAR0 and the command register come back as
  * seized), then pci_restore_msi_state, which on Xen is
  * PHYSDEVOP_restore_msi (xen_initdom_restore_msi): Xen writes the
- * entries it has mapped for the device again (hv_restore_msi).
+ * entries it has mapped for the device again (hv_restore_msi).  Only
+ * while dom0's kernel has MSI or MSI-X on for it, for the guest it is
+ * lent to (__pci_restore_msix_state returns early otherwise): not once
+ * it is taken back (released: off in the kernel), even if Xen still
+ * holds a pirq its unmap failed to free.
  */
 static int sim_restore(struct pci_dev *dev, struct pci_saved_state *saved)
 {
 	enum sim_dk dk = sim_pd_dk(pci_get_drvdata(dev));
-	unsigned int n;
+	struct pcisplit_pdev *pd = &kpd[dk];
+	unsigned int n = 0;
 	int i;
 
 	if (!saved || !pdevs[dk].present)
@@ -76,7 +81,8 @@ static int sim_restore(struct pci_dev *dev, struct pci_saved_state *saved)
 	for (i = 15; i >= 0; i--)
 		if (pdev_cfg_read(dk, 4 * i, 4) != saved->hdr[i])
 			pdev_cfg_write(dk, 4 * i, 4, saved->hdr[i]);
-	n = hv_restore_msi(dk);
+	if (READ_ONCE(pd->be) && !READ_ONCE(pd->fenced))
+		n = hv_restore_msi(dk);
 	sim_log(SEAM_LOG_INFO, "pci %s: state restored (%u MSI/MSI-X entries through Xen)",
 		kname[dk], n);
 	return 0;
