@@ -167,6 +167,33 @@ static bool serving(const struct xs_backend *be, sbdf_t sbdf)
 	return false;
 }
 
+/*
+ * A device @be serves to a connected frontend, with no owner in the
+ * table: either pciback took it back after the guest's AER recovery failed
+ * (aerState "aerfail", pciback/aer.c), or the guest lost it.
+ */
+static void check_unowned_served(struct audit *a, const struct xs_backend *be,
+				 const char *bdf)
+{
+	char dl[LABEL_LEN], next[256];
+
+	if (be->aer_failed) {
+		snprintf(next, sizeof(next),
+			 "take it out of the guest's configuration: xl pci-detach %u %s; it can then be lent again",
+			 be->domid, bdf);
+		finding(a, "MISMATCH", next,
+			"%s: pciback gave up domain %s's AER error recovery (aerState aerfail) and took the device back, reset: the guest can no longer use it",
+			bdf, label(a, be->domid, dl));
+		return;
+	}
+	snprintf(next, sizeof(next),
+		 "the guest may have lost the device: xl pci-detach %u %s, then xl pci-attach it again",
+		 be->domid, bdf);
+	finding(a, "MISMATCH", next,
+		"%s: domain %s's frontend and backend are connected but the vector table has no owner",
+		bdf, label(a, be->domid, dl));
+}
+
 /* Who owns a device by the table, against who has it by xenstore. */
 static void check_owner(struct audit *a, const struct vt_dev *d)
 {
@@ -184,14 +211,8 @@ static void check_owner(struct audit *a, const struct vt_dev *d)
 				bdf, d->nvec, vt_mode_label(d->mode));
 		}
 		if (be && alive(a, be->domid) && !shut_down(a, be->domid) &&
-		    serving(be, d->sbdf)) {
-			snprintf(next, sizeof(next),
-				 "the guest may have lost the device: xl pci-detach %u %s, then xl pci-attach it again",
-				 be->domid, bdf);
-			finding(a, "MISMATCH", next,
-				"%s: domain %s's frontend and backend are connected but the vector table has no owner",
-				bdf, label(a, be->domid, dl));
-		}
+		    serving(be, d->sbdf))
+			check_unowned_served(a, be, bdf);
 		return;
 	}
 	if (!alive(a, d->domid)) {

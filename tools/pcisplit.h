@@ -283,6 +283,8 @@ struct xs_backend {
 	char *path;			/* .../backend/pci/<domid>/0 */
 	int state;			/* XenbusState, -1 unreadable */
 	int fe_state;			/* the frontend's, -1 unreadable */
+	/* aerState "aerfail": pciback gave up an AER recovery here */
+	bool aer_failed;
 	unsigned int ndev;
 	sbdf_t *dev;			/* dev-0 .. dev-(n-1) that parsed */
 	int *dev_state;			/* their state-N, -1 absent */

@@ -83,6 +83,14 @@ static int load_backend(struct pcisplit_ctx *ctx, struct xs_backend *be)
 		be->fe_state = read_state(ctx, val, "state");
 		free(val);
 	}
+	/*
+	 * pciback writes "aerfail" when it took a device back from this
+	 * guest after the guest failed its part of an error recovery; any
+	 * other value (or none) means nothing was taken back.
+	 */
+	val = xs_readf(ctx, "%s/aerState", be->path);
+	be->aer_failed = val && !strcmp(val, "aerfail");
+	free(val);
 
 	val = xs_readf(ctx, "%s/num_devs", be->path);
 	if (!val) {

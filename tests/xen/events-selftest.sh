@@ -371,6 +371,30 @@ printf '%s\n' "$audit" >"$tmp/audit.out"
 BACK=stock check_tools
 has "check_tools: any other finding stays a failure" "${FAILS[*]:-}" "pcisplit audit: STALE xenstore PCI backend of domain 7"
 
+# ---- pcisplit audit on a device the backend took back after an AER failure ----
+reset_step
+OWNER=([nic]=PV1) TAKEN=([nic]=1) GONE=()
+N=$(bdf nic)
+audit="MISMATCH   $N: pciback gave up domain 1 (pv1)'s AER error recovery (aerState aerfail) and took the device back, reset: the guest can no longer use it
+           -> take it out of the guest's configuration: xl pci-detach 1 $N; it can then be lent again
+MISMATCH   $N: two vector table records (lines 1 and 3)
+           -> report a pcisplit-back bug; reloading the module rebuilds the table
+audit: 2 problems found"
+audit_gone "$audit"
+t "audit_gone: the take-back finding and its advice go, another of the same device stays" \
+	"$(grep -c . <<<"$AUDIT_KEPT") $(grep -c 'two vector table records' <<<"$AUDIT_KEPT") $(grep -c 'AER' <<<"$AUDIT_KEPT")" "3 1 0"
+t "audit_gone: no failure when the audit says it was taken back" "${FAILS[*]:-}" ""
+audit_gone "MISMATCH   $N: domain 1 (pv1)'s frontend and backend are connected but the vector table has no owner
+           -> the guest may have lost the device
+audit: 1 problem found"
+has "audit_gone: an audit that takes it for a lost owner fails" "${FAILS[*]:-}" "nic ($N) was taken back after a failed AER recovery while libxl lists it for PV1, and the audit does not say so"
+t "audit_gone: ... and keeps that finding for the failures" "$(grep -c 'has no owner' <<<"$AUDIT_KEPT")" 1
+reset_step
+OWNER=() TAKEN=([nic]=1)
+audit_gone "audit: clean"
+t "audit_gone: taken back and then detached: nothing expected" "${FAILS[*]:-}" ""
+TAKEN=()
+
 # ---- DEV aerfail -------------------------------------------------------------------
 A=0000:03:00.0 BE=/local/domain/0/backend/pci/1/0
 aerfail_world() {

@@ -596,6 +596,29 @@ case_audit_connected_without_owner() {
 	expect_out "MISMATCH +$DEV2: vector table owner is domain 1 \(guest1\) but no xenstore backend assigns it"
 }
 
+# Expect: a device pciback took back after a failed AER recovery (aerState
+# aerfail in its guest's backend) is said to be so, with pci-detach as the
+# way out, not taken for a lost owner.
+case_audit_aer_taken_back() {
+	consistent_host
+	echo "xs /local/domain/0/backend/pci/1/0/aerState aerfail" >>"$T/host"
+	printf '%s\n' \
+		"device=$DEV owner=- epoch=0 mode=none table=5 vectors=0" \
+		"device=$DEV2 owner=- epoch=0 mode=none table=65 vectors=0" |
+		table
+	run audit
+	expect_rc 1
+	expect_out "MISMATCH +$DEV: pciback gave up domain 1 \(guest1\)'s AER error recovery \(aerState aerfail\) and took the device back, reset: the guest can no longer use it"
+	expect_out "-> take it out of the guest's configuration: xl pci-detach 1 $DEV; it can then be lent again"
+	expect_no_out "frontend and backend are connected"
+	expect_out "^audit: 1 problem found"
+	# any other aerState is no take-back
+	sed -i 's|/aerState aerfail$|/aerState aerresume|' "$T/host"
+	run audit
+	expect_out "MISMATCH +$DEV: domain 1 \(guest1\)'s frontend and backend are connected but the vector table has no owner"
+	expect_no_out "AER error recovery"
+}
+
 # Expect: records that cannot be right are flagged: MSI not a power of two,
 # an MSI-X entry outside the table, an entry or pirq twice, a pirq shared
 # by two devices of one domain, and records kept with mode none.

@@ -522,22 +522,35 @@ check_aerfail() {
 held_by() { [ -n "${GONE[$1]:-}${TAKEN[$1]:-}" ] || echo "${OWNER[$1]:-}"; }
 
 # audit_gone OUT: AUDIT_KEPT, pcisplit audit's output without its findings
-# that the matrix expects: a device gone while libxl still lists it for
-# its guest, which the audit must say ("no such PCI device any more",
-# MISMATCH; a failure when it does not).  In the runner's shell (fail).
+# that the matrix expects, each a failure when the audit does not say it:
+# a device gone while libxl still lists it for its guest ("no such PCI
+# device any more"), and one the backend took back after a failed AER
+# recovery while libxl still lists it ("gave up ... AER error recovery").
+# Both are MISMATCH.  In the runner's shell (fail).
 audit_gone() {
-	local out=$1 d b
+	local out=$1 d
 	for d in "${!GONE[@]}"; do
 		[ -n "${OWNER[$d]:-}" ] || continue
-		b=$(bdf "$d")
-		if grep -qE "^MISMATCH +$b: .*no such PCI device any more" <<<"$out"; then
-			echo "pcisplit audit says $d ($b) is gone while libxl lists it for ${OWNER[$d]} (expected)" >>"$EVID"
-			out=$(awk -v b="$b" '$1 == "MISMATCH" && $2 == b ":" { skip = 1; next } skip && /^ +->/ { next } { skip = 0; print }' <<<"$out")
-		else
-			fail "pcisplit audit: $d ($b) is gone while libxl lists it for ${OWNER[$d]}, and the audit does not say so"
-		fi
+		audit_expect "$d" "no such PCI device any more" "is gone"
+	done
+	for d in "${!TAKEN[@]}"; do
+		[ -n "${OWNER[$d]:-}" ] && [ -z "${GONE[$d]:-}" ] || continue
+		audit_expect "$d" "pciback gave up domain .*AER error recovery .aerState aerfail." "was taken back after a failed AER recovery"
 	done
 	AUDIT_KEPT=$out
+}
+
+# audit_expect DEV REGEX WHAT: in audit_gone, the MISMATCH finding for DEV
+# matching REGEX taken out of out (it says DEV WHAT), or a failure
+audit_expect() {
+	local b
+	b=$(bdf "$1")
+	if grep -qE "^MISMATCH +$b: .*$2" <<<"$out"; then
+		echo "pcisplit audit says $1 ($b) $3 while libxl lists it for ${OWNER[$1]} (expected)" >>"$EVID"
+		out=$(awk -v b="$b" -v re="$2" '$1 == "MISMATCH" && $2 == b ":" && $0 ~ re { skip = 1; next } skip && /^ +->/ { next } { skip = 0; print }' <<<"$out")
+	else
+		fail "pcisplit audit: $1 ($b) $3 while libxl lists it for ${OWNER[$1]}, and the audit does not say so"
+	fi
 }
 
 # ---- each scenario's start -----------------------------------------------------

@@ -130,8 +130,8 @@ guest_reboot() {
 
 # guest_gone NAME TIMEOUT: wait until the domain no longer exists
 guest_gone() {
-	local i
-	for i in $(seq 1 $(($2 * 2))); do
+	local _
+	for _ in $(seq 1 $(($2 * 2))); do
 		domid "$1" >/dev/null || return 0
 		sleep 0.5
 	done
@@ -174,7 +174,7 @@ sriov_numvfs() {
 	[ "${SRIOV:-0}" = 1 ] || { echo "sriov_numvfs: no SR-IOV NIC in this machine (vm.sh --vf)" >&2; return 1; }
 	[ -e "$p/driver" ] || modprobe igb
 	[ -e "$p/sriov_numvfs" ] || { echo "sriov_numvfs: $E2E_PF has no SR-IOV capability" >&2; return 1; }
-	for ifc in $(ls "$p/net" 2>/dev/null); do ip link set "$ifc" up; done
+	for ifc in "$p"/net/*; do [ -e "$ifc" ] && ip link set "${ifc##*/}" up; done
 	echo "$1" >"$p/sriov_numvfs"
 }
 

@@ -125,11 +125,21 @@ do_detach() {
 }
 
 do_unbind() {
-	local off name
+	local off name what line
 	name=$(gname "$1")
+	# the guest names kinds (hpnic is a nic there): its address on the
+	# guest's bus, where the backend says it, tells two of a kind apart
+	what=$(vdev_of "$1" "$2" 2>/dev/null) || what=$(dev_kind "$2")
 	off=$(logsize "$name")
-	guest_send "$name" "unbind $2"
-	wait_log "$name" "$off" "@@G unbound $2" 60 >/dev/null || { STEP_ERR="agent did not unbind $2"; return 1; }
+	guest_send "$name" "unbind $what"
+	line=$(wait_log "$name" "$off" "@@G unbound $what " 60) ||
+		{ STEP_ERR="agent did not answer unbind $2 ($what) within 60 s"; return 1; }
+	line=$(grep -m1 -o '@@G unbound .*' <<<"$line" | tr -d '\r')
+	echo "agent: $line" >>"$EVID"
+	case $line in
+	*" rc=0 "*) ;;
+	*) STEP_ERR="unbind-driver $2 ($what) failed: ${line#@@G unbound }"; return 1 ;;
+	esac
 }
 
 # do_reload DOM: the guest's PCI frontend module unloaded and loaded again;

@@ -69,7 +69,7 @@ race_cmd() {
 	crash) guest_send "$name" crash ;;
 	pci-attach) timeout 120 xl pci-attach "$name" "$(bdf "$3")" ;;
 	pci-detach) timeout 120 xl pci-detach "$name" "$(bdf "$3")" ;;
-	unbind-driver) guest_send "$name" "unbind $3" ;;
+	unbind-driver) guest_send "$name" "unbind $(dev_kind "$3")" ;;
 	reload-front)
 		off=$(logsize "$name")
 		guest_send "$name" reload
