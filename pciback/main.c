@@ -29,6 +29,11 @@ module_param_named(permissive, pcisplit_permissive_all, bool, 0644);
 MODULE_PARM_DESC(permissive,
 		 "Let guests write config registers no rule covers, on every device (unsafe)");
 
+module_param_named(passthrough_release_ms, pcisplit_passthrough_release_ms,
+		   uint, 0644);
+MODULE_PARM_DESC(passthrough_release_ms,
+		 "How long removing a device waits for the toolstack to detach it from an HVM guest whose device model still has its MSI-X vectors (ms)");
+
 /* Every seized device's vector records. */
 struct pcisplit_vtab pcisplit_vtab;
 /* Serves frontend requests: high priority, so a request is not queued

@@ -178,7 +178,24 @@ struct pcisplit_pcidev_ops {
 	void (*unregister_owner)(struct pci_dev *dev);
 	/* pci_dev_is_disconnected: the device left the slot (surprise). */
 	bool (*is_disconnected)(struct pci_dev *dev);
+	/*
+	 * The HVM guest libxl attached @dev to (its /libxl/pci note, the
+	 * domain's /libxl/DOMID/type), whose device model passes it
+	 * through behind this backend's back; -1: none.  Optional.
+	 */
+	int (*passthrough_owner)(struct pci_dev *dev);
+	/*
+	 * Ask the toolstack to detach @dev from @domid (-1: unknown): a
+	 * change uevent PCISPLIT_REQUEST=detach.  Optional.
+	 */
+	void (*request_detach)(struct pci_dev *dev, int domid);
 };
+
+/*
+ * How long removing a device waits for an HVM guest's device model to let
+ * go of it (pdev.c), in ms: the passthrough_release_ms parameter.
+ */
+extern unsigned int pcisplit_passthrough_release_ms;
 
 /* pcidev_xen.c */
 extern const struct pcisplit_pcidev_ops pcisplit_pcidev_xen_ops;

@@ -4,8 +4,10 @@
  * (struct pcisplit_pcidev_ops, pciback.h), on a PV dom0.
  */
 
+#include <linux/kobject.h>
 #include <linux/pci.h>
 #include <xen/pci.h>
+#include <xen/xenbus.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/physdev.h>
 #include <asm/xen/hypercall.h>
@@ -111,6 +113,49 @@ static void xen_unregister_owner(struct pci_dev *dev)
 	xen_unregister_device_domain_owner(dev);
 }
 
+/*
+ * The HVM guest libxl attached @dev to: /libxl/pci/SSSS-BB-DD-F/domid,
+ * that domain's /libxl/DOMID/type "hvm".  A PV guest's devices go
+ * through this backend, and a PVH guest gets none.
+ */
+static int xen_passthrough_owner(struct pci_dev *dev)
+{
+	char dir[32], type[8];
+	unsigned int domid;
+
+	snprintf(dir, sizeof(dir), "/libxl/pci/%04x-%02x-%02x-%x",
+		 pci_domain_nr(dev->bus), dev->bus->number,
+		 PCI_SLOT(dev->devfn), PCI_FUNC(dev->devfn));
+	if (xenbus_scanf(XBT_NIL, dir, "domid", "%u", &domid) != 1 ||
+	    domid >= DOMID_FIRST_RESERVED)
+		return -1;
+	snprintf(dir, sizeof(dir), "/libxl/%u", domid);
+	if (xenbus_scanf(XBT_NIL, dir, "type", "%7s", type) != 1 ||
+	    strcmp(type, "hvm"))
+		return -1;
+	return domid;
+}
+
+/*
+ * What the toolstack's udev rule acts on (pcisplit-tools: xl pci-detach
+ * DOMID BDF); the kernel log says the same to an administrator.
+ */
+static void xen_request_detach(struct pci_dev *dev, int domid)
+{
+	char request_env[] = "PCISPLIT_REQUEST=detach";
+	char domid_env[32];
+	char *envp[3];
+	int err;
+
+	snprintf(domid_env, sizeof(domid_env), "PCISPLIT_DOMID=%d", domid);
+	envp[0] = request_env;
+	envp[1] = domid_env;
+	envp[2] = NULL;
+	err = kobject_uevent_env(&dev->dev.kobj, KOBJ_CHANGE, envp);
+	if (err)
+		dev_warn(&dev->dev, "detach request uevent failed: %d\n", err);
+}
+
 const struct pcisplit_pcidev_ops pcisplit_pcidev_xen_ops = {
 	.kmsi = &pcisplit_kmsi_xen_ops,
 	.get = pci_dev_get,
@@ -132,4 +177,6 @@ const struct pcisplit_pcidev_ops pcisplit_pcidev_xen_ops = {
 	.release_msix = xen_release_msix,
 	.unregister_owner = xen_unregister_owner,
 	.is_disconnected = xen_is_disconnected,
+	.passthrough_owner = xen_passthrough_owner,
+	.request_detach = xen_request_detach,
 };

@@ -11,9 +11,17 @@
 #define pr_fmt(fmt) "pcisplit-back: " fmt
 #define dev_fmt pr_fmt
 
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include "pciback.h"
+
+/* The passthrough_release_ms parameter (main.c). */
+unsigned int pcisplit_passthrough_release_ms = 30000;
+
+/* How often that wait asks Xen again. */
+#define PASSTHROUGH_POLL_MS	250
 
 /* Guards pcisplit_pdevs and every pcisplit_pdev.be. */
 DEFINE_MUTEX(pcisplit_pdevs_lock);
@@ -391,12 +399,99 @@ static void pdev_release_gone(struct pcisplit_pdev *pd)
 	pd->ops->unregister_owner(pd->dev);
 }
 
+/*
+ * Ask Xen for the MSI-X table back: whether a guest still has vectors on
+ * it (-EBUSY).  Any other failure is said and taken for none.
+ */
+static bool pdev_msix_held(struct pcisplit_pdev *pd)
+{
+	int err = pd->ops->release_msix(pd->dev);
+
+	if (err && err != -EBUSY)
+		dev_warn(&pd->dev->dev, "MSI-X release failed: %d\n", err);
+	return err == -EBUSY;
+}
+
+/*
+ * A device leaving dom0 that this backend mapped no vectors of may still
+ * have vectors in Xen that an HVM guest's device model (QEMU) mapped
+ * itself.  Deleting the device then would have Xen free them under the
+ * guest's pirqs (pci_remove_device does not check) and crash when the
+ * guest's domain is destroyed (Xen 4.20: a BUG in __pirq_guest_unbind).
+ * So, as vfio does with its user, ask the toolstack to detach it
+ * (uevent and kernel log) and wait, bounded by passthrough_release_ms,
+ * before the device is touched or goes.
+ *
+ * Still in its slot, Xen itself says: release_msix is refused (-EBUSY)
+ * while a guest has vectors on it, and succeeds (the table back with
+ * dom0) once they are gone.  Gone from its slot, it cannot be asked (Xen
+ * reads its capabilities from config space, all ones now): then the wait
+ * is for libxl to finish the detach of the HVM guest its note names.
+ * Returns whether release_msix was sent.
+ */
+static bool pdev_wait_passthrough(struct pcisplit_pdev *pd, bool gone)
+{
+	struct pci_dev *dev = pd->dev;
+	unsigned long deadline;
+	bool held;
+	int domid;
+
+	domid = pd->ops->passthrough_owner ? pd->ops->passthrough_owner(dev) : -1;
+	if (gone) {
+		if (domid < 0)
+			return false;
+		held = true;
+	} else {
+		if (!dev->msix_cap)
+			return false;
+		held = pdev_msix_held(pd);
+		if (!held)
+			return true;
+	}
+	if (domid < 0)
+		dev_warn(&dev->dev,
+			 "removed while a guest's device model still has its MSI-X vectors (which guest, libxl does not say): asking the toolstack to detach it, waiting up to %u ms\n",
+			 pcisplit_passthrough_release_ms);
+	else
+		dev_warn(&dev->dev,
+			 "removed while dom%d's device model still has its MSI-X vectors: asking the toolstack to detach it (xl pci-detach %d %s), waiting up to %u ms\n",
+			 domid, domid, pci_name(dev),
+			 pcisplit_passthrough_release_ms);
+	if (pd->ops->request_detach)
+		pd->ops->request_detach(dev, domid);
+	deadline = jiffies + msecs_to_jiffies(pcisplit_passthrough_release_ms);
+	do {
+		msleep(PASSTHROUGH_POLL_MS);
+		held = gone ? pd->ops->passthrough_owner(dev) == domid :
+			      pdev_msix_held(pd);
+	} while (held && time_before(jiffies, deadline));
+	if (!held)
+		dev_info(&dev->dev, "dom%d's device model let go of it\n", domid);
+	else
+		dev_err(&dev->dev,
+			"dom%d's device model still has its MSI-X vectors: Xen frees them under the guest now, and may crash when dom%d is destroyed\n",
+			domid, domid);
+	return !gone;
+}
+
+/* Whether the vector table holds records of @pd: vectors this backend mapped. */
+static bool pdev_has_vectors(struct pcisplit_pdev *pd)
+{
+	bool has;
+
+	mutex_lock(&pd->vd.lock);
+	has = pd->vd.nr;
+	mutex_unlock(&pd->vd.lock);
+	return has;
+}
+
 void pcisplit_pdev_remove(struct pcisplit_pdev *pd)
 {
 	struct pci_dev *dev = pd->dev;
 	bool gone = pd->ops->is_disconnected(dev);
 	struct pcisplit_back *be;
 	bool unplugged = false;
+	bool msix_taken = false;
 
 	mutex_lock(&pcisplit_pdevs_lock);
 	list_del_init(&pd->node);
@@ -423,11 +518,20 @@ void pcisplit_pdev_remove(struct pcisplit_pdev *pd)
 		 */
 		unplugged = pcisplit_exports_gone(be, pd);
 	}
+	/*
+	 * Vectors this backend mapped are its own to release first.  With
+	 * none, whatever Xen still has on the device a device model mapped
+	 * (an HVM guest: libxl gives it a backend directory too, so @be
+	 * may be set).
+	 */
+	if (!pdev_has_vectors(pd))
+		msix_taken = pdev_wait_passthrough(pd, gone);
 	if (gone) {
 		pdev_release_gone(pd);
 	} else {
 		pcisplit_pdev_release(pd, true, true);
-		pdev_physdev_msix(pd, false);
+		if (!msix_taken)
+			pdev_physdev_msix(pd, false);
 	}
 	if (unplugged)
 		pcisplit_pdev_unref(pd);

@@ -19,9 +19,13 @@ static void logged(struct fake_pcidev *f, enum fake_pcidev_call call)
 		return;
 	}
 	f->log[f->nr_log++] = call;
-	/* What would reach the device itself, not the PCI core's records. */
+	/*
+	 * What would reach the device itself, not the PCI core's records
+	 * or a uevent.
+	 */
 	if (f->disconnected && call != FPD_GET && call != FPD_PUT &&
-	    call != FPD_DISABLE && call != FPD_UNREGISTER)
+	    call != FPD_DISABLE && call != FPD_UNREGISTER &&
+	    call != FPD_REQUEST_DETACH)
 		f->hw_after_gone++;
 }
 
@@ -172,8 +176,33 @@ static int fake_release_msix(struct pci_dev *dev)
 	logged(f, FPD_RELEASE_MSIX);
 	if (f->physdev_err)
 		return f->physdev_err;
+	if (f->dm_vectors) {
+		if (f->dm_lets_go)
+			f->dm_vectors--;
+		return -EBUSY;
+	}
 	f->msix_prepared--;
 	return 0;
+}
+
+/* libxl's note, until the toolstack's detach removes it (note_calls_left) */
+static int fake_passthrough_owner(struct pci_dev *dev)
+{
+	struct fake_pcidev *f = of_dev(dev);
+
+	if (!f->note_calls_left)
+		return -1;
+	if (f->note_calls_left > 0)
+		f->note_calls_left--;
+	return f->passthrough_domid;
+}
+
+static void fake_request_detach(struct pci_dev *dev, int domid)
+{
+	struct fake_pcidev *f = of_dev(dev);
+
+	logged(f, FPD_REQUEST_DETACH);
+	f->detach_domid = domid;
 }
 
 static bool fake_is_disconnected(struct pci_dev *dev)
@@ -204,6 +233,9 @@ void fake_pcidev_init(struct fake_pcidev *f, struct kunit *test,
 	f->k.pci.msi_cap = msi_max ? 0x70 : 0;
 	mutex_init(&f->k.pci.dev.mutex);
 	f->owner_registered = true;
+	f->passthrough_domid = -1;
+	f->note_calls_left = -1;
+	f->detach_domid = -2;
 }
 
 int fake_pcidev_find(const struct fake_pcidev *f, enum fake_pcidev_call call,
@@ -276,4 +308,6 @@ const struct pcisplit_pcidev_ops fake_pcidev_ops = {
 	.release_msix = fake_release_msix,
 	.unregister_owner = fake_unregister_owner,
 	.is_disconnected = fake_is_disconnected,
+	.passthrough_owner = fake_passthrough_owner,
+	.request_detach = fake_request_detach,
 };

@@ -26,6 +26,7 @@ enum fake_pcidev_call {
 	FPD_GET, FPD_PUT, FPD_ENABLE, FPD_DISABLE, FPD_SET_MASTER,
 	FPD_CLEAR_MASTER, FPD_SAVE, FPD_RESTORE, FPD_RESET, FPD_QUIRK,
 	FPD_PREPARE_MSIX, FPD_RELEASE_MSIX, FPD_UNREGISTER,
+	FPD_REQUEST_DETACH,
 };
 
 struct fake_pcidev {
@@ -40,6 +41,16 @@ struct fake_pcidev {
 	int reset_err;			/* no reset method: -ENOTTY */
 	int physdev_err;		/* PHYSDEVOP_*_msix fails so */
 	bool cfg_fails;			/* config reads fail (-EIO) */
+	/*
+	 * A device model holds this many MSI-X vectors in Xen: release_msix
+	 * is refused (-EBUSY) while it is nonzero; each refusal lets one go
+	 * when @dm_lets_go (the toolstack acting on the detach request).
+	 */
+	unsigned int dm_vectors;
+	bool dm_lets_go;
+	int passthrough_domid;		/* libxl's note: -1 none */
+	int note_calls_left;		/* then it is gone; -1: never */
+	int detach_domid;		/* the last request_detach's, or -2 */
 	/* Surprise removal: pci_dev_is_disconnected says so. */
 	bool disconnected;
 	/* Calls that would reach the hardware made while disconnected. */

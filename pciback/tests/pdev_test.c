@@ -425,7 +425,11 @@ static void pdev_remove_lent(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&x->vtab.devs));
 }
 
-/* Expect: removing a device no backend holds releases it and frees it. */
+/*
+ * Expect: removing a device no backend holds takes its MSI-X table back
+ * from Xen first, once (nobody has vectors on it: no detach asked, no
+ * wait), then releases it and frees it.
+ */
 static void pdev_remove_idle(struct kunit *test)
 {
 	struct pdev_fix *x = test->priv;
@@ -434,9 +438,103 @@ static void pdev_remove_idle(struct kunit *test)
 	fake_pcidev_log_clear(&x->f);
 	pcisplit_pdev_remove(pd);
 	x->pd = NULL;
-	KUNIT_EXPECT_EQ(test, x->f.log[0], FPD_CLEAR_MASTER);
+	KUNIT_EXPECT_EQ(test, x->f.log[0], FPD_RELEASE_MSIX);
+	KUNIT_EXPECT_EQ(test, x->f.log[1], FPD_CLEAR_MASTER);
 	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RELEASE_MSIX), 1);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_REQUEST_DETACH), 0);
 	KUNIT_EXPECT_EQ(test, x->f.msix_prepared, 0);
+	KUNIT_EXPECT_EQ(test, x->f.refs, 0);
+	expect_stopped(test);
+}
+
+/*
+ * Expect: a device an HVM guest's device model still has MSI-X vectors
+ * on (Xen refuses release_msix) is not touched before they go: the
+ * toolstack is asked to detach it from the domain libxl's note names,
+ * Xen is asked again until it lets go of the table, and only then is
+ * the device released (bus master off, reset) and freed.
+ */
+static void pdev_remove_passthrough(struct kunit *test)
+{
+	struct pdev_fix *x = test->priv;
+	struct pcisplit_pdev *pd = seize(test);
+	int req, clear;
+
+	x->f.dm_vectors = 2;
+	x->f.dm_lets_go = true;
+	x->f.passthrough_domid = 4;
+	fake_pcidev_log_clear(&x->f);
+	pcisplit_pdev_remove(pd);
+	x->pd = NULL;
+	req = fake_pcidev_find(&x->f, FPD_REQUEST_DETACH, 0);
+	KUNIT_EXPECT_EQ(test, x->f.log[0], FPD_RELEASE_MSIX);
+	KUNIT_EXPECT_EQ(test, req, 1);
+	KUNIT_EXPECT_EQ(test, x->f.detach_domid, 4);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_REQUEST_DETACH), 1);
+	/* refused twice, then the table is back: three asks in all */
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RELEASE_MSIX), 3);
+	/* the device untouched until then */
+	clear = fake_pcidev_find(&x->f, FPD_CLEAR_MASTER, 0);
+	KUNIT_EXPECT_EQ(test, clear, 4);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_find(&x->f, FPD_RELEASE_MSIX, clear), -1);
+	KUNIT_EXPECT_GT(test, fake_pcidev_find(&x->f, FPD_RESET, 0), clear);
+	KUNIT_EXPECT_EQ(test, x->f.msix_prepared, 0);
+	KUNIT_EXPECT_EQ(test, x->f.refs, 0);
+	expect_stopped(test);
+}
+
+/*
+ * Expect: a device pulled out of its slot (surprise) while an HVM guest's
+ * device model passes it through cannot be asked of Xen: the toolstack
+ * is asked to detach it all the same, and the wait is for libxl's note
+ * naming that guest to go; the device itself is not touched.
+ */
+static void pdev_remove_passthrough_surprise(struct kunit *test)
+{
+	struct pdev_fix *x = test->priv;
+	struct pcisplit_pdev *pd = seize(test);
+
+	x->f.passthrough_domid = 4;
+	x->f.note_calls_left = 3;	/* the owner, two polls, then gone */
+	x->f.disconnected = true;
+	fake_pcidev_log_clear(&x->f);
+	pcisplit_pdev_remove(pd);
+	x->pd = NULL;
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_REQUEST_DETACH), 1);
+	KUNIT_EXPECT_EQ(test, x->f.detach_domid, 4);
+	KUNIT_EXPECT_EQ(test, x->f.note_calls_left, 0);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RELEASE_MSIX), 0);
+	KUNIT_EXPECT_EQ(test, x->f.hw_after_gone, 0);
+	KUNIT_EXPECT_EQ(test, x->f.refs, 0);
+}
+
+/*
+ * Expect: a device model that never lets go is waited for no longer than
+ * passthrough_release_ms: the device is released and freed all the
+ * same, its MSI-X table not asked for again after the wait.
+ */
+static void pdev_remove_passthrough_stuck(struct kunit *test)
+{
+	struct pdev_fix *x = test->priv;
+	struct pcisplit_pdev *pd = seize(test);
+	unsigned int saved = pcisplit_passthrough_release_ms;
+	unsigned int asks;
+
+	x->f.dm_vectors = 1;
+	fake_pcidev_log_clear(&x->f);
+	pcisplit_passthrough_release_ms = 600;
+	pcisplit_pdev_remove(pd);
+	pcisplit_passthrough_release_ms = saved;
+	x->pd = NULL;
+	asks = fake_pcidev_count(&x->f, FPD_RELEASE_MSIX);
+	KUNIT_EXPECT_EQ(test, x->f.detach_domid, -1);
+	/* the first ask, then one every 250 ms for 600 ms */
+	KUNIT_EXPECT_GE(test, asks, 2u);
+	KUNIT_EXPECT_LE(test, asks, 4u);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_find(&x->f, FPD_RELEASE_MSIX,
+					       fake_pcidev_find(&x->f, FPD_CLEAR_MASTER, 0)),
+			-1);
+	KUNIT_EXPECT_EQ(test, fake_pcidev_count(&x->f, FPD_RESET), 1);
 	KUNIT_EXPECT_EQ(test, x->f.refs, 0);
 	expect_stopped(test);
 }
@@ -546,6 +644,9 @@ static struct kunit_case pdev_cases[] = {
 	KUNIT_CASE(pdev_put_fenced_no_reset),
 	KUNIT_CASE(pdev_remove_lent),
 	KUNIT_CASE(pdev_remove_idle),
+	KUNIT_CASE(pdev_remove_passthrough),
+	KUNIT_CASE(pdev_remove_passthrough_stuck),
+	KUNIT_CASE(pdev_remove_passthrough_surprise),
 	KUNIT_CASE(pdev_remove_lent_surprise),
 	KUNIT_CASE(pdev_remove_idle_surprise),
 	KUNIT_CASE(pdev_remove_during_request),

@@ -194,7 +194,10 @@ void back_take_back(enum sim_dk dk, bool reset)
  * told first (its frontend's requests stop reaching it, the hot-unplug is
  * queued), then the records go, once; a device that is physically gone
  * is not reset.  Xen forgets the device when dom0's PCI core deletes it
- * (PHYSDEVOP_pci_device_remove), assigned to a guest or not.
+ * (PHYSDEVOP_pci_device_remove), assigned to a guest or not.  A device
+ * this backend mapped no vectors of, that an HVM guest's device model
+ * passes through, is first asked of the toolstack (pdev_wait_passthrough:
+ * the udev rule detaches it, and the removal waits for that).
  */
 void back_remove(enum sim_dk dk, bool surprise)
 {
@@ -207,6 +210,9 @@ void back_remove(enum sim_dk dk, bool surprise)
 	}
 	if (surprise)
 		pdevs[dk].disconnected = true;
+	if (!b->vd.nr && tool_detach_request(dk))
+		sim_log(SEAM_LOG_INFO, "back: %s: the device model let go of it before the removal",
+			sim_dk_names[dk]);
 	b->be = NULL;
 	sim_pd_hold(dk, NULL);
 	if (be) {

@@ -629,6 +629,12 @@ int tool_pf_unbind(void);
 int tool_pf_bind(void);
 int tool_unplug(enum sim_dk dk);
 /*
+ * pcisplit-tools' udev rule, on the backend's detach request for @dk
+ * (a device an HVM guest's device model passes through, leaving dom0):
+ * xl pci-detach from that guest.  Whether there was one to detach from.
+ */
+bool tool_detach_request(enum sim_dk dk);
+/*
  * A card put back into its slot in the running dom0: pciback seizes it
  * at once, free (its slot stays on pciback's list, as measured on real
  * Xen); then xl pci-assignable-add of a device pciback already holds

@@ -776,6 +776,18 @@ int tool_pf_bind(void)
 	return 0;
 }
 
+bool tool_detach_request(enum sim_dk dk)
+{
+	int dc = tool_attached[dk];
+	struct sim_guest *g = dc >= 0 ? guests[dc] : NULL;
+
+	if (!g || !g->hvm)
+		return false;
+	sim_log(SEAM_LOG_INFO, "tool: udev rule: xl pci-detach %s %s",
+		sim_dc_names[dc], sim_dk_names[dk]);
+	return !tool_detach(dc, dk);
+}
+
 int tool_unplug(enum sim_dk dk)
 {
 	if (!on_host(dk))

@@ -60,7 +60,7 @@ e2e-race: $(XEN_PRE)
 # back, AER errors, dom0/events.sh) and the SR-IOV scenarios
 # (tests/matrix/sriov.matrix) on $(PLATFORM) for one pairing, in one
 # machine with the rigs they use (vm.sh --hotplug, --vf; e2e.sh picks
-# them); EVENTS_ONLY=REGEX / SRIOV_ONLY=REGEX pick scenarios.  Results
+# them), and the events' HVM scenarios in a second one with SVM; EVENTS_ONLY=REGEX / SRIOV_ONLY=REGEX pick scenarios.  Results
 # and logs in build/xen/e2e-events and build/xen/e2e-sriov.
 EVENTS_ONLY ?= .
 SRIOV_ONLY ?= .
@@ -68,7 +68,7 @@ E2E_EVENTS_MATRIX := $(TOP)/tests/matrix/events.matrix
 E2E_SRIOV_MATRIX := $(TOP)/tests/matrix/sriov.matrix
 e2e-events: $(XEN_PRE)
 	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --matrix $(E2E_EVENTS_MATRIX) --pairings '$(PAIRING)' \
-		--no-hvm --only '$(EVENTS_ONLY)' --out $(BUILD)/xen/e2e-events
+		--only '$(EVENTS_ONLY)' --out $(BUILD)/xen/e2e-events
 
 e2e-sriov: $(XEN_PRE)
 	@$(XEN_ENV) $(XEN_E2E)/e2e.sh --matrix $(E2E_SRIOV_MATRIX) --pairings '$(PAIRING)' \

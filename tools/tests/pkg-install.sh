@@ -62,7 +62,7 @@ fi
 
 # What the packages and DKMS may touch, listed before and after.
 SNAP_DIRS=(/usr/src /lib/modules /var/lib/dkms /etc/dkms /etc/modprobe.d
-	   /lib/modprobe.d /usr/lib/modprobe.d /usr/share/initramfs-tools
+	   /lib/modprobe.d /usr/lib/modprobe.d /lib/udev/rules.d /usr/share/initramfs-tools
 	   /etc/initramfs-tools /usr/sbin /usr/share/man/man4
 	   /usr/share/man/man8 /usr/share/doc /boot)
 snapshot() {
@@ -94,7 +94,8 @@ tools_files=$(dpkg-deb -c "$TOOLS_DEB" | awk '{print $6}' | sed 's|^\./|/|')
 want_ok=1
 for f in /usr/src/pcisplit-$VER/dkms.conf /usr/src/pcisplit-$VER/Kbuild \
 	 /usr/src/pcisplit-$VER/pciback/main.c /usr/src/pcisplit-$VER/pcifront/main.c \
-	 /lib/modprobe.d/pcisplit.conf /usr/share/initramfs-tools/hooks/pcisplit \
+	 /lib/modprobe.d/pcisplit.conf /lib/udev/rules.d/60-pcisplit.rules \
+	 /usr/share/initramfs-tools/hooks/pcisplit \
 	 /usr/share/initramfs-tools/scripts/init-top/pcisplit \
 	 /usr/share/man/man4/pcisplit-back.4.gz /usr/share/man/man4/pcisplit-front.4.gz; do
 	grep -qx -- "$f" <<< "$dkms_files" || { echo "  pcisplit-dkms lacks $f"; want_ok=0; }
@@ -106,7 +107,7 @@ done
 stray=$(grep -E '_test\.c$|/fake_|/tests/|/tools/|\.sh$|kunitconfig' <<< "$dkms_files" | tr '\n' ' ')
 [ -z "$stray" ] || { echo "  pcisplit-dkms carries test or tool files: $stray"; want_ok=0; }
 if [ $want_ok = 1 ]; then
-	pass "contents: pcisplit-dkms has the module sources (no test, fake or tool), modprobe.d, initramfs hook, man4; pcisplit-tools has the CLI and man8"
+	pass "contents: pcisplit-dkms has the module sources (no test, fake or tool), modprobe.d, the udev rule, initramfs hook, man4; pcisplit-tools has the CLI and man8"
 else
 	fail "package contents"
 fi
@@ -205,6 +206,21 @@ elif [ -n "$optional_failed" ] && grep -q "Bad return status for module build on
 else
 	fail "dpkg -i exited $dpkg_rc; $WORK/install.log:"
 	tail -n 15 "$WORK/install.log" | sed 's/^/  | /'
+fi
+
+# The udev rule the backend's detach request needs (pciback/pdev.c): udev
+# reads it as installed, with no diagnostic about any of its lines.
+rule=/lib/udev/rules.d/60-pcisplit.rules
+pcidev=$(ls -d /sys/bus/pci/devices/* 2>/dev/null | head -n 1)
+if ! command -v udevadm >/dev/null || [ -z "$pcidev" ]; then
+	skip "udev rule: no udevadm or no PCI device here to test it on"
+else
+	out=$(udevadm test --action=change "$pcidev" 2>&1)
+	if grep -qF "Reading rules file: $rule" <<< "$out" && ! grep -qF "$rule:" <<< "$out"; then
+		pass "udev rule: $rule read by udevadm test, no diagnostic"
+	else
+		fail "udev rule: $rule not read, or udev complains: $(grep -F "$rule" <<< "$out" | tr '\n' ' ')"
+	fi
 fi
 
 # 5. The installed files, and the CLI and man pages from the package.

@@ -118,7 +118,7 @@ man_case "pcisplit-switch-backend(8)" "$TOP/tools/pcisplit-switch-backend.8" \
 	ours stock --ko --dry-run hide permissive passthrough
 
 # 5. make install honours DESTDIR and PREFIX: the CLI and man pages under
-# PREFIX, what dkms, kmod and initramfs-tools read at their own paths,
+# PREFIX, what dkms, kmod, udev and initramfs-tools read at their own paths,
 # everything under DESTDIR and nothing elsewhere.
 inst=$T/inst
 if make -s -C "$TOP" install DESTDIR="$inst" PREFIX=/opt/pcisplit \
@@ -131,6 +131,7 @@ if make -s -C "$TOP" install DESTDIR="$inst" PREFIX=/opt/pcisplit \
 		/opt/pcisplit/share/man/man4/pcisplit-back.4 \
 		/opt/pcisplit/share/man/man4/pcisplit-front.4 \
 		/lib/modprobe.d/pcisplit.conf \
+		/lib/udev/rules.d/60-pcisplit.rules \
 		/usr/share/initramfs-tools/hooks/pcisplit \
 		/usr/share/initramfs-tools/scripts/init-top/pcisplit | sort)
 	extra=$(comm -13 <(echo "$want") <(echo "$got") | grep -v '^/usr/src/pcisplit-[0-9.]*/' | tr '\n' ' ')

@@ -247,11 +247,57 @@ do_unplug() {	# DEV
 		{ STEP_ERR="unplug $dev: dom0 runs no pciehp on root port $port (native PCIe hot-plug not granted to dom0)"; return 1; }
 	echo "unplug $dev ($b, driver $(driver_of "$b")): device_del ${E2E_HP_QID[$dev]}" >>"$EVID"
 	qmp "{\"execute\": \"device_del\", \"arguments\": {\"id\": \"${E2E_HP_QID[$dev]}\"}}"
+	[ "${OWNER[$dev]:-}" != HVM ] || [ "$BACK" != ours ] || detach_on_request "$dev" "$b"
 	wait_until "$EVENT_WAIT" out_of_dom0 "$dev" ||
 		{ STEP_ERR="unplug $dev: $b still in dom0 $EVENT_WAIT s after device_del ${E2E_HP_QID[$dev]} (the monitor's answer is in the host's logs/qmp.log)"; return 1; }
+	[ -z "${DETACH_PID:-}" ] || detach_reaped "$dev"
 	GONE[$dev]=1
 	unset "PLUGGED[$dev]" "TAKEN[$dev]"
 	unplug_settle "$dev"
+}
+
+# detach_on_request DEV BDF: a device an HVM guest's device model holds is
+# removed: our backend asks the toolstack to detach it (a change uevent
+# PCISPLIT_REQUEST=detach, and the kernel log) and waits for the guest's
+# vectors to go.  dom0 here runs no udevd: do what pcisplit-tools' udev
+# rule does (tools/udev/60-pcisplit.rules), the command the backend names,
+# in the background, as udev would (DETACH_PID, its output in the step's
+# evidence).  No request in 20 s is a failure of the step.
+detach_on_request() {
+	local dev=$1 b=$2 line cmd
+	DETACH_PID='' DETACH_OUT=${EVID%.txt}.detach.txt
+	line=$(wait_until_line 20 "$(dmesg | wc -l)" "$b: pcisplit-back: removed while dom[0-9]+'s device model still has its MSI-X vectors") ||
+		{ fail "unplug $dev: lent to HVM, but the backend asked no detach of $b within 20 s"; return 0; }
+	echo "backend: ${line#*pcisplit-back: }" >>"$EVID"
+	cmd=$(grep -oE 'xl pci-detach [0-9]+ [0-9a-f:.]+' <<<"$line") ||
+		{ fail "unplug $dev: the backend's request names no xl pci-detach command: $line"; return 0; }
+	echo "as pcisplit-tools' udev rule does: $cmd" >>"$EVID"
+	# shellcheck disable=SC2086
+	timeout 120 $cmd >"$DETACH_OUT" 2>&1 &
+	DETACH_PID=$!
+}
+
+# detach_reaped DEV: the rule's detach ended: its status and output in the
+# evidence; libxl lists DEV for its guest no longer when it succeeded
+detach_reaped() {
+	local rc=0
+	wait "$DETACH_PID" || rc=$?
+	DETACH_PID=
+	echo "udev rule's xl pci-detach: exit status $rc; its output:" >>"$EVID"
+	sed 's/^/    /' "$DETACH_OUT" >>"$EVID"
+	[ "$rc" != 0 ] || unset "OWNER[$1]"
+}
+
+# wait_until_line SECONDS N ERE: the first dom0 kernel line after the
+# first N matching ERE, waited for
+wait_until_line() {
+	local end=$(($(date +%s) + $1)) line
+	while :; do
+		line=$(dmesg | tail -n +$(($2 + 1)) | grep -m1 -E "$3" || true)
+		[ -n "$line" ] && { echo "$line"; return 0; }
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.5
+	done
 }
 
 do_plug() {	# DEV
