@@ -137,7 +137,7 @@ static int xen_passthrough_owner(struct pci_dev *dev)
 }
 
 /*
- * What the toolstack's udev rule acts on (pcisplit-tools: xl pci-detach
+ * What the udev rule acts on (pcisplit-dkms, tools/dkms: xl pci-detach
  * DOMID BDF); the kernel log says the same to an administrator.
  */
 static void xen_request_detach(struct pci_dev *dev, int domid)

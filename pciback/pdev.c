@@ -412,6 +412,13 @@ static bool pdev_msix_held(struct pcisplit_pdev *pd)
 	return err == -EBUSY;
 }
 
+/* The HVM guest libxl passed @pd through to, -1: none (or no such op). */
+static int pdev_passthrough_owner(struct pcisplit_pdev *pd)
+{
+	return pd->ops->passthrough_owner ?
+	       pd->ops->passthrough_owner(pd->dev) : -1;
+}
+
 /*
  * A device leaving dom0 that this backend mapped no vectors of may still
  * have vectors in Xen that an HVM guest's device model (QEMU) mapped
@@ -436,17 +443,17 @@ static bool pdev_wait_passthrough(struct pcisplit_pdev *pd, bool gone)
 	bool held;
 	int domid;
 
-	domid = pd->ops->passthrough_owner ? pd->ops->passthrough_owner(dev) : -1;
 	if (gone) {
+		domid = pdev_passthrough_owner(pd);
 		if (domid < 0)
 			return false;
-		held = true;
 	} else {
 		if (!dev->msix_cap)
 			return false;
-		held = pdev_msix_held(pd);
-		if (!held)
+		if (!pdev_msix_held(pd))
 			return true;
+		/* libxl's notes are read only for a device Xen says is held. */
+		domid = pdev_passthrough_owner(pd);
 	}
 	if (domid < 0)
 		dev_warn(&dev->dev,
@@ -462,7 +469,7 @@ static bool pdev_wait_passthrough(struct pcisplit_pdev *pd, bool gone)
 	deadline = jiffies + msecs_to_jiffies(pcisplit_passthrough_release_ms);
 	do {
 		msleep(PASSTHROUGH_POLL_MS);
-		held = gone ? pd->ops->passthrough_owner(dev) == domid :
+		held = gone ? pdev_passthrough_owner(pd) == domid :
 			      pdev_msix_held(pd);
 	} while (held && time_before(jiffies, deadline));
 	if (!held)

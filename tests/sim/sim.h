@@ -629,7 +629,7 @@ int tool_pf_unbind(void);
 int tool_pf_bind(void);
 int tool_unplug(enum sim_dk dk);
 /*
- * pcisplit-tools' udev rule, on the backend's detach request for @dk
+ * pcisplit-dkms's udev rule, on the backend's detach request for @dk
  * (a device an HVM guest's device model passes through, leaving dom0):
  * xl pci-detach from that guest.  Whether there was one to detach from.
  */

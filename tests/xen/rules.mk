@@ -60,8 +60,9 @@ e2e-race: $(XEN_PRE)
 # back, AER errors, dom0/events.sh) and the SR-IOV scenarios
 # (tests/matrix/sriov.matrix) on $(PLATFORM) for one pairing, in one
 # machine with the rigs they use (vm.sh --hotplug, --vf; e2e.sh picks
-# them), and the events' HVM scenarios in a second one with SVM; EVENTS_ONLY=REGEX / SRIOV_ONLY=REGEX pick scenarios.  Results
-# and logs in build/xen/e2e-events and build/xen/e2e-sriov.
+# them), and the events' HVM scenarios in a second one with SVM;
+# EVENTS_ONLY=REGEX / SRIOV_ONLY=REGEX pick scenarios.  Results and logs
+# in build/xen/e2e-events and build/xen/e2e-sriov.
 EVENTS_ONLY ?= .
 SRIOV_ONLY ?= .
 E2E_EVENTS_MATRIX := $(TOP)/tests/matrix/events.matrix

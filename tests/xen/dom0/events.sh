@@ -259,8 +259,8 @@ do_unplug() {	# DEV
 # detach_on_request DEV BDF: a device an HVM guest's device model holds is
 # removed: our backend asks the toolstack to detach it (a change uevent
 # PCISPLIT_REQUEST=detach, and the kernel log) and waits for the guest's
-# vectors to go.  dom0 here runs no udevd: do what pcisplit-tools' udev
-# rule does (tools/udev/60-pcisplit.rules), the command the backend names,
+# vectors to go.  dom0 here runs no udevd: do what pcisplit-dkms's udev
+# rule does (tools/dkms/60-pcisplit.rules), the command the backend names,
 # in the background, as udev would (DETACH_PID, its output in the step's
 # evidence).  No request in 20 s is a failure of the step.
 detach_on_request() {
@@ -271,7 +271,7 @@ detach_on_request() {
 	echo "backend: ${line#*pcisplit-back: }" >>"$EVID"
 	cmd=$(grep -oE 'xl pci-detach [0-9]+ [0-9a-f:.]+' <<<"$line") ||
 		{ fail "unplug $dev: the backend's request names no xl pci-detach command: $line"; return 0; }
-	echo "as pcisplit-tools' udev rule does: $cmd" >>"$EVID"
+	echo "as pcisplit-dkms's udev rule does: $cmd" >>"$EVID"
 	# shellcheck disable=SC2086
 	timeout 120 $cmd >"$DETACH_OUT" 2>&1 &
 	DETACH_PID=$!
