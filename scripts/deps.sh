@@ -26,6 +26,8 @@ packages=(
 	dkms
 	qemu-utils
 	dpkg-dev debhelper dh-dkms lintian man-db
+	# udevadm: the packages suite checks that udev reads our rule
+	udev
 )
 # From bookworm-backports: the first version we accept, checked with
 # dpkg --compare-versions so an installed older one is upgraded.

@@ -215,11 +215,15 @@ pcidev=$(ls -d /sys/bus/pci/devices/* 2>/dev/null | head -n 1)
 if ! command -v udevadm >/dev/null || [ -z "$pcidev" ]; then
 	skip "udev rule: no udevadm or no PCI device here to test it on"
 else
+	# udev names the file by its real path: /usr/lib/... where /lib is
+	# the merged-/usr symlink.  A diagnostic is "FILE:LINE what".
+	real=$(readlink -f "$rule")
 	out=$(udevadm test --action=change "$pcidev" 2>&1)
-	if grep -qF "Reading rules file: $rule" <<< "$out" && ! grep -qF "$rule:" <<< "$out"; then
+	if grep -qxF -e "Reading rules file: $rule" -e "Reading rules file: $real" <<< "$out" &&
+	   ! grep -qE "/${rule##*/}:[0-9]" <<< "$out"; then
 		pass "udev rule: $rule read by udevadm test, no diagnostic"
 	else
-		fail "udev rule: $rule not read, or udev complains: $(grep -F "$rule" <<< "$out" | tr '\n' ' ')"
+		fail "udev rule: $rule not read, or udev complains: $(grep -F "${rule##*/}" <<< "$out" | tr '\n' ' ')"
 	fi
 fi
 
