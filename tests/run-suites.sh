@@ -12,6 +12,7 @@ logdir=${BUILD:-$top/build}/check
 mkdir -p "$logdir"
 total_p=0 total_f=0 total_s=0
 rows=()
+failed_suites=()
 start_all=$(date +%s)
 
 for suite in "$@"; do
@@ -38,12 +39,24 @@ for suite in "$@"; do
 		f=1
 	fi
 	total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s))
+	[ "$f" -eq 0 ] || failed_suites+=("$suite")
 	rows+=("$(printf '  %-18s %6d passed %4d failed %4d skipped %6ds' "$suite" "$p" "$f" "$s" "$secs")")
 done
 
 echo
 echo "=== summary ($(( $(date +%s) - start_all ))s; logs in $logdir)"
 printf '%s\n' "${rows[@]}"
+# What failed, at the end where a truncated log still shows it: a suite's
+# failure lines (FAIL, CRASH, "not ok", the simulator's step, end and
+# reproducer lines), the first few; for a suite with none, its last lines.
+for suite in "${failed_suites[@]}"; do
+	echo "--- $suite failed; from $logdir/$suite.log:"
+	lines=$(grep -E '(^|[^A-Za-z(])(FAIL|FAILED|CRASH)([^A-Za-z(]|$)|^not ok|^    (step [0-9]+ |end: |reproduce: )' \
+		"$logdir/$suite.log" | grep -vE '^[A-Za-z0-9_.-]+: [0-9]+ passed, [0-9]+ failed' |
+		head -n "${CHECK_FAIL_LINES:-12}")
+	[ -n "$lines" ] || lines=$(tail -n 5 "$logdir/$suite.log")
+	[ -z "$lines" ] || printf '%s\n' "$lines" | sed 's/^/    /'
+done
 final="$total_p passed, $total_f failed"
 [ "$total_s" -eq 0 ] || final="$final, $total_s skipped"
 echo "$final"
