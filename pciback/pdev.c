@@ -440,6 +440,7 @@ static bool pdev_wait_passthrough(struct pcisplit_pdev *pd, bool gone)
 {
 	struct pci_dev *dev = pd->dev;
 	unsigned long deadline;
+	char who[16];
 	bool held;
 	int domid;
 
@@ -455,6 +456,11 @@ static bool pdev_wait_passthrough(struct pcisplit_pdev *pd, bool gone)
 		/* libxl's notes are read only for a device Xen says is held. */
 		domid = pdev_passthrough_owner(pd);
 	}
+	/* Which guest, when libxl's note says (it may not). */
+	if (domid < 0)
+		strscpy(who, "a guest", sizeof(who));
+	else
+		snprintf(who, sizeof(who), "dom%d", domid);
 	if (domid < 0)
 		dev_warn(&dev->dev,
 			 "removed while a guest's device model still has its MSI-X vectors (which guest, libxl does not say): asking the toolstack to detach it, waiting up to %u ms\n",
@@ -473,11 +479,11 @@ static bool pdev_wait_passthrough(struct pcisplit_pdev *pd, bool gone)
 			      pdev_msix_held(pd);
 	} while (held && time_before(jiffies, deadline));
 	if (!held)
-		dev_info(&dev->dev, "dom%d's device model let go of it\n", domid);
+		dev_info(&dev->dev, "%s's device model let go of it\n", who);
 	else
 		dev_err(&dev->dev,
-			"dom%d's device model still has its MSI-X vectors: Xen frees them under the guest now, and may crash when dom%d is destroyed\n",
-			domid, domid);
+			"%s's device model still has its MSI-X vectors: Xen frees them under the guest now, and may crash when that guest is destroyed\n",
+			who);
 	return !gone;
 }
 
