@@ -78,12 +78,14 @@ fetch_platform() {
 		# libraries and those of the libraries it links (cli.sh): the
 		# host's -dev packages are bookworm's.
 		pkgs+=(libxen-dev libyajl-dev libpci-dev)
-		# Another suite's binaries need its libraries, libc and loader:
-		# every library package in the dependency closure.
-		mapfile -t -O ${#pkgs[@]} pkgs < <(apt-cache "${apt_opts[@]}" depends --recurse \
-			--no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
-			--no-enhances "${xen_pkgs[@]}" | grep -E '^(lib[a-z0-9.+-]+|zlib1g|gcc-[0-9]+-base)$' | sort -u)
 	fi
+	# The binaries need their libraries, libc and loader: every library
+	# package in the dependency closure.  Also for the host's own suite:
+	# a fresh host lacks most of them (qemu-system-xen's libspice-server1,
+	# for one), and the image takes what it lists from here first.
+	mapfile -t -O ${#pkgs[@]} pkgs < <(apt-cache "${apt_opts[@]}" depends --recurse \
+		--no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
+		--no-enhances "${xen_pkgs[@]}" | grep -E '^(lib[a-z0-9.+-]+|zlib1g|gcc-[0-9]+-base)$' | sort -u)
 	want=$(printf '%s\n' "$XEN_SUITE" "${pkgs[@]}" | sort -u)
 	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
 	log "downloading ${#pkgs[@]} $XEN_SUITE packages into $debs"
