@@ -11,7 +11,7 @@
 # usage: e2e.sh [--pairings "stock/stock ours/ours ..."] [--only REGEX]
 #               [--platforms "deb13 deb12 deb12+deb13g ..."]
 #               [--no-hvm] [--out DIR] [--tcg-thread single|multi]
-#               [--matrix FILE] [--repeat N]
+#               [--matrix FILE] [--repeat N] [--guest-loglevel N]
 # --platforms: each platform (tests/xen/platforms.sh; PLAT+GUESTg is a
 # PLAT dom0 with GUEST's guest kernel) runs every pairing; the table has
 # a column per (platform, pairing).  PLAT=REGEX runs only those scenarios
@@ -21,6 +21,8 @@
 # twenty reloads in a row); default tests/matrix/lifecycle.matrix.
 # --repeat N: each scenario --only selects, N times in a row in one
 # machine, as NAME-try1 ... NAME-tryN (how often a race goes which way).
+# --guest-loglevel N: the guests' console loglevel (vm.sh; default 5),
+# e.g. 8 to see how far a guest's kernel gets when it does not come up.
 # Default pairings: ours/ours when both our modules are built, else
 # stock/stock. "all" means every pairing whose modules exist.
 # Exit code: 1 if a pairing with one of our modules failed a check (the
@@ -33,7 +35,7 @@ set -euo pipefail
 . "$HERE/results.sh"
 . "$HERE/machines.sh"
 
-pairings= only= hvm=1 out=$XBUILD/e2e tcg_thread= matrix_arg= platforms=$PLAT_LABEL repeat=1
+pairings= only= hvm=1 out=$XBUILD/e2e tcg_thread= matrix_arg= platforms=$PLAT_LABEL repeat=1 guest_loglevel=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--pairings) pairings=$2; shift ;;
@@ -44,7 +46,8 @@ while [ $# -gt 0 ]; do
 	--tcg-thread) tcg_thread=$2; shift ;;
 	--matrix) matrix_arg=$2; shift ;;
 	--repeat) repeat=$2; shift ;;
-	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+	--guest-loglevel) guest_loglevel=$2; shift ;;
+	-h|--help) sed -n '2,29p' "$0"; exit 0 ;;
 	*) echo "e2e.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -141,6 +144,7 @@ run_machine() {
 	# shellcheck disable=SC2086
 	"$HERE/vm.sh" --back "$1" --front "$2" --script "$out/.matrix-script.sh" \
 		--file "$matrix" "${tool_files[@]}" ${tcg_thread:+--tcg-thread "$tcg_thread"} \
+		${guest_loglevel:+--guest-loglevel "$guest_loglevel"} \
 		$5 $rig --out "$3" --timeout 3000 || rc=$?
 	echo "$rc" >"$3/vm-rc"
 	[ "$rc" = 125 ] && log "machine failed (see $3/logs/serial.log)"
