@@ -457,19 +457,18 @@ static bool pdev_wait_passthrough(struct pcisplit_pdev *pd, bool gone)
 		domid = pdev_passthrough_owner(pd);
 	}
 	/* Which guest, when libxl's note says (it may not). */
-	if (domid < 0)
+	if (domid < 0) {
 		strscpy(who, "a guest", sizeof(who));
-	else
-		snprintf(who, sizeof(who), "dom%d", domid);
-	if (domid < 0)
 		dev_warn(&dev->dev,
 			 "removed while a guest's device model still has its MSI-X vectors (which guest, libxl does not say): asking the toolstack to detach it, waiting up to %u ms\n",
 			 pcisplit_passthrough_release_ms);
-	else
+	} else {
+		snprintf(who, sizeof(who), "dom%d", domid);
 		dev_warn(&dev->dev,
 			 "removed while dom%d's device model still has its MSI-X vectors: asking the toolstack to detach it (xl pci-detach %d %s), waiting up to %u ms\n",
 			 domid, domid, pci_name(dev),
 			 pcisplit_passthrough_release_ms);
+	}
 	if (pd->ops->request_detach)
 		pd->ops->request_detach(dev, domid);
 	deadline = jiffies + msecs_to_jiffies(pcisplit_passthrough_release_ms);
